@@ -1,0 +1,119 @@
+package io.qonnect.placement;
+
+import io.qonnect.placement.filter.ClusterFilter;
+import io.qonnect.placement.filter.FilterRequest;
+import io.qonnect.placement.snapshot.ClusterId;
+import io.qonnect.placement.snapshot.ClusterSnapshot;
+import io.qonnect.placement.snapshot.MemberCluster;
+import io.qonnect.placement.solve.Feasibility;
+import io.qonnect.placement.solve.JointSolver;
+import io.qonnect.placement.solve.Objective;
+import io.qonnect.placement.solve.TieBreak;
+import io.qonnect.placement.spec.ComponentSpec;
+import io.qonnect.placement.spec.QosSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * qonnect's placement: filter → score → solve → divide. Filters decide per (component, cluster); the joint
+ * solver chooses all components' clusters against one {@link Objective}, sharing free capacity, and
+ * divides replicas. Pure and deterministic; safe to call from any thread.
+ */
+public final class PlacementEngine implements PlacementStrategy {
+  public static final String NAME = "qonnect";
+  private static final int ALTERNATIVES = 3;
+
+  private final List<ClusterFilter> filters;
+
+  public PlacementEngine(List<ClusterFilter> filters) {
+    this.filters = List.copyOf(filters);
+  }
+
+  public PlacementEngine() {
+    this(ClusterFilter.all());
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public PlacementOutcome place(QosSpec spec, ClusterSnapshot snapshot) {
+    Map<String, List<MemberCluster>> eligible = new LinkedHashMap<>();
+    Map<String, SortedMap<ClusterId, String>> rejected = new HashMap<>();
+    for (ComponentSpec c : spec.components()) {
+      List<MemberCluster> ok = new ArrayList<>();
+      SortedMap<ClusterId, String> no = new TreeMap<>();
+      for (MemberCluster x : snapshot.clusters()) {
+        Optional<String> reason = firstRejection(new FilterRequest(spec, c, x, snapshot.latency()));
+        if (reason.isPresent()) no.put(x.id(), reason.get());
+        else ok.add(x);
+      }
+      eligible.put(c.name(), ok);
+      rejected.put(c.name(), no);
+    }
+    List<String> stuck = spec.components().stream().map(ComponentSpec::name).filter(n -> eligible.get(n).isEmpty()).toList();
+    if (!stuck.isEmpty()) {
+      return unschedulable(spec, eligible, rejected, "no member cluster can take " + String.join(", ", stuck), null, "");
+    }
+    Objective objective = new Objective(spec, snapshot, eligible);
+    return switch (new JointSolver(spec, snapshot, eligible, objective).solve()) {
+      case JointSolver.Result.Failed f -> unschedulable(spec, eligible, rejected, f.component() + ": " + f.problem(), f.component(), f.problem());
+      case JointSolver.Result.Solved s -> {
+        List<String> broken = Feasibility.violations(spec, snapshot, s.assignment());
+        if (!broken.isEmpty()) throw new IllegalStateException("engine bug: infeasible placement " + broken);
+        yield new PlacementOutcome.Placed(new Placement(s.assignment()), explain(spec, snapshot, eligible, rejected, objective, s.assignment()));
+      }
+    };
+  }
+
+  private Optional<String> firstRejection(FilterRequest request) {
+    for (ClusterFilter f : filters) {
+      Optional<String> reason = f.reject(request);
+      if (reason.isPresent()) return reason;
+    }
+    return Optional.empty();
+  }
+
+  private static PlacementOutcome unschedulable(QosSpec spec, Map<String, List<MemberCluster>> eligible,
+      Map<String, SortedMap<ClusterId, String>> rejected, String summary, String failedComponent, String problem) {
+    List<Diagnosis.ComponentDiagnosis> parts = spec.components().stream().map(c -> new Diagnosis.ComponentDiagnosis(
+        c.name(), rejected.get(c.name()), eligible.get(c.name()).stream().map(MemberCluster::id).toList(),
+        c.name().equals(failedComponent) ? problem : "")).toList();
+    return new PlacementOutcome.Unschedulable(new Diagnosis(spec.name(), summary, parts));
+  }
+
+  private static Explanation explain(QosSpec spec, ClusterSnapshot snapshot, Map<String, List<MemberCluster>> eligible,
+      Map<String, SortedMap<ClusterId, String>> rejected, Objective objective, SortedMap<String, SortedMap<ClusterId, Integer>> assignment) {
+    Map<ClusterId, MemberCluster> byId = snapshot.byId();
+    List<Explanation.ComponentChoice> choices = new ArrayList<>();
+    for (ComponentSpec c : spec.components()) {
+      SortedMap<ClusterId, Integer> at = assignment.get(c.name());
+      List<Explanation.Share> shares = at.entrySet().stream().map(e -> {
+        MemberCluster x = byId.get(e.getKey());
+        return new Explanation.Share(x.id(), x.tier(), e.getValue(), Objective.energyPerReplica(c, x), Objective.costPerReplica(c, x), x.utilisation());
+      }).toList();
+      double bestChosen = at.keySet().stream().mapToDouble(id -> objective.unaryPerReplica(c, byId.get(id))).min().orElse(0);
+      List<Explanation.Alternative> alternatives = eligible.get(c.name()).stream()
+          .filter(x -> !at.containsKey(x.id()))
+          .sorted(Comparator.comparingDouble((MemberCluster x) -> objective.unaryPerReplica(c, x)).thenComparingLong(x -> TieBreak.of(spec.name(), x.id())))
+          .limit(ALTERNATIVES)
+          .map(x -> new Explanation.Alternative(x.id(), bestChosen > 0 ? (objective.unaryPerReplica(c, x) / bestChosen - 1) * 100 : 0))
+          .toList();
+      choices.add(new Explanation.ComponentChoice(c.name(), spec.spreadOf(c), shares, alternatives, rejected.get(c.name())));
+    }
+    List<String> notes = new ArrayList<>();
+    if (spec.weights().normalised().performance() > 0 && !objective.evaluate(assignment).hasLatencyTerms()) {
+      notes.add("performance counts only headroom here: no talksTo edges and no constraints.userRegions");
+    }
+    return new Explanation(spec.name(), NAME, spec.weights(), objective.evaluate(assignment), choices, notes);
+  }
+}

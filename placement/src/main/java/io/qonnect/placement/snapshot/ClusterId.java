@@ -1,0 +1,28 @@
+package io.qonnect.placement.snapshot;
+
+import java.util.regex.Pattern;
+
+/** A member cluster's name, e.g. {@code cloud-1}: a DNS-1123 label, also used as a kubeconfig context. */
+public record ClusterId(String value) implements Comparable<ClusterId> {
+  private static final Pattern FORM = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
+
+  public ClusterId {
+    if (value == null || !FORM.matcher(value).matches()) {
+      throw new IllegalArgumentException("not a valid cluster name: '" + value + "'");
+    }
+  }
+
+  public static ClusterId of(String value) {
+    return new ClusterId(value);
+  }
+
+  @Override
+  public int compareTo(ClusterId o) {
+    return value.compareTo(o.value);
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

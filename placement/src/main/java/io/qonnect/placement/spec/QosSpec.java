@@ -1,0 +1,44 @@
+package io.qonnect.placement.spec;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** A validated application description: what to run and what matters. Built only by {@link QosSpecParser}. */
+public record QosSpec(
+    String name,
+    SortedMap<String, String> labels,
+    QosWeights weights,
+    Constraints constraints,
+    FailoverPolicy failover,
+    List<ComponentSpec> components,
+    Format format) {
+
+  /** Which dialect the user wrote: ours, or the reference system's descriptor. */
+  public enum Format {
+    QONNECT_V1,
+    REFERENCE
+  }
+
+  public QosSpec {
+    labels = new TreeMap<>(labels);
+    components = List.copyOf(components);
+  }
+
+  public Optional<ComponentSpec> component(String name) {
+    return components.stream().filter(c -> c.name().equals(name)).findFirst();
+  }
+
+  /** Components no other component talks to: where the users come in. */
+  public List<ComponentSpec> entryComponents() {
+    return components.stream()
+        .filter(c -> components.stream().noneMatch(o -> o.talksTo().contains(c.name())))
+        .toList();
+  }
+
+  /** Clusters each component must span: min(minClusters, replicas), and exactly 1 for a singleton. */
+  public int spreadOf(ComponentSpec c) {
+    return c.singleton() ? 1 : Math.max(1, Math.min(failover.minClusters(), c.replicas()));
+  }
+}
