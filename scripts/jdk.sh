@@ -21,3 +21,7 @@ if ! QONNECT_JDK=$(qonnect_find_jdk); then
 fi
 export JAVA_HOME="$QONNECT_JDK"
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven's bundled Guava warns about sun.misc.Unsafe on JDK 23+; the flag that silences it does not exist before.
+if [ "$(qonnect_java_major "$JAVA_HOME")" -ge 23 ] 2>/dev/null; then
+  case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow";; esac
+fi

@@ -34,8 +34,15 @@ public record Explanation(
   /** Replicas on one cluster and what each costs there. */
   public record Share(ClusterId cluster, Tier tier, int replicas, double wattsPerReplica, double costPerReplicaHour, double utilisation) {}
 
-  /** An eligible cluster not chosen, and how much dearer (in marginal objective) it was than the best pick. */
-  public record Alternative(ClusterId cluster, double extraPercent) {}
+  /**
+   * An eligible cluster not chosen: what moving one replica there (from the chosen cluster it suits least)
+   * would do: change the objective by {@code extraPercent}, or break a hard constraint ({@code blocker}).
+   */
+  public record Alternative(ClusterId cluster, double extraPercent, String blocker) {
+    public String describe() {
+      return blocker.isEmpty() ? String.format(Locale.ROOT, "%s (%+.1f%%)", cluster, extraPercent) : cluster + " (would break: " + blocker + ")";
+    }
+  }
 
   public String render() {
     QosWeights w = weights.normalised();
@@ -53,9 +60,8 @@ public record Explanation(
             s.cluster(), s.tier().yamlName(), s.replicas(), s.wattsPerReplica(), s.costPerReplicaHour(), s.utilisation() * 100));
       }
       if (!c.alternatives().isEmpty()) {
-        b.append("      next best: ");
-        b.append(String.join(", ", c.alternatives().stream()
-            .map(a -> String.format(Locale.ROOT, "%s (+%.1f%%)", a.cluster(), a.extraPercent())).toList()));
+        b.append("      instead (one replica moved): ");
+        b.append(String.join(", ", c.alternatives().stream().map(Alternative::describe).toList()));
         b.append('\n');
       }
       c.rejected().forEach((cluster, reason) -> b.append("      ✗ ").append(cluster).append(": ").append(reason).append('\n'));

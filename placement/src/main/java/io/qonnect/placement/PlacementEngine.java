@@ -49,11 +49,12 @@ public final class PlacementEngine implements PlacementStrategy {
   public PlacementOutcome place(QosSpec spec, ClusterSnapshot snapshot) {
     Map<String, List<MemberCluster>> eligible = new LinkedHashMap<>();
     Map<String, SortedMap<ClusterId, String>> rejected = new HashMap<>();
+    List<ComponentSpec> entries = spec.entryComponents();
     for (ComponentSpec c : spec.components()) {
       List<MemberCluster> ok = new ArrayList<>();
       SortedMap<ClusterId, String> no = new TreeMap<>();
       for (MemberCluster x : snapshot.clusters()) {
-        Optional<String> reason = firstRejection(new FilterRequest(spec, c, x, snapshot.latency()));
+        Optional<String> reason = firstRejection(new FilterRequest(spec, c, entries.contains(c), x, snapshot.latency()));
         if (reason.isPresent()) no.put(x.id(), reason.get());
         else ok.add(x);
       }
@@ -91,6 +92,35 @@ public final class PlacementEngine implements PlacementStrategy {
     return new PlacementOutcome.Unschedulable(new Diagnosis(spec.name(), summary, parts));
   }
 
+  /**
+   * The best few clusters not chosen for {@code c}, each judged exactly: move one replica there from the
+   * chosen cluster with the highest per-replica cost, then re-evaluate the objective and the constraints.
+   */
+  private static List<Explanation.Alternative> alternatives(QosSpec spec, ClusterSnapshot snapshot, Objective objective, ComponentSpec c,
+      List<MemberCluster> eligible, SortedMap<String, SortedMap<ClusterId, Integer>> assignment) {
+    SortedMap<ClusterId, Integer> at = assignment.get(c.name());
+    Map<ClusterId, MemberCluster> byId = snapshot.byId();
+    ClusterId from = at.keySet().stream().max(Comparator.comparingDouble((ClusterId id) -> objective.unaryPerReplica(c, byId.get(id)))
+        .thenComparing(Comparator.naturalOrder())).orElseThrow();
+    double base = objective.evaluate(assignment).value();
+    List<Explanation.Alternative> out = new ArrayList<>();
+    List<MemberCluster> others = eligible.stream().filter(x -> !at.containsKey(x.id()))
+        .sorted(Comparator.comparingDouble((MemberCluster x) -> objective.unaryPerReplica(c, x)).thenComparingLong(x -> TieBreak.of(spec.name(), x.id())))
+        .limit(ALTERNATIVES).toList();
+    for (MemberCluster x : others) {
+      SortedMap<String, SortedMap<ClusterId, Integer>> moved = new TreeMap<>(assignment);
+      SortedMap<ClusterId, Integer> shifted = new TreeMap<>(at);
+      shifted.merge(from, -1, Integer::sum);
+      shifted.remove(from, 0);
+      shifted.merge(x.id(), 1, Integer::sum);
+      moved.put(c.name(), shifted);
+      List<String> broken = Feasibility.violations(spec, snapshot, moved);
+      double value = objective.evaluate(moved).value();
+      out.add(new Explanation.Alternative(x.id(), base > 0 ? (value / base - 1) * 100 : 0, broken.isEmpty() ? "" : broken.getFirst()));
+    }
+    return out;
+  }
+
   private static Explanation explain(QosSpec spec, ClusterSnapshot snapshot, Map<String, List<MemberCluster>> eligible,
       Map<String, SortedMap<ClusterId, String>> rejected, Objective objective, SortedMap<String, SortedMap<ClusterId, Integer>> assignment) {
     Map<ClusterId, MemberCluster> byId = snapshot.byId();
@@ -101,13 +131,7 @@ public final class PlacementEngine implements PlacementStrategy {
         MemberCluster x = byId.get(e.getKey());
         return new Explanation.Share(x.id(), x.tier(), e.getValue(), Objective.energyPerReplica(c, x), Objective.costPerReplica(c, x), x.utilisation());
       }).toList();
-      double bestChosen = at.keySet().stream().mapToDouble(id -> objective.unaryPerReplica(c, byId.get(id))).min().orElse(0);
-      List<Explanation.Alternative> alternatives = eligible.get(c.name()).stream()
-          .filter(x -> !at.containsKey(x.id()))
-          .sorted(Comparator.comparingDouble((MemberCluster x) -> objective.unaryPerReplica(c, x)).thenComparingLong(x -> TieBreak.of(spec.name(), x.id())))
-          .limit(ALTERNATIVES)
-          .map(x -> new Explanation.Alternative(x.id(), bestChosen > 0 ? (objective.unaryPerReplica(c, x) / bestChosen - 1) * 100 : 0))
-          .toList();
+      List<Explanation.Alternative> alternatives = alternatives(spec, snapshot, objective, c, eligible.get(c.name()), assignment);
       choices.add(new Explanation.ComponentChoice(c.name(), spec.spreadOf(c), shares, alternatives, rejected.get(c.name())));
     }
     List<String> notes = new ArrayList<>();

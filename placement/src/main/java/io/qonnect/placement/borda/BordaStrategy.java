@@ -75,7 +75,7 @@ public final class BordaStrategy implements PlacementStrategy {
       List<MemberCluster> ok = new ArrayList<>();
       SortedMap<ClusterId, String> no = new TreeMap<>();
       for (MemberCluster x : snapshot.clusters()) {
-        var reason = ELIGIBILITY.stream().map(f -> f.reject(new FilterRequest(spec, c, x, snapshot.latency())))
+        var reason = ELIGIBILITY.stream().map(f -> f.reject(new FilterRequest(spec, c, false, x, snapshot.latency())))
             .filter(java.util.Optional::isPresent).map(java.util.Optional::get).findFirst();
         if (reason.isPresent()) no.put(x.id(), reason.get());
         else ok.add(x);

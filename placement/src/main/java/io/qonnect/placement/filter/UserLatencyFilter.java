@@ -13,7 +13,7 @@ public final class UserLatencyFilter implements ClusterFilter {
   public Optional<String> reject(FilterRequest r) {
     var limit = r.spec().constraints().maxLatencyMs();
     var regions = r.spec().constraints().userRegions();
-    if (limit.isEmpty() || regions.isEmpty() || !r.spec().entryComponents().contains(r.component())) return Optional.empty();
+    if (limit.isEmpty() || regions.isEmpty() || !r.entry()) return Optional.empty();
     double best = Double.POSITIVE_INFINITY;
     for (String region : regions) {
       OptionalDouble ms = r.latency().fromUsers(region, r.cluster().id());

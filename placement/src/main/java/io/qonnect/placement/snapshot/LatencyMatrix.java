@@ -1,80 +1,73 @@
 package io.qonnect.placement.snapshot;
 
-import java.util.Collections;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Round-trip times in milliseconds between member clusters and from user regions to clusters. Symmetric:
  * a pair measured in one direction counts for both. Within one cluster the latency is 0. A pair never
  * measured is unknown, and the engine treats unknown as "too far" for hard limits.
+ *
+ * <p>Stored densely (one array row per cluster) because the solver looks latencies up in its inner loops.
  */
 public final class LatencyMatrix {
   public static final LatencyMatrix EMPTY = new LatencyMatrix(Map.of(), Map.of());
 
-  private final SortedMap<String, SortedMap<String, Double>> clusters;
-  private final SortedMap<String, SortedMap<String, Double>> users;
+  private final Map<String, Integer> index = new HashMap<>();
+  private final double[][] rtt;                    // NaN = unknown
+  private final Map<String, double[]> users = new HashMap<>();
   private final double maxKnown;
 
   /** Both maps: from → (to → ms). Cluster keys are cluster names; user keys are region names. */
   public LatencyMatrix(Map<String, ? extends Map<String, Double>> clusterRtt, Map<String, ? extends Map<String, Double>> userRtt) {
-    this.clusters = symmetric(clusterRtt);
-    this.users = copy(userRtt);
+    TreeSet<String> names = new TreeSet<>(clusterRtt.keySet());
+    clusterRtt.values().forEach(row -> names.addAll(row.keySet()));
+    userRtt.values().forEach(row -> names.addAll(row.keySet()));
+    for (String n : names) index.put(n, index.size());
+    rtt = new double[names.size()][names.size()];
+    for (double[] row : rtt) Arrays.fill(row, Double.NaN);
     double max = 0;
-    for (var row : clusters.values()) for (double v : row.values()) max = Math.max(max, v);
-    for (var row : users.values()) for (double v : row.values()) max = Math.max(max, v);
+    for (var row : clusterRtt.entrySet()) {
+      int a = index.get(row.getKey());
+      for (var cell : row.getValue().entrySet()) {
+        int b = index.get(cell.getKey());
+        rtt[a][b] = cell.getValue();
+        if (Double.isNaN(rtt[b][a])) rtt[b][a] = cell.getValue();
+        max = Math.max(max, cell.getValue());
+      }
+    }
+    for (var row : userRtt.entrySet()) {
+      double[] toClusters = new double[names.size()];
+      Arrays.fill(toClusters, Double.NaN);
+      for (var cell : row.getValue().entrySet()) {
+        toClusters[index.get(cell.getKey())] = cell.getValue();
+        max = Math.max(max, cell.getValue());
+      }
+      users.put(row.getKey(), toClusters);
+    }
     this.maxKnown = max;
   }
 
   public OptionalDouble between(ClusterId a, ClusterId b) {
     if (a.equals(b)) return OptionalDouble.of(0);
-    Double v = clusters.getOrDefault(a.value(), Collections.emptySortedMap()).get(b.value());
-    return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
+    Integer i = index.get(a.value());
+    Integer j = index.get(b.value());
+    if (i == null || j == null || Double.isNaN(rtt[i][j])) return OptionalDouble.empty();
+    return OptionalDouble.of(rtt[i][j]);
   }
 
   public OptionalDouble fromUsers(String region, ClusterId cluster) {
-    Double v = users.getOrDefault(region, Collections.emptySortedMap()).get(cluster.value());
-    return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
+    double[] row = users.get(region);
+    Integer j = index.get(cluster.value());
+    if (row == null || j == null || Double.isNaN(row[j])) return OptionalDouble.empty();
+    return OptionalDouble.of(row[j]);
   }
 
   /** The largest latency measured anywhere: the scale for the latency objective when no limit is set. */
   public double maxKnown() {
     return maxKnown;
-  }
-
-  public SortedMap<String, SortedMap<String, Double>> clusterRows() {
-    return Collections.unmodifiableSortedMap(clusters);
-  }
-
-  public SortedMap<String, SortedMap<String, Double>> userRows() {
-    return Collections.unmodifiableSortedMap(users);
-  }
-
-  private static SortedMap<String, SortedMap<String, Double>> symmetric(Map<String, ? extends Map<String, Double>> in) {
-    SortedMap<String, SortedMap<String, Double>> out = copy(in);
-    for (var row : in.entrySet()) {
-      for (var cell : row.getValue().entrySet()) {
-        out.computeIfAbsent(cell.getKey(), k -> new TreeMap<>()).putIfAbsent(row.getKey(), cell.getValue());
-      }
-    }
-    return out;
-  }
-
-  private static SortedMap<String, SortedMap<String, Double>> copy(Map<String, ? extends Map<String, Double>> in) {
-    SortedMap<String, SortedMap<String, Double>> out = new TreeMap<>();
-    in.forEach((k, v) -> out.put(k, new TreeMap<>(v)));
-    return out;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof LatencyMatrix m && m.clusters.equals(clusters) && m.users.equals(users);
-  }
-
-  @Override
-  public int hashCode() {
-    return clusters.hashCode() * 31 + users.hashCode();
   }
 }

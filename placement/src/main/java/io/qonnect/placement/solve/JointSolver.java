@@ -100,7 +100,8 @@ public final class JointSolver {
     SortedMap<String, SortedMap<ClusterId, Integer>> assignment = new TreeMap<>();
     Map<ClusterId, Resources> free = new HashMap<>(initialFree);
     for (String name : order) {
-      Choice choice = choose(components.get(name), assignment, free, null);
+      ComponentSpec c = components.get(name);
+      Choice choice = choose(c, ranked(c, assignment, free), assignment, free, null);
       if (choice.clusters == null) return new Attempt(assignment, free, new Result.Failed(name, choice.problem));
       take(name, choice.clusters, assignment, free);
     }
@@ -114,12 +115,13 @@ public final class JointSolver {
       for (String name : order) {
         ComponentSpec c = components.get(name);
         SortedMap<ClusterId, Integer> current = release(name, assignment, free);
+        List<MemberCluster> candidates = ranked(c, assignment, free);
         List<MemberCluster> seeds = new ArrayList<>();
         seeds.add(null);
-        seeds.addAll(ranked(c, assignment, free).stream().limit(SEEDS).toList());
+        seeds.addAll(candidates.stream().limit(SEEDS).toList());
         SortedMap<ClusterId, Integer> bestHere = current;
         for (MemberCluster seed : seeds) {
-          Choice choice = choose(c, assignment, free, seed);
+          Choice choice = choose(c, candidates, assignment, free, seed);
           if (choice.clusters == null || choice.clusters.equals(bestHere)) continue;
           assignment.put(name, choice.clusters);
           double value = objective.evaluate(assignment).value();
@@ -138,11 +140,11 @@ public final class JointSolver {
   private record Choice(SortedMap<ClusterId, Integer> clusters, String problem) {}
 
   /**
-   * The best clusters for {@code c} given everything else in {@code assignment}; {@code seed}, when not
-   * null, is taken first.
+   * The best clusters for {@code c} given everything else in {@code assignment}; {@code candidates} come
+   * from {@link #ranked} for that same state; {@code seed}, when not null, is taken first.
    */
-  private Choice choose(ComponentSpec c, Map<String, SortedMap<ClusterId, Integer>> assignment, Map<ClusterId, Resources> free, MemberCluster seed) {
-    List<MemberCluster> candidates = ranked(c, assignment, free);
+  private Choice choose(ComponentSpec c, List<MemberCluster> candidates, Map<String, SortedMap<ClusterId, Integer>> assignment,
+      Map<ClusterId, Resources> free, MemberCluster seed) {
     if (candidates.isEmpty()) return new Choice(null, noCandidateProblem(c, assignment, free));
     int maxClusters = c.singleton() ? 1 : c.replicas();
     int spread = spec.spreadOf(c);
@@ -193,16 +195,15 @@ public final class JointSolver {
 
   /** Eligible clusters with room for a replica that reach every placed callee in time, by marginal cost. */
   private List<MemberCluster> ranked(ComponentSpec c, Map<String, SortedMap<ClusterId, Integer>> assignment, Map<ClusterId, Resources> free) {
-    Map<MemberCluster, Double> cost = new HashMap<>();
-    List<MemberCluster> out = new ArrayList<>();
+    record Scored(MemberCluster cluster, double cost, long tie) {}
+    List<Scored> scored = new ArrayList<>();
     for (MemberCluster x : eligible.getOrDefault(c.name(), List.of())) {
       if (ReplicaDivider.room(x, c.resources(), free) < 1) continue;
       if (!reachesCallees(c, x, assignment)) continue;
-      cost.put(x, marginal(c, x, assignment));
-      out.add(x);
+      scored.add(new Scored(x, marginal(c, x, assignment), tie.get(x.id())));
     }
-    out.sort(Comparator.comparingDouble(cost::get).thenComparingLong(tie::get));
-    return out;
+    scored.sort(Comparator.comparingDouble(Scored::cost).thenComparingLong(Scored::tie));
+    return scored.stream().map(Scored::cluster).toList();
   }
 
   private boolean reachesCallees(ComponentSpec c, MemberCluster x, Map<String, SortedMap<ClusterId, Integer>> assignment) {

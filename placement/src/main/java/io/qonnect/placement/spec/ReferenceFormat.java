@@ -1,6 +1,9 @@
 package io.qonnect.placement.spec;
 
 import io.qonnect.placement.yaml.YamlNode;
+import io.qonnect.placement.yaml.YamlTreeReader;
+import java.util.LinkedHashMap;
+import java.util.SortedMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,43 @@ public final class ReferenceFormat {
   private static final Set<String> SPEC = Set.of("cloud", "fog", "edge");
 
   private ReferenceFormat() {}
+
+  /**
+   * Parses a reference descriptor together with its bundles, each the text of a (multi-document) manifest
+   * file, as the reference system receives them. A violation inside a bundle has a path starting with
+   * {@code spec.<tier>} and a line in that bundle's text.
+   */
+  public static Parsed<QosSpec> parseWithBundles(String descriptor, SortedMap<Tier, String> bundles, YamlTreeReader reader) {
+    List<YamlNode> docs;
+    switch (reader.read(descriptor)) {
+      case YamlTreeReader.Result.Failed f -> {
+        return new Parsed.Invalid<>(List.of(new Violation("", f.problem().message(), f.problem().line(), f.problem().column())));
+      }
+      case YamlTreeReader.Result.Documents d -> docs = d.documents();
+    }
+    if (docs.size() != 1 || !(docs.getFirst() instanceof YamlNode.Mapping top)) {
+      return new Parsed.Invalid<>(List.of(new Violation("", "the descriptor must be one mapping document", 0, 0)));
+    }
+    LinkedHashMap<String, YamlNode.Mapping.Entry> spec = new LinkedHashMap<>();
+    if (top.get("spec") instanceof YamlNode.Mapping existing) spec.putAll(existing.entries());
+    List<Violation> problems = new ArrayList<>();
+    for (var bundle : bundles.entrySet()) {
+      String key = bundle.getKey().yamlName();
+      if (spec.containsKey(key)) {
+        problems.add(new Violation("spec." + key, "given both inline and as a bundle file", 0, 0));
+        continue;
+      }
+      switch (reader.read(bundle.getValue())) {
+        case YamlTreeReader.Result.Failed f -> problems.add(new Violation("spec." + key, f.problem().message(), f.problem().line(), f.problem().column()));
+        case YamlTreeReader.Result.Documents d -> spec.put(key, new YamlNode.Mapping.Entry(key, 1, 1,
+            new YamlNode.Sequence(d.documents().stream().filter(n -> !(n instanceof YamlNode.Scalar s && s.isNull())).toList(), 1, 1)));
+      }
+    }
+    if (!problems.isEmpty()) return new Parsed.Invalid<>(problems);
+    LinkedHashMap<String, YamlNode.Mapping.Entry> entries = new LinkedHashMap<>(top.entries());
+    entries.put("spec", new YamlNode.Mapping.Entry("spec", top.line(), top.column(), new YamlNode.Mapping(spec, top.line(), top.column())));
+    return new QosSpecParser(reader).parse(new YamlNode.Mapping(entries, top.line(), top.column()));
+  }
 
   static Parsed<QosSpec> parse(YamlNode.Mapping top, FieldReader r) {
     r.mapping(top, "", TOP);

@@ -1,0 +1,79 @@
+package io.qonnect.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code qonnect}. Exit codes: 0 success, 1 invalid input or failure, 2 unschedulable.
+ * User errors print one clear line, never a stack trace ({@code QONNECT_DEBUG=1} shows one).
+ */
+@Command(
+    name = "qonnect",
+    mixinStandardHelpOptions = true,
+    versionProvider = QonnectMain.Version.class,
+    description = "Federated multi-cluster control plane: one QoS spec in, placement across member clusters out.",
+    subcommands = {
+      ValidateCommand.class, PlanCommand.class, DemoCommand.class, BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class QonnectMain implements Runnable {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int UNSCHEDULABLE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs one command line; the testable form of {@link #main}. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new QonnectMain());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler((e, badArgs) -> {
+      CommandLine where = e.getCommandLine();
+      where.getErr().println("error: " + e.getMessage());
+      where.getErr().println("see '" + where.getCommandSpec().qualifiedName() + " --help'");
+      return FAILED;
+    });
+    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof UserError u) {
+        commandLine.getErr().println("error: " + u.getMessage());
+      } else {
+        commandLine.getErr().println("internal error: " + e);
+        if (System.getenv("QONNECT_DEBUG") != null) e.printStackTrace(commandLine.getErr());
+        else commandLine.getErr().println("(set QONNECT_DEBUG=1 to see the stack trace)");
+      }
+      return FAILED;
+    });
+    try {
+      return cl.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** A problem the user can fix (a missing file, a bad flag value): printed as one line, exit 1. */
+  public static final class UserError extends RuntimeException {
+    public UserError(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = QonnectMain.class.getPackage().getImplementationVersion();
+      return new String[] {"qonnect " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+    }
+  }
+}
