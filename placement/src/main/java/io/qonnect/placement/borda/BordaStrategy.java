@@ -136,19 +136,40 @@ public final class BordaStrategy implements PlacementStrategy {
     return totals;
   }
 
-  /** Borda points: n − rank, best first; equal values share the better rank. */
+  /** Borda points: n − rank, best first; equal values share the better rank (n − number strictly better). */
   static double[] points(List<Node> nodes, ToDoubleFunction<Node> attribute, boolean higherIsBetter) {
     int n = nodes.size();
     double[] values = new double[n];
     for (int i = 0; i < n; i++) values[i] = attribute.applyAsDouble(nodes.get(i));
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
-      int better = 0;
-      for (int j = 0; j < n; j++) {
-        if (higherIsBetter ? values[j] > values[i] : values[j] < values[i]) better++;
-      }
+      int better = higherIsBetter ? n - upperBound(sorted, values[i]) : lowerBound(sorted, values[i]);
       out[i] = n - better;
     }
     return out;
+  }
+
+  /** Index of the first element >= v. */
+  private static int lowerBound(double[] sorted, double v) {
+    int lo = 0, hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Index of the first element > v. */
+  private static int upperBound(double[] sorted, double v) {
+    int lo = 0, hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }

@@ -3,35 +3,50 @@ package io.qonnect.placement.snapshot;
 import io.qonnect.placement.spec.Resources;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
- * Every member cluster and the latency matrix at one instant. Clusters are kept sorted by id, so the
- * engine's iteration order never depends on how the snapshot was assembled.
+ * Every member cluster and the latency matrix at one instant. Immutable. Clusters are kept sorted by id, so
+ * the engine's iteration order never depends on how the snapshot was assembled; the index by id is built once.
  */
-public record ClusterSnapshot(List<MemberCluster> clusters, LatencyMatrix latency) {
-  public ClusterSnapshot {
+public final class ClusterSnapshot {
+  private final List<MemberCluster> clusters;
+  private final LatencyMatrix latency;
+  private final Map<ClusterId, MemberCluster> byId;
+
+  public ClusterSnapshot(Collection<MemberCluster> clusters, LatencyMatrix latency) {
     List<MemberCluster> sorted = new ArrayList<>(clusters);
     sorted.sort(Comparator.comparing(MemberCluster::id));
-    for (int i = 1; i < sorted.size(); i++) {
-      if (sorted.get(i).id().equals(sorted.get(i - 1).id())) throw new IllegalArgumentException("duplicate cluster " + sorted.get(i).id());
+    Map<ClusterId, MemberCluster> index = new LinkedHashMap<>();
+    for (MemberCluster c : sorted) {
+      if (index.put(c.id(), c) != null) throw new IllegalArgumentException("duplicate cluster " + c.id());
     }
-    clusters = List.copyOf(sorted);
+    this.clusters = List.copyOf(sorted);
+    this.latency = Objects.requireNonNull(latency);
+    this.byId = Collections.unmodifiableMap(index);
+  }
+
+  public List<MemberCluster> clusters() {
+    return clusters;
+  }
+
+  public LatencyMatrix latency() {
+    return latency;
+  }
+
+  /** Clusters by id, iterated in id order. */
+  public Map<ClusterId, MemberCluster> byId() {
+    return byId;
   }
 
   public Optional<MemberCluster> cluster(ClusterId id) {
-    return clusters.stream().filter(c -> c.id().equals(id)).findFirst();
-  }
-
-  public SortedMap<ClusterId, MemberCluster> byId() {
-    SortedMap<ClusterId, MemberCluster> m = new TreeMap<>();
-    clusters.forEach(c -> m.put(c.id(), c));
-    return m;
+    return Optional.ofNullable(byId.get(id));
   }
 
   /** The same snapshot with {@code reserved} taken out of each cluster's free capacity (other applications). */
@@ -41,9 +56,25 @@ public record ClusterSnapshot(List<MemberCluster> clusters, LatencyMatrix latenc
         .toList(), latency);
   }
 
+  /** The same snapshot with some clusters replaced (matched by id) or added. */
   public ClusterSnapshot replace(Collection<MemberCluster> changed) {
-    SortedMap<ClusterId, MemberCluster> m = byId();
+    Map<ClusterId, MemberCluster> m = new LinkedHashMap<>(byId);
     changed.forEach(c -> m.put(c.id(), c));
-    return new ClusterSnapshot(List.copyOf(m.values()), latency);
+    return new ClusterSnapshot(m.values(), latency);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ClusterSnapshot s && s.clusters.equals(clusters) && s.latency.equals(latency);
+  }
+
+  @Override
+  public int hashCode() {
+    return clusters.hashCode() * 31 + latency.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterSnapshot" + byId.keySet();
   }
 }

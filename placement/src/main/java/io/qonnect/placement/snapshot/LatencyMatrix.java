@@ -70,4 +70,16 @@ public final class LatencyMatrix {
   public double maxKnown() {
     return maxKnown;
   }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof LatencyMatrix m) || !m.index.equals(index) || !m.users.keySet().equals(users.keySet())) return false;
+    for (var e : users.entrySet()) if (!Arrays.equals(e.getValue(), m.users.get(e.getKey()))) return false;
+    return Arrays.deepEquals(rtt, m.rtt);
+  }
+
+  @Override
+  public int hashCode() {
+    return index.hashCode() * 31 + users.keySet().hashCode();
+  }
 }

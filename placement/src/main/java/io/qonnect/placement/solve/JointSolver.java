@@ -29,16 +29,31 @@ import java.util.TreeMap;
  *       {@link ReplicaDivider} fills them within free capacity. Capacity is shared across components.
  *   <li><b>Improvement:</b> each component in turn is lifted out and re-placed against all the others,
  *       also trying each of its few best clusters as a forced first choice; a move is kept only if the
- *       exact {@link Objective} drops. Bounded rounds.
+ *       exact {@link Objective} drops. Where capacity binds, an ejection move lifts the occupants out of a
+ *       cluster the component wants, places the component there first and re-places the occupants. Bounded
+ *       rounds; moves are kept only when they lower the objective.
  * </ol>
  *
  * A component that cannot be placed is moved to the front and the greedy pass restarts (at most once per
- * component) before the solver gives up with that component's problem.
+ * component); if every start fails, a bounded backtracking search over the components' candidate sets
+ * runs before the solver gives up with the first failing component's problem.
  */
 public final class JointSolver {
   /** How many of a component's best clusters the improvement pass tries as a forced first choice. */
   static final int SEEDS = 8;
+  /** Pairs among this many best clusters are tried too, for components that span more than one. */
+  static final int PAIR_SEEDS = 6;
   static final int ROUNDS = 4;
+  /** Clusters × components × starts the solver may spend on extra starts (3 starts at 100 × 20, 2 at 1,000 × 20). */
+  static final long START_BUDGET = 6_000;
+  /**
+   * Cluster evaluations (one cluster scored or scanned for one component) the solver may spend beyond the
+   * first greedy pass. Counted, not timed, so the outcome never depends on the machine. Small instances
+   * never reach it; large instances stop improving when it is spent (see docs/benchmarks.md for the trade-off).
+   */
+  static final long WORK_BUDGET = 30_000;
+  /** The most components an ejection move lifts out of one cluster. */
+  static final int MAX_EJECTED = 3;
   private static final double EPSILON = 1e-12;
 
   public sealed interface Result {
@@ -76,51 +91,132 @@ public final class JointSolver {
   }
 
   public Result solve() {
-    List<String> order = order();
     Result.Failed firstFailure = null;
-    Set<String> promoted = new LinkedHashSet<>();
-    while (true) {
-      Attempt attempt = greedy(order);
-      if (attempt.failure == null) {
-        improve(order, attempt.assignment, attempt.free);
-        return new Result.Solved(attempt.assignment);
+    Attempt best = null;
+    double bestValue = Double.POSITIVE_INFINITY;
+    Deque<Start> pending = new ArrayDeque<>(starts());
+    Set<Start> tried = new java.util.HashSet<>();
+    int promotions = 0;
+    while (!pending.isEmpty() && (best == null || budgetLeft())) {
+      Start start = pending.poll();
+      if (!tried.add(start)) continue;
+      List<String> order = start.order();
+      Attempt attempt = greedy(start);
+      if (attempt.failure != null) {
+        if (firstFailure == null) firstFailure = attempt.failure;
+        // The component that found no room goes first next time, a bounded number of times.
+        String failed = attempt.failure.component();
+        if (best == null && promotions++ < components.size() && !order.getFirst().equals(failed)) {
+          List<String> promoted = new ArrayList<>(order);
+          promoted.remove(failed);
+          promoted.addFirst(failed);
+          pending.addFirst(new Start(promoted, List.of()));
+        }
+        continue;
       }
-      if (firstFailure == null) firstFailure = attempt.failure;
-      String failed = attempt.failure.component();
-      if (!promoted.add(failed) || order.getFirst().equals(failed)) return firstFailure;
-      order = new ArrayList<>(order);
-      order.remove(failed);
-      order.addFirst(failed);
+      double value = improve(order, attempt.assignment, attempt.free);
+      if (value < bestValue - EPSILON) {
+        best = attempt;
+        bestValue = value;
+      }
     }
+    if (best == null) {
+      // Every greedy start failed: search with backtracking before calling the application unschedulable.
+      List<String> order = starts().get(1).order();
+      SortedMap<String, SortedMap<ClusterId, Integer>> assignment = new TreeMap<>();
+      Map<ClusterId, Resources> free = new HashMap<>(initialFree);
+      long[] nodes = {0};
+      if (backtrack(order, 0, assignment, free, nodes)) {
+        improve(order, assignment, free);
+        return new Result.Solved(assignment);
+      }
+    }
+    return best != null ? new Result.Solved(best.assignment) : firstFailure;
+  }
+
+  /** Nodes the backtracking fallback may visit: complete on small instances, bounded on large ones. */
+  static final long BACKTRACK_NODES = 20_000;
+
+  /** Depth-first over each component's seed sets in order; true when every component found a place. */
+  private boolean backtrack(List<String> order, int i, SortedMap<String, SortedMap<ClusterId, Integer>> assignment,
+      Map<ClusterId, Resources> free, long[] nodes) {
+    if (i == order.size()) return true;
+    ComponentSpec c = components.get(order.get(i));
+    List<MemberCluster> candidates = ranked(c, assignment, free);
+    for (List<MemberCluster> seed : seeds(c, candidates)) {
+      if (++nodes[0] > BACKTRACK_NODES) return false;
+      Choice choice = choose(c, candidates, assignment, free, seed);
+      if (choice.clusters == null) continue;
+      take(c.name(), choice.clusters, assignment, free);
+      if (backtrack(order, i + 1, assignment, free, nodes)) return true;
+      release(c.name(), assignment, free);
+    }
+    return false;
+  }
+
+  /** A greedy pass: the component order, and optionally the cluster the first component must start on. */
+  private record Start(List<String> order, List<ClusterId> firstClusters) {}
+
+  /**
+   * Where greedy passes start: the default order (priority, then along talksTo), the most constrained
+   * first (fewest eligible clusters, then largest demand), then the default order with its first component
+   * forced onto each of its best clusters, then each component moved to the front — as many as the work
+   * budget allows for this instance's size.
+   */
+  private List<Start> starts() {
+    List<String> base = order();
+    long work = (long) Math.max(1, initialFree.size()) * base.size();
+    int count = (int) Math.max(2, START_BUDGET / work);
+    List<Start> out = new ArrayList<>();
+    out.add(new Start(base, List.of()));
+    List<String> constrained = new ArrayList<>(base);
+    constrained.sort(Comparator.comparingInt((String n) -> eligible.getOrDefault(n, List.of()).size())
+        .thenComparing(n -> -components.get(n).resources().times(components.get(n).replicas()).cpuMillis())
+        .thenComparing(n -> n));
+    out.add(new Start(constrained, List.of()));
+    ComponentSpec first = components.get(base.getFirst());
+    for (List<MemberCluster> seed : seeds(first, ranked(first, new TreeMap<>(), initialFree))) {
+      if (out.size() >= count) break;
+      if (!seed.isEmpty()) out.add(new Start(base, seed.stream().map(MemberCluster::id).toList()));
+    }
+    for (int i = 1; i < base.size() && out.size() < count; i++) {
+      List<String> order = new ArrayList<>(base);
+      order.addFirst(order.remove(i));
+      out.add(new Start(order, List.of()));
+    }
+    return out;
   }
 
   private record Attempt(SortedMap<String, SortedMap<ClusterId, Integer>> assignment, Map<ClusterId, Resources> free, Result.Failed failure) {}
 
-  private Attempt greedy(List<String> order) {
+  private Attempt greedy(Start start) {
     SortedMap<String, SortedMap<ClusterId, Integer>> assignment = new TreeMap<>();
     Map<ClusterId, Resources> free = new HashMap<>(initialFree);
-    for (String name : order) {
+    for (String name : start.order()) {
       ComponentSpec c = components.get(name);
-      Choice choice = choose(c, ranked(c, assignment, free), assignment, free, null);
+      List<MemberCluster> candidates = ranked(c, assignment, free);
+      List<MemberCluster> seed = name.equals(start.order().getFirst())
+          ? candidates.stream().filter(x -> start.firstClusters().contains(x.id())).toList() : List.of();
+      Choice choice = choose(c, candidates, assignment, free, seed);
       if (choice.clusters == null) return new Attempt(assignment, free, new Result.Failed(name, choice.problem));
       take(name, choice.clusters, assignment, free);
     }
     return new Attempt(assignment, free, null);
   }
 
-  private void improve(List<String> order, SortedMap<String, SortedMap<ClusterId, Integer>> assignment, Map<ClusterId, Resources> free) {
+  /** Local improvement; returns the objective of the final assignment. */
+  private double improve(List<String> order, SortedMap<String, SortedMap<ClusterId, Integer>> assignment, Map<ClusterId, Resources> free) {
     double best = objective.evaluate(assignment).value();
     for (int round = 0; round < ROUNDS; round++) {
       boolean moved = false;
       for (String name : order) {
+        if (!budgetLeft()) return best;
         ComponentSpec c = components.get(name);
         SortedMap<ClusterId, Integer> current = release(name, assignment, free);
         List<MemberCluster> candidates = ranked(c, assignment, free);
-        List<MemberCluster> seeds = new ArrayList<>();
-        seeds.add(null);
-        seeds.addAll(candidates.stream().limit(SEEDS).toList());
         SortedMap<ClusterId, Integer> bestHere = current;
-        for (MemberCluster seed : seeds) {
+        for (List<MemberCluster> seed : seeds(c, candidates)) {
+          work += candidates.size() / 4;
           Choice choice = choose(c, candidates, assignment, free, seed);
           if (choice.clusters == null || choice.clusters.equals(bestHere)) continue;
           assignment.put(name, choice.clusters);
@@ -132,29 +228,169 @@ public final class JointSolver {
         }
         take(name, bestHere, assignment, free);
         moved |= bestHere != current;
+        double afterEjection = budgetLeft() ? eject(c, assignment, free, best) : best;
+        moved |= afterEjection < best;
+        best = afterEjection;
       }
-      if (!moved) return;
+      for (List<String> pair : coupledPairs(order, assignment, free)) {
+        if (!budgetLeft()) return best;
+        double afterPair = movePair(components.get(pair.get(0)), components.get(pair.get(1)), assignment, free, best);
+        moved |= afterPair < best;
+        best = afterPair;
+      }
+      if (!moved) return best;
     }
+    return best;
+  }
+
+  /**
+   * Pairs of components whose placements constrain each other, each in both orders: a caller and its callee
+   * (latency), and two components sharing a cluster that has no room for another replica of either
+   * (capacity). Pairs that merely share roomy clusters are left out, so slack instances stay cheap.
+   */
+  private List<List<String>> coupledPairs(List<String> order, Map<String, SortedMap<ClusterId, Integer>> assignment, Map<ClusterId, Resources> free) {
+    java.util.LinkedHashSet<List<String>> out = new java.util.LinkedHashSet<>();
+    for (String a : order) {
+      for (String b : components.get(a).talksTo()) {
+        out.add(List.of(a, b));
+        out.add(List.of(b, a));
+      }
+    }
+    for (int i = 0; i < order.size(); i++) {
+      for (int j = i + 1; j < order.size(); j++) {
+        String a = order.get(i);
+        String b = order.get(j);
+        Resources ra = components.get(a).resources();
+        Resources rb = components.get(b).resources();
+        boolean tight = assignment.get(a).keySet().stream().anyMatch(x -> assignment.get(b).containsKey(x)
+            && (!ra.fitsIn(free.get(x)) || !rb.fitsIn(free.get(x))));
+        if (tight) {
+          out.add(List.of(a, b));
+          out.add(List.of(b, a));
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Re-places two coupled components together: {@code a} on each of its seed cluster sets in turn, {@code b}
+   * then chosen against it. Finds moves that neither component improves alone.
+   */
+  private double movePair(ComponentSpec a, ComponentSpec b, SortedMap<String, SortedMap<ClusterId, Integer>> assignment,
+      Map<ClusterId, Resources> free, double best) {
+    SortedMap<String, SortedMap<ClusterId, Integer>> savedAssignment = new TreeMap<>(assignment);
+    Map<ClusterId, Resources> savedFree = new HashMap<>(free);
+    release(a.name(), assignment, free);
+    release(b.name(), assignment, free);
+    List<MemberCluster> candidates = ranked(a, assignment, free);
+    SortedMap<String, SortedMap<ClusterId, Integer>> bestAssignment = null;
+    Map<ClusterId, Resources> bestFree = null;
+    Map<ClusterId, Resources> released = new HashMap<>(free);
+    for (List<MemberCluster> seed : seeds(a, candidates)) {
+      if (!budgetLeft()) break;
+      work += candidates.size() / 2 + free.size() / 8;
+      if (place(a, candidates, assignment, free, seed) && place(b, ranked(b, assignment, free), assignment, free, List.of())) {
+        double value = objective.evaluate(assignment).value();
+        if (value < best - EPSILON) {
+          best = value;
+          bestAssignment = new TreeMap<>(assignment);
+          bestFree = new HashMap<>(free);
+        }
+      }
+      assignment.remove(a.name());
+      assignment.remove(b.name());
+      free.clear();
+      free.putAll(released);
+    }
+    assignment.clear();
+    free.clear();
+    assignment.putAll(bestAssignment != null ? bestAssignment : savedAssignment);
+    free.putAll(bestFree != null ? bestFree : savedFree);
+    return best;
+  }
+
+  /**
+   * Tries, for each of {@code c}'s best clusters (by per-replica cost) where it lacks room for all its
+   * replicas, to lift out the other components there, place {@code c} with that cluster first, then
+   * re-place them. Keeps the first move that lowers the objective; returns the objective after.
+   */
+  private double eject(ComponentSpec c, SortedMap<String, SortedMap<ClusterId, Integer>> assignment, Map<ClusterId, Resources> free, double best) {
+    List<MemberCluster> wanted = eligible.getOrDefault(c.name(), List.of()).stream()
+        .filter(x -> !assignment.get(c.name()).containsKey(x.id()))
+        .filter(x -> ReplicaDivider.room(x, c.resources(), free) < c.replicas())
+        .sorted(Comparator.comparingDouble((MemberCluster x) -> objective.unaryPerReplica(c, x)).thenComparingLong(x -> tie.get(x.id())))
+        .limit(SEEDS).toList();
+    for (MemberCluster x : wanted) {
+      List<String> occupants = assignment.entrySet().stream()
+          .filter(e -> !e.getKey().equals(c.name()) && e.getValue().containsKey(x.id())).map(Map.Entry::getKey).toList();
+      if (occupants.isEmpty() || occupants.size() > MAX_EJECTED) continue;
+      SortedMap<String, SortedMap<ClusterId, Integer>> savedAssignment = new TreeMap<>(assignment);
+      Map<ClusterId, Resources> savedFree = new HashMap<>(free);
+      release(c.name(), assignment, free);
+      occupants.forEach(o -> release(o, assignment, free));
+      SortedMap<String, SortedMap<ClusterId, Integer>> lifted = new TreeMap<>(assignment);
+      Map<ClusterId, Resources> liftedFree = new HashMap<>(free);
+      List<MemberCluster> candidates = ranked(c, assignment, free);
+      for (List<MemberCluster> seed : seeds(c, candidates)) {
+        if (!seed.contains(x)) continue;
+        work += candidates.size() / 2 + free.size() / 8;
+        boolean ok = place(c, candidates, assignment, free, seed);
+        for (String o : occupants) ok = ok && place(components.get(o), ranked(components.get(o), assignment, free), assignment, free, List.of());
+        if (ok) {
+          double value = objective.evaluate(assignment).value();
+          if (value < best - EPSILON) return value;
+        }
+        assignment.clear();
+        assignment.putAll(lifted);
+        free.clear();
+        free.putAll(liftedFree);
+      }
+      assignment.clear();
+      assignment.putAll(savedAssignment);
+      free.clear();
+      free.putAll(savedFree);
+    }
+    return best;
+  }
+
+  /** Forced first choices to try: none, each of the best few clusters, and pairs of the very best. */
+  private List<List<MemberCluster>> seeds(ComponentSpec c, List<MemberCluster> candidates) {
+    List<List<MemberCluster>> out = new ArrayList<>();
+    out.add(List.of());
+    candidates.stream().limit(SEEDS).forEach(x -> out.add(List.of(x)));
+    if (!c.singleton() && c.replicas() > 1) {
+      List<MemberCluster> top = candidates.stream().limit(PAIR_SEEDS).toList();
+      for (int i = 0; i < top.size(); i++) for (int j = i + 1; j < top.size(); j++) out.add(List.of(top.get(i), top.get(j)));
+    }
+    return out;
+  }
+
+  private boolean place(ComponentSpec c, List<MemberCluster> candidates, SortedMap<String, SortedMap<ClusterId, Integer>> assignment,
+      Map<ClusterId, Resources> free, List<MemberCluster> seed) {
+    if (!candidates.containsAll(seed)) return false;
+    Choice choice = choose(c, candidates, assignment, free, seed);
+    if (choice.clusters == null) return false;
+    take(c.name(), choice.clusters, assignment, free);
+    return true;
   }
 
   private record Choice(SortedMap<ClusterId, Integer> clusters, String problem) {}
 
   /**
    * The best clusters for {@code c} given everything else in {@code assignment}; {@code candidates} come
-   * from {@link #ranked} for that same state; {@code seed}, when not null, is taken first.
+   * from {@link #ranked} for that same state; the {@code seed} clusters are taken first.
    */
   private Choice choose(ComponentSpec c, List<MemberCluster> candidates, Map<String, SortedMap<ClusterId, Integer>> assignment,
-      Map<ClusterId, Resources> free, MemberCluster seed) {
+      Map<ClusterId, Resources> free, List<MemberCluster> seed) {
     if (candidates.isEmpty()) return new Choice(null, noCandidateProblem(c, assignment, free));
     int maxClusters = c.singleton() ? 1 : c.replicas();
     int spread = spec.spreadOf(c);
 
     List<Demand> demands = demands(c, assignment);
     List<MemberCluster> chosen = new ArrayList<>();
-    if (seed != null) {
-      if (!candidates.contains(seed)) return new Choice(null, "seed not a candidate");
-      chosen.add(seed);
-    }
+    if (seed.size() > maxClusters) return new Choice(null, "more seed clusters than the component may span");
+    chosen.addAll(seed);
     // Cover every latency demand first: the candidate covering the most uncovered demands, best first.
     List<Demand> uncovered = new ArrayList<>(demands.stream().filter(d -> chosen.stream().noneMatch(d::coveredBy)).toList());
     while (!uncovered.isEmpty()) {
@@ -182,7 +418,7 @@ public final class JointSolver {
       return new Choice(null, "failover.minClusters needs " + spread + " clusters, only " + chosen.size() + " can take it");
     }
     List<MemberCluster> byUnary = new ArrayList<>(chosen);
-    byUnary.sort(Comparator.comparingDouble((MemberCluster x) -> objective.unaryPerReplica(c, x)).thenComparingLong(tie::get));
+    byUnary.sort(Comparator.comparingDouble((MemberCluster x) -> objective.unaryPerReplica(c, x)).thenComparingLong(x -> tie.get(x.id())));
     List<MemberCluster> spares = candidates.stream().filter(x -> !chosen.contains(x)).toList();
     Optional<SortedMap<ClusterId, Integer>> divided = ReplicaDivider.divide(c.replicas(), c.resources(), byUnary, spares, maxClusters, free);
     if (divided.isEmpty()) {
@@ -195,15 +431,45 @@ public final class JointSolver {
 
   /** Eligible clusters with room for a replica that reach every placed callee in time, by marginal cost. */
   private List<MemberCluster> ranked(ComponentSpec c, Map<String, SortedMap<ClusterId, Integer>> assignment, Map<ClusterId, Resources> free) {
+    List<MemberCluster> byCost = byCost(c, assignment);
+    List<MemberCluster> out = new ArrayList<>(byCost.size());
+    work += byCost.size() / 8; // a cheap scan, counted so repeated scans still use the budget
+    for (MemberCluster x : byCost) if (ReplicaDivider.room(x, c.resources(), free) >= 1) out.add(x);
+    return out;
+  }
+
+  /** Where the neighbours of one component were when it was last ranked, and the ranking then. */
+  private record Ranking(List<SortedMap<ClusterId, Integer>> neighbours, List<MemberCluster> byCost) {}
+
+  private final Map<String, Ranking> rankings = new HashMap<>();
+  /** Cluster evaluations spent so far; see {@link #WORK_BUDGET}. */
+  private long work;
+
+  private boolean budgetLeft() {
+    return work < WORK_BUDGET;
+  }
+
+  /**
+   * Eligible clusters that reach every placed callee in time, by marginal cost. The cost depends only on
+   * where the component's neighbours are, so the ranking is cached until one of them moves.
+   */
+  private List<MemberCluster> byCost(ComponentSpec c, Map<String, SortedMap<ClusterId, Integer>> assignment) {
+    List<SortedMap<ClusterId, Integer>> neighbours = new ArrayList<>();
+    for (String n : c.talksTo()) neighbours.add(assignment.get(n));
+    for (String n : callers.getOrDefault(c.name(), List.of())) neighbours.add(assignment.get(n));
+    Ranking cached = rankings.get(c.name());
+    if (cached != null && cached.neighbours().equals(neighbours)) return cached.byCost();
+    work += eligible.getOrDefault(c.name(), List.of()).size();
     record Scored(MemberCluster cluster, double cost, long tie) {}
     List<Scored> scored = new ArrayList<>();
     for (MemberCluster x : eligible.getOrDefault(c.name(), List.of())) {
-      if (ReplicaDivider.room(x, c.resources(), free) < 1) continue;
       if (!reachesCallees(c, x, assignment)) continue;
       scored.add(new Scored(x, marginal(c, x, assignment), tie.get(x.id())));
     }
     scored.sort(Comparator.comparingDouble(Scored::cost).thenComparingLong(Scored::tie));
-    return scored.stream().map(Scored::cluster).toList();
+    List<MemberCluster> byCost = scored.stream().map(Scored::cluster).toList();
+    rankings.put(c.name(), new Ranking(neighbours, byCost));
+    return byCost;
   }
 
   private boolean reachesCallees(ComponentSpec c, MemberCluster x, Map<String, SortedMap<ClusterId, Integer>> assignment) {

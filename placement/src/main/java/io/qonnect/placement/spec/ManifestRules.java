@@ -27,8 +27,8 @@ final class ManifestRules {
   private ManifestRules() {}
 
   /** Checks each object and returns them as plain maps (in document order). */
-  static List<Map<String, Object>> check(List<YamlNode> objects, String path, FieldReader r) {
-    if (objects.isEmpty()) r.report(path, "must hold at least one Kubernetes object", 0, 0);
+  static List<Map<String, Object>> check(List<YamlNode> objects, YamlNode list, String path, FieldReader r) {
+    if (objects.isEmpty()) r.report(path, "must hold at least one Kubernetes object", list);
     for (int i = 0; i < objects.size(); i++) {
       String p = FieldReader.index(path, i);
       YamlNode o = objects.get(i);

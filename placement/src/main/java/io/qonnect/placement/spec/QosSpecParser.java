@@ -205,14 +205,12 @@ public final class QosSpecParser {
     List<YamlNode> nodes = items.get();
     for (int i = 0; i < nodes.size(); i++) {
       String path = FieldReader.index("spec.components", i);
-      Optional<ComponentSpec> c = r.mapping(nodes.get(i), path, COMPONENT).flatMap(m -> component(m, path, r));
-      if (c.isEmpty()) continue;
-      Integer previous = firstIndex.putIfAbsent(c.get().name(), i);
-      if (previous != null) {
-        r.report(FieldReader.join(path, "name"), "'" + c.get().name() + "' is already the name of spec.components[" + previous + "]",
-            ((YamlNode.Mapping) nodes.get(i)).get("name"));
+      // Duplicate names are reported even when the component has other problems.
+      if (nodes.get(i) instanceof YamlNode.Mapping m && m.get("name") instanceof YamlNode.Scalar n && n.value() instanceof String name) {
+        Integer previous = firstIndex.putIfAbsent(name, i);
+        if (previous != null) r.report(FieldReader.join(path, "name"), "'" + name + "' is already the name of spec.components[" + previous + "]", n);
       }
-      out.add(c.get());
+      r.mapping(nodes.get(i), path, COMPONENT).flatMap(m -> component(m, path, r)).ifPresent(out::add);
     }
     // talksTo is checked once all names are known.
     for (int i = 0; i < nodes.size(); i++) {
@@ -272,7 +270,7 @@ public final class QosSpecParser {
       }
     }
     List<Map<String, Object>> manifests = hasManifests
-        ? r.list(m, "manifests", path, false, MAX_LIST).map(l -> ManifestRules.check(l, path + ".manifests", r)).orElse(List.of())
+        ? r.list(m, "manifests", path, false, MAX_LIST).map(l -> ManifestRules.check(l, m.get("manifests"), path + ".manifests", r)).orElse(List.of())
         : List.of();
 
     Optional<Resources> resources = r.field(m, "resources", path, false)

@@ -85,7 +85,7 @@ public final class ReferenceFormat {
     if (spec.isPresent()) {
       for (Tier tier : Tier.values()) {
         r.list(spec.get(), tier.yamlName(), "spec", false, QosSpecParser.MAX_LIST)
-            .map(objects -> ManifestRules.check(objects, "spec." + tier.yamlName(), r))
+            .map(objects -> ManifestRules.check(objects, spec.get().get(tier.yamlName()), "spec." + tier.yamlName(), r))
             .filter(objects -> !objects.isEmpty())
             .ifPresent(objects -> components.add(bundle(tier, objects)));
       }
