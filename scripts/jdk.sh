@@ -21,7 +21,11 @@ if ! QONNECT_JDK=$(qonnect_find_jdk); then
 fi
 export JAVA_HOME="$QONNECT_JDK"
 export PATH="$JAVA_HOME/bin:$PATH"
-# Maven's bundled Guava warns about sun.misc.Unsafe on JDK 23+; the flag that silences it does not exist before.
+# Guava (in Maven) and Netty (in the fabric8 client) warn about sun.misc.Unsafe on JDK 23+; the flag that
+# silences it does not exist before, so it is added only there.
+QONNECT_JAVA_OPTS=""
 if [ "$(qonnect_java_major "$JAVA_HOME")" -ge 23 ] 2>/dev/null; then
-  case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow";; esac
+  QONNECT_JAVA_OPTS="--sun-misc-unsafe-memory-access=allow"
+  case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} $QONNECT_JAVA_OPTS";; esac
 fi
+export QONNECT_JAVA_OPTS

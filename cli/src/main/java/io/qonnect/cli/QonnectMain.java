@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     versionProvider = QonnectMain.Version.class,
     description = "Federated multi-cluster control plane: one QoS spec in, placement across member clusters out.",
     subcommands = {
-      ValidateCommand.class, PlanCommand.class, DemoCommand.class, BenchCommand.class,
+      ValidateCommand.class, PlanCommand.class, DemoCommand.class, BenchCommand.class, TestbedCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class QonnectMain implements Runnable {
