@@ -1,6 +1,9 @@
 package io.qonnect.cli;
 
 import io.qonnect.testbed.bench.PlacementBench;
+import io.qonnect.testbed.bench.TestbedBench;
+import io.qonnect.testbed.cluster.TestbedBinaries;
+import io.qonnect.testbed.cluster.TestbedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,15 +14,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "bench", description = "Measure and record: `bench placement` times the engine and compares it with Borda.")
+@Command(name = "bench", description = {"Measure and record (reports, never pass/fail):",
+    "  bench placement  engine latency on random instances, and quality versus the Borda baseline",
+    "  bench testbed    member clusters: time to come up (warm), memory, idle CPU"})
 final class BenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", description = "what to measure: placement")
+  @Parameters(index = "0", description = "what to measure: placement or testbed")
   String what;
 
-  @Option(names = "--clusters", split = ",", description = "cluster counts (default 100,1000)")
-  List<Integer> clusters = List.of(100, 1000);
+  @Option(names = "--clusters", description = "placement: cluster counts (default 100,1000); testbed: layouts separated by ';' (default cloud=1;cloud=1,fog=1,edge=1;cloud=3,fog=3,edge=3)")
+  String clusterOption;
+
+  @Option(names = "--idle-seconds", description = "testbed: idle window for the CPU measurement (default 30)")
+  int idleSeconds = 30;
 
   @Option(names = "--components", description = "components per application (default 20)")
   int components = 20;
@@ -41,7 +49,14 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (!what.equals("placement")) throw new QonnectMain.UserError("bench " + what + ": only 'placement' can be measured so far");
+    if (what.equals("testbed")) return benchTestbed();
+    if (!what.equals("placement")) throw new QonnectMain.UserError("bench " + what + ": use placement or testbed");
+    List<Integer> clusters;
+    try {
+      clusters = clusterOption == null ? List.of(100, 1000) : java.util.Arrays.stream(clusterOption.split(",")).map(String::strip).map(Integer::valueOf).toList();
+    } catch (NumberFormatException e) {
+      throw new QonnectMain.UserError("--clusters " + clusterOption + ": give cluster counts such as 100,1000");
+    }
     if (clusters.stream().anyMatch(n -> n < 1 || n > 5000) || components < 1 || components > 100 || instances < 1 || runs < 1 || warmup < 0) {
       throw new QonnectMain.UserError("--clusters must be 1..5000, --components 1..100, --instances and --runs at least 1");
     }
@@ -51,13 +66,38 @@ final class BenchCommand implements Callable<Integer> {
     var results = new PlacementBench().run(config, spec.commandLine().getErr());
     String command = "./qonnect bench placement --clusters " + String.join(",", clusters.stream().map(String::valueOf).toList())
         + " --components " + components + " --instances " + instances + " --runs " + runs + " --warmup " + warmup + " --seed " + seed;
-    String report = PlacementBench.report(config, results, command);
+    write(PlacementBench.report(config, results, command));
+    return QonnectMain.OK;
+  }
+
+  private int benchTestbed() throws IOException {
+    List<String> layouts = List.of((clusterOption == null ? "cloud=1;cloud=1,fog=1,edge=1;cloud=3,fog=3,edge=3" : clusterOption).split(";"));
+    var w = spec.commandLine().getOut();
+    List<TestbedBench.Result> results = new java.util.ArrayList<>();
+    try {
+      var bin = TestbedBinaries.locate();
+      for (String layout : layouts) {
+        w.println("bench testbed: " + layout);
+        w.flush();
+        results.add(new TestbedBench().run(layout.strip(), bin, idleSeconds, w));
+      }
+    } catch (TestbedException | IllegalArgumentException e) {
+      throw new QonnectMain.UserError(e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QonnectMain.UserError("interrupted");
+    }
+    write(TestbedBench.report(results, "./qonnect bench testbed --clusters '" + String.join(";", layouts) + "' --idle-seconds " + idleSeconds));
+    return QonnectMain.OK;
+  }
+
+  private void write(String report) throws IOException {
+    var w = spec.commandLine().getOut();
     w.print(report);
     if (out != null) {
       if (out.getParent() != null) Files.createDirectories(out.getParent());
       Files.writeString(out, report);
       w.println("report written to " + out);
     }
-    return QonnectMain.OK;
   }
 }

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /** Real member clusters: Deployments become Ready pods on KWOK nodes, and the failure primitives work. */
 @WithTestbed(clusters = "cloud=1,edge=1")
-class MemberClustersIT {
-  static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
+public class MemberClustersIT {
+  public static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
@@ -34,7 +34,7 @@ class MemberClustersIT {
     }
   }
 
-  static Deployment web(String namespace, int replicas) {
+  public static Deployment web(String namespace, int replicas) {
     return new DeploymentBuilder()
         .withNewMetadata().withName("web").withNamespace(namespace).endMetadata()
         .withNewSpec().withReplicas(replicas)
@@ -95,6 +95,16 @@ class MemberClustersIT {
     await("cloud-1-node-2 NotReady", Duration.ofSeconds(30), () -> !ready(k.nodes().withName("cloud-1-node-2").get()));
     testbed.testbed().setNodeReady("cloud-1", "cloud-1-node-2", true);
     await("cloud-1-node-2 Ready again", Duration.ofSeconds(30), () -> ready(k.nodes().withName("cloud-1-node-2").get()));
+  }
+
+  @Test
+  void upAgainDuplicatesNothing(TestbedClusters testbed) {
+    var t = testbed.testbed();
+    List<String> lines = new java.util.ArrayList<>();
+    t.up(io.qonnect.testbed.cluster.MemberClusterSpec.parseLayout("cloud=1,edge=1"), lines::add);
+    assertThat(lines).anyMatch(l -> l.equals("cloud-1: already running")).anyMatch(l -> l.contains("nodes already there"));
+    assertThat(t.clusters()).hasSize(2);
+    assertThat(testbed.client("cloud-1").nodes().list().getItems()).hasSize(4);
   }
 
   @Test
