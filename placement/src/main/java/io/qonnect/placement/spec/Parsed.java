@@ -6,9 +6,12 @@ import java.util.List;
 public sealed interface Parsed<T> {
   record Valid<T>(T value) implements Parsed<T> {}
 
+  /** Every violation, in the order they appear in the source (those without a line first). */
   record Invalid<T>(List<Violation> violations) implements Parsed<T> {
     public Invalid {
-      violations = List.copyOf(violations);
+      violations = violations.stream()
+          .sorted(java.util.Comparator.comparingInt(Violation::line).thenComparingInt(Violation::column).thenComparing(Violation::path))
+          .toList();
       if (violations.isEmpty()) throw new IllegalArgumentException("Invalid needs at least one violation");
     }
   }

@@ -1,0 +1,115 @@
+package io.qonnect.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: exit codes, output shapes, and one-line errors without stack traces. */
+class QonnectMainTest {
+  static final String EXAMPLES = "../examples/";
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    int code = QonnectMain.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void validatePrintsOneLinePerValidApplication() {
+    Run r = run("validate", "-f", EXAMPLES + "bookinfo.yaml");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).isEqualTo("../examples/bookinfo.yaml: application bookinfo is valid (qonnect.io/v1, 6 components, 12 replicas)\n");
+  }
+
+  @Test
+  void validatePrintsFileLinePathAndMessageForEachViolation(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, """
+        apiVersion: qonnect.io/v1
+        kind: Application
+        metadata: {name: shop}
+        spec:
+          components:
+            - name: web
+              image: nginx
+              resources: {cpu: 250mm, memory: 1Gi}
+              replicas: 0
+        """);
+    Run r = run("validate", "-f", EXAMPLES + "bookinfo.yaml", "-f", bad.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().lines()).containsExactly(
+        bad + ":8: spec.components[0].resources.cpu: '250mm' is not a Kubernetes quantity (e.g. 250m, 1.5, 2)",
+        bad + ":9: spec.components[0].replicas: must be between 1 and 1000, not 0");
+  }
+
+  @Test
+  void referenceFormatBundlesAreReadFromTheirFiles() {
+    Run r = run("validate", "-f", EXAMPLES + "reference/application.yaml", "--bundle", "cloud=" + EXAMPLES + "reference/productpage.yaml",
+        "--bundle", "fog=" + EXAMPLES + "reference/reviews-details.yaml", "--bundle", "edge=" + EXAMPLES + "reference/ratings.yaml");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("application bookinfo-reference is valid (reference format, 3 components, 3 replicas)");
+  }
+
+  @Test
+  void userErrorsAreOneLineWithoutStackTraces() {
+    Run missing = run("validate", "-f", "no/such.yaml");
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).isEqualTo("error: cannot read no/such.yaml: no such file\n");
+    Run flag = run("plan", "-f", EXAMPLES + "bookinfo.yaml");
+    assertThat(flag.code()).isEqualTo(1);
+    assertThat(flag.err()).contains("Missing required option: '--inventory=<inventory>'").contains("see 'qonnect plan --help'").doesNotContain("at io.");
+    Run strategy = run("plan", "-f", EXAMPLES + "bookinfo.yaml", "--inventory", EXAMPLES + "inventory-9.yaml", "--strategy", "random");
+    assertThat(strategy.err()).isEqualTo("error: --strategy random: use one of [qonnect, borda]\n");
+    Run output = run("plan", "-f", EXAMPLES + "bookinfo.yaml", "--inventory", EXAMPLES + "inventory-9.yaml", "-o", "xml");
+    assertThat(output.err()).startsWith("error: -o xml: use json, yaml or wide");
+    Run layout = run("testbed", "up", "--clusters", "mist=1");
+    assertThat(layout.err()).isEqualTo("error: unknown tier 'mist': use cloud, fog or edge\n");
+  }
+
+  @Test
+  void planExplainsThePlacementAndOffersJson() throws Exception {
+    Run text = run("plan", "-f", EXAMPLES + "bookinfo.yaml", "--inventory", EXAMPLES + "inventory-9.yaml");
+    assertThat(text.code()).isZero();
+    assertThat(text.out()).startsWith("bookinfo: placed by qonnect, objective").contains("productpage (spread over ≥2)");
+    Run json = run("plan", "-f", EXAMPLES + "bookinfo.yaml", "--inventory", EXAMPLES + "inventory-9.yaml", "-o", "json");
+    JsonNode doc = new ObjectMapper().readTree(json.out());
+    assertThat(doc.get("outcome").asText()).isEqualTo("Placed");
+    assertThat(doc.get("placement").get("productpage").size()).isEqualTo(2); // spread over two clusters
+    int replicas = 0;
+    for (JsonNode cluster : doc.get("placement").get("productpage")) replicas += cluster.asInt();
+    assertThat(replicas).isEqualTo(2);
+  }
+
+  @Test
+  void unschedulableExitsWithTwoAndADiagnosis(@TempDir Path dir) throws Exception {
+    Path huge = dir.resolve("huge.yaml");
+    Files.writeString(huge, """
+        apiVersion: qonnect.io/v1
+        kind: Application
+        metadata: {name: huge}
+        spec:
+          components:
+            - {name: db, image: postgres, resources: {cpu: 64, memory: 1Gi}}
+        """);
+    Run r = run("plan", "-f", huge.toString(), "--inventory", EXAMPLES + "inventory-9.yaml");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.out()).startsWith("huge: unschedulable: no member cluster can take db")
+        .contains("edge-1: one replica (64 cpu, 1Gi memory) is larger than a node (4 cpu, 8Gi memory)");
+  }
+
+  @Test
+  void bordaBaselineSaysWhatItBreaks() {
+    Run r = run("plan", "--strategy", "borda", "-f", EXAMPLES + "bookinfo.yaml", "--inventory", EXAMPLES + "inventory-9.yaml");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("placed by borda").contains("note: breaks:");
+  }
+}
