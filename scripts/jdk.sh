@@ -22,10 +22,10 @@ fi
 export JAVA_HOME="$QONNECT_JDK"
 export PATH="$JAVA_HOME/bin:$PATH"
 # Guava (in Maven) and Netty (in the fabric8 client) warn about sun.misc.Unsafe on JDK 23+; the flag that
-# silences it does not exist before, so it is added only there.
+# silences it does not exist before, so it is added only there; RocksDB's JNI loader warns likewise.
 QONNECT_JAVA_OPTS=""
 if [ "$(qonnect_java_major "$JAVA_HOME")" -ge 23 ] 2>/dev/null; then
-  QONNECT_JAVA_OPTS="--sun-misc-unsafe-memory-access=allow"
+  QONNECT_JAVA_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
   case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} $QONNECT_JAVA_OPTS";; esac
 fi
 export QONNECT_JAVA_OPTS

@@ -7,9 +7,13 @@ public record ClusterId(String value) implements Comparable<ClusterId> {
   private static final Pattern FORM = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
 
   public ClusterId {
-    if (value == null || !FORM.matcher(value).matches()) {
+    if (!isValid(value)) {
       throw new IllegalArgumentException("not a valid cluster name: '" + value + "'");
     }
+  }
+
+  public static boolean isValid(String value) {
+    return value != null && FORM.matcher(value).matches();
   }
 
   public static ClusterId of(String value) {

@@ -59,6 +59,11 @@ public final class LatencyMatrix {
     return OptionalDouble.of(rtt[i][j]);
   }
 
+  /** The user regions with at least one measurement, sorted. */
+  public java.util.SortedSet<String> userRegions() {
+    return new TreeSet<>(users.keySet());
+  }
+
   public OptionalDouble fromUsers(String region, ClusterId cluster) {
     double[] row = users.get(region);
     Integer j = index.get(cluster.value());

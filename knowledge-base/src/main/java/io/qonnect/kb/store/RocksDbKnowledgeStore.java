@@ -1,0 +1,177 @@
+package io.qonnect.kb.store;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import io.qonnect.proto.v1.ClusterReport;
+import io.qonnect.proto.v1.LatencyReport;
+import io.qonnect.proto.v1.ObservedEvent;
+import io.qonnect.proto.v1.ReadinessReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.ToLongFunction;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/** A {@link KnowledgeStore} on RocksDB; the key layout is in {@link Keys}. Writes are synced to the WAL. */
+public final class RocksDbKnowledgeStore implements KnowledgeStore {
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+  private final DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+  private final WriteOptions writeOptions = new WriteOptions().setSync(true);
+  private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+  private final RocksDB db;
+  private final ColumnFamilyHandle clusters;
+  private final ColumnFamilyHandle latency;
+  private final ColumnFamilyHandle readiness;
+  private final ColumnFamilyHandle events;
+  private final ColumnFamilyHandle eventsBySubject;
+  private final ColumnFamilyHandle meta;
+  private long nextEventSeq;
+
+  public RocksDbKnowledgeStore(Path dir) {
+    List<String> names = List.of(Keys.CLUSTERS, Keys.LATENCY, Keys.READINESS, Keys.EVENTS, Keys.EVENTS_BY_SUBJECT, Keys.META);
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+    names.forEach(n -> descriptors.add(new ColumnFamilyDescriptor(Keys.utf8(n), cfOptions)));
+    try {
+      Files.createDirectories(dir);
+      db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+      clusters = handles.get(1);
+      latency = handles.get(2);
+      readiness = handles.get(3);
+      events = handles.get(4);
+      eventsBySubject = handles.get(5);
+      meta = handles.get(6);
+      byte[] seq = db.get(meta, Keys.EVENT_SEQ);
+      nextEventSeq = seq == null ? 0 : Keys.longOf(seq);
+    } catch (RocksDBException e) {
+      closeOptions();
+      throw new IllegalStateException("cannot open the knowledge base store in " + dir + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      closeOptions();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public synchronized void putClusterReport(ClusterReport report) {
+    putIfNewer(clusters, report.getCluster(), report, ClusterReport.parser(), ClusterReport::getObservedUnixMillis);
+  }
+
+  @Override
+  public synchronized void putLatencyReport(LatencyReport report) {
+    putIfNewer(latency, report.getFromCluster(), report, LatencyReport.parser(), LatencyReport::getObservedUnixMillis);
+  }
+
+  @Override
+  public synchronized void putReadinessReport(ReadinessReport report) {
+    putIfNewer(readiness, report.getCluster(), Readiness.sorted(report), ReadinessReport.parser(), ReadinessReport::getObservedUnixMillis);
+  }
+
+  @Override
+  public synchronized void appendEvent(ObservedEvent event) {
+    long seq = nextEventSeq;
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.put(events, Keys.event(event.getTimeUnixMillis(), seq), event.toByteArray());
+      batch.put(eventsBySubject, Keys.subjectEvent(event.getSubject(), event.getTimeUnixMillis(), seq), new byte[0]);
+      batch.put(meta, Keys.EVENT_SEQ, Keys.bytesOf(seq + 1));
+      db.write(writeOptions, batch);
+      nextEventSeq = seq + 1;
+    } catch (RocksDBException e) {
+      throw failure("append event", e);
+    }
+  }
+
+  @Override
+  public List<ClusterReport> clusterReports() {
+    return scanAll(clusters, ClusterReport.parser());
+  }
+
+  @Override
+  public List<LatencyReport> latencyReports() {
+    return scanAll(latency, LatencyReport.parser());
+  }
+
+  @Override
+  public List<ReadinessReport> readinessReports() {
+    return scanAll(readiness, ReadinessReport.parser());
+  }
+
+  @Override
+  public List<ObservedEvent> history(String subject, long fromMillis, long toMillis, int limit) {
+    List<ObservedEvent> out = new ArrayList<>();
+    boolean all = subject.isEmpty();
+    byte[] start = all ? Keys.event(fromMillis, 0) : Keys.subjectEvent(subject, fromMillis, 0);
+    byte[] end = all ? Keys.event(toMillis, 0) : Keys.subjectEvent(subject, toMillis, 0);
+    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(all ? events : eventsBySubject, ro)) {
+      for (it.seek(start); it.isValid() && out.size() < limit && Arrays.compareUnsigned(it.key(), end) < 0; it.next()) {
+        byte[] value = all ? it.value() : db.get(events, Keys.eventOfSubjectKey(it.key()));
+        if (value != null) out.add(parse(ObservedEvent.parser(), value));
+      }
+    } catch (RocksDBException e) {
+      throw failure("read history", e);
+    }
+    return out;
+  }
+
+  private <T extends MessageLite> void putIfNewer(ColumnFamilyHandle cf, String key, T report, Parser<T> parser, ToLongFunction<T> observedAt) {
+    try {
+      byte[] k = Keys.utf8(key);
+      byte[] old = db.get(cf, k);
+      if (old != null && observedAt.applyAsLong(parse(parser, old)) > observedAt.applyAsLong(report)) return;
+      db.put(cf, writeOptions, k, report.toByteArray());
+    } catch (RocksDBException e) {
+      throw failure("store a report of " + key, e);
+    }
+  }
+
+  private <T> List<T> scanAll(ColumnFamilyHandle cf, Parser<T> parser) {
+    List<T> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(cf)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) out.add(parse(parser, it.value()));
+    }
+    return out;
+  }
+
+  private static <T> T parse(Parser<T> parser, byte[] bytes) {
+    try {
+      return parser.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt record in the knowledge base store", e);
+    }
+  }
+
+  private static IllegalStateException failure(String what, RocksDBException e) {
+    return new IllegalStateException("knowledge base store: cannot " + what + ": " + e.getMessage(), e);
+  }
+
+  @Override
+  public synchronized void close() {
+    for (int i = handles.size() - 1; i >= 0; i--) handles.get(i).close();
+    db.close();
+    closeOptions();
+  }
+
+  private void closeOptions() {
+    writeOptions.close();
+    dbOptions.close();
+    cfOptions.close();
+  }
+}

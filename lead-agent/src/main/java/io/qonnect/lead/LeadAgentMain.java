@@ -1,0 +1,144 @@
+package io.qonnect.lead;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.qonnect.lead.api.AgentGatewayGrpcService;
+import io.qonnect.lead.api.ControlPlaneGrpcService;
+import io.qonnect.lead.api.GroupView;
+import io.qonnect.lead.config.LeadAgentConfig;
+import io.qonnect.lead.config.LeadAgentConfig.Peer;
+import io.qonnect.lead.kb.KnowledgeBaseClient;
+import io.qonnect.lead.placing.ObservationSource;
+import io.qonnect.lead.placing.PlacementController;
+import io.qonnect.lead.raft.ControlPlaneClient;
+import io.qonnect.lead.raft.ControlPlaneStateMachine;
+import io.qonnect.lead.raft.RaftPropertiesFactory;
+import io.qonnect.placement.PlacementEngine;
+import io.qonnect.proto.v1.ObservationSnapshot;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One lead agent: a Ratis peer, the client API and agent gateway, and (while leading) the controllers. Wiring only. */
+public final class LeadAgentMain implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LeadAgentMain.class);
+  /** Every qonnect federation uses this one group id: one group per set of lead agents. */
+  public static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("qonnect-lead-agents".getBytes(StandardCharsets.UTF_8)));
+
+  private final RaftServer server;
+  private final ControlPlaneStateMachine stateMachine = new ControlPlaneStateMachine();
+  private final ControlPlaneClient client;
+  private final Server api;
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+    Thread t = new Thread(r, "lead-agent-controllers");
+    t.setDaemon(true);
+    return t;
+  });
+  private final KnowledgeBaseClient knowledgeBase;
+
+  public LeadAgentMain(LeadAgentConfig config) throws IOException {
+    RaftProperties properties = RaftPropertiesFactory.create(config);
+    List<RaftPeer> peers = config.peers().stream()
+        .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).build()).toList();
+    RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers);
+    File storage = new File(config.dataDir().toFile(), "raft");
+    boolean fresh = !storage.isDirectory() || Optional.ofNullable(storage.list()).map(l -> l.length == 0).orElse(true);
+    server = RaftServer.newBuilder()
+        .setServerId(RaftPeerId.valueOf(config.id()))
+        .setGroup(group)
+        .setStateMachine(stateMachine)
+        .setProperties(properties)
+        .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
+        .build();
+    server.start();
+    client = new ControlPlaneClient(group, RaftPeerId.valueOf(config.id()), properties, 50, Clock.systemUTC());
+
+    GroupView view = new GroupView() {
+      @Override public String selfId() { return config.id(); }
+      @Override public List<Peer> peers() { return config.peers(); }
+      @Override public Optional<String> leaderId() { return Optional.ofNullable(division().getInfo().getLeaderId()).map(RaftPeerId::toString); }
+      @Override public long term() { return division().getInfo().getCurrentTerm(); }
+    };
+    knowledgeBase = config.knowledgeBase().isEmpty() ? null : new KnowledgeBaseClient(config.knowledgeBase());
+    ObservationSource observations = knowledgeBase != null ? knowledgeBase : new ObservationSource() {
+      @Override public ObservationSnapshot latest() { return ObservationSnapshot.getDefaultInstance(); }
+      @Override public boolean degraded() { return false; }
+    };
+    PlacementController placement = new PlacementController(stateMachine, () -> division().getInfo().isLeaderReady(), observations, client,
+        new PlacementEngine());
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        placement.reconcileOnce();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("placement round failed, retrying next round: {}", e.toString());
+      }
+    }, config.placementIntervalMs(), config.placementIntervalMs(), TimeUnit.MILLISECONDS);
+
+    api = NettyServerBuilder.forAddress(new InetSocketAddress(config.self().host(), config.self().apiPort()))
+        .addService(new ControlPlaneGrpcService(stateMachine, client, view, observations, scheduler))
+        .addService(new AgentGatewayGrpcService(client, view))
+        .build()
+        .start();
+    LOG.info("lead agent {} up: raft {}, api {}, peers {}, knowledge base {}, data {}", config.id(), config.self().raftAddress(),
+        config.self().apiAddress(), config.peers().stream().map(Peer::id).toList(),
+        config.knowledgeBase().isEmpty() ? "(none)" : config.knowledgeBase(), config.dataDir());
+  }
+
+  private RaftServer.Division division() {
+    try {
+      return server.getDivision(GROUP_ID);
+    } catch (IOException e) {
+      throw new IllegalStateException("the Raft group is not running on this server", e);
+    }
+  }
+
+  public ControlPlaneStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  @Override
+  public void close() throws IOException {
+    scheduler.shutdownNow();
+    api.shutdownNow();
+    client.close();
+    server.close();
+    if (knowledgeBase != null) knowledgeBase.close();
+  }
+
+  public static void main(String[] args) throws Exception {
+    LeadAgentConfig config;
+    try {
+      config = LeadAgentConfig.load(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("lead-agent: invalid configuration:\n" + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    LeadAgentMain agent = new LeadAgentMain(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        agent.close();
+      } catch (IOException e) {
+        LOG.warn("shutdown: {}", e.toString());
+      }
+    }));
+    agent.api.awaitTermination();
+  }
+}

@@ -1,0 +1,280 @@
+package io.qonnect.lead.api;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.qonnect.lead.placing.ObservationSource;
+import io.qonnect.lead.proto.ProtoMapper;
+import io.qonnect.lead.raft.ControlPlaneClient;
+import io.qonnect.lead.raft.ControlPlaneStateMachine;
+import io.qonnect.lead.state.ApplicationRecord;
+import io.qonnect.lead.state.ClusterRecord;
+import io.qonnect.lead.state.Command;
+import io.qonnect.lead.state.CommandResult;
+import io.qonnect.lead.state.EventRecord;
+import io.qonnect.placement.spec.Parsed;
+import io.qonnect.placement.spec.QosSpec;
+import io.qonnect.placement.spec.QosSpecParser;
+import io.qonnect.proto.v1.ApplicationDescription;
+import io.qonnect.proto.v1.ApplicationStatus;
+import io.qonnect.proto.v1.ApplyRequest;
+import io.qonnect.proto.v1.ApplyResponse;
+import io.qonnect.proto.v1.ClusterReport;
+import io.qonnect.proto.v1.ClusterStatus;
+import io.qonnect.proto.v1.ComponentStatus;
+import io.qonnect.proto.v1.ControlPlaneEvent;
+import io.qonnect.proto.v1.ControlPlaneGrpc;
+import io.qonnect.proto.v1.DeleteApplicationRequest;
+import io.qonnect.proto.v1.DeleteApplicationResponse;
+import io.qonnect.proto.v1.GetApplicationRequest;
+import io.qonnect.proto.v1.LeaderRequest;
+import io.qonnect.proto.v1.LeaderResponse;
+import io.qonnect.proto.v1.ListApplicationsRequest;
+import io.qonnect.proto.v1.ListApplicationsResponse;
+import io.qonnect.proto.v1.ListClustersRequest;
+import io.qonnect.proto.v1.ListClustersResponse;
+import io.qonnect.proto.v1.NodeObservation;
+import io.qonnect.proto.v1.Resources;
+import io.qonnect.proto.v1.Violation;
+import io.qonnect.proto.v1.WatchRequest;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The client API, served by every lead agent. Writes go through the Raft client, which reaches the leader
+ * from any peer; reads pass a linearizable read barrier first, so a client sees its own writes whichever lead
+ * agent it asks. Specs are validated here, before anything reaches the log: invalid input is refused with
+ * every violation and nothing is stored.
+ */
+public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlaneImplBase {
+  private static final int MAX_SPEC_BYTES = 1 << 20;
+  private static final int RECENT_EVENTS = 20;
+
+  private final ControlPlaneStateMachine stateMachine;
+  private final ControlPlaneClient client;
+  private final GroupView group;
+  private final ObservationSource observations;
+  private final ScheduledExecutorService watchTimer;
+  private final QosSpecParser parser = new QosSpecParser();
+
+  public ControlPlaneGrpcService(ControlPlaneStateMachine stateMachine, ControlPlaneClient client, GroupView group,
+      ObservationSource observations, ScheduledExecutorService watchTimer) {
+    this.stateMachine = stateMachine;
+    this.client = client;
+    this.group = group;
+    this.observations = observations;
+    this.watchTimer = watchTimer;
+  }
+
+  @Override
+  public void apply(ApplyRequest request, StreamObserver<ApplyResponse> out) {
+    if (request.getSpecYaml().length() > MAX_SPEC_BYTES) {
+      out.onError(GrpcErrors.invalid("spec_yaml", "larger than " + MAX_SPEC_BYTES + " bytes"));
+      return;
+    }
+    QosSpec spec;
+    switch (parser.parse(request.getSpecYaml())) {
+      case Parsed.Invalid<QosSpec> invalid -> {
+        out.onError(GrpcErrors.invalid(invalid.violations().stream().map(ControlPlaneGrpcService::toProto).toList()));
+        return;
+      }
+      case Parsed.Valid<QosSpec> valid -> spec = valid.value();
+    }
+    Optional<ApplicationRecord> before = read(s -> s.application(spec.name()));
+    if (request.getDryRun()) {
+      ApplyResponse.Outcome outcome = before.isEmpty() ? ApplyResponse.Outcome.CREATED
+          : before.get().specYaml().equals(request.getSpecYaml()) ? ApplyResponse.Outcome.UNCHANGED : ApplyResponse.Outcome.CONFIGURED;
+      answer(out, ApplyResponse.newBuilder().setApplication(spec.name()).setOutcome(outcome).setSpecRevision(before.map(ApplicationRecord::specRevision).orElse(0L)).build());
+      return;
+    }
+    propose(out, new Command.SubmitApplication(spec.name(), request.getSpecYaml(), request.getExpectedRevision()), accepted ->
+        ApplyResponse.newBuilder().setApplication(spec.name()).setSpecRevision(accepted.revision())
+            .setOutcome(!accepted.changed() ? ApplyResponse.Outcome.UNCHANGED
+                : before.isPresent() ? ApplyResponse.Outcome.CONFIGURED : ApplyResponse.Outcome.CREATED)
+            .build());
+  }
+
+  @Override
+  public void deleteApplication(DeleteApplicationRequest request, StreamObserver<DeleteApplicationResponse> out) {
+    propose(out, new Command.DeleteApplication(request.getName()),
+        accepted -> DeleteApplicationResponse.newBuilder().setRevision(accepted.revision()).build());
+  }
+
+  @Override
+  public void getApplication(GetApplicationRequest request, StreamObserver<ApplicationStatus> out) {
+    if (!barrier(out)) return;
+    read(s -> s.application(request.getName())).ifPresentOrElse(
+        app -> answer(out, status(app)),
+        () -> out.onError(GrpcErrors.notFound("application " + request.getName())));
+  }
+
+  @Override
+  public void listApplications(ListApplicationsRequest request, StreamObserver<ListApplicationsResponse> out) {
+    if (!barrier(out)) return;
+    answer(out, ListApplicationsResponse.newBuilder().addAllApplications(read(s -> s.applications()).stream().map(this::status).toList()).build());
+  }
+
+  @Override
+  public void describeApplication(GetApplicationRequest request, StreamObserver<ApplicationDescription> out) {
+    if (!barrier(out)) return;
+    record Found(Optional<ApplicationRecord> app, List<EventRecord> events) {}
+    Found found = read(s -> new Found(s.application(request.getName()), s.events()));
+    if (found.app().isEmpty()) {
+      out.onError(GrpcErrors.notFound("application " + request.getName()));
+      return;
+    }
+    ApplicationRecord app = found.app().get();
+    List<ControlPlaneEvent> events = found.events().stream().filter(e -> e.subject().equals(app.name())).map(ControlPlaneGrpcService::toProto).toList();
+    answer(out, ApplicationDescription.newBuilder()
+        .setStatus(status(app))
+        .setSpecYaml(app.specYaml())
+        .setExplanation(app.explanation())
+        .setDiagnosis(app.diagnosis())
+        .addAllRecentEvents(events.subList(Math.max(0, events.size() - RECENT_EVENTS), events.size()))
+        .setKnowledgeBaseDegraded(observations.degraded())
+        .build());
+  }
+
+  @Override
+  public void listClusters(ListClustersRequest request, StreamObserver<ListClustersResponse> out) {
+    if (!barrier(out)) return;
+    Map<String, ClusterReport> reports = observations.latest().getClustersList().stream()
+        .collect(Collectors.toMap(ClusterReport::getCluster, Function.identity(), (a, b) -> b));
+    var b = ListClustersResponse.newBuilder();
+    for (ClusterRecord c : read(s -> s.clusters())) {
+      var status = ClusterStatus.newBuilder().setName(c.id().value()).setTier(ProtoMapper.toProto(c.tier())).setRegion(c.region())
+          .setHealth(ProtoMapper.toProto(c.health())).setHealthReason(c.healthReason());
+      ClusterReport report = reports.get(c.id().value());
+      if (report != null) {
+        status.setAllocatable(sum(report.getNodesList(), NodeObservation::getAllocatable));
+        status.setUsed(sum(report.getNodesList(), NodeObservation::getRequested));
+      }
+      b.addClusters(status);
+    }
+    answer(out, b.build());
+  }
+
+  @Override
+  public void leader(LeaderRequest request, StreamObserver<LeaderResponse> out) {
+    record Applied(long index, String hash) {}
+    Applied applied = read(s -> new Applied(s.lastAppliedIndex(), io.qonnect.lead.raft.SnapshotCodec.hash(s)));
+    answer(out, LeaderResponse.newBuilder()
+        .setLeaderId(group.leaderId().orElse(""))
+        .setLeaderAddress(group.leaderApiAddress())
+        .setTerm(group.term())
+        .addAllPeers(group.peers().stream().map(p -> p.id() + "=" + p.apiAddress()).toList())
+        .setThisId(group.selfId())
+        .setAppliedIndex(applied.index())
+        .setStateHash(applied.hash())
+        .build());
+  }
+
+  @Override
+  public void watch(WatchRequest request, StreamObserver<ControlPlaneEvent> responseObserver) {
+    ServerCallStreamObserver<ControlPlaneEvent> out = (ServerCallStreamObserver<ControlPlaneEvent>) responseObserver;
+    AtomicLong sent = new AtomicLong(request.getFromRevision() > 0 ? request.getFromRevision() - 1
+        : request.getFollow() ? read(s -> s.revision()) : 0);
+    Runnable push = () -> {
+      for (EventRecord e : read(s -> s.events())) {
+        if (e.revision() > sent.get()) {
+          out.onNext(toProto(e));
+          sent.set(e.revision());
+        }
+      }
+    };
+    if (!request.getFollow()) {
+      if (!barrier(out)) return;
+      push.run();
+      out.onCompleted();
+      return;
+    }
+    AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+    out.setOnCancelHandler(() -> task.get().cancel(false));
+    task.set(watchTimer.scheduleWithFixedDelay(() -> {
+      try {
+        if (!out.isCancelled()) push.run();
+      } catch (RuntimeException e) {
+        task.get().cancel(false);
+        out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+      }
+    }, 0, 100, TimeUnit.MILLISECONDS));
+  }
+
+  // ---- helpers ----
+
+  private ApplicationStatus status(ApplicationRecord app) {
+    var b = ApplicationStatus.newBuilder().setName(app.name()).setSpecRevision(app.specRevision()).setPlacementEpoch(app.placementEpoch());
+    if (app.placedSpecRevision() == 0) b.setPhase(ApplicationStatus.Phase.PENDING);
+    else if (app.placement() == null) b.setPhase(ApplicationStatus.Phase.UNSCHEDULABLE);
+    else b.setPhase(ApplicationStatus.Phase.PLACED);
+    if (app.placement() != null) {
+      app.placement().components().forEach((component, clusters) -> {
+        var c = ComponentStatus.newBuilder().setComponent(component);
+        clusters.forEach((cluster, replicas) -> c.addDesired(ProtoMapper.replicas(cluster.value(), replicas)));
+        b.addComponents(c);
+      });
+    }
+    return b.build();
+  }
+
+  private <T> T read(Function<io.qonnect.lead.state.ControlPlaneState, T> f) {
+    return stateMachine.read(f);
+  }
+
+  private boolean barrier(StreamObserver<?> out) {
+    try {
+      client.readBarrier();
+      return true;
+    } catch (IOException e) {
+      out.onError(GrpcErrors.unavailable("no leader reachable for a consistent read: " + e.getMessage(), group.leaderApiAddress()));
+      return false;
+    }
+  }
+
+  private <T> void propose(StreamObserver<T> out, Command command, Function<CommandResult.Accepted, T> onAccepted) {
+    CommandResult result;
+    try {
+      result = client.propose(command);
+    } catch (IOException e) {
+      out.onError(GrpcErrors.unavailable("not committed, no leader reachable: " + e.getMessage(), group.leaderApiAddress()));
+      return;
+    }
+    switch (result) {
+      case CommandResult.Accepted a -> answer(out, onAccepted.apply(a));
+      case CommandResult.Rejected r -> out.onError(GrpcErrors.rejected(r.reason()));
+    }
+  }
+
+  private static <T> void answer(StreamObserver<T> out, T value) {
+    out.onNext(value);
+    out.onCompleted();
+  }
+
+  private static Resources sum(List<NodeObservation> nodes, Function<NodeObservation, Resources> f) {
+    long cpu = 0;
+    long mem = 0;
+    for (NodeObservation n : nodes) {
+      cpu += f.apply(n).getCpuMillis();
+      mem += f.apply(n).getMemoryBytes();
+    }
+    return Resources.newBuilder().setCpuMillis(cpu).setMemoryBytes(mem).build();
+  }
+
+  static Violation toProto(io.qonnect.placement.spec.Violation v) {
+    return Violation.newBuilder().setPath(v.path()).setMessage(v.message()).setLine(v.line()).setColumn(v.column()).build();
+  }
+
+  static ControlPlaneEvent toProto(EventRecord e) {
+    return ControlPlaneEvent.newBuilder().setRevision(e.revision()).setTimeUnixMillis(e.timeMillis()).setKind(e.kind())
+        .setSubject(e.subject()).setMessage(e.message()).build();
+  }
+}

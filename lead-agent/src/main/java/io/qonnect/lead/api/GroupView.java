@@ -1,0 +1,21 @@
+package io.qonnect.lead.api;
+
+import io.qonnect.lead.config.LeadAgentConfig.Peer;
+import java.util.List;
+import java.util.Optional;
+
+/** What a lead agent knows about its Raft group right now. */
+public interface GroupView {
+  String selfId();
+
+  List<Peer> peers();
+
+  Optional<String> leaderId();
+
+  long term();
+
+  /** The client API address of the current leader, if one is known. */
+  default String leaderApiAddress() {
+    return leaderId().flatMap(id -> peers().stream().filter(p -> p.id().equals(id)).findFirst()).map(Peer::apiAddress).orElse("");
+  }
+}

@@ -1,0 +1,112 @@
+package io.qonnect.lead.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One lead agent's settings. Command line over environment over defaults:
+ *
+ * <pre>
+ *   --id ID                     QONNECT_LEAD_ID            this lead agent's peer id (one of --peers)
+ *   --peers ID=HOST:RAFT:API,…  QONNECT_LEAD_PEERS         the group: 1, 3 or 5 lead agents
+ *   --data-dir DIR              QONNECT_LEAD_DATA_DIR      Raft log and snapshots
+ *   --knowledge-base HOST:PORT  QONNECT_KNOWLEDGE_BASE     observations (empty: none, placement sees no clusters)
+ *   --election-timeout MIN-MAX  QONNECT_ELECTION_TIMEOUT   ms, default 500-1000
+ *   --snapshot-every N          QONNECT_SNAPSHOT_EVERY     log entries between snapshots, default 10000
+ *   --placement-interval MS     QONNECT_PLACEMENT_INTERVAL controller period on the leader, default 200
+ * </pre>
+ *
+ * The election timeout is longer than Ratis's 150-300 ms default on purpose: with Ratis 3.3 on a 2-core
+ * machine the default gave erratic failovers (0.5-6 s) while 500-1000 ms gave the next committed write
+ * 0.9-1.4 s after a leader kill.
+ */
+public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String knowledgeBase, int electionMinMs, int electionMaxMs,
+    long snapshotEvery, int placementIntervalMs) {
+
+  public record Peer(String id, String host, int raftPort, int apiPort) {
+    public String raftAddress() {
+      return host + ":" + raftPort;
+    }
+
+    public String apiAddress() {
+      return host + ":" + apiPort;
+    }
+  }
+
+  private static final Pattern PEER = Pattern.compile("([a-z0-9][-a-z0-9]{0,30})=([^:=,]+):(\\d{1,5}):(\\d{1,5})");
+
+  public Peer self() {
+    return peer(id).orElseThrow();
+  }
+
+  public Optional<Peer> peer(String peerId) {
+    return peers.stream().filter(p -> p.id().equals(peerId)).findFirst();
+  }
+
+  /** Reads the settings; every problem at once, in one IllegalArgumentException. */
+  public static LeadAgentConfig load(String[] args, Map<String, String> env) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("--id", env.getOrDefault("QONNECT_LEAD_ID", ""));
+    v.put("--peers", env.getOrDefault("QONNECT_LEAD_PEERS", ""));
+    v.put("--data-dir", env.getOrDefault("QONNECT_LEAD_DATA_DIR", ""));
+    v.put("--knowledge-base", env.getOrDefault("QONNECT_KNOWLEDGE_BASE", ""));
+    v.put("--election-timeout", env.getOrDefault("QONNECT_ELECTION_TIMEOUT", "500-1000"));
+    v.put("--snapshot-every", env.getOrDefault("QONNECT_SNAPSHOT_EVERY", "10000"));
+    v.put("--placement-interval", env.getOrDefault("QONNECT_PLACEMENT_INTERVAL", "200"));
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!v.containsKey(args[i])) problems.add("unknown argument '" + args[i] + "' (expected one of " + String.join(", ", v.keySet()) + ")");
+      else if (i + 1 >= args.length) problems.add(args[i] + ": needs a value");
+      else v.put(args[i], args[++i]);
+    }
+    List<Peer> peers = new ArrayList<>();
+    for (String p : v.get("--peers").split(",")) {
+      if (p.isBlank()) continue;
+      var m = PEER.matcher(p.trim());
+      if (!m.matches()) {
+        problems.add("--peers: '" + p + "' is not ID=HOST:RAFT_PORT:API_PORT");
+        continue;
+      }
+      int raft = Integer.parseInt(m.group(3));
+      int api = Integer.parseInt(m.group(4));
+      if (raft < 1 || raft > 65535 || api < 1 || api > 65535) problems.add("--peers: ports of " + m.group(1) + " must be 1-65535");
+      peers.add(new Peer(m.group(1), m.group(2), raft, api));
+    }
+    if (peers.size() != 1 && peers.size() != 3 && peers.size() != 5) problems.add("--peers: a group has 1, 3 or 5 lead agents, got " + peers.size());
+    if (peers.stream().map(Peer::id).distinct().count() != peers.size()) problems.add("--peers: peer ids must be unique");
+    String id = v.get("--id");
+    if (peers.stream().noneMatch(p -> p.id().equals(id))) problems.add("--id: '" + id + "' is not one of the --peers");
+    if (v.get("--data-dir").isEmpty()) problems.add("--data-dir: required");
+    String kb = v.get("--knowledge-base");
+    if (!kb.isEmpty() && !kb.matches("[^:]+:\\d{1,5}")) problems.add("--knowledge-base: expected HOST:PORT, got '" + kb + "'");
+    int min = 0;
+    int max = 0;
+    var range = Pattern.compile("(\\d{2,5})-(\\d{2,5})").matcher(v.get("--election-timeout"));
+    if (range.matches() && Integer.parseInt(range.group(1)) < Integer.parseInt(range.group(2))) {
+      min = Integer.parseInt(range.group(1));
+      max = Integer.parseInt(range.group(2));
+    } else {
+      problems.add("--election-timeout: expected MIN-MAX in ms with MIN < MAX, got '" + v.get("--election-timeout") + "'");
+    }
+    long snapshotEvery = positive(problems, "--snapshot-every", v.get("--snapshot-every"));
+    long interval = positive(problems, "--placement-interval", v.get("--placement-interval"));
+    if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
+    return new LeadAgentConfig(id, List.copyOf(peers), Path.of(v.get("--data-dir")), kb, min, max, snapshotEvery, (int) interval);
+  }
+
+  private static long positive(List<String> problems, String key, String value) {
+    try {
+      long n = Long.parseLong(value);
+      if (n > 0 && n <= Integer.MAX_VALUE) return n;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    problems.add(key + ": expected a positive number, got '" + value + "'");
+    return 1;
+  }
+}

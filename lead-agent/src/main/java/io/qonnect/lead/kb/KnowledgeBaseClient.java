@@ -1,0 +1,66 @@
+package io.qonnect.lead.kb;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.qonnect.lead.placing.ObservationSource;
+import io.qonnect.proto.v1.KnowledgeBaseGrpc;
+import io.qonnect.proto.v1.ObservationSnapshot;
+import io.qonnect.proto.v1.ObservedEvent;
+import io.qonnect.proto.v1.SnapshotRequest;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lead agent's view of the knowledge base. When it is unreachable the lead agent keeps serving with the
+ * last snapshot it got: degraded, not down; the change is logged once each way.
+ */
+public final class KnowledgeBaseClient implements ObservationSource, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KnowledgeBaseClient.class);
+  private static final long DEADLINE_MS = 2000;
+
+  private final String address;
+  private final ManagedChannel channel;
+  private final KnowledgeBaseGrpc.KnowledgeBaseBlockingStub stub;
+  private volatile ObservationSnapshot last = ObservationSnapshot.getDefaultInstance();
+  private volatile boolean degraded;
+
+  public KnowledgeBaseClient(String address) {
+    this.address = address;
+    this.channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+    this.stub = KnowledgeBaseGrpc.newBlockingStub(channel);
+  }
+
+  @Override
+  public ObservationSnapshot latest() {
+    try {
+      last = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).snapshot(SnapshotRequest.getDefaultInstance());
+      if (degraded) LOG.info("knowledge base {} reachable again", address);
+      degraded = false;
+    } catch (StatusRuntimeException e) {
+      if (!degraded) LOG.warn("knowledge base {} unreachable ({}): placing with the last snapshot (degraded)", address, e.getStatus().getCode());
+      degraded = true;
+    }
+    return last;
+  }
+
+  @Override
+  public boolean degraded() {
+    return degraded;
+  }
+
+  /** Best effort: placement history is an observation, losing one entry loses no decision. */
+  public void recordEvent(ObservedEvent event) {
+    try {
+      stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).recordEvent(event);
+    } catch (StatusRuntimeException e) {
+      LOG.debug("could not record {} in the knowledge base: {}", event.getKind(), e.getStatus());
+    }
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+  }
+}

@@ -1,0 +1,13 @@
+package io.qonnect.lead.placing;
+
+import io.qonnect.proto.v1.ObservationSnapshot;
+
+/**
+ * Where the controller gets observations: the knowledge base. Never fails: when the source is unreachable it
+ * answers with the last snapshot it got and says it is degraded.
+ */
+public interface ObservationSource {
+  ObservationSnapshot latest();
+
+  boolean degraded();
+}

@@ -1,0 +1,73 @@
+package io.qonnect.lead.placing;
+
+import io.qonnect.lead.raft.ControlPlaneStateMachine;
+import io.qonnect.lead.state.ApplicationRecord;
+import io.qonnect.lead.state.ClusterRecord;
+import io.qonnect.lead.state.Command.CommitPlacement;
+import io.qonnect.lead.state.CommandResult;
+import io.qonnect.placement.PlacementEngine;
+import io.qonnect.placement.snapshot.ClusterSnapshot;
+import io.qonnect.placement.spec.Parsed;
+import io.qonnect.placement.spec.QosSpec;
+import io.qonnect.placement.spec.QosSpecParser;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * On the leader only: keeps every application's committed placement current. Reads the replicated state and
+ * the knowledge base, decides with {@link PlacementRound}, and proposes {@code CommitPlacement}; never writes
+ * state directly. A proposal computed against revisions that changed meanwhile is rejected by apply and
+ * simply decided again in the next round.
+ */
+public final class PlacementController {
+  private static final Logger LOG = LoggerFactory.getLogger(PlacementController.class);
+
+  private final ControlPlaneStateMachine stateMachine;
+  private final BooleanSupplier leaderReady;
+  private final ObservationSource observations;
+  private final Proposer proposer;
+  private final PlacementRound round;
+  private final Map<String, CachedSpec> specCache = new HashMap<>();
+  private ClusterSnapshot lastSnapshot;
+
+  private record CachedSpec(long revision, Parsed<QosSpec> spec) {}
+
+  public PlacementController(ControlPlaneStateMachine stateMachine, BooleanSupplier leaderReady, ObservationSource observations,
+      Proposer proposer, PlacementEngine engine) {
+    this.stateMachine = stateMachine;
+    this.leaderReady = leaderReady;
+    this.observations = observations;
+    this.proposer = proposer;
+    QosSpecParser parser = new QosSpecParser();
+    this.round = new PlacementRound(engine, app -> specCache.compute(app.name(), (k, cached) ->
+        cached != null && cached.revision() == app.specRevision() ? cached : new CachedSpec(app.specRevision(), parser.parse(app.specYaml()))).spec());
+  }
+
+  /** One pass; call it periodically from one thread. Returns how many decisions were committed. */
+  public int reconcileOnce() throws java.io.IOException {
+    if (!leaderReady.getAsBoolean()) {
+      lastSnapshot = null;
+      return 0;
+    }
+    record Work(List<ApplicationRecord> applications, List<ClusterRecord> clusters, long clusterSetRevision) {}
+    Work work = stateMachine.read(s -> new Work(s.applications(), s.clusters(), s.clusterSetRevision()));
+    specCache.keySet().retainAll(work.applications().stream().map(ApplicationRecord::name).toList());
+    ClusterSnapshot snapshot = SnapshotBuilder.build(observations.latest(), work.clusters());
+    boolean changed = !snapshot.equals(lastSnapshot);
+    lastSnapshot = snapshot;
+    int committed = 0;
+    for (CommitPlacement decision : round.decide(work.applications(), work.clusterSetRevision(), snapshot, changed)) {
+      CommandResult result = proposer.propose(decision);
+      if (result instanceof CommandResult.Rejected r) {
+        LOG.info("placement of {} not committed: {}", decision.application(), r.reason());
+      } else {
+        committed++;
+      }
+    }
+    return committed;
+  }
+}

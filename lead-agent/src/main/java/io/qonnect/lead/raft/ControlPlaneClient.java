@@ -1,0 +1,58 @@
+package io.qonnect.lead.raft;
+
+import io.qonnect.lead.placing.Proposer;
+import io.qonnect.lead.state.Command;
+import io.qonnect.lead.state.CommandResult;
+import java.io.IOException;
+import java.time.Clock;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * Proposes commands to the group and fences reads, from inside a lead agent. Ratis's client finds the leader
+ * itself (following NotLeader hints), so a write sent to any lead agent reaches the leader; it retries through
+ * an election for up to about {@code retries × 100 ms} and then fails with an IOException.
+ */
+public final class ControlPlaneClient implements Proposer, AutoCloseable {
+  private final RaftClient client;
+  private final RaftPeerId local;
+  private final Clock clock;
+
+  public ControlPlaneClient(RaftGroup group, RaftPeerId local, RaftProperties properties, int retries, Clock clock) {
+    this.client = RaftClient.newBuilder()
+        .setRaftGroup(group)
+        .setProperties(properties)
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries, TimeDuration.valueOf(100, java.util.concurrent.TimeUnit.MILLISECONDS)))
+        .build();
+    this.local = local;
+    this.clock = clock;
+  }
+
+  @Override
+  public CommandResult propose(Command command) throws IOException {
+    RaftClientReply reply = client.io().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(clock.millis(), command))));
+    if (!reply.isSuccess()) throw new IOException("not committed: " + reply.getException());
+    return CommandCodec.decodeResult(reply.getMessage().getContent().toByteArray());
+  }
+
+  /**
+   * Returns once this lead agent's state machine has applied everything committed before the call (a
+   * linearizable ReadIndex read through the local server, which asks the leader): read-your-writes on any peer.
+   */
+  public void readBarrier() throws IOException {
+    RaftClientReply reply = client.io().sendReadOnly(Message.EMPTY, local);
+    if (!reply.isSuccess()) throw new IOException("read barrier failed: " + reply.getException());
+  }
+
+  @Override
+  public void close() throws IOException {
+    client.close();
+  }
+}

@@ -1,0 +1,142 @@
+package io.qonnect.lead.raft;
+
+import io.qonnect.lead.state.CommandResult;
+import io.qonnect.lead.state.ControlPlaneState;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis adapter around {@link ControlPlaneState}: decodes a log entry, applies it, encodes the result;
+ * writes and loads snapshots. All rules live in the state; a business rejection is a result value, never an
+ * exception (Ratis shuts a server down when apply throws).
+ */
+public final class ControlPlaneStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneStateMachine.class);
+
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final ControlPlaneState state = new ControlPlaneState();
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+
+  /** Runs {@code read} against the state under the read lock; the function must not keep references to mutable parts. */
+  public <T> T read(Function<ControlPlaneState, T> read) {
+    lock.readLock().lock();
+    try {
+      return read.apply(state);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  public String stateHash() {
+    return read(SnapshotCodec::hash);
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    storage.init(raftStorage);
+    load(storage.getLatestSnapshot());
+  }
+
+  @Override
+  public void reinitialize() throws IOException {
+    load(storage.loadLatestSnapshot());
+  }
+
+  @Override
+  public SimpleStateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  private void load(SingleFileSnapshotInfo snapshot) throws IOException {
+    if (snapshot == null) return;
+    Path file = snapshot.getFile().getPath();
+    MD5Hash expected = snapshot.getFile().getFileDigest();
+    if (expected != null) MD5FileUtil.verifySavedMD5(file.toFile(), expected);
+    byte[] bytes = Files.readAllBytes(file);
+    lock.writeLock().lock();
+    try {
+      SnapshotCodec.decodeInto(bytes, state);
+      setLastAppliedTermIndex(snapshot.getTermIndex());
+    } finally {
+      lock.writeLock().unlock();
+    }
+    LOG.info("{}: loaded snapshot {} ({} bytes)", getId(), snapshot.getTermIndex(), bytes.length);
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    byte[] bytes;
+    TermIndex last;
+    lock.readLock().lock();
+    try {
+      bytes = SnapshotCodec.encode(state);
+      last = getLastAppliedTermIndex();
+    } finally {
+      lock.readLock().unlock();
+    }
+    File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+    Path tmp = target.toPath().resolveSibling(target.getName() + ".tmp");
+    Files.write(tmp, bytes);
+    Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
+    return last.getIndex();
+  }
+
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    TransactionContext trx = super.startTransaction(request);
+    try {
+      CommandCodec.decode(request.getMessage().getContent().toByteArray()); // refuse garbage before it reaches the log
+    } catch (IllegalStateException e) {
+      trx.setException(e);
+    }
+    return trx;
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    CommandCodec.Stamped stamped = CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
+    CommandResult result;
+    lock.writeLock().lock();
+    try {
+      result = state.apply(entry.getIndex(), stamped.timeMillis(), stamped.command());
+      updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    } finally {
+      lock.writeLock().unlock();
+    }
+    return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(result))));
+  }
+
+  /** Reads are served from {@link #read} after a linearizable read barrier: the query itself carries nothing. */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    return CompletableFuture.completedFuture(Message.EMPTY);
+  }
+}

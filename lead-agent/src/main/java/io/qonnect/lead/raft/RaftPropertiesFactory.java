@@ -1,0 +1,36 @@
+package io.qonnect.lead.raft;
+
+import io.qonnect.lead.config.LeadAgentConfig;
+import java.io.File;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/** The one place that turns a {@link LeadAgentConfig} into Ratis properties. */
+public final class RaftPropertiesFactory {
+  private RaftPropertiesFactory() {}
+
+  public static RaftProperties create(LeadAgentConfig config) {
+    RaftProperties p = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(p, List.of(new File(config.dataDir().toFile(), "raft")));
+    GrpcConfigKeys.Server.setHost(p, config.self().host());
+    GrpcConfigKeys.Server.setPort(p, config.self().raftPort());
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(config.electionMinMs(), TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(config.electionMaxMs(), TimeUnit.MILLISECONDS));
+    // read-your-writes on every lead agent: reads go through ReadIndex, followers included
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotEvery());
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+    // purge the log up to the snapshot: a follower that falls further behind catches up by installing the snapshot
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(Integer.MAX_VALUE, Math.max(1, config.snapshotEvery() / 2)));
+    // only closed segments are purged; small ones let a purge follow a snapshot soon
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("1MB"));
+    return p;
+  }
+}

@@ -1,0 +1,34 @@
+package io.qonnect.lead.state;
+
+import io.qonnect.placement.Placement;
+import io.qonnect.placement.snapshot.ClusterId;
+import io.qonnect.placement.spec.Tier;
+import java.util.Objects;
+
+/**
+ * One entry of the replicated log: intent (a spec submitted or deleted, a member cluster registered) or a
+ * decision made outside the log (a placement, a health verdict). A persistent format: see raft.proto.
+ */
+public sealed interface Command {
+  /** Accept a validated QoS spec. {@code expectedRevision} > 0 makes it a compare-and-set on the spec revision. */
+  record SubmitApplication(String application, String specYaml, long expectedRevision) implements Command {
+    public SubmitApplication {
+      Objects.requireNonNull(application);
+      Objects.requireNonNull(specYaml);
+    }
+  }
+
+  record DeleteApplication(String application) implements Command {}
+
+  /**
+   * The placement controller's decision for one application, computed against the given revisions. A
+   * {@code null} placement means unschedulable, with the diagnosis saying why.
+   */
+  record CommitPlacement(String application, long basedOnSpecRevision, long basedOnClusterSetRevision,
+      Placement placement, String explanation, String diagnosis) implements Command {}
+
+  record RegisterCluster(ClusterId cluster, Tier tier, String region, String agentAddress) implements Command {}
+
+  /** The leader's health verdict; {@code basedOnClusterSetRevision} > 0 makes it a compare-and-set. */
+  record SetClusterHealth(ClusterId cluster, ClusterHealth health, String reason, long basedOnClusterSetRevision) implements Command {}
+}

@@ -1,0 +1,186 @@
+package io.qonnect.lead.state;
+
+import io.qonnect.lead.state.Command.CommitPlacement;
+import io.qonnect.lead.state.Command.DeleteApplication;
+import io.qonnect.lead.state.Command.RegisterCluster;
+import io.qonnect.lead.state.Command.SetClusterHealth;
+import io.qonnect.lead.state.Command.SubmitApplication;
+import io.qonnect.placement.snapshot.ClusterId;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the lead agents agree on: accepted specs with revisions, the member cluster registry with health
+ * verdicts, committed placements with epochs, and a bounded ring of recent events.
+ *
+ * <p>Deterministic: the same commands in the same order give the same state on every replica; time comes
+ * inside the command (stamped by the proposer), never from a clock. Business failures are
+ * {@link CommandResult.Rejected} values, never exceptions (Ratis treats an exception in apply as fatal).
+ * Not thread-safe: the state machine's apply thread is the only writer; readers hold its read lock.
+ *
+ * <p>Revisions: {@code revision} counts every change, like etcd's; an application's {@code specRevision} is the
+ * revision that accepted its current spec; {@code clusterSetRevision} counts changes of the registry and its
+ * verdicts. A placement is accepted only if it was computed against the current spec and cluster set
+ * (compare-and-set), so a stale proposal from an old leader is rejected harmlessly.
+ */
+public final class ControlPlaneState {
+  public static final int MAX_EVENTS = 1000;
+  private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  private final SortedMap<String, ApplicationRecord> applications = new TreeMap<>();
+  private final SortedMap<ClusterId, ClusterRecord> clusters = new TreeMap<>();
+  private final Deque<EventRecord> events = new ArrayDeque<>();
+  private long revision;
+  private long clusterSetRevision;
+  private long lastAppliedIndex;
+
+  public CommandResult apply(long logIndex, long timeMillis, Command command) {
+    lastAppliedIndex = logIndex;
+    return switch (command) {
+      case SubmitApplication c -> submit(timeMillis, c);
+      case DeleteApplication c -> delete(timeMillis, c);
+      case CommitPlacement c -> commitPlacement(timeMillis, c);
+      case RegisterCluster c -> register(timeMillis, c);
+      case SetClusterHealth c -> setHealth(timeMillis, c);
+    };
+  }
+
+  private CommandResult submit(long time, SubmitApplication c) {
+    if (!NAME.matcher(c.application()).matches()) return CommandResult.rejected("application name '" + c.application() + "' is not a DNS-1123 label");
+    ApplicationRecord current = applications.get(c.application());
+    long currentRevision = current == null ? 0 : current.specRevision();
+    if (c.expectedRevision() > 0 && c.expectedRevision() != currentRevision) {
+      return CommandResult.rejected("stale: expected spec revision " + c.expectedRevision() + ", current is " + currentRevision);
+    }
+    if (current != null && current.specYaml().equals(c.specYaml())) return CommandResult.unchanged(current.specRevision());
+    long rev = ++revision;
+    applications.put(c.application(), current == null ? ApplicationRecord.accepted(c.application(), c.specYaml(), rev) : current.withSpec(c.specYaml(), rev));
+    event(time, current == null ? "ApplicationCreated" : "ApplicationConfigured", c.application(), "spec revision " + rev);
+    return CommandResult.changed(rev);
+  }
+
+  private CommandResult delete(long time, DeleteApplication c) {
+    if (applications.remove(c.application()) == null) return CommandResult.rejected("not found: application " + c.application());
+    long rev = ++revision;
+    event(time, "ApplicationDeleted", c.application(), "deleted");
+    return CommandResult.changed(rev);
+  }
+
+  private CommandResult commitPlacement(long time, CommitPlacement c) {
+    ApplicationRecord app = applications.get(c.application());
+    if (app == null) return CommandResult.rejected("not found: application " + c.application());
+    if (app.specRevision() != c.basedOnSpecRevision() || clusterSetRevision != c.basedOnClusterSetRevision()) {
+      return CommandResult.rejected("stale: computed against spec revision " + c.basedOnSpecRevision() + " and cluster set revision "
+          + c.basedOnClusterSetRevision() + ", current are " + app.specRevision() + " and " + clusterSetRevision);
+    }
+    if (c.placement() != null) {
+      for (var perComponent : c.placement().components().values()) {
+        for (ClusterId cluster : perComponent.keySet()) {
+          ClusterRecord member = clusters.get(cluster);
+          if (member == null) return CommandResult.rejected("placement names unregistered member cluster " + cluster);
+          if (member.health() != ClusterHealth.HEALTHY) return CommandResult.rejected("placement names " + member.health() + " member cluster " + cluster);
+        }
+      }
+    }
+    ApplicationRecord decided = app.withDecision(c.placement(), c.explanation(), c.diagnosis(), c.basedOnSpecRevision(), c.basedOnClusterSetRevision());
+    long rev = ++revision;
+    applications.put(app.name(), decided);
+    if (decided.placementEpoch() != app.placementEpoch() || app.placedSpecRevision() == 0) {
+      event(time, c.placement() == null ? "Unschedulable" : "PlacementCommitted", app.name(),
+          c.placement() == null ? firstLine(c.diagnosis()) : "epoch " + decided.placementEpoch() + ": " + c.placement().summary());
+    }
+    return CommandResult.changed(rev);
+  }
+
+  private CommandResult register(long time, RegisterCluster c) {
+    ClusterRecord current = clusters.get(c.cluster());
+    if (current != null && current.tier() == c.tier() && current.region().equals(c.region()) && current.agentAddress().equals(c.agentAddress())) {
+      return CommandResult.unchanged(revision);
+    }
+    ClusterHealth health = current == null ? ClusterHealth.HEALTHY : current.health();
+    String reason = current == null ? "registered" : current.healthReason();
+    clusters.put(c.cluster(), new ClusterRecord(c.cluster(), c.tier(), c.region(), c.agentAddress(), health, reason));
+    clusterSetRevision++;
+    long rev = ++revision;
+    event(time, current == null ? "ClusterRegistered" : "ClusterUpdated", c.cluster().value(), c.tier().yamlName() + " in " + c.region());
+    return CommandResult.changed(rev);
+  }
+
+  private CommandResult setHealth(long time, SetClusterHealth c) {
+    ClusterRecord current = clusters.get(c.cluster());
+    if (current == null) return CommandResult.rejected("not found: member cluster " + c.cluster());
+    if (c.basedOnClusterSetRevision() > 0 && c.basedOnClusterSetRevision() != clusterSetRevision) {
+      return CommandResult.rejected("stale: cluster set revision " + c.basedOnClusterSetRevision() + ", current is " + clusterSetRevision);
+    }
+    if (current.health() == c.health()) return CommandResult.unchanged(revision);
+    clusters.put(c.cluster(), current.withHealth(c.health(), c.reason()));
+    clusterSetRevision++;
+    long rev = ++revision;
+    event(time, "Cluster" + switch (c.health()) {
+      case HEALTHY -> "Healthy";
+      case SUSPECT -> "Suspect";
+      case FAILED -> "Failed";
+    }, c.cluster().value(), c.reason());
+    return CommandResult.changed(rev);
+  }
+
+  private void event(long time, String kind, String subject, String message) {
+    if (events.size() == MAX_EVENTS) events.removeFirst();
+    events.addLast(new EventRecord(revision, time, kind, subject, message));
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  // ---- reads (callers hold the state machine's read lock) and snapshot restore ----
+
+  public long revision() {
+    return revision;
+  }
+
+  public long clusterSetRevision() {
+    return clusterSetRevision;
+  }
+
+  public long lastAppliedIndex() {
+    return lastAppliedIndex;
+  }
+
+  public Optional<ApplicationRecord> application(String name) {
+    return Optional.ofNullable(applications.get(name));
+  }
+
+  public List<ApplicationRecord> applications() {
+    return List.copyOf(applications.values());
+  }
+
+  public List<ClusterRecord> clusters() {
+    return List.copyOf(clusters.values());
+  }
+
+  public List<EventRecord> events() {
+    return List.copyOf(events);
+  }
+
+  /** Replaces everything with a snapshot's contents (used only when loading or installing a snapshot). */
+  public void restore(long appliedIndex, long newRevision, long newClusterSetRevision,
+      Map<ClusterId, ClusterRecord> newClusters, Map<String, ApplicationRecord> newApplications, List<EventRecord> newEvents) {
+    lastAppliedIndex = appliedIndex;
+    revision = newRevision;
+    clusterSetRevision = newClusterSetRevision;
+    clusters.clear();
+    clusters.putAll(newClusters);
+    applications.clear();
+    applications.putAll(newApplications);
+    events.clear();
+    newEvents.stream().skip(Math.max(0, newEvents.size() - MAX_EVENTS)).forEach(events::addLast);
+  }
+}
