@@ -25,6 +25,7 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,13 +59,30 @@ public final class ControlPlaneStateMachine extends BaseStateMachine {
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
     super.initialize(server, groupId, raftStorage);
-    storage.init(raftStorage);
-    load(storage.getLatestSnapshot());
+    // Ratis pauses a RUNNING state machine before installing a snapshot and checks it is PAUSED before
+    // reinitialize(): the life cycle must really run through these states
+    getLifeCycle().startAndTransition(() -> {
+      storage.init(raftStorage);
+      load(storage.getLatestSnapshot(), "loaded own snapshot");
+    });
+  }
+
+  /** Called before a snapshot from the leader replaces the state (BaseStateMachine's is a no-op in Ratis 3.3). */
+  @Override
+  public void pause() {
+    if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+      getLifeCycle().transition(LifeCycle.State.PAUSING);
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
   }
 
   @Override
   public void reinitialize() throws IOException {
-    load(storage.loadLatestSnapshot());
+    load(storage.loadLatestSnapshot(), "reinitialized from snapshot (installed from the leader)");
+    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(LifeCycle.State.STARTING);
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
   }
 
   @Override
@@ -72,7 +90,7 @@ public final class ControlPlaneStateMachine extends BaseStateMachine {
     return storage;
   }
 
-  private void load(SingleFileSnapshotInfo snapshot) throws IOException {
+  private void load(SingleFileSnapshotInfo snapshot, String how) throws IOException {
     if (snapshot == null) return;
     Path file = snapshot.getFile().getPath();
     MD5Hash expected = snapshot.getFile().getFileDigest();
@@ -85,7 +103,7 @@ public final class ControlPlaneStateMachine extends BaseStateMachine {
     } finally {
       lock.writeLock().unlock();
     }
-    LOG.info("{}: loaded snapshot {} ({} bytes)", getId(), snapshot.getTermIndex(), bytes.length);
+    LOG.info("{}: {} {} ({} bytes)", getId(), how, snapshot.getTermIndex(), bytes.length);
   }
 
   @Override

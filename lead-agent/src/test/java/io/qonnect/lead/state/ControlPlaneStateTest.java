@@ -1,0 +1,129 @@
+package io.qonnect.lead.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qonnect.lead.state.Command.CommitPlacement;
+import io.qonnect.lead.state.Command.DeleteApplication;
+import io.qonnect.lead.state.Command.RegisterCluster;
+import io.qonnect.lead.state.Command.SetClusterHealth;
+import io.qonnect.lead.state.Command.SubmitApplication;
+import io.qonnect.placement.Placement;
+import io.qonnect.placement.snapshot.ClusterId;
+import io.qonnect.placement.spec.Tier;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class ControlPlaneStateTest {
+  private final ControlPlaneState state = new ControlPlaneState();
+  private long index;
+
+  private CommandResult apply(Command c) {
+    return state.apply(++index, 1000 + index, c);
+  }
+
+  static Placement placement(String component, String cluster, int replicas) {
+    SortedMap<ClusterId, Integer> clusters = new TreeMap<>();
+    clusters.put(ClusterId.of(cluster), replicas);
+    SortedMap<String, SortedMap<ClusterId, Integer>> components = new TreeMap<>();
+    components.put(component, clusters);
+    return new Placement(components);
+  }
+
+  private void register(String cluster) {
+    apply(new RegisterCluster(ClusterId.of(cluster), Tier.CLOUD, "eu", ""));
+  }
+
+  @Test
+  void submittingCreatesThenLeavesAnIdenticalSpecUnchangedThenReconfigures() {
+    assertThat(apply(new SubmitApplication("shop", "a", 0))).isEqualTo(CommandResult.changed(1));
+    assertThat(apply(new SubmitApplication("shop", "a", 0))).isEqualTo(CommandResult.unchanged(1));
+    assertThat(apply(new SubmitApplication("shop", "b", 0))).isEqualTo(CommandResult.changed(2));
+    assertThat(state.application("shop").orElseThrow().specRevision()).isEqualTo(2);
+    assertThat(state.events()).extracting(EventRecord::kind).containsExactly("ApplicationCreated", "ApplicationConfigured");
+  }
+
+  @Test
+  void anExpectedRevisionIsACompareAndSet() {
+    apply(new SubmitApplication("shop", "a", 0));
+    assertThat(apply(new SubmitApplication("shop", "b", 7))).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(apply(new SubmitApplication("shop", "b", 1))).isEqualTo(CommandResult.changed(2));
+    assertThat(state.application("shop").orElseThrow().specYaml()).isEqualTo("b");
+  }
+
+  @Test
+  void badNamesAndUnknownApplicationsAreRejectedAsValuesNotExceptions() {
+    assertThat(apply(new SubmitApplication("Not_A_Name", "a", 0))).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(apply(new DeleteApplication("ghost"))).isEqualTo(CommandResult.rejected("not found: application ghost"));
+    assertThat(apply(new CommitPlacement("ghost", 1, 0, null, "", "x"))).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(apply(new SetClusterHealth(ClusterId.of("nowhere"), ClusterHealth.FAILED, "x", 0))).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(state.revision()).isZero();
+  }
+
+  @Test
+  void aPlacementComputedAgainstAnOlderSpecOrClusterSetIsStale() {
+    register("cloud-1");                                           // revision 1, cluster set 1
+    apply(new SubmitApplication("shop", "a", 0));                  // revision 2
+    CommitPlacement decision = new CommitPlacement("shop", 2, 1, placement("web", "cloud-1", 2), "why", "");
+    apply(new SubmitApplication("shop", "b", 0));                  // revision 3: the spec moved on
+    assertThat(apply(decision)).isInstanceOf(CommandResult.Rejected.class);
+
+    register("cloud-2");                                           // revision 4, cluster set 2
+    assertThat(apply(new CommitPlacement("shop", 3, 1, placement("web", "cloud-1", 2), "", ""))).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(apply(new CommitPlacement("shop", 3, 2, placement("web", "cloud-1", 2), "", ""))).isInstanceOf(CommandResult.Accepted.class);
+    ApplicationRecord shop = state.application("shop").orElseThrow();
+    assertThat(shop.placementEpoch()).isEqualTo(1);
+    assertThat(shop.needsPlacement(state.clusterSetRevision())).isFalse();
+  }
+
+  @Test
+  void theEpochMovesOnlyWhenThePlacementChanges() {
+    register("cloud-1");
+    register("cloud-2");
+    apply(new SubmitApplication("shop", "a", 0));
+    long spec = state.application("shop").orElseThrow().specRevision();
+    apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-1", 2), "", ""));
+    apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-1", 2), "", ""));
+    assertThat(state.application("shop").orElseThrow().placementEpoch()).isEqualTo(1);
+    apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-2", 2), "", ""));
+    assertThat(state.application("shop").orElseThrow().placementEpoch()).isEqualTo(2);
+    assertThat(state.events()).extracting(EventRecord::kind).containsSubsequence("PlacementCommitted", "PlacementCommitted");
+  }
+
+  @Test
+  void aPlacementMayOnlyNameRegisteredHealthyClusters() {
+    register("cloud-1");
+    apply(new SubmitApplication("shop", "a", 0));
+    assertThat(apply(new CommitPlacement("shop", 2, 1, placement("web", "edge-9", 1), "", ""))).isInstanceOf(CommandResult.Rejected.class);
+    apply(new SetClusterHealth(ClusterId.of("cloud-1"), ClusterHealth.FAILED, "agent silent", 0));
+    assertThat(apply(new CommitPlacement("shop", 2, 2, placement("web", "cloud-1", 1), "", ""))).isInstanceOf(CommandResult.Rejected.class);
+  }
+
+  @Test
+  void anUnschedulableDecisionIsRecordedWithItsDiagnosis() {
+    apply(new SubmitApplication("shop", "a", 0));
+    apply(new CommitPlacement("shop", 1, 0, null, "", "shop: unschedulable: no member cluster\nmore"));
+    ApplicationRecord shop = state.application("shop").orElseThrow();
+    assertThat(shop.unschedulable()).isTrue();
+    assertThat(state.events().getLast().message()).isEqualTo("shop: unschedulable: no member cluster");
+  }
+
+  @Test
+  void healthVerdictsChangeTheClusterSetOnlyWhenTheyChange() {
+    register("fog-1");
+    long before = state.clusterSetRevision();
+    assertThat(apply(new SetClusterHealth(ClusterId.of("fog-1"), ClusterHealth.HEALTHY, "fine", 0))).isEqualTo(CommandResult.unchanged(1));
+    apply(new SetClusterHealth(ClusterId.of("fog-1"), ClusterHealth.SUSPECT, "agent silent 2 s", before));
+    assertThat(state.clusterSetRevision()).isEqualTo(before + 1);
+    assertThat(apply(new SetClusterHealth(ClusterId.of("fog-1"), ClusterHealth.FAILED, "stale verdict", before))).isInstanceOf(CommandResult.Rejected.class);
+    register("fog-1"); // same registration again: nothing changes
+    assertThat(state.clusterSetRevision()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void theEventRingKeepsTheMostRecent() {
+    for (int i = 0; i < ControlPlaneState.MAX_EVENTS + 5; i++) apply(new SubmitApplication("app-" + i, "x", 0));
+    assertThat(state.events()).hasSize(ControlPlaneState.MAX_EVENTS);
+    assertThat(state.events().getFirst().subject()).isEqualTo("app-5");
+  }
+}

@@ -1,0 +1,98 @@
+package io.qonnect.testbed.federation;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.qonnect.proto.v1.ControlPlaneGrpc;
+import io.qonnect.proto.v1.KnowledgeBaseGrpc;
+import io.qonnect.proto.v1.AgentGatewayGrpc;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A client of a group of lead agents: any of them answers (followers reach the leader themselves), and when
+ * one is unreachable or has no leader the call moves on to the next, until {@code timeoutMs} has passed. That
+ * is how the CLI keeps working through a leader change.
+ */
+public final class LeadAgentsClient implements AutoCloseable {
+  private final List<String> addresses;
+  private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+  private final long timeoutMs;
+  private volatile int preferred;
+
+  public LeadAgentsClient(List<String> addresses, long timeoutMs) {
+    if (addresses.isEmpty()) throw new IllegalArgumentException("no lead agent address given");
+    this.addresses = List.copyOf(addresses);
+    this.timeoutMs = timeoutMs;
+    for (String a : addresses) channels.put(a, NettyChannelBuilder.forTarget(a).usePlaintext().build());
+  }
+
+  public List<String> addresses() {
+    return addresses;
+  }
+
+  /** Calls the client API, moving to another lead agent on UNAVAILABLE or a timeout. */
+  public <T> T call(Function<ControlPlaneGrpc.ControlPlaneBlockingStub, T> rpc) {
+    return withRetry(ch -> rpc.apply(ControlPlaneGrpc.newBlockingStub(ch).withDeadlineAfter(perAttemptMs(), TimeUnit.MILLISECONDS)));
+  }
+
+  public <T> T callGateway(Function<AgentGatewayGrpc.AgentGatewayBlockingStub, T> rpc) {
+    return withRetry(ch -> rpc.apply(AgentGatewayGrpc.newBlockingStub(ch).withDeadlineAfter(perAttemptMs(), TimeUnit.MILLISECONDS)));
+  }
+
+  /** A stub bound to one lead agent, for calls that must ask that one (e.g. its applied index). */
+  public ControlPlaneGrpc.ControlPlaneBlockingStub at(String address) {
+    return ControlPlaneGrpc.newBlockingStub(channels.get(address)).withDeadlineAfter(perAttemptMs(), TimeUnit.MILLISECONDS);
+  }
+
+  public static KnowledgeBaseGrpc.KnowledgeBaseBlockingStub knowledgeBase(ManagedChannel channel) {
+    return KnowledgeBaseGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+  }
+
+  private long perAttemptMs() {
+    return Math.min(timeoutMs, 6000);
+  }
+
+  private <T> T withRetry(Function<ManagedChannel, T> attempt) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    List<String> failures = new ArrayList<>();
+    int i = preferred;
+    while (true) {
+      String address = addresses.get(i % addresses.size());
+      try {
+        T result = attempt.apply(channels.get(address));
+        preferred = i % addresses.size();
+        return result;
+      } catch (StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) throw e;
+        failures.add(address + ": " + code + (e.getStatus().getDescription() == null ? "" : " " + e.getStatus().getDescription()));
+        if (System.nanoTime() > deadline) {
+          throw Status.UNAVAILABLE.withDescription("no lead agent answered within " + timeoutMs + " ms: "
+              + String.join("; ", failures.subList(Math.max(0, failures.size() - addresses.size()), failures.size()))).asRuntimeException();
+        }
+        i++;
+        if (i % addresses.size() == preferred) sleep(100);
+      }
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+    }
+  }
+
+  @Override
+  public void close() {
+    channels.values().forEach(ManagedChannel::shutdownNow);
+  }
+}

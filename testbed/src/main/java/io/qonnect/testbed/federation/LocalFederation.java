@@ -1,0 +1,269 @@
+package io.qonnect.testbed.federation;
+
+import io.qonnect.proto.v1.LeaderRequest;
+import io.qonnect.proto.v1.LeaderResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A federation's control plane on this machine: the knowledge base and N lead agents as separate JVMs on
+ * 127.0.0.1, each with its data directory and log file under one work directory. Ports are chosen once and
+ * kept in {@code members.tsv}, so {@code down} + {@code up} restarts the same group on its old data.
+ *
+ * <pre>
+ *   WORK/members.tsv           role, name, api port, raft port (one line per process)
+ *   WORK/NAME/                 the process's data (RocksDB, or Raft log and snapshots)
+ *   WORK/NAME.pid, NAME.log    its pid and its log
+ * </pre>
+ */
+public final class LocalFederation {
+  public static final String KNOWLEDGE_BASE = "knowledge-base";
+  public static final String LEAD_AGENT = "lead-agent";
+  private static final String HOST = "127.0.0.1";
+
+  private final Path workDir;
+  private final String classpath;
+  private final List<String> jvmOptions;
+
+  /** One process of the federation. {@code raftPort} is 0 for the knowledge base. */
+  public record Member(String role, String name, int apiPort, int raftPort) {
+    public String address() {
+      return HOST + ":" + apiPort;
+    }
+  }
+
+  public record MemberStatus(Member member, long pid, boolean alive, boolean leads) {}
+
+  /**
+   * @param classpath where the lead agent and knowledge base classes are (the running JVM's own classpath
+   *     works both from the qonnect jar and from tests)
+   */
+  public LocalFederation(Path workDir, String classpath, List<String> jvmOptions) {
+    this.workDir = workDir.toAbsolutePath();
+    this.classpath = classpath;
+    this.jvmOptions = List.copyOf(jvmOptions);
+  }
+
+  public static Path defaultWorkDir() {
+    String env = System.getenv("QONNECT_FEDERATION_DIR");
+    return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".qonnect", "federation");
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  /** The members recorded in the work directory (empty before the first {@code up}). */
+  public List<Member> members() {
+    Path layout = workDir.resolve("members.tsv");
+    if (!Files.isRegularFile(layout)) return List.of();
+    try (Stream<String> lines = Files.lines(layout)) {
+      return lines.filter(l -> !l.isBlank() && !l.startsWith("#")).map(l -> l.split("\t"))
+          .map(f -> new Member(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]))).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public List<String> leadAgentAddresses() {
+    return members().stream().filter(m -> m.role().equals(LEAD_AGENT)).map(Member::address).toList();
+  }
+
+  public Optional<String> knowledgeBaseAddress() {
+    return members().stream().filter(m -> m.role().equals(KNOWLEDGE_BASE)).map(Member::address).findFirst();
+  }
+
+  /**
+   * Starts every member that is not running (choosing ports on the first call) and waits until the lead
+   * agents have elected a leader. Idempotent.
+   *
+   * @param extraLeadAgentArgs more lead agent options, e.g. {@code --snapshot-every 200}
+   */
+  public void up(int leadAgents, List<String> extraLeadAgentArgs, Consumer<String> progress) {
+    List<Member> members = members();
+    if (members.isEmpty()) {
+      members = plan(leadAgents);
+      writeLayout(members);
+    } else if (members.stream().filter(m -> m.role().equals(LEAD_AGENT)).count() != leadAgents) {
+      throw new IllegalArgumentException("this federation has " + leadAgentAddresses().size() + " lead agents; use 'down --wipe' to change the count");
+    }
+    for (Member m : members) {
+      if (pid(m).isPresent()) {
+        progress.accept(m.name() + ": already running (pid " + pid(m).get() + ")");
+      } else {
+        start(m, extraLeadAgentArgs);
+        progress.accept(m.name() + ": started on " + m.address() + " (log " + log(m) + ")");
+      }
+    }
+    LeaderResponse leader = awaitLeader(60_000);
+    progress.accept("lead agents: " + leader.getLeaderId() + " leads (term " + leader.getTerm() + ")");
+  }
+
+  private List<Member> plan(int leadAgents) {
+    List<Member> members = new ArrayList<>();
+    members.add(new Member(KNOWLEDGE_BASE, KNOWLEDGE_BASE, freePort(), 0));
+    for (int i = 1; i <= leadAgents; i++) members.add(new Member(LEAD_AGENT, "lead-" + i, freePort(), freePort()));
+    return members;
+  }
+
+  private void writeLayout(List<Member> members) {
+    StringBuilder b = new StringBuilder("# role\tname\tapi port\traft port\n");
+    members.forEach(m -> b.append(m.role()).append('\t').append(m.name()).append('\t').append(m.apiPort()).append('\t').append(m.raftPort()).append('\n'));
+    try {
+      Files.createDirectories(workDir);
+      Files.writeString(workDir.resolve("members.tsv"), b);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts one member's process (it must not be running). */
+  public void start(Member m, List<String> extraLeadAgentArgs) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(marker(m)); // first, because /proc/PID/cmdline as Java reads it is cut after a page or so
+    cmd.addAll(jvmOptions);
+    cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.ratis=warn");          // Ratis logs every setting at start
+    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.ratis.server.RaftServer$Division=info"); // but elections matter
+    cmd.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+    cmd.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
+    cmd.add("-cp");
+    cmd.add(classpath);
+    if (m.role().equals(KNOWLEDGE_BASE)) {
+      cmd.addAll(List.of("io.qonnect.kb.KnowledgeBaseMain", "--listen", m.address(), "--data-dir", workDir.resolve(m.name()).toString()));
+    } else {
+      String peers = String.join(",", members().stream().filter(p -> p.role().equals(LEAD_AGENT))
+          .map(p -> p.name() + "=" + HOST + ":" + p.raftPort() + ":" + p.apiPort()).toList());
+      cmd.addAll(List.of("io.qonnect.lead.LeadAgentMain", "--id", m.name(), "--peers", peers, "--data-dir", workDir.resolve(m.name()).toString()));
+      knowledgeBaseAddress().ifPresent(kb -> cmd.addAll(List.of("--knowledge-base", kb)));
+      cmd.addAll(extraLeadAgentArgs);
+    }
+    try {
+      Files.createDirectories(workDir);
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(m).toFile())).start();
+      Files.writeString(workDir.resolve(m.name() + ".pid"), Long.toString(p.pid()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + m.name(), e);
+    }
+  }
+
+  private String marker(Member m) {
+    return "-Dqonnect.member=" + workDir.resolve(m.name());
+  }
+
+  public Path log(Member m) {
+    return workDir.resolve(m.name() + ".log");
+  }
+
+  public Member member(String name) {
+    return members().stream().filter(m -> m.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no federation member named '" + name + "' (members: "
+            + members().stream().map(Member::name).toList() + ")"));
+  }
+
+  /** The pid of the member's process if it is running (and really is that member, not a reused pid). */
+  public Optional<Long> pid(Member m) {
+    Path file = workDir.resolve(m.name() + ".pid");
+    if (!Files.isRegularFile(file)) return Optional.empty();
+    try {
+      long pid = Long.parseLong(Files.readString(file).trim());
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+          .filter(h -> h.info().commandLine().map(c -> c.contains(marker(m))).orElse(true))
+          .map(ProcessHandle::pid);
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** kill -9 of one member; returns once the process is gone. */
+  public void kill(String name) {
+    Member m = member(name);
+    pid(m).flatMap(ProcessHandle::of).ifPresent(h -> {
+      h.destroyForcibly();
+      h.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+    });
+  }
+
+  /** Stops every process; with {@code wipe} also deletes the work directory (all data). */
+  public void down(boolean wipe, Consumer<String> progress) {
+    for (Member m : members()) {
+      Optional<Long> pid = pid(m);
+      if (pid.isPresent()) {
+        ProcessHandle.of(pid.get()).ifPresent(h -> {
+          h.destroy();
+          try {
+            h.onExit().get(10, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            h.destroyForcibly();
+          }
+        });
+        progress.accept(m.name() + ": stopped (pid " + pid.get() + ")");
+      }
+    }
+    if (wipe && Files.isDirectory(workDir)) {
+      try (Stream<Path> walk = Files.walk(workDir)) {
+        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      progress.accept("removed " + workDir);
+    }
+  }
+
+  public List<MemberStatus> status() {
+    String leader = "";
+    List<String> leads = leadAgentAddresses();
+    if (!leads.isEmpty() && members().stream().anyMatch(m -> m.role().equals(LEAD_AGENT) && pid(m).isPresent())) {
+      try (LeadAgentsClient client = new LeadAgentsClient(leads, 2000)) {
+        leader = client.call(s -> s.leader(LeaderRequest.getDefaultInstance())).getLeaderId();
+      } catch (RuntimeException e) {
+        leader = "";
+      }
+    }
+    List<MemberStatus> out = new ArrayList<>();
+    for (Member m : members()) {
+      Optional<Long> pid = pid(m);
+      out.add(new MemberStatus(m, pid.orElse(0L), pid.isPresent(), m.name().equals(leader)));
+    }
+    return out;
+  }
+
+  /** Waits until some lead agent reports a leader; returns its answer. */
+  public LeaderResponse awaitLeader(long timeoutMs) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    try (LeadAgentsClient client = new LeadAgentsClient(leadAgentAddresses(), 2000)) {
+      while (true) {
+        try {
+          LeaderResponse r = client.call(s -> s.leader(LeaderRequest.getDefaultInstance()));
+          if (!r.getLeaderId().isEmpty()) return r;
+        } catch (RuntimeException e) {
+          // not up yet
+        }
+        if (System.nanoTime() > deadline) throw new IllegalStateException("no lead agent elected a leader within " + timeoutMs + " ms; see the logs in " + workDir);
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

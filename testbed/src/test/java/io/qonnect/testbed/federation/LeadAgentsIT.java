@@ -1,0 +1,180 @@
+package io.qonnect.testbed.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.StatusRuntimeException;
+import io.qonnect.placement.snapshot.InventoryParser;
+import io.qonnect.placement.snapshot.ClusterSnapshot;
+import io.qonnect.placement.spec.Parsed;
+import io.qonnect.proto.v1.ApplicationStatus;
+import io.qonnect.proto.v1.ApplyRequest;
+import io.qonnect.proto.v1.LeaderRequest;
+import io.qonnect.proto.v1.LeaderResponse;
+import io.qonnect.proto.v1.ListApplicationsRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+import java.io.IOException;
+
+/**
+ * The durability claims on a real 3-peer Ratis group: separate lead agent and knowledge base processes,
+ * real RocksDB, real gRPC, kill -9.
+ */
+class LeadAgentsIT {
+  private Path dir;
+  private LocalFederation federation;
+
+  /** Under target/, not a temp dir: the processes' logs stay there for a look after a failure. */
+  @BeforeEach
+  void workDir(TestInfo test) throws IOException {
+    dir = Path.of("target", "federation-it", test.getTestMethod().orElseThrow().getName()).toAbsolutePath();
+    new LocalFederation(dir.resolve("federation"), "", List.of()).down(true, line -> {});
+  }
+
+  static String spec(String name) {
+    return """
+        apiVersion: qonnect.io/v1
+        kind: Application
+        metadata: {name: %s}
+        spec:
+          qos: {energy: 1, cost: 1, performance: 1}
+          components:
+            - name: web
+              replicas: 1
+              resources: {cpu: 10m, memory: 16Mi}
+              image: nginx:1.27
+        """.formatted(name);
+  }
+
+  private LocalFederation federation(String... leadAgentArgs) {
+    federation = new LocalFederation(dir.resolve("federation"), System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
+    federation.up(3, List.of(leadAgentArgs), line -> {});
+    return federation;
+  }
+
+  @AfterEach
+  void down() {
+    if (federation != null) federation.down(false, line -> {});
+  }
+
+  /** Submits app-{from}..app-{to-1} from {@code writers} threads; returns the names whose submission was acknowledged. */
+  static Set<String> submit(LeadAgentsClient client, int from, int to, int writers, Runnable afterEach) throws InterruptedException {
+    Set<String> acked = ConcurrentHashMap.newKeySet();
+    AtomicInteger next = new AtomicInteger(from);
+    List<Thread> threads = java.util.stream.IntStream.range(0, writers).mapToObj(w -> Thread.ofPlatform().start(() -> {
+      for (int i = next.getAndIncrement(); i < to; i = next.getAndIncrement()) {
+        String name = "app-" + i;
+        try {
+          client.call(s -> s.apply(ApplyRequest.newBuilder().setSpecYaml(spec(name)).build()));
+          acked.add(name);
+        } catch (StatusRuntimeException e) {
+          // not acknowledged: the client gave up during the failover; not counted
+        }
+        afterEach.run();
+      }
+    })).toList();
+    for (Thread t : threads) t.join();
+    return acked;
+  }
+
+  static Set<String> names(LeadAgentsClient client) {
+    return client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList().stream()
+        .map(ApplicationStatus::getName).collect(Collectors.toSet());
+  }
+
+  @Test
+  void everyAcknowledgedSubmissionSurvivesAKillMinusNineOfTheLeader() throws Exception {
+    federation();
+    try (LeadAgentsClient client = new LeadAgentsClient(federation.leadAgentAddresses(), 20_000)) {
+      AtomicInteger done = new AtomicInteger();
+      String leader = federation.awaitLeader(30_000).getLeaderId();
+      Set<String> acked = submit(client, 0, 1000, 4, () -> {
+        if (done.incrementAndGet() == 300) federation.kill(leader);
+      });
+
+      assertThat(federation.pid(federation.member(leader))).as("the old leader is dead").isEmpty();
+      assertThat(acked.size()).as("writes are accepted again after the election").isGreaterThan(900);
+      assertThat(names(client)).containsAll(acked);
+      client.call(s -> s.apply(ApplyRequest.newBuilder().setSpecYaml(spec("after-the-election")).build()));
+      assertThat(federation.awaitLeader(30_000).getLeaderId()).isNotEqualTo(leader);
+    }
+  }
+
+  @Test
+  void everythingAcknowledgedComesBackAfterEveryProcessIsRestarted() throws Exception {
+    federation();
+    String inventory = Files.readString(Path.of(System.getenv().getOrDefault("QONNECT_HOME", "..")).resolve("examples/inventory-9.yaml"));
+    ClusterSnapshot clusters = ((Parsed.Valid<ClusterSnapshot>) new InventoryParser().parse(inventory)).value();
+    Map<String, ApplicationStatus> before;
+    try (LeadAgentsClient client = new LeadAgentsClient(federation.leadAgentAddresses(), 20_000)) {
+      InventorySeeder.seed(clusters, client, federation.knowledgeBaseAddress().orElseThrow(), Clock.systemUTC(), line -> {});
+      Set<String> acked = submit(client, 0, 200, 4, () -> {});
+      assertThat(acked).hasSize(200);
+      before = awaitAllPlaced(client, 200);
+    }
+    for (LocalFederation.Member m : federation.members()) federation.kill(m.name());
+
+    federation.up(3, List.of(), line -> {});
+    try (LeadAgentsClient client = new LeadAgentsClient(federation.leadAgentAddresses(), 20_000)) {
+      Map<String, ApplicationStatus> after = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance()))
+          .getApplicationsList().stream().collect(Collectors.toMap(ApplicationStatus::getName, a -> a));
+      assertThat(after).isEqualTo(before);
+      awaitEqualReplicas(client);
+    }
+  }
+
+  @Test
+  void aFollowerThatMissedManySnapshotsCatchesUpByInstallingOne() throws Exception {
+    federation("--snapshot-every", "200");
+    try (LeadAgentsClient client = new LeadAgentsClient(federation.leadAgentAddresses(), 20_000)) {
+      String leader = federation.awaitLeader(30_000).getLeaderId();
+      String follower = federation.members().stream().filter(m -> m.role().equals(LocalFederation.LEAD_AGENT))
+          .map(LocalFederation.Member::name).filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+      federation.kill(follower);
+      Set<String> acked = submit(client, 0, 4000, 4, () -> {});
+      assertThat(acked).hasSize(4000);
+
+      federation.start(federation.member(follower), List.of("--snapshot-every", "200"));
+      awaitEqualReplicas(client);
+      assertThat(Files.readString(federation.log(federation.member(follower))))
+          .as("the restarted follower installed the leader's snapshot: its log was purged past what the follower had")
+          .contains("reinitialized from snapshot");
+    }
+  }
+
+  private static Map<String, ApplicationStatus> awaitAllPlaced(LeadAgentsClient client, int count) throws InterruptedException {
+    for (int attempt = 0; attempt < 600; attempt++) {
+      List<ApplicationStatus> apps = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList();
+      if (apps.size() == count && apps.stream().allMatch(a -> a.getPhase() == ApplicationStatus.Phase.PLACED)) {
+        return apps.stream().collect(Collectors.toMap(ApplicationStatus::getName, a -> a));
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("not every application was placed within 60 s");
+  }
+
+  /** Waits until every lead agent has applied the same index with the same state hash. */
+  private static void awaitEqualReplicas(LeadAgentsClient client) throws InterruptedException {
+    List<LeaderResponse> answers = List.of();
+    for (int attempt = 0; attempt < 600; attempt++) {
+      try {
+        answers = client.addresses().stream().map(a -> client.at(a).leader(LeaderRequest.getDefaultInstance())).toList();
+        if (answers.stream().map(r -> r.getAppliedIndex() + "/" + r.getStateHash()).distinct().count() == 1) return;
+      } catch (StatusRuntimeException e) {
+        // a peer is still starting
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("replicas did not converge: " + answers.stream().map(r -> r.getThisId() + "@" + r.getAppliedIndex() + " " + r.getStateHash()).toList());
+  }
+}
