@@ -27,6 +27,16 @@ enum OutputFormat {
     return this == JSON || this == YAML;
   }
 
+  /** A proto message as JSON (protobuf's canonical mapping) or YAML. */
+  String writeProto(com.google.protobuf.MessageOrBuilder message) {
+    try {
+      String json = com.google.protobuf.util.JsonFormat.printer().includingDefaultValueFields().print(message);
+      return this == JSON ? json : YAML_MAPPER.writeValueAsString(JSON_MAPPER.readTree(json));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot serialise output", e);
+    }
+  }
+
   String write(Object data) {
     try {
       return this == JSON ? JSON_MAPPER.writeValueAsString(data) : YAML_MAPPER.writeValueAsString(data);

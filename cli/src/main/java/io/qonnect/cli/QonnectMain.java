@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     versionProvider = QonnectMain.Version.class,
     description = "Federated multi-cluster control plane: one QoS spec in, placement across member clusters out.",
     subcommands = {
-      ValidateCommand.class, PlanCommand.class, DemoCommand.class, BenchCommand.class, TestbedCommand.class,
+      ValidateCommand.class, PlanCommand.class, ApplyCommand.class, GetCommand.class, DescribeCommand.class, DeleteCommand.class,
+      EventsCommand.class, EventsCommand.Leader.class, FederationCommand.class, TestbedCommand.class, DemoCommand.class, BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class QonnectMain implements Runnable {
@@ -25,6 +26,8 @@ public final class QonnectMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // the CLI itself logs only problems; the lead agent and knowledge base processes log at info to their files
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -41,6 +41,15 @@ public final class LeadAgentsClient implements AutoCloseable {
     return withRetry(ch -> rpc.apply(ControlPlaneGrpc.newBlockingStub(ch).withDeadlineAfter(perAttemptMs(), TimeUnit.MILLISECONDS)));
   }
 
+  /** Opens a server stream on the first lead agent that answers; the stream itself is not retried. */
+  public <T> java.util.Iterator<T> stream(Function<ControlPlaneGrpc.ControlPlaneBlockingStub, java.util.Iterator<T>> rpc) {
+    return withRetry(ch -> {
+      java.util.Iterator<T> it = rpc.apply(ControlPlaneGrpc.newBlockingStub(ch));
+      it.hasNext(); // surfaces UNAVAILABLE now, while another lead agent can still be tried
+      return it;
+    });
+  }
+
   public <T> T callGateway(Function<AgentGatewayGrpc.AgentGatewayBlockingStub, T> rpc) {
     return withRetry(ch -> rpc.apply(AgentGatewayGrpc.newBlockingStub(ch).withDeadlineAfter(perAttemptMs(), TimeUnit.MILLISECONDS)));
   }

@@ -1,0 +1,99 @@
+package io.qonnect.cli;
+
+import io.qonnect.proto.v1.ApplicationStatus;
+import io.qonnect.proto.v1.ClusterReplicas;
+import io.qonnect.proto.v1.ClusterStatus;
+import io.qonnect.proto.v1.ComponentStatus;
+import io.qonnect.proto.v1.GetApplicationRequest;
+import io.qonnect.proto.v1.ListApplicationsRequest;
+import io.qonnect.proto.v1.ListApplicationsResponse;
+import io.qonnect.proto.v1.ListClustersRequest;
+import io.qonnect.proto.v1.ListClustersResponse;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code qonnect get apps|clusters|placements [NAME] [-o wide|json|yaml]}. */
+@Command(name = "get", description = "List applications, member clusters or placements, like kubectl get.")
+final class GetCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin LeadAgentsOptions leadAgents;
+
+  @Parameters(index = "0", paramLabel = "KIND", description = "apps (app, applications), clusters (cluster) or placements (placement)")
+  String kind;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "one application")
+  String name;
+
+  @Option(names = {"-o", "--output"}, description = "wide, json or yaml (default: table)")
+  String output = "text";
+
+  @Override
+  public Integer call() {
+    OutputFormat format = OutputFormat.parse(output);
+    PrintWriter out = spec.commandLine().getOut();
+    switch (kind.toLowerCase(Locale.ROOT)) {
+      case "apps", "app", "application", "applications", "placements", "placement" -> {
+        boolean placements = kind.startsWith("placement");
+        ListApplicationsResponse apps = name == null
+            ? leadAgents.call(c -> c.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())), "get")
+            : ListApplicationsResponse.newBuilder().addApplications(leadAgents.<ApplicationStatus>call(
+                c -> c.call(s -> s.getApplication(GetApplicationRequest.newBuilder().setName(name).build())), "get")).build();
+        if (format.structured()) out.print(format.writeProto(name == null ? apps : apps.getApplications(0)));
+        else if (placements) printPlacements(out, apps.getApplicationsList());
+        else printApps(out, apps.getApplicationsList(), format == OutputFormat.WIDE);
+      }
+      case "clusters", "cluster" -> {
+        ListClustersResponse clusters = leadAgents.call(c -> c.call(s -> s.listClusters(ListClustersRequest.getDefaultInstance())), "get");
+        if (format.structured()) out.print(format.writeProto(clusters));
+        else printClusters(out, clusters.getClustersList());
+      }
+      default -> throw new QonnectMain.UserError("get " + kind + ": unknown kind; use apps, clusters or placements");
+    }
+    out.flush();
+    return QonnectMain.OK;
+  }
+
+  static String phase(ApplicationStatus a) {
+    return a.getPhase().name().charAt(0) + a.getPhase().name().substring(1).toLowerCase(Locale.ROOT);
+  }
+
+  static String replicas(List<ClusterReplicas> rs) {
+    return rs.stream().map(r -> r.getCluster() + "=" + r.getReplicas()).collect(Collectors.joining(","));
+  }
+
+  private static void printApps(PrintWriter out, List<ApplicationStatus> apps, boolean wide) {
+    out.printf("%-24s %-14s %8s %6s %10s%s%n", "NAME", "PHASE", "REVISION", "EPOCH", "COMPONENTS", wide ? "  PLACEMENT" : "");
+    for (ApplicationStatus a : apps) {
+      out.printf("%-24s %-14s %8d %6d %10d%s%n", a.getName(), phase(a), a.getSpecRevision(), a.getPlacementEpoch(), a.getComponentsCount(),
+          wide ? "  " + a.getComponentsList().stream().map(c -> c.getComponent() + ":" + replicas(c.getDesiredList())).collect(Collectors.joining(" ")) : "");
+    }
+  }
+
+  private static void printPlacements(PrintWriter out, List<ApplicationStatus> apps) {
+    out.printf("%-24s %-20s %6s  %s%n", "APPLICATION", "COMPONENT", "EPOCH", "CLUSTERS (desired replicas)");
+    for (ApplicationStatus a : apps) {
+      for (ComponentStatus c : a.getComponentsList()) {
+        out.printf("%-24s %-20s %6d  %s%n", a.getName(), c.getComponent(), a.getPlacementEpoch(), replicas(c.getDesiredList()));
+      }
+    }
+  }
+
+  private static void printClusters(PrintWriter out, List<ClusterStatus> clusters) {
+    out.printf("%-14s %-6s %-14s %-8s %12s %12s  %s%n", "NAME", "TIER", "REGION", "HEALTH", "CPU USED", "MEM USED", "REASON");
+    for (ClusterStatus c : clusters) {
+      out.printf("%-14s %-6s %-14s %-8s %12s %12s  %s%n", c.getName(), c.getTier().name().substring(5).toLowerCase(Locale.ROOT), c.getRegion(),
+          c.getHealth().name().substring(15).toLowerCase(Locale.ROOT),
+          String.format(Locale.ROOT, "%.1f/%.1f", c.getUsed().getCpuMillis() / 1000.0, c.getAllocatable().getCpuMillis() / 1000.0),
+          String.format(Locale.ROOT, "%.0f/%.0fGi", c.getUsed().getMemoryBytes() / 1073741824.0, c.getAllocatable().getMemoryBytes() / 1073741824.0),
+          c.getHealthReason());
+    }
+  }
+}
