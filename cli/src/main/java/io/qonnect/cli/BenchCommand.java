@@ -1,5 +1,6 @@
 package io.qonnect.cli;
 
+import io.qonnect.testbed.bench.FederationBench;
 import io.qonnect.testbed.bench.PlacementBench;
 import io.qonnect.testbed.bench.TestbedBench;
 import io.qonnect.testbed.cluster.TestbedBinaries;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = {"Measure and record (reports, never pass/fail):",
     "  bench placement  engine latency on random instances, and quality versus the Borda baseline",
-    "  bench testbed    member clusters: time to come up (warm), memory, idle CPU"})
+    "  bench testbed    member clusters: time to come up (warm), memory, idle CPU",
+    "  bench federation lead agents: submissions committed per second, commit latency, leader kill -9 → next write"})
 final class BenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -44,13 +46,23 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "seed of the random instances (default 1)")
   long seed = 1;
 
+  @Option(names = "--submissions", description = "federation: applications submitted (default 5000)")
+  int submissions = 5000;
+
+  @Option(names = "--writers", description = "federation: concurrent clients (default 32)")
+  int writers = 32;
+
+  @Option(names = "--kills", description = "federation: leader kill -9 rounds (default 20)")
+  int kills = 20;
+
   @Option(names = "--out", description = "also write the Markdown report to this file")
   Path out;
 
   @Override
   public Integer call() throws IOException {
     if (what.equals("testbed")) return benchTestbed();
-    if (!what.equals("placement")) throw new QonnectMain.UserError("bench " + what + ": use placement or testbed");
+    if (what.equals("federation")) return benchFederation();
+    if (!what.equals("placement")) throw new QonnectMain.UserError("bench " + what + ": use placement, testbed or federation");
     List<Integer> clusters;
     try {
       clusters = clusterOption == null ? List.of(100, 1000) : java.util.Arrays.stream(clusterOption.split(",")).map(String::strip).map(Integer::valueOf).toList();
@@ -88,6 +100,21 @@ final class BenchCommand implements Callable<Integer> {
       throw new QonnectMain.UserError("interrupted");
     }
     write(TestbedBench.report(results, "./qonnect bench testbed --clusters '" + String.join(";", layouts) + "' --idle-seconds " + idleSeconds));
+    return QonnectMain.OK;
+  }
+
+  private int benchFederation() throws IOException {
+    if (submissions < 1 || writers < 1 || writers > 256 || kills < 0) throw new QonnectMain.UserError("--submissions, --writers (1-256) and --kills must be positive");
+    var w = spec.commandLine().getErr();
+    w.println("bench federation: " + submissions + " submissions, " + writers + " writers, " + kills + " leader kills");
+    List<String> jvm = io.qonnect.testbed.federation.LocalFederation.defaultJvmOptions();
+    try {
+      var result = new FederationBench().run(new FederationBench.Config(submissions, writers, kills, jvm), System.getProperty("java.class.path"), w);
+      write(FederationBench.report(result, "./qonnect bench federation --submissions " + submissions + " --writers " + writers + " --kills " + kills));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QonnectMain.UserError("interrupted");
+    }
     return QonnectMain.OK;
   }
 

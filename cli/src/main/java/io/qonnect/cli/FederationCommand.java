@@ -35,10 +35,8 @@ final class FederationCommand implements Runnable {
   }
 
   LocalFederation federation() {
-    List<String> jvm = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC"));
-    String extra = System.getenv("QONNECT_JAVA_OPTS");
-    if (extra != null && !extra.isBlank()) jvm.addAll(List.of(extra.trim().split("\\s+")));
-    return new LocalFederation(dir != null ? dir : LocalFederation.defaultWorkDir(), System.getProperty("java.class.path"), jvm);
+    return new LocalFederation(dir != null ? dir : LocalFederation.defaultWorkDir(), System.getProperty("java.class.path"),
+        LocalFederation.defaultJvmOptions());
   }
 
   @Command(name = "up", description = "Start the knowledge base and the lead agents (idempotent; data from an earlier run is kept).")

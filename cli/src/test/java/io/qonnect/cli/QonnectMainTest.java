@@ -112,4 +112,18 @@ class QonnectMainTest {
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("placed by borda").contains("note: breaks:");
   }
+
+  @Test
+  void clientCommandsSayInOneLineThatNoLeadAgentAnswers() {
+    Run r = run("get", "apps", "--server", "127.0.0.1:1", "--timeout", "1");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("error: lead agents unavailable: no lead agent answered within 1000 ms").doesNotContain("Exception");
+  }
+
+  @Test
+  void unknownKindsAndFormatsAreUserErrors() {
+    assertThat(run("get", "pods", "--server", "127.0.0.1:1").err()).isEqualTo("error: get pods: unknown kind; use apps, clusters or placements\n");
+    assertThat(run("get", "apps", "-o", "xml", "--server", "127.0.0.1:1").err()).startsWith("error: -o xml: use json, yaml or wide");
+    assertThat(run("federation", "up", "--lead-agents", "2").err()).isEqualTo("error: --lead-agents: 1, 3 or 5, got 2\n");
+  }
 }

@@ -68,7 +68,7 @@ public final class LeadAgentMain implements AutoCloseable {
         .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
         .build();
     server.start();
-    client = new ControlPlaneClient(group, RaftPeerId.valueOf(config.id()), properties, 50, Clock.systemUTC());
+    client = new ControlPlaneClient(group, RaftPeerId.valueOf(config.id()), properties, 100, Clock.systemUTC());
 
     GroupView view = new GroupView() {
       @Override public String selfId() { return config.id(); }

@@ -11,7 +11,6 @@ import io.qonnect.proto.v1.RegisterClusterRequest;
 import io.qonnect.proto.v1.RegisterClusterResponse;
 import io.qonnect.proto.v1.Tier;
 import io.qonnect.proto.v1.Violation;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,19 +34,17 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
       out.onError(GrpcErrors.invalid(problems));
       return;
     }
-    try {
-      CommandResult result = client.propose(new Command.RegisterCluster(ClusterId.of(request.getCluster()), ProtoMapper.fromProto(request.getTier()),
-          request.getRegion(), request.getAgentAddress()));
-      switch (result) {
-        case CommandResult.Accepted a -> {
-          out.onNext(RegisterClusterResponse.newBuilder().setClusterSetRevision(a.revision()).build());
-          out.onCompleted();
-        }
-        case CommandResult.Rejected r -> out.onError(GrpcErrors.rejected(r.reason()));
-      }
-    } catch (IOException e) {
-      out.onError(GrpcErrors.unavailable("not committed, no leader reachable: " + e.getMessage(), group.leaderApiAddress()));
-    }
+    client.propose(new Command.RegisterCluster(ClusterId.of(request.getCluster()), ProtoMapper.fromProto(request.getTier()),
+        request.getRegion(), request.getAgentAddress())).whenComplete((result, failure) -> {
+          if (failure != null) {
+            out.onError(GrpcErrors.unavailable("not committed, no leader reachable: " + failure.getMessage(), group.leaderApiAddress()));
+          } else if (result instanceof CommandResult.Accepted a) {
+            out.onNext(RegisterClusterResponse.newBuilder().setClusterSetRevision(a.revision()).build());
+            out.onCompleted();
+          } else if (result instanceof CommandResult.Rejected r) {
+            out.onError(GrpcErrors.rejected(r.reason()));
+          }
+        });
   }
 
   private static Violation violation(String path, String message) {

@@ -241,17 +241,17 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
   }
 
   private <T> void propose(StreamObserver<T> out, Command command, Function<CommandResult.Accepted, T> onAccepted) {
-    CommandResult result;
-    try {
-      result = client.propose(command);
-    } catch (IOException e) {
-      out.onError(GrpcErrors.unavailable("not committed, no leader reachable: " + e.getMessage(), group.leaderApiAddress()));
-      return;
-    }
-    switch (result) {
-      case CommandResult.Accepted a -> answer(out, onAccepted.apply(a));
-      case CommandResult.Rejected r -> out.onError(GrpcErrors.rejected(r.reason()));
-    }
+    client.propose(command).whenComplete((result, failure) -> {
+      if (failure != null) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        out.onError(GrpcErrors.unavailable("not committed, no leader reachable: " + cause.getMessage(), group.leaderApiAddress()));
+        return;
+      }
+      switch (result) {
+        case CommandResult.Accepted a -> answer(out, onAccepted.apply(a));
+        case CommandResult.Rejected r -> out.onError(GrpcErrors.rejected(r.reason()));
+      }
+    });
   }
 
   private static <T> void answer(StreamObserver<T> out, T value) {

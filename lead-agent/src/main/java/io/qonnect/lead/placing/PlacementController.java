@@ -10,10 +10,14 @@ import io.qonnect.placement.snapshot.ClusterSnapshot;
 import io.qonnect.placement.spec.Parsed;
 import io.qonnect.placement.spec.QosSpec;
 import io.qonnect.placement.spec.QosSpecParser;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,25 +52,29 @@ public final class PlacementController {
   }
 
   /** One pass; call it periodically from one thread. Returns how many decisions were committed. */
-  public int reconcileOnce() throws java.io.IOException {
+  public int reconcileOnce() throws IOException {
     if (!leaderReady.getAsBoolean()) {
       lastSnapshot = null;
       return 0;
     }
     record Work(List<ApplicationRecord> applications, List<ClusterRecord> clusters, long clusterSetRevision) {}
     Work work = stateMachine.read(s -> new Work(s.applications(), s.clusters(), s.clusterSetRevision()));
-    specCache.keySet().retainAll(work.applications().stream().map(ApplicationRecord::name).toList());
+    specCache.keySet().retainAll(work.applications().stream().map(ApplicationRecord::name).collect(Collectors.toSet()));
     ClusterSnapshot snapshot = SnapshotBuilder.build(observations.latest(), work.clusters());
     boolean changed = !snapshot.equals(lastSnapshot);
     lastSnapshot = snapshot;
+    List<CommitPlacement> decisions = round.decide(work.applications(), work.clusterSetRevision(), snapshot, changed);
+    List<CompletableFuture<CommandResult>> proposals = decisions.stream().map(proposer::propose).toList(); // pipelined
     int committed = 0;
-    for (CommitPlacement decision : round.decide(work.applications(), work.clusterSetRevision(), snapshot, changed)) {
-      CommandResult result = proposer.propose(decision);
-      if (result instanceof CommandResult.Rejected r) {
-        LOG.info("placement of {} not committed: {}", decision.application(), r.reason());
-      } else {
-        committed++;
+    for (int i = 0; i < decisions.size(); i++) {
+      CommandResult result;
+      try {
+        result = proposals.get(i).join();
+      } catch (CompletionException e) {
+        throw new IOException("placement of " + decisions.get(i).application() + " not committed", e.getCause());
       }
+      if (result instanceof CommandResult.Rejected r) LOG.info("placement of {} not committed: {}", decisions.get(i).application(), r.reason());
+      else committed++;
     }
     return committed;
   }

@@ -2,10 +2,13 @@ package io.qonnect.lead.placing;
 
 import io.qonnect.lead.state.Command;
 import io.qonnect.lead.state.CommandResult;
-import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 
-/** Puts a command through the replicated log and returns what applying it did. */
+/**
+ * Puts a command through the replicated log; completes with what applying it did, or exceptionally with an
+ * IOException when it was not committed (no leader reachable).
+ */
 @FunctionalInterface
 public interface Proposer {
-  CommandResult propose(Command command) throws IOException;
+  CompletableFuture<CommandResult> propose(Command command);
 }

@@ -79,7 +79,7 @@ public final class LeadAgentsClient implements AutoCloseable {
         return result;
       } catch (StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();
-        if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) throw e;
+        if (!retryable(e.getStatus())) throw e;
         failures.add(address + ": " + code + (e.getStatus().getDescription() == null ? "" : " " + e.getStatus().getDescription()));
         if (System.nanoTime() > deadline) {
           throw Status.UNAVAILABLE.withDescription("no lead agent answered within " + timeoutMs + " ms: "
@@ -89,6 +89,18 @@ public final class LeadAgentsClient implements AutoCloseable {
         if (i % addresses.size() == preferred) sleep(100);
       }
     }
+  }
+
+  /**
+   * The lead agent is gone or has no leader: another may answer. A connection reset mid-call surfaces as
+   * UNKNOWN "channel closed"; every write of the API is idempotent or reports NOT_FOUND, so retrying is safe.
+   */
+  static boolean retryable(Status status) {
+    return switch (status.getCode()) {
+      case UNAVAILABLE, DEADLINE_EXCEEDED -> true;
+      case UNKNOWN -> status.getDescription() != null && status.getDescription().contains("channel closed");
+      default -> false;
+    };
   }
 
   private static void sleep(long ms) {

@@ -54,6 +54,14 @@ public final class LocalFederation {
     this.jvmOptions = List.copyOf(jvmOptions);
   }
 
+  /** Heap and GC for the small server JVMs, plus what the launcher passes in {@code QONNECT_JAVA_OPTS}. */
+  public static List<String> defaultJvmOptions() {
+    List<String> jvm = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC"));
+    String extra = System.getenv("QONNECT_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) jvm.addAll(List.of(extra.trim().split("\\s+")));
+    return jvm;
+  }
+
   public static Path defaultWorkDir() {
     String env = System.getenv("QONNECT_FEDERATION_DIR");
     return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".qonnect", "federation");

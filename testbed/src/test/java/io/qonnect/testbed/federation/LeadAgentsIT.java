@@ -42,7 +42,12 @@ class LeadAgentsIT {
   }
 
   static String spec(String name) {
-    return """
+    return spec(name, "");
+  }
+
+  /** {@code padding}: a YAML comment, stored with the spec, to make log entries as big as real specs. */
+  static String spec(String name, String padding) {
+    return padding + """
         apiVersion: qonnect.io/v1
         kind: Application
         metadata: {name: %s}
@@ -55,6 +60,8 @@ class LeadAgentsIT {
               image: nginx:1.27
         """.formatted(name);
   }
+
+  static final String PADDING = "# " + "x".repeat(1500) + "\n";
 
   private LocalFederation federation(String... leadAgentArgs) {
     federation = new LocalFederation(dir.resolve("federation"), System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
@@ -69,13 +76,17 @@ class LeadAgentsIT {
 
   /** Submits app-{from}..app-{to-1} from {@code writers} threads; returns the names whose submission was acknowledged. */
   static Set<String> submit(LeadAgentsClient client, int from, int to, int writers, Runnable afterEach) throws InterruptedException {
+    return submit(client, from, to, writers, "", afterEach);
+  }
+
+  static Set<String> submit(LeadAgentsClient client, int from, int to, int writers, String padding, Runnable afterEach) throws InterruptedException {
     Set<String> acked = ConcurrentHashMap.newKeySet();
     AtomicInteger next = new AtomicInteger(from);
     List<Thread> threads = java.util.stream.IntStream.range(0, writers).mapToObj(w -> Thread.ofPlatform().start(() -> {
       for (int i = next.getAndIncrement(); i < to; i = next.getAndIncrement()) {
         String name = "app-" + i;
         try {
-          client.call(s -> s.apply(ApplyRequest.newBuilder().setSpecYaml(spec(name)).build()));
+          client.call(s -> s.apply(ApplyRequest.newBuilder().setSpecYaml(spec(name, padding)).build()));
           acked.add(name);
         } catch (StatusRuntimeException e) {
           // not acknowledged: the client gave up during the failover; not counted
@@ -141,8 +152,9 @@ class LeadAgentsIT {
       String follower = federation.members().stream().filter(m -> m.role().equals(LocalFederation.LEAD_AGENT))
           .map(LocalFederation.Member::name).filter(n -> !n.equals(leader)).findFirst().orElseThrow();
       federation.kill(follower);
-      Set<String> acked = submit(client, 0, 4000, 4, () -> {});
-      assertThat(acked).hasSize(4000);
+      // ~1.9 KB per entry: enough log for Ratis to close 1 MB segments and purge them behind the snapshots
+      Set<String> acked = submit(client, 0, 1500, 8, PADDING, () -> {});
+      assertThat(acked).hasSize(1500);
 
       federation.start(federation.member(follower), List.of("--snapshot-every", "200"));
       awaitEqualReplicas(client);

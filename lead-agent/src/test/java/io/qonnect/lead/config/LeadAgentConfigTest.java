@@ -1,0 +1,42 @@
+package io.qonnect.lead.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LeadAgentConfigTest {
+  static final String PEERS = "lead-1=127.0.0.1:7201:7301,lead-2=127.0.0.1:7202:7302,lead-3=127.0.0.1:7203:7303";
+
+  @Test
+  void flagsOverrideTheEnvironmentWhichOverridesDefaults() {
+    LeadAgentConfig c = LeadAgentConfig.load(new String[] {"--id", "lead-2", "--data-dir", "/data", "--election-timeout", "400-900"},
+        Map.of("QONNECT_LEAD_PEERS", PEERS, "QONNECT_LEAD_ID", "lead-1", "QONNECT_SNAPSHOT_EVERY", "500"));
+
+    assertThat(c.id()).isEqualTo("lead-2");
+    assertThat(c.self().apiAddress()).isEqualTo("127.0.0.1:7302");
+    assertThat(c.dataDir()).isEqualTo(Path.of("/data"));
+    assertThat(c.electionMinMs()).isEqualTo(400);
+    assertThat(c.electionMaxMs()).isEqualTo(900);
+    assertThat(c.snapshotEvery()).isEqualTo(500);
+    assertThat(c.placementIntervalMs()).isEqualTo(200);
+    assertThat(c.knowledgeBase()).isEmpty();
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnceNamingItsKey() {
+    assertThatThrownBy(() -> LeadAgentConfig.load(new String[] {"--id", "lead-9", "--peers", "lead-1=host:7201:7301,lead-2=bad",
+        "--election-timeout", "900-400", "--snapshot-every", "-1", "--knowledge-base", "nowhere", "--colour", "blue"}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown argument '--colour'")
+        .hasMessageContaining("--peers: 'lead-2=bad' is not ID=HOST:RAFT_PORT:API_PORT")
+        .hasMessageContaining("--peers: a group has 1, 3 or 5 lead agents, got 1")
+        .hasMessageContaining("--id: 'lead-9' is not one of the --peers")
+        .hasMessageContaining("--data-dir: required")
+        .hasMessageContaining("--knowledge-base: expected HOST:PORT")
+        .hasMessageContaining("--election-timeout: expected MIN-MAX")
+        .hasMessageContaining("--snapshot-every: expected a positive number");
+  }
+}
