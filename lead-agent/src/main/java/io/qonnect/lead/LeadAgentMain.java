@@ -76,13 +76,13 @@ public final class LeadAgentMain implements AutoCloseable {
       @Override public Optional<String> leaderId() { return Optional.ofNullable(division().getInfo().getLeaderId()).map(RaftPeerId::toString); }
       @Override public long term() { return division().getInfo().getCurrentTerm(); }
     };
-    knowledgeBase = config.knowledgeBase().isEmpty() ? null : new KnowledgeBaseClient(config.knowledgeBase());
+    knowledgeBase = config.knowledgeBase().isEmpty() ? null : new KnowledgeBaseClient(config.knowledgeBase(), Clock.systemUTC());
     ObservationSource observations = knowledgeBase != null ? knowledgeBase : new ObservationSource() {
       @Override public ObservationSnapshot latest() { return ObservationSnapshot.getDefaultInstance(); }
       @Override public boolean degraded() { return false; }
     };
     PlacementController placement = new PlacementController(stateMachine, () -> division().getInfo().isLeaderReady(), observations, client,
-        new PlacementEngine());
+        new PlacementEngine(), knowledgeBase != null ? knowledgeBase::recordPlacement : decision -> {});
     scheduler.scheduleWithFixedDelay(() -> {
       try {
         placement.reconcileOnce();

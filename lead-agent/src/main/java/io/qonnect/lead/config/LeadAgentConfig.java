@@ -60,8 +60,10 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     v.put("--placement-interval", env.getOrDefault("QONNECT_PLACEMENT_INTERVAL", "200"));
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
-      if (!v.containsKey(args[i])) problems.add("unknown argument '" + args[i] + "' (expected one of " + String.join(", ", v.keySet()) + ")");
-      else if (i + 1 >= args.length) problems.add(args[i] + ": needs a value");
+      if (!v.containsKey(args[i])) {
+        problems.add("unknown argument '" + args[i] + "' (expected one of " + String.join(", ", v.keySet()) + ")");
+        if (args[i].startsWith("--") && i + 1 < args.length && !args[i + 1].startsWith("--")) i++; // and its value
+      } else if (i + 1 >= args.length) problems.add(args[i] + ": needs a value");
       else v.put(args[i], args[++i]);
     }
     List<Peer> peers = new ArrayList<>();

@@ -4,10 +4,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.qonnect.lead.placing.ObservationSource;
+import io.qonnect.lead.state.Command.CommitPlacement;
 import io.qonnect.proto.v1.KnowledgeBaseGrpc;
 import io.qonnect.proto.v1.ObservationSnapshot;
 import io.qonnect.proto.v1.ObservedEvent;
 import io.qonnect.proto.v1.SnapshotRequest;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +23,15 @@ public final class KnowledgeBaseClient implements ObservationSource, AutoCloseab
   private static final long DEADLINE_MS = 2000;
 
   private final String address;
+  private final Clock clock;
   private final ManagedChannel channel;
   private final KnowledgeBaseGrpc.KnowledgeBaseBlockingStub stub;
   private volatile ObservationSnapshot last = ObservationSnapshot.getDefaultInstance();
   private volatile boolean degraded;
 
-  public KnowledgeBaseClient(String address) {
+  public KnowledgeBaseClient(String address, Clock clock) {
     this.address = address;
+    this.clock = clock;
     this.channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
     this.stub = KnowledgeBaseGrpc.newBlockingStub(channel);
   }
@@ -50,8 +54,17 @@ public final class KnowledgeBaseClient implements ObservationSource, AutoCloseab
     return degraded;
   }
 
-  /** Best effort: placement history is an observation, losing one entry loses no decision. */
-  public void recordEvent(ObservedEvent event) {
+  /**
+   * Appends a committed decision to the placement history. Best effort: history is an observation; the
+   * decision itself is in the replicated state, so losing one entry here loses nothing.
+   */
+  public void recordPlacement(CommitPlacement decision) {
+    ObservedEvent event = ObservedEvent.newBuilder()
+        .setTimeUnixMillis(clock.millis())
+        .setKind(decision.placement() == null ? "Unschedulable" : "PlacementCommitted")
+        .setSubject(decision.application())
+        .setMessage(decision.placement() == null ? decision.diagnosis().lines().findFirst().orElse("") : decision.placement().oneLine())
+        .build();
     try {
       stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).recordEvent(event);
     } catch (StatusRuntimeException e) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * On the leader only: keeps every application's committed placement current. Reads the replicated state and
  * the knowledge base, decides with {@link PlacementRound}, and proposes {@code CommitPlacement}; never writes
  * state directly. A proposal computed against revisions that changed meanwhile is rejected by apply and
- * simply decided again in the next round.
+ * simply decided again in the next round. Committed decisions go to {@code history} (the knowledge base's
+ * placement history).
  */
 public final class PlacementController {
   private static final Logger LOG = LoggerFactory.getLogger(PlacementController.class);
@@ -35,13 +37,15 @@ public final class PlacementController {
   private final ObservationSource observations;
   private final Proposer proposer;
   private final PlacementRound round;
+  private final Consumer<CommitPlacement> history;
   private final Map<String, CachedSpec> specCache = new HashMap<>();
   private ClusterSnapshot lastSnapshot;
 
   private record CachedSpec(long revision, Parsed<QosSpec> spec) {}
 
   public PlacementController(ControlPlaneStateMachine stateMachine, BooleanSupplier leaderReady, ObservationSource observations,
-      Proposer proposer, PlacementEngine engine) {
+      Proposer proposer, PlacementEngine engine, Consumer<CommitPlacement> history) {
+    this.history = history;
     this.stateMachine = stateMachine;
     this.leaderReady = leaderReady;
     this.observations = observations;
@@ -74,7 +78,10 @@ public final class PlacementController {
         throw new IOException("placement of " + decisions.get(i).application() + " not committed", e.getCause());
       }
       if (result instanceof CommandResult.Rejected r) LOG.info("placement of {} not committed: {}", decisions.get(i).application(), r.reason());
-      else committed++;
+      else {
+        committed++;
+        history.accept(decisions.get(i));
+      }
     }
     return committed;
   }

@@ -93,7 +93,7 @@ public final class ControlPlaneState {
     applications.put(app.name(), decided);
     if (decided.placementEpoch() != app.placementEpoch() || app.placedSpecRevision() == 0) {
       event(time, c.placement() == null ? "Unschedulable" : "PlacementCommitted", app.name(),
-          c.placement() == null ? firstLine(c.diagnosis()) : "epoch " + decided.placementEpoch() + ": " + c.placement().summary().strip().replace("\n", "; "));
+          c.placement() == null ? firstLine(c.diagnosis()) : "epoch " + decided.placementEpoch() + ": " + c.placement().oneLine());
     }
     return CommandResult.changed(rev);
   }
