@@ -3,6 +3,7 @@ package io.qonnect.lead;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.qonnect.lead.api.AgentGatewayGrpcService;
+import io.qonnect.lead.api.AgentSessions;
 import io.qonnect.lead.api.ControlPlaneGrpcService;
 import io.qonnect.lead.api.GroupView;
 import io.qonnect.lead.config.LeadAgentConfig;
@@ -46,7 +47,7 @@ public final class LeadAgentMain implements AutoCloseable {
   private final ControlPlaneStateMachine stateMachine = new ControlPlaneStateMachine();
   private final ControlPlaneClient client;
   private final Server api;
-  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4, r -> {
     Thread t = new Thread(r, "lead-agent-controllers");
     t.setDaemon(true);
     return t;
@@ -91,9 +92,10 @@ public final class LeadAgentMain implements AutoCloseable {
       }
     }, config.placementIntervalMs(), config.placementIntervalMs(), TimeUnit.MILLISECONDS);
 
+    AgentSessions sessions = new AgentSessions();
     api = NettyServerBuilder.forAddress(new InetSocketAddress(config.self().host(), config.self().apiPort()))
-        .addService(new ControlPlaneGrpcService(stateMachine, client, view, observations, scheduler))
-        .addService(new AgentGatewayGrpcService(client, view))
+        .addService(new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, scheduler))
+        .addService(new AgentGatewayGrpcService(client, view, stateMachine, sessions, scheduler, Clock.systemUTC()))
         .build()
         .start();
     LOG.info("lead agent {} up: raft {}, api {}, peers {}, knowledge base {}, data {}", config.id(), config.self().raftAddress(),

@@ -13,15 +13,126 @@ import io.qonnect.proto.v1.Tier;
 import io.qonnect.proto.v1.Violation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.time.Clock;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.qonnect.lead.raft.ControlPlaneStateMachine;
+import io.qonnect.lead.state.ApplicationRecord;
+import io.qonnect.placement.spec.QosSpecParser;
+import io.qonnect.proto.v1.AgentMessage;
+import io.qonnect.proto.v1.DesiredState;
+import io.qonnect.proto.v1.LeadMessage;
 
-/** Where resource agents register their member cluster (and, later, hold their stream to the leader). */
+/**
+ * Where resource agents register their member cluster and hold their stream: heartbeats up, the complete
+ * desired state of their cluster down, pushed again whenever the replicated state changes it. Only the leader
+ * holds streams; a follower refuses with a leader hint and the agent moves on.
+ */
 public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGatewayImplBase {
+  private static final long PUSH_INTERVAL_MS = 100;
+
   private final ControlPlaneClient client;
   private final GroupView group;
+  private final ControlPlaneStateMachine stateMachine;
+  private final AgentSessions sessions;
+  private final ScheduledExecutorService timer;
+  private final Clock clock;
+  private final QosSpecParser parser = new QosSpecParser();
 
-  public AgentGatewayGrpcService(ControlPlaneClient client, GroupView group) {
+  public AgentGatewayGrpcService(ControlPlaneClient client, GroupView group, ControlPlaneStateMachine stateMachine, AgentSessions sessions,
+      ScheduledExecutorService timer, Clock clock) {
     this.client = client;
     this.group = group;
+    this.stateMachine = stateMachine;
+    this.sessions = sessions;
+    this.timer = timer;
+    this.clock = clock;
+  }
+
+  @Override
+  public StreamObserver<AgentMessage> connect(StreamObserver<LeadMessage> responseObserver) {
+    ServerCallStreamObserver<LeadMessage> out = (ServerCallStreamObserver<LeadMessage>) responseObserver;
+    AtomicReference<ScheduledFuture<?>> pusher = new AtomicReference<>();
+    Runnable stop = () -> Optional.ofNullable(pusher.get()).ifPresent(f -> f.cancel(false));
+    out.setOnCancelHandler(stop::run);
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(AgentMessage message) {
+        switch (message.getBodyCase()) {
+          case HELLO -> {
+            if (!group.leaderId().map(group.selfId()::equals).orElse(false)) {
+              out.onError(GrpcErrors.unavailable("not the leader", group.leaderApiAddress()));
+              return;
+            }
+            if (!ClusterId.isValid(message.getHello().getCluster())) {
+              out.onError(GrpcErrors.invalid("hello.cluster", "not a DNS-1123 label"));
+              return;
+            }
+            ClusterId cluster = ClusterId.of(message.getHello().getCluster());
+            sessions.heartbeat(cluster.value(), clock.millis());
+            pusher.set(timer.scheduleWithFixedDelay(new Pusher(cluster, out, stop), 0, PUSH_INTERVAL_MS, TimeUnit.MILLISECONDS));
+          }
+          case HEARTBEAT -> sessions.heartbeat(message.getHeartbeat().getCluster(), clock.millis());
+          case APPLY_REPORT, BODY_NOT_SET -> { }
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        stop.run();
+      }
+
+      @Override
+      public void onCompleted() {
+        stop.run();
+        out.onCompleted();
+      }
+    };
+  }
+
+  /** Sends the cluster's desired state when the replicated state moved on and the content changed; ends the stream on losing leadership. */
+  private final class Pusher implements Runnable {
+    private final ClusterId cluster;
+    private final ServerCallStreamObserver<LeadMessage> out;
+    private final Runnable stop;
+    private long seenRevision = -1;
+    private DesiredState sent;
+
+    Pusher(ClusterId cluster, ServerCallStreamObserver<LeadMessage> out, Runnable stop) {
+      this.cluster = cluster;
+      this.out = out;
+      this.stop = stop;
+    }
+
+    @Override
+    public void run() {
+      try {
+        if (out.isCancelled()) {
+          stop.run();
+          return;
+        }
+        if (!group.leaderId().map(group.selfId()::equals).orElse(false)) {
+          stop.run();
+          out.onError(GrpcErrors.unavailable("leadership moved", group.leaderApiAddress()));
+          return;
+        }
+        record Now(long revision, List<ApplicationRecord> applications) {}
+        Now now = stateMachine.read(s -> new Now(s.revision(), s.revision() == seenRevision ? List.of() : s.applications()));
+        if (now.revision() == seenRevision) return;
+        seenRevision = now.revision();
+        DesiredState desired = DesiredStates.forCluster(cluster, now.applications(), now.revision(), parser);
+        if (sent != null && sent.getApplicationsList().equals(desired.getApplicationsList())) return;
+        out.onNext(LeadMessage.newBuilder().setDesiredState(desired).build());
+        sent = desired;
+      } catch (RuntimeException e) {
+        stop.run();
+        out.onError(io.grpc.Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+      }
+    }
   }
 
   @Override

@@ -63,11 +63,13 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
   private final ControlPlaneClient client;
   private final GroupView group;
   private final ObservationSource observations;
+  private final AgentSessions sessions;
   private final ScheduledExecutorService watchTimer;
   private final QosSpecParser parser = new QosSpecParser();
 
   public ControlPlaneGrpcService(ControlPlaneStateMachine stateMachine, ControlPlaneClient client, GroupView group,
-      ObservationSource observations, ScheduledExecutorService watchTimer) {
+      ObservationSource observations, AgentSessions sessions, ScheduledExecutorService watchTimer) {
+    this.sessions = sessions;
     this.stateMachine = stateMachine;
     this.client = client;
     this.group = group;
@@ -152,7 +154,8 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     var b = ListClustersResponse.newBuilder();
     for (ClusterRecord c : read(s -> s.clusters())) {
       var status = ClusterStatus.newBuilder().setName(c.id().value()).setTier(ProtoMapper.toProto(c.tier())).setRegion(c.region())
-          .setHealth(ProtoMapper.toProto(c.health())).setHealthReason(c.healthReason());
+          .setHealth(ProtoMapper.toProto(c.health())).setHealthReason(c.healthReason())
+          .setLastHeartbeatUnixMillis(sessions.lastHeartbeat(c.id().value()));
       ClusterReport report = reports.get(c.id().value());
       if (report != null) {
         status.setAllocatable(sum(report.getNodesList(), NodeObservation::getAllocatable));

@@ -1,0 +1,15 @@
+package io.qonnect.agent.reconcile;
+
+/** The labels and annotations that mark what qonnect owns in a member cluster. */
+public final class Labels {
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGER = "qonnect";
+  public static final String APPLICATION = "qonnect.io/application";
+  public static final String COMPONENT = "qonnect.io/component";
+  public static final String EPOCH = "qonnect.io/placement-epoch";
+  /** Hash of the rendered object: equal hash, nothing to apply. */
+  public static final String HASH = "qonnect.io/rendered-hash";
+  public static final String SELECTOR = MANAGED_BY + "=" + MANAGER;
+
+  private Labels() {}
+}
