@@ -44,8 +44,8 @@ final class DescribeCommand implements Callable<Integer> {
     out.printf("Spec revision:   %d%n", d.getStatus().getSpecRevision());
     out.printf("Placement epoch: %d%n", d.getStatus().getPlacementEpoch());
     if (d.getKnowledgeBaseDegraded()) out.println("Warning:         the knowledge base is unreachable; placement used the last observations");
-    out.println("Placement:");
-    for (ComponentStatus c : d.getStatus().getComponentsList()) out.printf("  %-20s %s%n", c.getComponent(), GetCommand.replicas(c.getDesiredList()));
+    out.println("Placement (ready/desired replicas per member cluster):");
+    for (ComponentStatus c : d.getStatus().getComponentsList()) out.printf("  %-20s %s%n", c.getComponent(), GetCommand.readyOfDesired(c));
     if (!d.getExplanation().isEmpty()) out.println("Explanation:\n" + indent(d.getExplanation()));
     if (!d.getDiagnosis().isEmpty()) out.println("Diagnosis:\n" + indent(d.getDiagnosis()));
     out.println("Events:");

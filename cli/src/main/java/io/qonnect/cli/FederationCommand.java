@@ -3,6 +3,8 @@ package io.qonnect.cli;
 import io.qonnect.placement.snapshot.ClusterSnapshot;
 import io.qonnect.placement.snapshot.InventoryParser;
 import io.qonnect.placement.spec.Parsed;
+import io.qonnect.testbed.cluster.MemberClusterSpec;
+import io.qonnect.testbed.cluster.Testbed;
 import io.qonnect.testbed.federation.InventorySeeder;
 import io.qonnect.testbed.federation.LeadAgentsClient;
 import io.qonnect.testbed.federation.LocalFederation;
@@ -39,7 +41,8 @@ final class FederationCommand implements Runnable {
         LocalFederation.defaultJvmOptions());
   }
 
-  @Command(name = "up", description = "Start the knowledge base and the lead agents (idempotent; data from an earlier run is kept).")
+  @Command(name = "up", description = {"Start the knowledge base and the lead agents (idempotent; data from an earlier run is kept),",
+      "and a resource agent per running testbed member cluster."})
   static final class Up implements Callable<Integer> {
     @ParentCommand FederationCommand parent;
 
@@ -52,14 +55,7 @@ final class FederationCommand implements Runnable {
     @Override
     public Integer call() {
       if (leadAgents != 1 && leadAgents != 3 && leadAgents != 5) throw new QonnectMain.UserError("--lead-agents: 1, 3 or 5, got " + leadAgents);
-      ClusterSnapshot clusters = null;
-      if (inventory != null) {
-        clusters = switch (new InventoryParser().parse(SpecFiles.read(inventory))) {
-          case Parsed.Valid<ClusterSnapshot> v -> v.value();
-          case Parsed.Invalid<ClusterSnapshot> i -> throw new QonnectMain.UserError(inventory + ": invalid inventory: "
-              + i.violations().getFirst().format(inventory.toString()));
-        };
-      }
+      ClusterSnapshot clusters = inventory == null ? null : parseInventory(inventory);
       PrintWriter out = parent.spec.commandLine().getOut();
       LocalFederation f = parent.federation();
       out.printf("federation up: knowledge base and %d lead agents in %s%n", leadAgents, f.workDir());
@@ -75,10 +71,28 @@ final class FederationCommand implements Runnable {
         try (LeadAgentsClient client = new LeadAgentsClient(f.leadAgentAddresses(), 15_000)) {
           InventorySeeder.seed(clusters, client, f.knowledgeBaseAddress().orElseThrow(), Clock.systemUTC(), line -> out.println("  " + line));
         }
+      } else {
+        Testbed testbed = new Testbed(Testbed.defaultWorkDir(), Path.of("/nonexistent"));
+        List<String> members = testbed.clusters().stream().map(MemberClusterSpec::name).filter(testbed::running).toList();
+        if (members.isEmpty()) {
+          out.println("  no member clusters: run './qonnect testbed up' first (agents start then), or pass --inventory FILE");
+        } else {
+          f.upAgents(testbed.kubeconfig(), members, line -> out.println("  " + line));
+          ClusterSnapshot geography = parseInventory(testbed.inventory());
+          InventorySeeder.seedLatency(geography, f.knowledgeBaseAddress().orElseThrow(), Clock.systemUTC());
+          out.println("  latency between the " + members.size() + " member clusters: the testbed's model (loopback has no geography)");
+        }
       }
       out.println("  lead agents: " + String.join(",", f.leadAgentAddresses()) + "   (./qonnect get clusters; ./qonnect apply -f examples/bookinfo.yaml)");
       return QonnectMain.OK;
     }
+  }
+
+  static ClusterSnapshot parseInventory(Path file) {
+    return switch (new InventoryParser().parse(SpecFiles.read(file))) {
+      case Parsed.Valid<ClusterSnapshot> v -> v.value();
+      case Parsed.Invalid<ClusterSnapshot> i -> throw new QonnectMain.UserError(file + ": invalid inventory: " + i.violations().getFirst().format(file.toString()));
+    };
   }
 
   @Command(name = "status", description = "Every process of the federation: role, pid, address, and which lead agent leads.")

@@ -65,24 +65,28 @@ final class GetCommand implements Callable<Integer> {
     return a.getPhase().name().charAt(0) + a.getPhase().name().substring(1).toLowerCase(Locale.ROOT);
   }
 
-  static String replicas(List<ClusterReplicas> rs) {
-    return rs.stream().map(r -> r.getCluster() + "=" + r.getReplicas()).collect(Collectors.joining(","));
+  /** {@code cloud-1=2/2,edge-1=0/1}: ready of desired replicas per member cluster. */
+  static String readyOfDesired(ComponentStatus c) {
+    List<String> parts = new java.util.ArrayList<>();
+    for (ClusterReplicas d : c.getDesiredList()) {
+      int ready = c.getReadyList().stream().filter(r -> r.getCluster().equals(d.getCluster())).mapToInt(ClusterReplicas::getReplicas).findFirst().orElse(0);
+      parts.add(d.getCluster() + "=" + ready + "/" + d.getReplicas());
+    }
+    return String.join(",", parts);
   }
 
   private static void printApps(PrintWriter out, List<ApplicationStatus> apps, boolean wide) {
     out.printf("%-24s %-14s %8s %6s %10s%s%n", "NAME", "PHASE", "REVISION", "EPOCH", "COMPONENTS", wide ? "  PLACEMENT" : "");
     for (ApplicationStatus a : apps) {
       out.printf("%-24s %-14s %8d %6d %10d%s%n", a.getName(), phase(a), a.getSpecRevision(), a.getPlacementEpoch(), a.getComponentsCount(),
-          wide ? "  " + a.getComponentsList().stream().map(c -> c.getComponent() + ":" + replicas(c.getDesiredList())).collect(Collectors.joining(" ")) : "");
+          wide ? "  " + a.getComponentsList().stream().map(c -> c.getComponent() + ":" + readyOfDesired(c)).collect(Collectors.joining(" ")) : "");
     }
   }
 
   private static void printPlacements(PrintWriter out, List<ApplicationStatus> apps) {
-    out.printf("%-24s %-20s %6s  %s%n", "APPLICATION", "COMPONENT", "EPOCH", "CLUSTERS (desired replicas)");
+    out.printf("%-24s %-20s %6s  %s%n", "APPLICATION", "COMPONENT", "EPOCH", "CLUSTERS (ready/desired replicas)");
     for (ApplicationStatus a : apps) {
-      for (ComponentStatus c : a.getComponentsList()) {
-        out.printf("%-24s %-20s %6d  %s%n", a.getName(), c.getComponent(), a.getPlacementEpoch(), replicas(c.getDesiredList()));
-      }
+      for (ComponentStatus c : a.getComponentsList()) out.printf("%-24s %-20s %6d  %s%n", a.getName(), c.getComponent(), a.getPlacementEpoch(), readyOfDesired(c));
     }
   }
 

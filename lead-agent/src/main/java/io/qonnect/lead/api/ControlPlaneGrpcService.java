@@ -21,6 +21,9 @@ import io.qonnect.proto.v1.ApplyRequest;
 import io.qonnect.proto.v1.ApplyResponse;
 import io.qonnect.proto.v1.ClusterReport;
 import io.qonnect.proto.v1.ClusterStatus;
+import io.qonnect.proto.v1.ComponentReadiness;
+import io.qonnect.proto.v1.ObservationSnapshot;
+import io.qonnect.proto.v1.ReadinessReport;
 import io.qonnect.proto.v1.ComponentStatus;
 import io.qonnect.proto.v1.ControlPlaneEvent;
 import io.qonnect.proto.v1.ControlPlaneGrpc;
@@ -115,14 +118,16 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
   public void getApplication(GetApplicationRequest request, StreamObserver<ApplicationStatus> out) {
     if (!barrier(out)) return;
     read(s -> s.application(request.getName())).ifPresentOrElse(
-        app -> answer(out, status(app)),
+        app -> answer(out, status(app, readiness())),
         () -> out.onError(GrpcErrors.notFound("application " + request.getName())));
   }
 
   @Override
   public void listApplications(ListApplicationsRequest request, StreamObserver<ListApplicationsResponse> out) {
     if (!barrier(out)) return;
-    answer(out, ListApplicationsResponse.newBuilder().addAllApplications(read(s -> s.applications()).stream().map(this::status).toList()).build());
+    Readiness readiness = readiness();
+    answer(out, ListApplicationsResponse.newBuilder()
+        .addAllApplications(read(s -> s.applications()).stream().map(a -> status(a, readiness)).toList()).build());
   }
 
   @Override
@@ -137,7 +142,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     ApplicationRecord app = found.app().get();
     List<ControlPlaneEvent> events = found.events().stream().filter(e -> e.subject().equals(app.name())).map(ControlPlaneGrpcService::toProto).toList();
     answer(out, ApplicationDescription.newBuilder()
-        .setStatus(status(app))
+        .setStatus(status(app, readiness()))
         .setSpecYaml(app.specYaml())
         .setExplanation(app.explanation())
         .setDiagnosis(app.diagnosis())
@@ -214,18 +219,45 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
 
   // ---- helpers ----
 
-  private ApplicationStatus status(ApplicationRecord app) {
+  /** Ready replicas per application/component/cluster, as agents last reported them for the current epoch. */
+  private record Readiness(Map<String, Integer> ready) {
+    static Readiness of(ObservationSnapshot observations) {
+      Map<String, Integer> ready = new java.util.HashMap<>();
+      for (ReadinessReport r : observations.getReadinessList()) {
+        for (ComponentReadiness c : r.getComponentsList()) {
+          ready.put(c.getApplication() + "/" + c.getPlacementEpoch() + "/" + c.getComponent() + "/" + r.getCluster(), c.getReadyReplicas());
+        }
+      }
+      return new Readiness(ready);
+    }
+
+    int of(ApplicationRecord app, String component, String cluster) {
+      return ready.getOrDefault(app.name() + "/" + app.placementEpoch() + "/" + component + "/" + cluster, 0);
+    }
+  }
+
+  private Readiness readiness() {
+    return Readiness.of(observations.latest());
+  }
+
+  private ApplicationStatus status(ApplicationRecord app, Readiness readiness) {
     var b = ApplicationStatus.newBuilder().setName(app.name()).setSpecRevision(app.specRevision()).setPlacementEpoch(app.placementEpoch());
+    boolean allReady = true;
+    if (app.placement() != null) {
+      for (var component : app.placement().components().entrySet()) {
+        var c = ComponentStatus.newBuilder().setComponent(component.getKey());
+        for (var cluster : component.getValue().entrySet()) {
+          int ready = readiness.of(app, component.getKey(), cluster.getKey().value());
+          c.addDesired(ProtoMapper.replicas(cluster.getKey().value(), cluster.getValue()));
+          c.addReady(ProtoMapper.replicas(cluster.getKey().value(), ready));
+          allReady &= ready >= cluster.getValue();
+        }
+        b.addComponents(c);
+      }
+    }
     if (app.placedSpecRevision() == 0) b.setPhase(ApplicationStatus.Phase.PENDING);
     else if (app.placement() == null) b.setPhase(ApplicationStatus.Phase.UNSCHEDULABLE);
-    else b.setPhase(ApplicationStatus.Phase.PLACED);
-    if (app.placement() != null) {
-      app.placement().components().forEach((component, clusters) -> {
-        var c = ComponentStatus.newBuilder().setComponent(component);
-        clusters.forEach((cluster, replicas) -> c.addDesired(ProtoMapper.replicas(cluster.value(), replicas)));
-        b.addComponents(c);
-      });
-    }
+    else b.setPhase(allReady ? ApplicationStatus.Phase.READY : ApplicationStatus.Phase.PLACED);
     return b.build();
   }
 

@@ -29,16 +29,20 @@ import java.util.stream.Stream;
 public final class LocalFederation {
   public static final String KNOWLEDGE_BASE = "knowledge-base";
   public static final String LEAD_AGENT = "lead-agent";
+  public static final String RESOURCE_AGENT = "resource-agent";
   private static final String HOST = "127.0.0.1";
 
   private final Path workDir;
   private final String classpath;
   private final List<String> jvmOptions;
 
-  /** One process of the federation. {@code raftPort} is 0 for the knowledge base. */
-  public record Member(String role, String name, int apiPort, int raftPort) {
+  /**
+   * One process of the federation. {@code raftPort} is 0 except for lead agents; a resource agent has no
+   * port and keeps its member cluster's kubeconfig path in {@code kubeconfig}.
+   */
+  public record Member(String role, String name, int apiPort, int raftPort, String kubeconfig) {
     public String address() {
-      return HOST + ":" + apiPort;
+      return apiPort == 0 ? "-" : HOST + ":" + apiPort;
     }
   }
 
@@ -77,7 +81,7 @@ public final class LocalFederation {
     if (!Files.isRegularFile(layout)) return List.of();
     try (Stream<String> lines = Files.lines(layout)) {
       return lines.filter(l -> !l.isBlank() && !l.startsWith("#")).map(l -> l.split("\t"))
-          .map(f -> new Member(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]))).toList();
+          .map(f -> new Member(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), f.length > 4 ? f[4] : "")).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -102,7 +106,7 @@ public final class LocalFederation {
     if (members.isEmpty()) {
       members = plan(leadAgents);
       writeLayout(members);
-    } else if (members.stream().filter(m -> m.role().equals(LEAD_AGENT)).count() != leadAgents) {
+    } else if (leadAgentAddresses().size() != leadAgents) {
       throw new IllegalArgumentException("this federation has " + leadAgentAddresses().size() + " lead agents; use 'down --wipe' to change the count");
     }
     for (Member m : members) {
@@ -117,16 +121,36 @@ public final class LocalFederation {
     progress.accept("lead agents: " + leader.getLeaderId() + " leads (term " + leader.getTerm() + ")");
   }
 
+  /**
+   * Adds a resource agent for each member cluster (contexts of {@code kubeconfig} named after them) and starts
+   * those not running. Idempotent.
+   */
+  public void upAgents(Path kubeconfig, List<String> clusters, Consumer<String> progress) {
+    List<Member> members = new ArrayList<>(members());
+    for (String cluster : clusters) {
+      if (members.stream().noneMatch(m -> m.name().equals("agent-" + cluster))) {
+        members.add(new Member(RESOURCE_AGENT, "agent-" + cluster, 0, 0, kubeconfig.toAbsolutePath().toString()));
+      }
+    }
+    writeLayout(members);
+    for (Member m : members) {
+      if (!m.role().equals(RESOURCE_AGENT) || pid(m).isPresent()) continue;
+      start(m, List.of());
+      progress.accept(m.name() + ": started (log " + log(m) + ")");
+    }
+  }
+
   private List<Member> plan(int leadAgents) {
     List<Member> members = new ArrayList<>();
-    members.add(new Member(KNOWLEDGE_BASE, KNOWLEDGE_BASE, freePort(), 0));
-    for (int i = 1; i <= leadAgents; i++) members.add(new Member(LEAD_AGENT, "lead-" + i, freePort(), freePort()));
+    members.add(new Member(KNOWLEDGE_BASE, KNOWLEDGE_BASE, freePort(), 0, ""));
+    for (int i = 1; i <= leadAgents; i++) members.add(new Member(LEAD_AGENT, "lead-" + i, freePort(), freePort(), ""));
     return members;
   }
 
   private void writeLayout(List<Member> members) {
-    StringBuilder b = new StringBuilder("# role\tname\tapi port\traft port\n");
-    members.forEach(m -> b.append(m.role()).append('\t').append(m.name()).append('\t').append(m.apiPort()).append('\t').append(m.raftPort()).append('\n'));
+    StringBuilder b = new StringBuilder("# role\tname\tapi port\traft port\tkubeconfig\n");
+    members.forEach(m -> b.append(m.role()).append('\t').append(m.name()).append('\t').append(m.apiPort()).append('\t').append(m.raftPort())
+        .append('\t').append(m.kubeconfig()).append('\n'));
     try {
       Files.createDirectories(workDir);
       Files.writeString(workDir.resolve("members.tsv"), b);
@@ -150,6 +174,10 @@ public final class LocalFederation {
     cmd.add(classpath);
     if (m.role().equals(KNOWLEDGE_BASE)) {
       cmd.addAll(List.of("io.qonnect.kb.KnowledgeBaseMain", "--listen", m.address(), "--data-dir", workDir.resolve(m.name()).toString()));
+    } else if (m.role().equals(RESOURCE_AGENT)) {
+      String cluster = m.name().substring("agent-".length());
+      cmd.addAll(List.of("io.qonnect.agent.ResourceAgentMain", "--cluster", cluster, "--kubeconfig", m.kubeconfig(), "--context", cluster,
+          "--lead-agents", String.join(",", leadAgentAddresses()), "--knowledge-base", knowledgeBaseAddress().orElseThrow()));
     } else {
       String peers = String.join(",", members().stream().filter(p -> p.role().equals(LEAD_AGENT))
           .map(p -> p.name() + "=" + HOST + ":" + p.raftPort() + ":" + p.apiPort()).toList());

@@ -1,0 +1,62 @@
+package io.qonnect.agent;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One agent's settings, command line over environment over defaults:
+ *
+ * <pre>
+ *   --cluster NAME            QONNECT_CLUSTER          the member cluster's name (DNS-1123)
+ *   --kubeconfig PATH         KUBECONFIG               out of cluster; empty: in-cluster service account
+ *   --context NAME            QONNECT_CONTEXT          kubeconfig context (default: the cluster name)
+ *   --lead-agents A,B,C       QONNECT_LEAD_AGENTS      lead agent API addresses (any order; the leader is found)
+ *   --knowledge-base H:P      QONNECT_KNOWLEDGE_BASE   where observations go
+ *   --heartbeat-ms N          QONNECT_HEARTBEAT_MS     default 500
+ *   --report-ms N             QONNECT_REPORT_MS        default 2000
+ * </pre>
+ */
+public record ResourceAgentConfig(String cluster, String kubeconfig, String context, List<String> leadAgents, String knowledgeBase,
+    long heartbeatMs, long reportMs) {
+
+  public static ResourceAgentConfig load(String[] args, Map<String, String> env) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("--cluster", env.getOrDefault("QONNECT_CLUSTER", ""));
+    v.put("--kubeconfig", env.getOrDefault("KUBECONFIG", ""));
+    v.put("--context", env.getOrDefault("QONNECT_CONTEXT", ""));
+    v.put("--lead-agents", env.getOrDefault("QONNECT_LEAD_AGENTS", ""));
+    v.put("--knowledge-base", env.getOrDefault("QONNECT_KNOWLEDGE_BASE", ""));
+    v.put("--heartbeat-ms", env.getOrDefault("QONNECT_HEARTBEAT_MS", "500"));
+    v.put("--report-ms", env.getOrDefault("QONNECT_REPORT_MS", "2000"));
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!v.containsKey(args[i])) problems.add("unknown argument '" + args[i] + "' (expected one of " + String.join(", ", v.keySet()) + ")");
+      else if (i + 1 >= args.length) problems.add(args[i] + ": needs a value");
+      else v.put(args[i], args[++i]);
+    }
+    String cluster = v.get("--cluster");
+    if (!cluster.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) problems.add("--cluster: '" + cluster + "' is not a DNS-1123 label");
+    List<String> leads = List.of(v.get("--lead-agents").split(",")).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    if (leads.isEmpty()) problems.add("--lead-agents: at least one HOST:PORT");
+    leads.stream().filter(a -> !a.matches("[^:]+:\\d{1,5}")).forEach(a -> problems.add("--lead-agents: '" + a + "' is not HOST:PORT"));
+    if (!v.get("--knowledge-base").matches("[^:]+:\\d{1,5}")) problems.add("--knowledge-base: expected HOST:PORT, got '" + v.get("--knowledge-base") + "'");
+    long heartbeat = positive(problems, "--heartbeat-ms", v.get("--heartbeat-ms"));
+    long report = positive(problems, "--report-ms", v.get("--report-ms"));
+    if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
+    String context = v.get("--context").isEmpty() ? cluster : v.get("--context");
+    return new ResourceAgentConfig(cluster, v.get("--kubeconfig"), context, leads, v.get("--knowledge-base"), heartbeat, report);
+  }
+
+  private static long positive(List<String> problems, String key, String value) {
+    try {
+      long n = Long.parseLong(value);
+      if (n > 0) return n;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    problems.add(key + ": expected a positive number, got '" + value + "'");
+    return 1;
+  }
+}

@@ -1,0 +1,221 @@
+package io.qonnect.agent;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.qonnect.agent.reconcile.Labels;
+import io.qonnect.agent.reconcile.ManifestRenderer;
+import io.qonnect.agent.reconcile.ObservedObject;
+import io.qonnect.agent.reconcile.Plan;
+import io.qonnect.agent.reconcile.WorkloadPlanner;
+import io.qonnect.agent.report.CapacityCollector;
+import io.qonnect.agent.upstream.LeadStream;
+import io.qonnect.placement.spec.Parsed;
+import io.qonnect.placement.spec.QosSpec;
+import io.qonnect.placement.spec.QosSpecParser;
+import io.qonnect.proto.v1.ClusterReplicas;
+import io.qonnect.proto.v1.ComponentReadiness;
+import io.qonnect.proto.v1.DesiredApplication;
+import io.qonnect.proto.v1.DesiredState;
+import io.qonnect.proto.v1.Heartbeat;
+import io.qonnect.proto.v1.KnowledgeBaseGrpc;
+import io.qonnect.proto.v1.ReadinessReport;
+import io.qonnect.proto.v1.RegisterClusterRequest;
+import io.qonnect.proto.v1.Tier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The resource agent of one member cluster: fabric8 informers for what exists, the leader's stream for what
+ * should, a level-based reconcile loop in between (pure planning, server-side apply), and reports to the
+ * knowledge base. Wiring and the small loops only; decisions are in {@code reconcile} and {@code report}.
+ */
+public final class ResourceAgentMain implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ResourceAgentMain.class);
+  private static final String FIELD_MANAGER = "qonnect-agent";
+  /** What the agent may create and therefore watches and deletes: the kinds its RBAC grants. */
+  private static final List<String[]> MANAGED_KINDS = List.of(
+      new String[] {"v1", "Namespace"}, new String[] {"apps/v1", "Deployment"}, new String[] {"v1", "Service"},
+      new String[] {"v1", "ConfigMap"}, new String[] {"v1", "Secret"});
+
+  private final ResourceAgentConfig config;
+  private final KubernetesClient kube;
+  private final SharedIndexInformer<Node> nodes;
+  private final SharedIndexInformer<Pod> pods;
+  private final List<SharedIndexInformer<GenericKubernetesResource>> managed = new ArrayList<>();
+  private final SharedIndexInformer<Deployment> deployments;
+  private final AtomicReference<DesiredState> desired = new AtomicReference<>();
+  private final ScheduledExecutorService loops = Executors.newScheduledThreadPool(2);
+  private final ManagedChannel kbChannel;
+  private final LeadStream leadStream;
+  private final Clock clock = Clock.systemUTC();
+  private final QosSpecParser parser = new QosSpecParser();
+  private final Map<String, CachedSpec> specs = new HashMap<>();
+  private final AtomicLong heartbeats = new AtomicLong();
+
+  private record CachedSpec(String yaml, QosSpec spec) {}
+
+  public ResourceAgentMain(ResourceAgentConfig config) throws Exception {
+    this.config = config;
+    Config kubeConfig = config.kubeconfig().isEmpty() ? Config.autoConfigure(null)
+        : Config.fromKubeconfig(config.context(), Files.readString(Path.of(config.kubeconfig())), config.kubeconfig());
+    this.kube = new KubernetesClientBuilder().withConfig(kubeConfig).build();
+    this.nodes = kube.nodes().inform();
+    this.pods = kube.pods().inAnyNamespace().inform();
+    this.deployments = kube.apps().deployments().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER).inform();
+    for (String[] kind : MANAGED_KINDS) {
+      managed.add(kube.genericKubernetesResources(kind[0], kind[1]).inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER).inform());
+    }
+    this.kbChannel = NettyChannelBuilder.forTarget(config.knowledgeBase()).usePlaintext().build();
+    this.leadStream = new LeadStream(config.cluster(), config.leadAgents(), config.heartbeatMs(), this::registration, this::heartbeat, d -> {
+      desired.set(d);
+      loops.execute(this::reconcileSafely);
+    });
+    Thread.ofPlatform().name("lead-stream").daemon().start(leadStream);
+    loops.scheduleWithFixedDelay(this::reconcileSafely, 1, 1, TimeUnit.SECONDS);         // level-based resync
+    loops.scheduleWithFixedDelay(this::reportSafely, 0, config.reportMs(), TimeUnit.MILLISECONDS);
+    LOG.info("resource agent for {} up: context {}, lead agents {}, knowledge base {}", config.cluster(), config.context(),
+        config.leadAgents(), config.knowledgeBase());
+  }
+
+  private RegisterClusterRequest registration() {
+    Map<String, String> labels = nodes.getStore().list().stream().findFirst().map(n -> n.getMetadata().getLabels()).orElse(Map.of());
+    Tier tier = switch (labels.getOrDefault("qonnect.io/tier", "")) {
+      case "cloud" -> Tier.TIER_CLOUD;
+      case "fog" -> Tier.TIER_FOG;
+      case "edge" -> Tier.TIER_EDGE;
+      default -> Tier.TIER_UNSPECIFIED;
+    };
+    return RegisterClusterRequest.newBuilder().setCluster(config.cluster()).setTier(tier)
+        .setRegion(labels.getOrDefault("topology.kubernetes.io/region", "unknown")).build();
+  }
+
+  private Heartbeat heartbeat() {
+    List<Node> all = nodes.getStore().list();
+    return Heartbeat.newBuilder().setCluster(config.cluster()).setSequence(heartbeats.incrementAndGet())
+        .setApiServerReachable(nodes.isWatching()).setNodesTotal(all.size())
+        .setNodesReady((int) all.stream().filter(CapacityCollector::ready).count())
+        .build();
+  }
+
+  private void reconcileSafely() {
+    try {
+      reconcile();
+    } catch (KubernetesClientException | IllegalStateException e) {
+      LOG.warn("reconcile failed, retrying at the next resync: {}", e.getMessage());
+    }
+  }
+
+  private synchronized void reconcile() {
+    DesiredState state = desired.get();
+    List<HasMetadata> want = new ArrayList<>();
+    Map<String, Long> epochs = new HashMap<>();
+    if (state != null) {
+      for (DesiredApplication app : state.getApplicationsList()) {
+        QosSpec spec = spec(app);
+        if (spec == null) continue;
+        epochs.put(app.getApplication(), app.getPlacementEpoch());
+        want.addAll(new ManifestRenderer().render(app, spec));
+      }
+    }
+    List<ObservedObject> have = new ArrayList<>();
+    for (SharedIndexInformer<GenericKubernetesResource> informer : managed) {
+      for (GenericKubernetesResource r : informer.getStore().list()) {
+        Map<String, String> annotations = r.getMetadata().getAnnotations() == null ? Map.of() : r.getMetadata().getAnnotations();
+        have.add(new ObservedObject(r.getApiVersion(), r.getKind(), r.getMetadata().getNamespace(), r.getMetadata().getName(),
+            r.getMetadata().getLabels() == null ? Map.of() : r.getMetadata().getLabels(), annotations.getOrDefault(Labels.HASH, "")));
+      }
+    }
+    Plan plan = new WorkloadPlanner().plan(want, have, epochs, state != null);
+    for (HasMetadata object : plan.apply()) {
+      kube.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      LOG.info("applied {} {}/{}", object.getKind(), object.getMetadata().getNamespace(), object.getMetadata().getName());
+    }
+    for (ObservedObject gone : plan.delete()) {
+      var resources = kube.genericKubernetesResources(gone.apiVersion(), gone.kind());
+      (gone.namespace() == null ? resources.withName(gone.name()) : resources.inNamespace(gone.namespace()).withName(gone.name())).delete();
+      LOG.info("deleted {} (epoch {}, no longer owned)", gone.key(), gone.epoch());
+    }
+  }
+
+  private QosSpec spec(DesiredApplication app) {
+    CachedSpec cached = specs.get(app.getApplication());
+    if (cached != null && cached.yaml().equals(app.getSpecYaml())) return cached.spec();
+    if (parser.parse(app.getSpecYaml()) instanceof Parsed.Valid<QosSpec> valid) {
+      specs.put(app.getApplication(), new CachedSpec(app.getSpecYaml(), valid.value()));
+      return valid.value();
+    }
+    LOG.warn("{}: the spec the leader sent does not validate here; leaving its objects as they are", app.getApplication());
+    return null;
+  }
+
+  private void reportSafely() {
+    try {
+      KnowledgeBaseGrpc.KnowledgeBaseBlockingStub kb = KnowledgeBaseGrpc.newBlockingStub(kbChannel).withDeadlineAfter(5, TimeUnit.SECONDS);
+      long now = clock.millis();
+      kb.reportCluster(CapacityCollector.collect(config.cluster(), now, nodes.getStore().list(), pods.getStore().list()));
+      kb.reportReadiness(readiness(now));
+    } catch (StatusRuntimeException e) {
+      LOG.debug("knowledge base unreachable: {}", e.getStatus());
+    }
+  }
+
+  private ReadinessReport readiness(long now) {
+    ReadinessReport.Builder b = ReadinessReport.newBuilder().setCluster(config.cluster()).setObservedUnixMillis(now);
+    DesiredState state = desired.get();
+    if (state == null) return b.build();
+    for (DesiredApplication app : state.getApplicationsList()) {
+      for (ClusterReplicas here : app.getHereList()) {
+        Deployment d = deployments.getStore().getByKey(app.getApplication() + "/" + here.getCluster());
+        int ready = d == null || d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+        b.addComponents(ComponentReadiness.newBuilder().setApplication(app.getApplication()).setComponent(here.getCluster())
+            .setPlacementEpoch(app.getPlacementEpoch()).setDesiredReplicas(here.getReplicas()).setReadyReplicas(ready));
+      }
+    }
+    return b.build();
+  }
+
+  @Override
+  public void close() {
+    leadStream.stop();
+    loops.shutdownNow();
+    kbChannel.shutdownNow();
+    kube.close();
+  }
+
+  public static void main(String[] args) throws Exception {
+    ResourceAgentConfig config;
+    try {
+      config = ResourceAgentConfig.load(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("resource-agent: invalid configuration:\n" + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    ResourceAgentMain agent = new ResourceAgentMain(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
+    Thread.currentThread().join();
+  }
+}

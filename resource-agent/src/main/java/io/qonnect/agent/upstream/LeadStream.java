@@ -1,0 +1,119 @@
+package io.qonnect.agent.upstream;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.qonnect.proto.v1.AgentGatewayGrpc;
+import io.qonnect.proto.v1.AgentMessage;
+import io.qonnect.proto.v1.DesiredState;
+import io.qonnect.proto.v1.Heartbeat;
+import io.qonnect.proto.v1.Hello;
+import io.qonnect.proto.v1.LeadMessage;
+import io.qonnect.proto.v1.RegisterClusterRequest;
+import io.qonnect.proto.v1.Tier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's line to the leader: registers the member cluster, then holds the Connect stream to whichever
+ * lead agent leads (followers refuse; the next address is tried), heartbeats on it and hands every desired
+ * state it receives to {@code onDesired}. Reconnects forever; losing the stream never deletes anything.
+ */
+public final class LeadStream implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(LeadStream.class);
+
+  private final String cluster;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final long heartbeatMs;
+  private final Supplier<RegisterClusterRequest> registration;
+  private final Supplier<Heartbeat> heartbeat;
+  private final Consumer<DesiredState> onDesired;
+  private volatile boolean running = true;
+
+  public LeadStream(String cluster, List<String> addresses, long heartbeatMs, Supplier<RegisterClusterRequest> registration,
+      Supplier<Heartbeat> heartbeat, Consumer<DesiredState> onDesired) {
+    this.cluster = cluster;
+    addresses.forEach(a -> channels.add(NettyChannelBuilder.forTarget(a).usePlaintext().build()));
+    this.heartbeatMs = heartbeatMs;
+    this.registration = registration;
+    this.heartbeat = heartbeat;
+    this.onDesired = onDesired;
+  }
+
+  @Override
+  public void run() {
+    boolean registered = false;
+    for (int attempt = 0; running; attempt++) {
+      ManagedChannel channel = channels.get(attempt % channels.size());
+      try {
+        if (!registered) {
+          RegisterClusterRequest r = registration.get();
+          if (r.getTier() == Tier.TIER_UNSPECIFIED) throw new IllegalStateException("tier not known yet (no node with a qonnect.io/tier label)");
+          AgentGatewayGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).register(r);
+          registered = true;
+          LOG.info("{}: registered ({} in {})", cluster, r.getTier(), r.getRegion());
+        }
+        holdStream(channel);
+      } catch (RuntimeException e) {
+        LOG.debug("{}: lead agent {} not usable: {}", cluster, channel.authority(), e.toString());
+      }
+      sleep(attempt % channels.size() == channels.size() - 1 ? 500 : 50);
+    }
+  }
+
+  /** Returns when the stream ends (leader lost, lead agent gone); keeps heartbeating while it lasts. */
+  private void holdStream(ManagedChannel channel) {
+    CountDownLatch ended = new CountDownLatch(1);
+    StreamObserver<AgentMessage> up = AgentGatewayGrpc.newStub(channel).connect(new StreamObserver<>() {
+      @Override
+      public void onNext(LeadMessage m) {
+        if (m.hasDesiredState()) onDesired.accept(m.getDesiredState());
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        ended.countDown();
+      }
+
+      @Override
+      public void onCompleted() {
+        ended.countDown();
+      }
+    });
+    try {
+      synchronized (up) {
+        up.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setCluster(cluster)).build());
+      }
+      while (running && !ended.await(heartbeatMs, TimeUnit.MILLISECONDS)) {
+        synchronized (up) {
+          up.onNext(AgentMessage.newBuilder().setHeartbeat(heartbeat.get()).build());
+        }
+      }
+      up.onCompleted();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    } catch (RuntimeException e) {
+      up.onError(e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public void stop() {
+    running = false;
+    channels.forEach(ManagedChannel::shutdownNow);
+  }
+}
