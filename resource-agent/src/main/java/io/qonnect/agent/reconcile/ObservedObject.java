@@ -16,6 +16,12 @@ public record ObservedObject(String apiVersion, String kind, String namespace, S
     }
   }
 
+  public ObservedObject withApplication(String application) {
+    Map<String, String> changed = new java.util.HashMap<>(labels);
+    changed.put(Labels.APPLICATION, application);
+    return new ObservedObject(apiVersion, kind, namespace, name, Map.copyOf(changed), hash);
+  }
+
   public String key() {
     return kind + "/" + namespace + "/" + name;
   }
