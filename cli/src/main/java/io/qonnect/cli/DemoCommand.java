@@ -1,111 +1,126 @@
 package io.qonnect.cli;
 
-import io.qonnect.placement.PlacementEngine;
-import io.qonnect.placement.PlacementOutcome;
-import io.qonnect.placement.borda.BordaStrategy;
-import io.qonnect.placement.snapshot.ClusterSnapshot;
-import io.qonnect.placement.solve.Feasibility;
-import io.qonnect.placement.spec.Parsed;
-import io.qonnect.placement.spec.QosSpec;
-import io.qonnect.placement.spec.QosWeights;
+import io.grpc.StatusRuntimeException;
+import io.qonnect.proto.v1.ApplicationStatus;
+import io.qonnect.proto.v1.ClusterReplicas;
+import io.qonnect.proto.v1.GetApplicationRequest;
+import io.qonnect.proto.v1.ListClustersRequest;
+import io.qonnect.testbed.cluster.MemberClusterSpec;
+import io.qonnect.testbed.federation.LeadAgentsClient;
+import io.qonnect.testbed.federation.LocalFederation;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The main job. Until the lead agents exist it runs the offline planner on the bundled example: Bookinfo
- * on nine member clusters, then the same application as its weights move from energy to cost to
- * performance, and the Borda baseline on the same input.
+ * The main job: real member clusters on the testbed, the control plane as local processes (knowledge base,
+ * 3 lead agents, one resource agent per member cluster), Bookinfo applied and followed until every replica is
+ * Ready where the placement put it. Each step is the command a user would type, run in-process.
  */
-@Command(name = "demo", description = "Run the main demo: Bookinfo placed on the 9-cluster example inventory, explained.")
+@Command(name = "demo", description = {"The main job: testbed (3 member clusters) + federation up, Bookinfo applied, placement and readiness shown.",
+    "--offline: the planner alone on the 9-cluster example inventory (no processes)."})
 final class DemoCommand implements Callable<Integer> {
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--examples", description = "folder with bookinfo.yaml and inventory-9.yaml (default: the repository's examples/)")
   Path examples;
 
+  @Option(names = "--offline", description = "only the planner, on the example inventory")
+  boolean offline;
+
+  @Option(names = "--clusters", description = "testbed layout (default cloud=1,fog=1,edge=1)")
+  String layout = "cloud=1,fog=1,edge=1";
+
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+  public Integer call() throws InterruptedException {
     Path dir = examples != null ? examples : Path.of(System.getenv().getOrDefault("QONNECT_HOME", ".")).resolve("examples");
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (offline) return OfflineDemo.run(dir, out, err);
     Path app = dir.resolve("bookinfo.yaml");
-    Path inventory = dir.resolve("inventory-9.yaml");
-    if (!Files.isRegularFile(app) || !Files.isRegularFile(inventory)) {
-      throw new QonnectMain.UserError("cannot find " + app + " and " + inventory + " (run from the repository, or pass --examples DIR)");
-    }
-    step(out, 1, "validate the QoS spec", "./qonnect validate -f " + app);
-    var loaded = SpecFiles.load(List.of(app), Map.of()).getFirst();
-    if (!(loaded.parsed() instanceof Parsed.Valid<QosSpec> valid)) {
-      loaded.printViolations(spec.commandLine().getErr());
-      return QonnectMain.FAILED;
-    }
-    QosSpec bookinfo = valid.value();
-    out.printf("  %s: %d components, %d replicas, weights energy %.1f / cost %.1f / performance %.1f, maxLatencyMs %s%n",
-        bookinfo.name(), bookinfo.components().size(), bookinfo.components().stream().mapToInt(c -> c.replicas()).sum(),
-        bookinfo.weights().energy(), bookinfo.weights().cost(), bookinfo.weights().performance(),
-        bookinfo.constraints().maxLatencyMs().isPresent() ? bookinfo.constraints().maxLatencyMs().getAsInt() : "none");
-    ClusterSnapshot snapshot = PlanCommand.loadInventory(inventory, spec.commandLine().getErr());
-    if (snapshot == null) return QonnectMain.FAILED;
-
-    step(out, 2, "place it on 9 member clusters (3 cloud, 3 fog, 3 edge)", "./qonnect plan -f " + app + " --inventory " + inventory);
-    PlacementEngine engine = new PlacementEngine();
-    PlacementOutcome outcome = engine.place(bookinfo, snapshot);
-    switch (outcome) {
-      case PlacementOutcome.Placed p -> out.print(indent(p.explanation().render()));
-      case PlacementOutcome.Unschedulable u -> out.print(indent(u.diagnosis().render()));
-    }
-
-    step(out, 3, "move the weights: energy → cost → performance", "edit spec.qos in " + app + " and plan again");
-    for (var w : List.of(Map.entry("energy", new QosWeights(1, 0, 0)), Map.entry("cost", new QosWeights(0, 1, 0)),
-        Map.entry("performance", new QosWeights(0, 0, 1)))) {
-      QosSpec variant = new QosSpec(bookinfo.name(), bookinfo.labels(), w.getValue(), bookinfo.constraints(), bookinfo.failover(),
-          bookinfo.components(), bookinfo.format());
-      if (engine.place(variant, snapshot) instanceof PlacementOutcome.Placed p) {
-        var o = p.explanation().objective();
-        out.printf(Locale.ROOT, "  only %-11s → %s   (%.1f W, %.4f/h, mean latency %.1f ms)%n", w.getKey(), tiersUsed(p), o.watts(), o.costPerHour(), o.meanLatencyMs());
-      }
-    }
-
-    step(out, 4, "the reference system's Borda scoring on the same input, for comparison", "./qonnect plan --strategy borda -f " + app + " --inventory " + inventory);
-    if (new BordaStrategy().place(bookinfo, snapshot) instanceof PlacementOutcome.Placed b && outcome instanceof PlacementOutcome.Placed p) {
-      List<String> broken = Feasibility.violations(bookinfo, snapshot, b.placement().components());
-      out.printf(Locale.ROOT, "  borda   → %s  objective %.4f, breaks %d constraint(s)%n", tiersUsed(b), b.explanation().objective().value(), broken.size());
-      broken.stream().limit(5).forEach(v -> out.println("      " + v));
-      out.printf(Locale.ROOT, "  qonnect → %s  objective %.4f, breaks 0%n", tiersUsed(p), p.explanation().objective().value());
-    }
-
+    out.println("== 1/4 member clusters: real kube-apiserver, etcd, controller-manager, scheduler each; KWOK nodes");
+    step(out, err, "testbed", "up", "--clusters", layout);
+    out.println("== 2/4 control plane: knowledge base, 3 lead agents (Raft), one resource agent per member cluster");
+    step(out, err, "federation", "up");
+    awaitClusters(out, MemberClusterSpec.parseLayout(layout).size());
+    out.println("== 3/4 apply " + app);
+    step(out, err, "apply", "-f", app.toString());
+    out.println("== 4/4 waiting until every replica is Ready where it was placed");
+    ApplicationStatus status = awaitReady(out);
     out.println();
-    out.println("Next:");
-    out.println("  ./qonnect plan -f examples/bookinfo.yaml --inventory examples/inventory-9.yaml -o yaml   # the same, for scripts");
-    out.println("  ./qonnect validate -f examples/reference/application.yaml --bundle cloud=examples/reference/productpage.yaml \\");
-    out.println("      --bundle fog=examples/reference/reviews-details.yaml --bundle edge=examples/reference/ratings.yaml");
-    out.println("  ./qonnect testbed up        # real Kubernetes member clusters on this machine");
-    out.println("  ./qonnect bench placement   # engine latency on 100 and 1,000 clusters, and versus Borda");
-    out.println("(The federation demo — lead agents, knowledge base, resource agents applying Bookinfo — comes with the lead agents.)");
-    return outcome instanceof PlacementOutcome.Placed ? QonnectMain.OK : QonnectMain.UNSCHEDULABLE;
+    step(out, err, "get", "placements");
+    out.printf("%nbookinfo is %s (placement epoch %d).%n", status.getPhase(), status.getPlacementEpoch());
+    out.println("""
+        Try next:
+          ./qonnect describe app bookinfo          why each component is where it is, and the events
+          ./qonnect get clusters                   the member clusters: tier, region, health, capacity
+          ./qonnect federation status              every process; kill -9 the leader, then ./qonnect get apps again
+          set performance: 1, energy: 0, cost: 0 in a copy of examples/bookinfo.yaml, ./qonnect apply -f it,
+            and watch it move: ./qonnect get placements
+          ./qonnect demo --offline                 the planner alone on 9 clusters, and versus the Borda baseline
+          ./qonnect delete app bookinfo; ./qonnect federation down; ./qonnect testbed down""");
+    return status.getPhase() == ApplicationStatus.Phase.READY ? QonnectMain.OK : QonnectMain.FAILED;
   }
 
-  private static String tiersUsed(PlacementOutcome.Placed p) {
-    StringBuilder b = new StringBuilder();
-    p.placement().components().forEach((c, clusters) -> {
-      b.append(c).append('@');
-      b.append(String.join("+", clusters.keySet().stream().map(Object::toString).toList())).append(' ');
-    });
-    return b.toString().strip();
+  private static void step(PrintWriter out, PrintWriter err, String... args) {
+    int code = QonnectMain.run(args, out, err);
+    if (code != QonnectMain.OK) throw new QonnectMain.UserError("demo stopped: './qonnect " + String.join(" ", args) + "' failed (exit " + code + ")");
   }
 
-  private static void step(PrintWriter out, int n, String what, String command) {
-    out.printf("%n[%d] %s%n    $ %s%n", n, what, command);
+  /** Until every member cluster's agent has registered and reported capacity: placing earlier finds nothing. */
+  private static void awaitClusters(PrintWriter out, int expected) throws InterruptedException {
+    long t0 = System.nanoTime();
+    try (LeadAgentsClient client = client()) {
+      while (true) {
+        long reported = client.call(c -> c.listClusters(ListClustersRequest.getDefaultInstance())).getClustersList().stream()
+            .filter(c -> c.getAllocatable().getCpuMillis() > 0).count();
+        if (reported >= expected) break;
+        if (System.nanoTime() - t0 > READY_TIMEOUT.toNanos()) throw new QonnectMain.UserError("only " + reported + " of " + expected
+            + " member clusters reported within " + READY_TIMEOUT.toMinutes() + " min; see the agent logs in " + LocalFederation.defaultWorkDir());
+        Thread.sleep(250);
+      }
+    } catch (StatusRuntimeException e) {
+      throw LeadAgentsOptions.userError(e, "demo");
+    }
+    out.printf(Locale.ROOT, "  all %d member clusters registered and reporting after %.1f s%n", expected, (System.nanoTime() - t0) / 1e9);
   }
 
-  private static String indent(String text) {
-    return text.lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n");
+  private static LeadAgentsClient client() {
+    return new LeadAgentsClient(new LocalFederation(LocalFederation.defaultWorkDir(), "", List.of()).leadAgentAddresses(), 15_000);
+  }
+
+  private static ApplicationStatus awaitReady(PrintWriter out) throws InterruptedException {
+    long t0 = System.nanoTime();
+    String last = "";
+    try (LeadAgentsClient client = client()) {
+      while (true) {
+        ApplicationStatus s = client.call(c -> c.getApplication(GetApplicationRequest.newBuilder().setName("bookinfo").build()));
+        int ready = s.getComponentsList().stream().flatMap(c -> c.getReadyList().stream()).mapToInt(ClusterReplicas::getReplicas).sum();
+        int desired = s.getComponentsList().stream().flatMap(c -> c.getDesiredList().stream()).mapToInt(ClusterReplicas::getReplicas).sum();
+        String state = String.format(Locale.ROOT, "%s, %d/%d replicas ready", s.getPhase(), ready, desired);
+        if (!state.equals(last)) {
+          out.printf(Locale.ROOT, "  %5.1f s  %s%n", (System.nanoTime() - t0) / 1e9, state);
+          out.flush();
+          last = state;
+        }
+        if (s.getPhase() == ApplicationStatus.Phase.READY) return s;
+        if (System.nanoTime() - t0 > READY_TIMEOUT.toNanos()) {
+          out.println("  not Ready within " + READY_TIMEOUT.toMinutes() + " min; see ./qonnect describe app bookinfo and the logs in "
+              + LocalFederation.defaultWorkDir());
+          return s;
+        }
+        Thread.sleep(250);
+      }
+    } catch (StatusRuntimeException e) {
+      throw LeadAgentsOptions.userError(e, "demo");
+    }
   }
 }

@@ -126,4 +126,11 @@ class QonnectMainTest {
     assertThat(run("get", "apps", "-o", "xml", "--server", "127.0.0.1:1").err()).startsWith("error: -o xml: use json, yaml or wide");
     assertThat(run("federation", "up", "--lead-agents", "2").err()).isEqualTo("error: --lead-agents: 1, 3 or 5, got 2\n");
   }
+
+  @Test
+  void theOfflineDemoPlacesComparesAndNeedsNoProcesses() {
+    Run r = run("demo", "--offline", "--examples", "../examples");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("placed by qonnect").contains("only energy").contains("borda");
+  }
 }
