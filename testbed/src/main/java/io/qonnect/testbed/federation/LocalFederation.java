@@ -32,6 +32,13 @@ public final class LocalFederation {
   public static final String RESOURCE_AGENT = "resource-agent";
   private static final String HOST = "127.0.0.1";
 
+  /**
+   * The agent runs once per member cluster, so it is kept small: a small heap and the C1 compiler only (its
+   * loops are I/O-bound; C2's compiler threads and code cache cost more memory than they save CPU).
+   */
+  static final List<String> AGENT_JVM_OPTIONS = List.of("-Xmx64m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+      "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=80m");
+
   private final Path workDir;
   private final String classpath;
   private final List<String> jvmOptions;
@@ -165,6 +172,7 @@ public final class LocalFederation {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add(marker(m)); // first, because /proc/PID/cmdline as Java reads it is cut after a page or so
     cmd.addAll(jvmOptions);
+    if (m.role().equals(RESOURCE_AGENT)) cmd.addAll(AGENT_JVM_OPTIONS); // later options win
     cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
     cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.ratis=warn");          // Ratis logs every setting at start
     cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.ratis.server.RaftServer$Division=info"); // but elections matter
