@@ -1,0 +1,59 @@
+package io.qonnect.testbed.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qonnect.testbed.junit.TestbedClusters;
+import io.qonnect.testbed.junit.WithTestbed;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * deploy/kubernetes against a real API server: every object is accepted by a server-side dry run (schema,
+ * defaulting, admission), and every manifest file is listed in its folder's kustomization.
+ */
+@WithTestbed(clusters = "cloud=1,fog=1,edge=1")
+class DeployManifestsIT {
+  static final Path DEPLOY = Path.of(System.getenv().getOrDefault("QONNECT_HOME", "..")).resolve("deploy/kubernetes");
+
+  static List<Path> manifests() throws Exception {
+    try (Stream<Path> files = Files.walk(DEPLOY)) {
+      return files.filter(p -> p.toString().endsWith(".yaml") && !p.getFileName().toString().equals("kustomization.yaml")).sorted().toList();
+    }
+  }
+
+  @Test
+  void everyManifestPassesAServerSideDryRun(TestbedClusters clusters) throws Exception {
+    KubernetesClient client = clusters.client("cloud-1");
+    List<HasMetadata> objects = new ArrayList<>();
+    for (Path file : manifests()) {
+      try (InputStream in = Files.newInputStream(file)) {
+        objects.addAll(client.load(in).items());
+      }
+    }
+    assertThat(objects).extracting(HasMetadata::getKind)
+        .contains("StatefulSet", "Service", "PodDisruptionBudget", "Deployment", "ServiceAccount", "ClusterRole", "ClusterRoleBinding");
+    // namespaced objects can only be dry-run into a namespace that exists: create those for real first
+    objects.stream().filter(o -> o.getKind().equals("Namespace")).forEach(ns -> client.resource(ns).serverSideApply());
+    for (HasMetadata o : objects) {
+      if (o.getKind().equals("Namespace")) continue;
+      HasMetadata accepted = client.resource(o).dryRun().create();
+      assertThat(accepted.getMetadata().getName()).as(o.getKind()).isEqualTo(o.getMetadata().getName());
+    }
+    assertThat(client.apps().statefulSets().inNamespace("qonnect-system").list().getItems()).as("a dry run stores nothing").isEmpty();
+  }
+
+  @Test
+  void everyManifestIsListedInItsKustomization() throws Exception {
+    for (Path file : manifests()) {
+      String kustomization = Files.readString(file.getParent().resolve("kustomization.yaml"));
+      assertThat(kustomization).as(DEPLOY.relativize(file).toString()).contains(file.getFileName().toString().replace(".yaml", ""));
+    }
+  }
+}
