@@ -11,7 +11,6 @@ import io.qonnect.testbed.federation.LocalFederation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -94,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static LeadAgentsClient client() {
-    return new LeadAgentsClient(new LocalFederation(LocalFederation.defaultWorkDir(), "", List.of()).leadAgentAddresses(), 15_000);
+    return new LeadAgentsOptions().connect();
   }
 
   private static ApplicationStatus awaitReady(PrintWriter out) throws InterruptedException {

@@ -55,10 +55,12 @@ import org.slf4j.LoggerFactory;
 public final class ResourceAgentMain implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResourceAgentMain.class);
   private static final String FIELD_MANAGER = "qonnect-agent";
-  /** What the agent may create and therefore watches and deletes: the kinds its RBAC grants. */
+  /**
+   * What the agent may create and therefore watches and deletes: the kinds its RBAC grants. Deployments are
+   * watched once, typed (their ready replicas are reported), and join the others as observed objects.
+   */
   private static final List<String[]> MANAGED_KINDS = List.of(
-      new String[] {"v1", "Namespace"}, new String[] {"apps/v1", "Deployment"}, new String[] {"v1", "Service"},
-      new String[] {"v1", "ConfigMap"}, new String[] {"v1", "Secret"});
+      new String[] {"v1", "Namespace"}, new String[] {"v1", "Service"}, new String[] {"v1", "ConfigMap"}, new String[] {"v1", "Secret"});
 
   private final ResourceAgentConfig config;
   private final KubernetesClient kube;
@@ -72,6 +74,8 @@ public final class ResourceAgentMain implements AutoCloseable {
   private final LeadStream leadStream;
   private final Clock clock = Clock.systemUTC();
   private final QosSpecParser parser = new QosSpecParser();
+  private final ManifestRenderer renderer = new ManifestRenderer();
+  private final WorkloadPlanner planner = new WorkloadPlanner();
   private final Map<String, CachedSpec> specs = new HashMap<>();
   private final AtomicLong heartbeats = new AtomicLong();
 
@@ -137,18 +141,13 @@ public final class ResourceAgentMain implements AutoCloseable {
         QosSpec spec = spec(app);
         if (spec == null) continue;
         epochs.put(app.getApplication(), app.getPlacementEpoch());
-        want.addAll(new ManifestRenderer().render(app, spec));
+        want.addAll(renderer.render(app, spec));
       }
     }
     List<ObservedObject> have = new ArrayList<>();
-    for (SharedIndexInformer<GenericKubernetesResource> informer : managed) {
-      for (GenericKubernetesResource r : informer.getStore().list()) {
-        Map<String, String> annotations = r.getMetadata().getAnnotations() == null ? Map.of() : r.getMetadata().getAnnotations();
-        have.add(new ObservedObject(r.getApiVersion(), r.getKind(), r.getMetadata().getNamespace(), r.getMetadata().getName(),
-            r.getMetadata().getLabels() == null ? Map.of() : r.getMetadata().getLabels(), annotations.getOrDefault(Labels.HASH, "")));
-      }
-    }
-    Plan plan = new WorkloadPlanner().plan(want, have, epochs, state != null);
+    managed.forEach(informer -> informer.getStore().list().forEach(r -> have.add(observed(r))));
+    deployments.getStore().list().forEach(d -> have.add(observed(d)));
+    Plan plan = planner.plan(want, have, epochs, state != null);
     for (HasMetadata object : plan.apply()) {
       kube.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
       LOG.info("applied {} {}/{}", object.getKind(), object.getMetadata().getNamespace(), object.getMetadata().getName());
@@ -158,6 +157,12 @@ public final class ResourceAgentMain implements AutoCloseable {
       (gone.namespace() == null ? resources.withName(gone.name()) : resources.inNamespace(gone.namespace()).withName(gone.name())).delete();
       LOG.info("deleted {} (epoch {}, no longer owned)", gone.key(), gone.epoch());
     }
+  }
+
+  private static ObservedObject observed(HasMetadata r) {
+    Map<String, String> annotations = r.getMetadata().getAnnotations() == null ? Map.of() : r.getMetadata().getAnnotations();
+    return new ObservedObject(r.getApiVersion(), r.getKind(), r.getMetadata().getNamespace(), r.getMetadata().getName(),
+        r.getMetadata().getLabels() == null ? Map.of() : r.getMetadata().getLabels(), annotations.getOrDefault(Labels.HASH, ""));
   }
 
   private QosSpec spec(DesiredApplication app) {

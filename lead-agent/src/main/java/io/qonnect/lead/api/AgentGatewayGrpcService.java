@@ -64,7 +64,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
       public void onNext(AgentMessage message) {
         switch (message.getBodyCase()) {
           case HELLO -> {
-            if (!group.leaderId().map(group.selfId()::equals).orElse(false)) {
+            if (!group.isLeader()) {
               out.onError(GrpcErrors.unavailable("not the leader", group.leaderApiAddress()));
               return;
             }
@@ -115,7 +115,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
           stop.run();
           return;
         }
-        if (!group.leaderId().map(group.selfId()::equals).orElse(false)) {
+        if (!group.isLeader()) {
           stop.run();
           out.onError(GrpcErrors.unavailable("leadership moved", group.leaderApiAddress()));
           return;
@@ -148,7 +148,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
     client.propose(new Command.RegisterCluster(ClusterId.of(request.getCluster()), ProtoMapper.fromProto(request.getTier()),
         request.getRegion(), request.getAgentAddress())).whenComplete((result, failure) -> {
           if (failure != null) {
-            out.onError(GrpcErrors.unavailable("not committed, no leader reachable: " + failure.getMessage(), group.leaderApiAddress()));
+            out.onError(GrpcErrors.notCommitted(failure, group.leaderApiAddress()));
           } else if (result instanceof CommandResult.Accepted a) {
             out.onNext(RegisterClusterResponse.newBuilder().setClusterSetRevision(a.revision()).build());
             out.onCompleted();

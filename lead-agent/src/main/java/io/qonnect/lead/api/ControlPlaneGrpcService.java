@@ -278,8 +278,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
   private <T> void propose(StreamObserver<T> out, Command command, Function<CommandResult.Accepted, T> onAccepted) {
     client.propose(command).whenComplete((result, failure) -> {
       if (failure != null) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        out.onError(GrpcErrors.unavailable("not committed, no leader reachable: " + cause.getMessage(), group.leaderApiAddress()));
+        out.onError(GrpcErrors.notCommitted(failure, group.leaderApiAddress()));
         return;
       }
       switch (result) {

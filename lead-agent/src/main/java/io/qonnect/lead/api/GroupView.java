@@ -14,6 +14,10 @@ public interface GroupView {
 
   long term();
 
+  default boolean isLeader() {
+    return leaderId().map(selfId()::equals).orElse(false);
+  }
+
   /** The client API address of the current leader, if one is known. */
   default String leaderApiAddress() {
     return leaderId().flatMap(id -> peers().stream().filter(p -> p.id().equals(id)).findFirst()).map(Peer::apiAddress).orElse("");

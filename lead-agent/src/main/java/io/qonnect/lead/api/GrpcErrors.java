@@ -43,6 +43,12 @@ public final class GrpcErrors {
     return Status.NOT_FOUND.withDescription("not found: " + what).asRuntimeException();
   }
 
+  /** A proposal that failed to commit (its future completed exceptionally): no leader was reachable in time. */
+  public static StatusRuntimeException notCommitted(Throwable failure, String leaderAddress) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return unavailable("not committed, no leader reachable: " + cause.getMessage(), leaderAddress);
+  }
+
   public static StatusRuntimeException unavailable(String message, String leaderAddress) {
     Metadata trailers = new Metadata();
     if (leaderAddress != null && !leaderAddress.isEmpty()) trailers.put(LEADER_HINT, LeaderHint.newBuilder().setLeaderAddress(leaderAddress).build());

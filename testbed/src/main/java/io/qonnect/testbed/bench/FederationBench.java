@@ -23,7 +23,8 @@ public final class FederationBench {
 
   public record Result(int submissions, int writers, double seconds, List<Double> latenciesMs, List<Double> failoverMs, int failedWrites) {}
 
-  static String spec(String name) {
+  /** A one-component application named {@code name}: what the benchmarks and the lead agent tests submit. */
+  public static String spec(String name) {
     return "apiVersion: qonnect.io/v1\nkind: Application\nmetadata: {name: " + name + "}\nspec:\n  qos: {energy: 1, cost: 1, performance: 1}\n"
         + "  components:\n    - name: web\n      replicas: 1\n      resources: {cpu: 10m, memory: 16Mi}\n      image: nginx:1.27\n";
   }

@@ -3,6 +3,7 @@ package io.qonnect.testbed.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.StatusRuntimeException;
+import io.qonnect.testbed.bench.FederationBench;
 import io.qonnect.placement.snapshot.InventoryParser;
 import io.qonnect.placement.snapshot.ClusterSnapshot;
 import io.qonnect.placement.spec.Parsed;
@@ -42,23 +43,12 @@ class LeadAgentsIT {
   }
 
   static String spec(String name) {
-    return spec(name, "");
+    return FederationBench.spec(name);
   }
 
   /** {@code padding}: a YAML comment, stored with the spec, to make log entries as big as real specs. */
   static String spec(String name, String padding) {
-    return padding + """
-        apiVersion: qonnect.io/v1
-        kind: Application
-        metadata: {name: %s}
-        spec:
-          qos: {energy: 1, cost: 1, performance: 1}
-          components:
-            - name: web
-              replicas: 1
-              resources: {cpu: 10m, memory: 16Mi}
-              image: nginx:1.27
-        """.formatted(name);
+    return padding + FederationBench.spec(name);
   }
 
   static final String PADDING = "# " + "x".repeat(1500) + "\n";
