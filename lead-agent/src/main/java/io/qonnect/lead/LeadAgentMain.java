@@ -8,6 +8,7 @@ import io.qonnect.lead.api.ControlPlaneGrpcService;
 import io.qonnect.lead.api.GroupView;
 import io.qonnect.lead.config.LeadAgentConfig;
 import io.qonnect.lead.config.LeadAgentConfig.Peer;
+import io.qonnect.lead.health.HealthController;
 import io.qonnect.lead.kb.KnowledgeBaseClient;
 import io.qonnect.lead.placing.ObservationSource;
 import io.qonnect.lead.placing.PlacementController;
@@ -27,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -42,6 +44,8 @@ public final class LeadAgentMain implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeadAgentMain.class);
   /** Every qonnect federation uses this one group id: one group per set of lead agents. */
   public static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("qonnect-lead-agents".getBytes(StandardCharsets.UTF_8)));
+
+  private static final long HEALTH_INTERVAL_MS = 250;
 
   private final RaftServer server;
   private final ControlPlaneStateMachine stateMachine = new ControlPlaneStateMachine();
@@ -80,10 +84,12 @@ public final class LeadAgentMain implements AutoCloseable {
     knowledgeBase = config.knowledgeBase().isEmpty() ? null : new KnowledgeBaseClient(config.knowledgeBase(), Clock.systemUTC());
     ObservationSource observations = knowledgeBase != null ? knowledgeBase : new ObservationSource() {
       @Override public ObservationSnapshot latest() { return ObservationSnapshot.getDefaultInstance(); }
+      @Override public ObservationSnapshot cached() { return ObservationSnapshot.getDefaultInstance(); }
       @Override public boolean degraded() { return false; }
     };
-    PlacementController placement = new PlacementController(stateMachine, () -> division().getInfo().isLeaderReady(), observations, client,
-        new PlacementEngine(), knowledgeBase != null ? knowledgeBase::recordPlacement : decision -> {});
+    BooleanSupplier leaderReady = () -> division().getInfo().isLeaderReady();
+    PlacementController placement = new PlacementController(stateMachine, leaderReady, observations, client,
+        new PlacementEngine(), config.migration(), knowledgeBase != null ? knowledgeBase::recordPlacement : decision -> {}, Clock.systemUTC());
     scheduler.scheduleWithFixedDelay(() -> {
       try {
         placement.reconcileOnce();
@@ -93,9 +99,17 @@ public final class LeadAgentMain implements AutoCloseable {
     }, config.placementIntervalMs(), config.placementIntervalMs(), TimeUnit.MILLISECONDS);
 
     AgentSessions sessions = new AgentSessions();
+    HealthController health = new HealthController(stateMachine, leaderReady, sessions, observations, client, config.health(), Clock.systemUTC());
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        health.reconcileOnce();
+      } catch (RuntimeException e) {
+        LOG.warn("health round failed, retrying next round: {}", e.toString());
+      }
+    }, HEALTH_INTERVAL_MS, HEALTH_INTERVAL_MS, TimeUnit.MILLISECONDS);
     api = NettyServerBuilder.forAddress(new InetSocketAddress(config.self().host(), config.self().apiPort()))
         .addService(new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, scheduler))
-        .addService(new AgentGatewayGrpcService(client, view, stateMachine, sessions, scheduler, Clock.systemUTC()))
+        .addService(new AgentGatewayGrpcService(client, view, stateMachine, sessions, scheduler, Clock.systemUTC(), config.leaseMillis()))
         .build()
         .start();
     LOG.info("lead agent {} up: raft {}, api {}, peers {}, knowledge base {}, data {}", config.id(), config.self().raftAddress(),

@@ -32,12 +32,12 @@ public record Placement(SortedMap<String, SortedMap<ClusterId, Integer>> compone
     return out;
   }
 
-  /** One line per component: {@code productpage: fog-1=2 edge-1=1}. */
   /** {@link #summary()} on one line, for events and logs. */
   public String oneLine() {
     return summary().strip().replace("\n", "; ");
   }
 
+  /** One line per component: {@code productpage: fog-1=2 edge-1=1}. */
   public String summary() {
     StringBuilder b = new StringBuilder();
     components.forEach((component, clusters) -> {

@@ -47,6 +47,48 @@ public final class PlacementEngine implements PlacementStrategy {
 
   @Override
   public PlacementOutcome place(QosSpec spec, ClusterSnapshot snapshot) {
+    Eligibility e = eligibility(spec, snapshot);
+    List<String> stuck = spec.components().stream().map(ComponentSpec::name).filter(n -> e.eligible().get(n).isEmpty()).toList();
+    if (!stuck.isEmpty()) {
+      return unschedulable(spec, e, "no member cluster can take " + String.join(", ", stuck), null, "");
+    }
+    Objective objective = new Objective(spec, snapshot, e.eligible());
+    return switch (new JointSolver(spec, snapshot, e.eligible(), objective).solve()) {
+      case JointSolver.Result.Failed f -> unschedulable(spec, e, f.component() + ": " + f.problem(), f.component(), f.problem());
+      case JointSolver.Result.Solved s -> {
+        List<String> broken = Feasibility.violations(spec, snapshot, s.assignment());
+        if (!broken.isEmpty()) throw new IllegalStateException("engine bug: infeasible placement " + broken);
+        yield new PlacementOutcome.Placed(new Placement(s.assignment()), explain(spec, snapshot, e, objective, s.assignment()));
+      }
+    };
+  }
+
+  /**
+   * How a given placement fares against this snapshot: the hard constraints and filters it breaks now (a
+   * member cluster gone, capacity shrunk, latency grown), and its objective value on the same scale as a
+   * fresh placement's. What the lead agents compare before moving anything.
+   */
+  public Assessment assess(QosSpec spec, ClusterSnapshot snapshot, Placement placement) {
+    Eligibility e = eligibility(spec, snapshot);
+    List<String> broken = new ArrayList<>(Feasibility.violations(spec, snapshot, placement.components()));
+    placement.components().forEach((component, clusters) -> clusters.keySet().forEach(x -> {
+      String reason = e.rejected().getOrDefault(component, new TreeMap<>()).get(x);
+      if (reason != null) broken.add(component + ": " + x + ": " + reason);
+    }));
+    double value = broken.isEmpty() ? new Objective(spec, snapshot, e.eligible()).evaluate(placement.components()).value() : Double.NaN;
+    return new Assessment(value, broken);
+  }
+
+  /** @param objective the objective value (lower is better); NaN when the placement breaks a constraint */
+  public record Assessment(double objective, List<String> violations) {
+    public boolean feasible() {
+      return violations.isEmpty();
+    }
+  }
+
+  private record Eligibility(Map<String, List<MemberCluster>> eligible, Map<String, SortedMap<ClusterId, String>> rejected) {}
+
+  private Eligibility eligibility(QosSpec spec, ClusterSnapshot snapshot) {
     Map<String, List<MemberCluster>> eligible = new LinkedHashMap<>();
     Map<String, SortedMap<ClusterId, String>> rejected = new HashMap<>();
     List<ComponentSpec> entries = spec.entryComponents();
@@ -61,19 +103,7 @@ public final class PlacementEngine implements PlacementStrategy {
       eligible.put(c.name(), ok);
       rejected.put(c.name(), no);
     }
-    List<String> stuck = spec.components().stream().map(ComponentSpec::name).filter(n -> eligible.get(n).isEmpty()).toList();
-    if (!stuck.isEmpty()) {
-      return unschedulable(spec, eligible, rejected, "no member cluster can take " + String.join(", ", stuck), null, "");
-    }
-    Objective objective = new Objective(spec, snapshot, eligible);
-    return switch (new JointSolver(spec, snapshot, eligible, objective).solve()) {
-      case JointSolver.Result.Failed f -> unschedulable(spec, eligible, rejected, f.component() + ": " + f.problem(), f.component(), f.problem());
-      case JointSolver.Result.Solved s -> {
-        List<String> broken = Feasibility.violations(spec, snapshot, s.assignment());
-        if (!broken.isEmpty()) throw new IllegalStateException("engine bug: infeasible placement " + broken);
-        yield new PlacementOutcome.Placed(new Placement(s.assignment()), explain(spec, snapshot, eligible, rejected, objective, s.assignment()));
-      }
-    };
+    return new Eligibility(eligible, rejected);
   }
 
   private Optional<String> firstRejection(FilterRequest request) {
@@ -84,10 +114,9 @@ public final class PlacementEngine implements PlacementStrategy {
     return Optional.empty();
   }
 
-  private static PlacementOutcome unschedulable(QosSpec spec, Map<String, List<MemberCluster>> eligible,
-      Map<String, SortedMap<ClusterId, String>> rejected, String summary, String failedComponent, String problem) {
+  private static PlacementOutcome unschedulable(QosSpec spec, Eligibility e, String summary, String failedComponent, String problem) {
     List<Diagnosis.ComponentDiagnosis> parts = spec.components().stream().map(c -> new Diagnosis.ComponentDiagnosis(
-        c.name(), rejected.get(c.name()), eligible.get(c.name()).stream().map(MemberCluster::id).toList(),
+        c.name(), e.rejected().get(c.name()), e.eligible().get(c.name()).stream().map(MemberCluster::id).toList(),
         c.name().equals(failedComponent) ? problem : "")).toList();
     return new PlacementOutcome.Unschedulable(new Diagnosis(spec.name(), summary, parts));
   }
@@ -121,8 +150,8 @@ public final class PlacementEngine implements PlacementStrategy {
     return out;
   }
 
-  private static Explanation explain(QosSpec spec, ClusterSnapshot snapshot, Map<String, List<MemberCluster>> eligible,
-      Map<String, SortedMap<ClusterId, String>> rejected, Objective objective, SortedMap<String, SortedMap<ClusterId, Integer>> assignment) {
+  private static Explanation explain(QosSpec spec, ClusterSnapshot snapshot, Eligibility el, Objective objective,
+      SortedMap<String, SortedMap<ClusterId, Integer>> assignment) {
     Map<ClusterId, MemberCluster> byId = snapshot.byId();
     List<Explanation.ComponentChoice> choices = new ArrayList<>();
     for (ComponentSpec c : spec.components()) {
@@ -131,8 +160,8 @@ public final class PlacementEngine implements PlacementStrategy {
         MemberCluster x = byId.get(e.getKey());
         return new Explanation.Share(x.id(), x.tier(), e.getValue(), Objective.energyPerReplica(c, x), Objective.costPerReplica(c, x), x.utilisation());
       }).toList();
-      List<Explanation.Alternative> alternatives = alternatives(spec, snapshot, objective, c, eligible.get(c.name()), assignment);
-      choices.add(new Explanation.ComponentChoice(c.name(), spec.spreadOf(c), shares, alternatives, rejected.get(c.name())));
+      List<Explanation.Alternative> alternatives = alternatives(spec, snapshot, objective, c, el.eligible().get(c.name()), assignment);
+      choices.add(new Explanation.ComponentChoice(c.name(), spec.spreadOf(c), shares, alternatives, el.rejected().get(c.name())));
     }
     List<String> notes = new ArrayList<>();
     if (spec.weights().normalised().performance() > 0 && !objective.evaluate(assignment).hasLatencyTerms()) {

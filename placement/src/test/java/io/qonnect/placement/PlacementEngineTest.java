@@ -61,6 +61,25 @@ class PlacementEngineTest {
   }
 
   @Test
+  void assessScoresAPlacementLikeTheEngineAndSaysWhatItBreaksWhenTheWorldChanges() {
+    var web = component("web", 2, 500, 512);
+    var spec = spec("a", new QosWeights(0, 1, 0), Constraints.NONE, 1, web);
+    var chosen = placed(engine.place(spec, three));
+    var onFog = new Placement(new java.util.TreeMap<>(Map.of("web", new java.util.TreeMap<>(Map.of(fog.id(), 2)))));
+
+    PlacementEngine.Assessment best = engine.assess(spec, three, chosen.placement());
+    assertThat(best.feasible()).isTrue();
+    assertThat(best.objective()).isEqualTo(chosen.explanation().objective().value());
+    assertThat(engine.assess(spec, three, onFog).objective()).as("cost: fog is dearer than cloud").isGreaterThan(best.objective());
+
+    var withoutCloud = Fixtures.snapshot(fog, edge);
+    assertThat(engine.assess(spec, withoutCloud, chosen.placement()).violations()).containsExactly("web: unknown cluster cloud-1");
+    var fogOnly = pinned(web, Tier.EDGE);
+    assertThat(engine.assess(spec("a", new QosWeights(0, 1, 0), Constraints.NONE, 1, fogOnly), three, onFog).violations())
+        .anyMatch(v -> v.contains("tier fog of fog-1 not allowed"));
+  }
+
+  @Test
   void tiersAndRegionsAreHardLimits() {
     var web = pinned(component("web", 2, 500, 512), Tier.FOG, Tier.EDGE);
     var out = placed(engine.place(spec("a", new QosWeights(0, 1, 0), Constraints.NONE, 1, web), three));

@@ -1,16 +1,26 @@
 package io.qonnect.lead.api;
 
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.qonnect.lead.lease.SingletonLeases;
 import io.qonnect.lead.proto.ProtoMapper;
 import io.qonnect.lead.raft.ControlPlaneClient;
+import io.qonnect.lead.raft.ControlPlaneStateMachine;
+import io.qonnect.lead.state.ApplicationRecord;
+import io.qonnect.lead.state.ClusterRecord;
 import io.qonnect.lead.state.Command;
 import io.qonnect.lead.state.CommandResult;
 import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.proto.v1.AgentGatewayGrpc;
+import io.qonnect.proto.v1.AgentMessage;
+import io.qonnect.proto.v1.DesiredState;
+import io.qonnect.proto.v1.LeadMessage;
 import io.qonnect.proto.v1.RegisterClusterRequest;
 import io.qonnect.proto.v1.RegisterClusterResponse;
+import io.qonnect.proto.v1.SingletonLease;
 import io.qonnect.proto.v1.Tier;
 import io.qonnect.proto.v1.Violation;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,22 +28,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.time.Clock;
-import io.grpc.stub.ServerCallStreamObserver;
-import io.qonnect.lead.raft.ControlPlaneStateMachine;
-import io.qonnect.lead.state.ApplicationRecord;
-import io.qonnect.placement.spec.QosSpecParser;
-import io.qonnect.proto.v1.AgentMessage;
-import io.qonnect.proto.v1.DesiredState;
-import io.qonnect.proto.v1.LeadMessage;
 
 /**
  * Where resource agents register their member cluster and hold their stream: heartbeats up, the complete
- * desired state of their cluster down, pushed again whenever the replicated state changes it. Only the leader
- * holds streams; a follower refuses with a leader hint and the agent moves on.
+ * desired state of their cluster down, pushed again whenever the replicated state changes it, and the leases
+ * of the singletons it runs, renewed every {@value #LEASE_RENEW_MS} ms. Only the leader holds streams; a
+ * follower refuses with a leader hint and the agent moves on.
  */
 public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGatewayImplBase {
   private static final long PUSH_INTERVAL_MS = 100;
+  private static final long LEASE_RENEW_MS = 500;
 
   private final ControlPlaneClient client;
   private final GroupView group;
@@ -41,10 +45,16 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
   private final AgentSessions sessions;
   private final ScheduledExecutorService timer;
   private final Clock clock;
-  private final QosSpecParser parser = new QosSpecParser();
+  private final long leaseMillis;
+  private final DesiredStates desiredStates = new DesiredStates();
+  private final AtomicReference<TermLeases> leases = new AtomicReference<>();
+
+  /** Leases are per term: a new leader starts a new book (see {@link SingletonLeases}). */
+  private record TermLeases(long term, SingletonLeases book) {}
 
   public AgentGatewayGrpcService(ControlPlaneClient client, GroupView group, ControlPlaneStateMachine stateMachine, AgentSessions sessions,
-      ScheduledExecutorService timer, Clock clock) {
+      ScheduledExecutorService timer, Clock clock, long leaseMillis) {
+    this.leaseMillis = leaseMillis;
     this.client = client;
     this.group = group;
     this.stateMachine = stateMachine;
@@ -73,10 +83,9 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
               return;
             }
             ClusterId cluster = ClusterId.of(message.getHello().getCluster());
-            sessions.heartbeat(cluster.value(), clock.millis());
             pusher.set(timer.scheduleWithFixedDelay(new Pusher(cluster, out, stop), 0, PUSH_INTERVAL_MS, TimeUnit.MILLISECONDS));
           }
-          case HEARTBEAT -> sessions.heartbeat(message.getHeartbeat().getCluster(), clock.millis());
+          case HEARTBEAT -> sessions.heartbeat(message.getHeartbeat(), clock.millis());
           case APPLY_REPORT, BODY_NOT_SET -> { }
         }
       }
@@ -94,13 +103,23 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
     };
   }
 
-  /** Sends the cluster's desired state when the replicated state moved on and the content changed; ends the stream on losing leadership. */
+  private SingletonLeases leases() {
+    long term = group.term();
+    return leases.updateAndGet(t -> t != null && t.term() == term ? t : new TermLeases(term, new SingletonLeases(leaseMillis, clock.millis()))).book();
+  }
+
+  /**
+   * Sends the cluster's desired state when the replicated state moved on and the content changed, and renews
+   * its singleton leases; ends the stream on losing leadership.
+   */
   private final class Pusher implements Runnable {
     private final ClusterId cluster;
     private final ServerCallStreamObserver<LeadMessage> out;
     private final Runnable stop;
     private long seenRevision = -1;
     private DesiredState sent;
+    private List<DesiredStates.Singleton> singletons = List.of();
+    private long leasesRenewed;
 
     Pusher(ClusterId cluster, ServerCallStreamObserver<LeadMessage> out, Runnable stop) {
       this.cluster = cluster;
@@ -120,18 +139,35 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
           out.onError(GrpcErrors.unavailable("leadership moved", group.leaderApiAddress()));
           return;
         }
-        record Now(long revision, List<ApplicationRecord> applications) {}
-        Now now = stateMachine.read(s -> new Now(s.revision(), s.revision() == seenRevision ? List.of() : s.applications()));
-        if (now.revision() == seenRevision) return;
-        seenRevision = now.revision();
-        DesiredState desired = DesiredStates.forCluster(cluster, now.applications(), now.revision(), parser);
-        if (sent != null && sent.getApplicationsList().equals(desired.getApplicationsList())) return;
-        out.onNext(LeadMessage.newBuilder().setDesiredState(desired).build());
-        sent = desired;
+        pushDesired();
+        long now = clock.millis();
+        if (now - leasesRenewed >= LEASE_RENEW_MS) {
+          leasesRenewed = now;
+          SingletonLeases book = leases();
+          for (DesiredStates.Singleton s : singletons) {
+            if (!book.grant(s.application(), s.component(), cluster.value(), now)) continue;
+            out.onNext(LeadMessage.newBuilder().setLease(SingletonLease.newBuilder().setApplication(s.application())
+                .setComponent(s.component()).setDurationMillis(book.durationMillis())).build());
+          }
+        }
       } catch (RuntimeException e) {
         stop.run();
         out.onError(io.grpc.Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
       }
+    }
+
+    private void pushDesired() {
+      record Now(long revision, List<ApplicationRecord> applications, List<ClusterRecord> clusters) {}
+      Now now = stateMachine.read(s -> s.revision() == seenRevision ? new Now(seenRevision, List.of(), List.of())
+          : new Now(s.revision(), s.applications(), s.clusters()));
+      if (now.revision() == seenRevision) return;
+      seenRevision = now.revision();
+      DesiredStates.ForCluster desired = desiredStates.forCluster(cluster, now.applications(), now.clusters(), now.revision());
+      singletons = desired.singletons();
+      if (sent != null && sent.getApplicationsList().equals(desired.state().getApplicationsList())
+          && sent.getPeersList().equals(desired.state().getPeersList())) return;
+      out.onNext(LeadMessage.newBuilder().setDesiredState(desired.state()).build());
+      sent = desired.state();
     }
   }
 

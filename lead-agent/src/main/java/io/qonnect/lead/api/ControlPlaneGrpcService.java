@@ -1,5 +1,7 @@
 package io.qonnect.lead.api;
 
+import io.qonnect.lead.placing.Readiness;
+
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -21,7 +23,6 @@ import io.qonnect.proto.v1.ApplyRequest;
 import io.qonnect.proto.v1.ApplyResponse;
 import io.qonnect.proto.v1.ClusterReport;
 import io.qonnect.proto.v1.ClusterStatus;
-import io.qonnect.proto.v1.ComponentReadiness;
 import io.qonnect.proto.v1.ObservationSnapshot;
 import io.qonnect.proto.v1.ReadinessReport;
 import io.qonnect.proto.v1.ComponentStatus;
@@ -219,23 +220,6 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
 
   // ---- helpers ----
 
-  /** Ready replicas per application/component/cluster, as agents last reported them for the current epoch. */
-  private record Readiness(Map<String, Integer> ready) {
-    static Readiness of(ObservationSnapshot observations) {
-      Map<String, Integer> ready = new java.util.HashMap<>();
-      for (ReadinessReport r : observations.getReadinessList()) {
-        for (ComponentReadiness c : r.getComponentsList()) {
-          ready.put(c.getApplication() + "/" + c.getPlacementEpoch() + "/" + c.getComponent() + "/" + r.getCluster(), c.getReadyReplicas());
-        }
-      }
-      return new Readiness(ready);
-    }
-
-    int of(ApplicationRecord app, String component, String cluster) {
-      return ready.getOrDefault(app.name() + "/" + app.placementEpoch() + "/" + component + "/" + cluster, 0);
-    }
-  }
-
   private Readiness readiness() {
     return Readiness.of(observations.latest());
   }
@@ -256,7 +240,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
       }
     }
     if (app.placedSpecRevision() == 0) b.setPhase(ApplicationStatus.Phase.PENDING);
-    else if (app.placement() == null) b.setPhase(ApplicationStatus.Phase.UNSCHEDULABLE);
+    else if (app.unschedulable()) b.setPhase(ApplicationStatus.Phase.UNSCHEDULABLE);
     else b.setPhase(allReady ? ApplicationStatus.Phase.READY : ApplicationStatus.Phase.PLACED);
     return b.build();
   }

@@ -1,5 +1,7 @@
 package io.qonnect.lead.config;
 
+import io.qonnect.lead.health.HealthRules;
+import io.qonnect.lead.placing.PlacementRound;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +21,11 @@ import java.util.regex.Pattern;
  *   --election-timeout MIN-MAX  QONNECT_ELECTION_TIMEOUT   ms, default 500-1000
  *   --snapshot-every N          QONNECT_SNAPSHOT_EVERY     log entries between snapshots, default 10000
  *   --placement-interval MS     QONNECT_PLACEMENT_INTERVAL controller period on the leader, default 200
+ *   --hysteresis FRACTION       QONNECT_HYSTERESIS         gain a migration must promise, default 0.10 (10 % of the objective)
+ *   --migration-hold MS         QONNECT_MIGRATION_HOLD     how long that gain must last first, default 10000
+ *   --max-migrations N          QONNECT_MAX_MIGRATIONS     migrations in flight at once, default 2 (one per application)
+ *   --fail-after MS             QONNECT_FAIL_AFTER         accumulated unhealthy time before a cluster is Failed, default 1500
+ *   --lease MS                  QONNECT_LEASE              singleton lease duration, default 3000
  * </pre>
  *
  * The election timeout is longer than Ratis's 150-300 ms default on purpose: with Ratis 3.3 on a 2-core
@@ -26,7 +33,7 @@ import java.util.regex.Pattern;
  * 0.9-1.4 s after a leader kill.
  */
 public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String knowledgeBase, int electionMinMs, int electionMaxMs,
-    long snapshotEvery, int placementIntervalMs) {
+    long snapshotEvery, int placementIntervalMs, PlacementRound.Policy migration, HealthRules.Config health, long leaseMillis) {
 
   public record Peer(String id, String host, int raftPort, int apiPort) {
     public String raftAddress() {
@@ -58,6 +65,11 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     v.put("--election-timeout", env.getOrDefault("QONNECT_ELECTION_TIMEOUT", "500-1000"));
     v.put("--snapshot-every", env.getOrDefault("QONNECT_SNAPSHOT_EVERY", "10000"));
     v.put("--placement-interval", env.getOrDefault("QONNECT_PLACEMENT_INTERVAL", "200"));
+    v.put("--hysteresis", env.getOrDefault("QONNECT_HYSTERESIS", "0.10"));
+    v.put("--migration-hold", env.getOrDefault("QONNECT_MIGRATION_HOLD", "10000"));
+    v.put("--max-migrations", env.getOrDefault("QONNECT_MAX_MIGRATIONS", "2"));
+    v.put("--fail-after", env.getOrDefault("QONNECT_FAIL_AFTER", "1500"));
+    v.put("--lease", env.getOrDefault("QONNECT_LEASE", "3000"));
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (!v.containsKey(args[i])) {
@@ -97,8 +109,22 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     }
     long snapshotEvery = positive(problems, "--snapshot-every", v.get("--snapshot-every"));
     long interval = positive(problems, "--placement-interval", v.get("--placement-interval"));
+    double hysteresis = 0;
+    try {
+      hysteresis = Double.parseDouble(v.get("--hysteresis"));
+      if (!(hysteresis >= 0 && hysteresis < 1)) problems.add("--hysteresis: expected a fraction in [0, 1), got '" + v.get("--hysteresis") + "'");
+    } catch (NumberFormatException e) {
+      problems.add("--hysteresis: expected a fraction in [0, 1), got '" + v.get("--hysteresis") + "'");
+    }
+    long hold = positive(problems, "--migration-hold", v.get("--migration-hold"));
+    long maxMigrations = positive(problems, "--max-migrations", v.get("--max-migrations"));
+    long failAfter = positive(problems, "--fail-after", v.get("--fail-after"));
+    long lease = positive(problems, "--lease", v.get("--lease"));
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
-    return new LeadAgentConfig(id, List.copyOf(peers), Path.of(v.get("--data-dir")), kb, min, max, snapshotEvery, (int) interval);
+    HealthRules.Config health = new HealthRules.Config(HealthRules.Config.DEFAULT.silentAfterMillis(), failAfter,
+        HealthRules.Config.DEFAULT.recoverAfterMillis());
+    return new LeadAgentConfig(id, List.copyOf(peers), Path.of(v.get("--data-dir")), kb, min, max, snapshotEvery, (int) interval,
+        new PlacementRound.Policy(hysteresis, hold, (int) maxMigrations), health, lease);
   }
 
   private static long positive(List<String> problems, String key, String value) {

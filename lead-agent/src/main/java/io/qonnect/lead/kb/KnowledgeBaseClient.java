@@ -50,6 +50,11 @@ public final class KnowledgeBaseClient implements ObservationSource, AutoCloseab
   }
 
   @Override
+  public ObservationSnapshot cached() {
+    return last;
+  }
+
+  @Override
   public boolean degraded() {
     return degraded;
   }

@@ -7,7 +7,11 @@ import io.qonnect.proto.v1.ObservationSnapshot;
  * answers with the last snapshot it got and says it is degraded.
  */
 public interface ObservationSource {
+  /** Fetches the newest snapshot (the placement controller, once per round). */
   ObservationSnapshot latest();
+
+  /** The snapshot the last {@link #latest()} returned, without asking the source: for frequent readers. */
+  ObservationSnapshot cached();
 
   boolean degraded();
 }

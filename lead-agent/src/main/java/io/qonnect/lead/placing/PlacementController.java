@@ -3,6 +3,7 @@ package io.qonnect.lead.placing;
 import io.qonnect.lead.raft.ControlPlaneStateMachine;
 import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.lead.state.ClusterRecord;
+import io.qonnect.lead.state.Command;
 import io.qonnect.lead.state.Command.CommitPlacement;
 import io.qonnect.lead.state.CommandResult;
 import io.qonnect.placement.PlacementEngine;
@@ -10,7 +11,9 @@ import io.qonnect.placement.snapshot.ClusterSnapshot;
 import io.qonnect.placement.spec.Parsed;
 import io.qonnect.placement.spec.QosSpec;
 import io.qonnect.placement.spec.QosSpecParser;
+import io.qonnect.proto.v1.ObservationSnapshot;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * the knowledge base, decides with {@link PlacementRound}, and proposes {@code CommitPlacement}; never writes
  * state directly. A proposal computed against revisions that changed meanwhile is rejected by apply and
  * simply decided again in the next round. Committed decisions go to {@code history} (the knowledge base's
- * placement history).
+ * placement history). Also ends migrations: once an application's new placement runs Ready, it commits
+ * {@code CompleteMigration}, and agents remove the previous placement's copies (make-before-break).
  */
 public final class PlacementController {
   private static final Logger LOG = LoggerFactory.getLogger(PlacementController.class);
@@ -38,37 +42,50 @@ public final class PlacementController {
   private final Proposer proposer;
   private final PlacementRound round;
   private final Consumer<CommitPlacement> history;
+  private final Clock clock;
   private final Map<String, CachedSpec> specCache = new HashMap<>();
   private ClusterSnapshot lastSnapshot;
 
   private record CachedSpec(long revision, Parsed<QosSpec> spec) {}
 
   public PlacementController(ControlPlaneStateMachine stateMachine, BooleanSupplier leaderReady, ObservationSource observations,
-      Proposer proposer, PlacementEngine engine, Consumer<CommitPlacement> history) {
+      Proposer proposer, PlacementEngine engine, PlacementRound.Policy policy, Consumer<CommitPlacement> history, Clock clock) {
     this.history = history;
+    this.clock = clock;
     this.stateMachine = stateMachine;
     this.leaderReady = leaderReady;
     this.observations = observations;
     this.proposer = proposer;
     QosSpecParser parser = new QosSpecParser();
     this.round = new PlacementRound(engine, app -> specCache.compute(app.name(), (k, cached) ->
-        cached != null && cached.revision() == app.specRevision() ? cached : new CachedSpec(app.specRevision(), parser.parse(app.specYaml()))).spec());
+        cached != null && cached.revision() == app.specRevision() ? cached : new CachedSpec(app.specRevision(), parser.parse(app.specYaml()))).spec(),
+        policy);
   }
 
   /** One pass; call it periodically from one thread. Returns how many decisions were committed. */
   public int reconcileOnce() throws IOException {
     if (!leaderReady.getAsBoolean()) {
       lastSnapshot = null;
+      round.reset();
       return 0;
     }
     record Work(List<ApplicationRecord> applications, List<ClusterRecord> clusters, long clusterSetRevision) {}
     Work work = stateMachine.read(s -> new Work(s.applications(), s.clusters(), s.clusterSetRevision()));
     specCache.keySet().retainAll(work.applications().stream().map(ApplicationRecord::name).collect(Collectors.toSet()));
-    ClusterSnapshot snapshot = SnapshotBuilder.build(observations.latest(), work.clusters());
+    ObservationSnapshot latest = observations.latest();
+    ClusterSnapshot snapshot = SnapshotBuilder.build(latest, work.clusters());
     boolean changed = !snapshot.equals(lastSnapshot);
     lastSnapshot = snapshot;
-    List<CommitPlacement> decisions = round.decide(work.applications(), work.clusterSetRevision(), snapshot, changed);
+    List<CommitPlacement> decisions = round.decide(work.applications(), work.clusterSetRevision(), snapshot, changed, clock.millis());
     List<CompletableFuture<CommandResult>> proposals = decisions.stream().map(proposer::propose).toList(); // pipelined
+    Readiness readiness = Readiness.of(latest);
+    for (ApplicationRecord app : work.applications()) {
+      if (app.migrating() && readiness.complete(app)) {
+        proposer.propose(new Command.CompleteMigration(app.name(), app.placementEpoch())).whenComplete((r, e) -> {
+          if (r instanceof CommandResult.Accepted) LOG.info("{}: migration to epoch {} complete", app.name(), app.placementEpoch());
+        });
+      }
+    }
     int committed = 0;
     for (int i = 0; i < decisions.size(); i++) {
       CommandResult result;
@@ -78,7 +95,7 @@ public final class PlacementController {
         throw new IOException("placement of " + decisions.get(i).application() + " not committed", e.getCause());
       }
       if (result instanceof CommandResult.Rejected r) LOG.info("placement of {} not committed: {}", decisions.get(i).application(), r.reason());
-      else {
+      else if (!decisions.get(i).reason().equals("kept")) {
         committed++;
         history.accept(decisions.get(i));
       }

@@ -7,6 +7,7 @@ import io.qonnect.placement.PlacementEngine;
 import io.qonnect.placement.PlacementOutcome;
 import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.placement.snapshot.ClusterSnapshot;
+import io.qonnect.placement.snapshot.MemberCluster;
 import io.qonnect.placement.spec.Parsed;
 import io.qonnect.placement.spec.QosSpec;
 import io.qonnect.placement.spec.Resources;
@@ -14,68 +15,158 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * One round of the placement controller's thinking, pure: given the committed applications and a cluster
- * snapshot, the placements to propose. Applications are decided one after another in name order; each sees
- * the capacity the others' placements (committed, or decided earlier in this round) leave free.
+ * The placement controller's thinking, without I/O or clock: given the committed applications, a cluster
+ * snapshot and the time, the decisions to propose. Applications are decided in name order; each sees the
+ * capacity the others' placements (committed, or decided earlier in this round) leave free.
+ *
+ * <p>When an application is decided, and what moves it:
+ * <ul>
+ *   <li>a new or changed spec: placed afresh at once;
+ *   <li>a committed placement that breaks a constraint now (its member cluster Failed, capacity or latency
+ *       changed): failover, re-placed at once; if nothing can take it, it is Unschedulable with a diagnosis
+ *       and its current placement keeps running where it still can;
+ *   <li>a feasible placement that a fresh one beats by more than the hysteresis margin, continuously for the
+ *       hold time: migrated, if fewer than the allowed number of migrations are in flight (and none of its
+ *       own). A Suspect cluster keeps what it runs; nothing moves back to a returning cluster unless this
+ *       margin says so;
+ *   <li>otherwise a change of the member cluster set is acknowledged by re-committing the same placement.
+ * </ul>
+ * Deterministic: the only state is when each application's better alternative was first seen.
  */
 public final class PlacementRound {
+  /**
+   * @param hysteresis the fraction of the objective a new placement must gain to be worth a migration
+   * @param holdMillis how long it must keep that gain before the migration starts
+   * @param maxConcurrentMigrations migrations in flight at once, over all applications (failovers are exempt)
+   */
+  public record Policy(double hysteresis, long holdMillis, int maxConcurrentMigrations) {
+    public static final Policy DEFAULT = new Policy(0.10, 10_000, 2);
+
+    public Policy {
+      if (hysteresis < 0 || holdMillis < 0 || maxConcurrentMigrations < 1) throw new IllegalArgumentException("invalid migration policy " + this);
+    }
+  }
+
   private final PlacementEngine engine;
   private final Function<ApplicationRecord, Parsed<QosSpec>> specs;
+  private final Policy policy;
+  private final Map<String, Long> betterSince = new HashMap<>();
 
   /** @param specs parses an application's stored spec (callers may cache by name and spec revision) */
-  public PlacementRound(PlacementEngine engine, Function<ApplicationRecord, Parsed<QosSpec>> specs) {
+  public PlacementRound(PlacementEngine engine, Function<ApplicationRecord, Parsed<QosSpec>> specs, Policy policy) {
     this.engine = engine;
     this.specs = specs;
+    this.policy = policy;
+  }
+
+  /** Forgets what was observed so far (on losing leadership: a later term starts its hold times afresh). */
+  public void reset() {
+    betterSince.clear();
   }
 
   /**
    * @param applications every application in the replicated state, sorted by name
-   * @param retryUnschedulable also re-decide applications that were unschedulable (the snapshot changed)
+   * @param snapshot Healthy clusters schedulable, Suspect ones not, Failed ones absent
+   * @param observationsChanged the snapshot differs from the previous round's
    */
   public List<CommitPlacement> decide(List<ApplicationRecord> applications, long clusterSetRevision, ClusterSnapshot snapshot,
-      boolean retryUnschedulable) {
+      boolean observationsChanged, long nowMillis) {
+    betterSince.keySet().retainAll(applications.stream().map(ApplicationRecord::name).toList());
     Map<String, Map<ClusterId, Resources>> demand = new HashMap<>();
     Map<ClusterId, Resources> total = new TreeMap<>();
     for (ApplicationRecord app : applications) {
-      if (app.placement() == null || !(specs.apply(app) instanceof Parsed.Valid<QosSpec> v)) continue;
-      Map<ClusterId, Resources> d = app.placement().demand(v.value());
+      Map<ClusterId, Resources> d = demandOf(app.placement(), specs.apply(app));
       demand.put(app.name(), d);
       d.forEach((c, r) -> total.merge(c, r, Resources::plus));
     }
+    int migrations = (int) applications.stream().filter(ApplicationRecord::migrating).count();
     List<CommitPlacement> decisions = new ArrayList<>();
     for (ApplicationRecord app : applications) {
-      boolean due = app.needsPlacement(clusterSetRevision) || (retryUnschedulable && app.unschedulable());
-      if (!due) continue;
-      Map<ClusterId, Resources> own = demand.getOrDefault(app.name(), Map.of());
-      own.forEach((c, r) -> total.merge(c, r, Resources::minusClamped));
+      demand.getOrDefault(app.name(), Map.of()).forEach((c, r) -> total.merge(c, r, Resources::minusClamped));
+      ClusterSnapshot free = snapshot.reserve(total);
       CommitPlacement decision = switch (specs.apply(app)) {
-        case Parsed.Invalid<QosSpec> invalid -> new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, null, "",
-            app.name() + ": unschedulable: the stored spec no longer validates: " + invalid.violations().getFirst().message());
-        case Parsed.Valid<QosSpec> valid -> decide(app, valid.value(), clusterSetRevision, snapshot.reserve(total));
+        case Parsed.Invalid<QosSpec> invalid -> app.placedSpecRevision() == app.specRevision() ? null
+            : unschedulable(app, clusterSetRevision, "spec", app.name() + ": unschedulable: the stored spec no longer validates: "
+                + invalid.violations().getFirst().message());
+        case Parsed.Valid<QosSpec> valid -> decide(app, valid.value(), clusterSetRevision, free, observationsChanged, nowMillis,
+            migrations < policy.maxConcurrentMigrations());
       };
-      Map<ClusterId, Resources> now = decision.placement() == null ? Map.of() : placementDemand(decision.placement(), specs.apply(app));
+      Placement running = decision != null && decision.placement() != null ? decision.placement() : app.placement();
+      Map<ClusterId, Resources> now = demandOf(running, specs.apply(app));
       now.forEach((c, r) -> total.merge(c, r, Resources::plus));
-      demand.put(app.name(), now);
+      if (decision == null || repeatsDiagnosis(app, decision, clusterSetRevision)) continue;
+      if (decision.reason().startsWith("migration")) migrations++;
       decisions.add(decision);
     }
     return decisions;
   }
 
-  private CommitPlacement decide(ApplicationRecord app, QosSpec spec, long clusterSetRevision, ClusterSnapshot free) {
+  private CommitPlacement decide(ApplicationRecord app, QosSpec spec, long clusterSetRevision, ClusterSnapshot free,
+      boolean observationsChanged, long now, boolean migrationSlotFree) {
+    boolean clusterSetChanged = app.placedClusterSetRevision() != clusterSetRevision;
+    if (app.placedSpecRevision() != app.specRevision()) {
+      return fresh(app, spec, clusterSetRevision, free, app.placedSpecRevision() == 0 ? "new spec" : "spec changed");
+    }
+    if (app.placement() == null) {
+      return observationsChanged || clusterSetChanged ? fresh(app, spec, clusterSetRevision, free, "retry") : null;
+    }
+    PlacementEngine.Assessment current = engine.assess(spec, keepingSuspect(free), app.placement());
+    if (!current.feasible()) {
+      betterSince.remove(app.name());
+      return fresh(app, spec, clusterSetRevision, free, "failover: " + current.violations().getFirst());
+    }
+    boolean reconsider = observationsChanged || clusterSetChanged || betterSince.containsKey(app.name()) || app.unschedulable();
+    if (!reconsider) return null;
+    if (engine.place(spec, free) instanceof PlacementOutcome.Placed better && !better.placement().equals(app.placement())) {
+      double gain = current.objective() > 0 ? 1 - better.explanation().objective().value() / current.objective() : 0;
+      if (gain > policy.hysteresis()) {
+        long since = betterSince.computeIfAbsent(app.name(), k -> now);
+        if (now - since >= policy.holdMillis() && migrationSlotFree && !app.migrating()) {
+          betterSince.remove(app.name());
+          return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, better.placement(), better.explanation().render(), "",
+              String.format("migration: objective %.3f -> %.3f (%.0f%% better for %d s)", current.objective(),
+                  better.explanation().objective().value(), gain * 100, (now - since) / 1000));
+        }
+        return clusterSetChanged || app.unschedulable() ? keep(app, clusterSetRevision) : null;
+      }
+    }
+    betterSince.remove(app.name());
+    return clusterSetChanged || app.unschedulable() ? keep(app, clusterSetRevision) : null;
+  }
+
+  /** Unschedulable again for the same reason against the same revisions: nothing new to commit. */
+  private static boolean repeatsDiagnosis(ApplicationRecord app, CommitPlacement decision, long clusterSetRevision) {
+    return decision.placement() == null && decision.diagnosis().equals(app.diagnosis()) && app.placedSpecRevision() == app.specRevision()
+        && app.placedClusterSetRevision() == clusterSetRevision;
+  }
+
+  private CommitPlacement fresh(ApplicationRecord app, QosSpec spec, long clusterSetRevision, ClusterSnapshot free, String reason) {
     return switch (engine.place(spec, free)) {
       case PlacementOutcome.Placed p ->
-          new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, p.placement(), p.explanation().render(), "");
-      case PlacementOutcome.Unschedulable u ->
-          new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, null, "", u.diagnosis().render());
+          new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, p.placement(), p.explanation().render(), "", reason);
+      case PlacementOutcome.Unschedulable u -> unschedulable(app, clusterSetRevision, reason, u.diagnosis().render());
     };
   }
 
-  private static SortedMap<ClusterId, Resources> placementDemand(Placement placement, Parsed<QosSpec> spec) {
-    return spec instanceof Parsed.Valid<QosSpec> v ? placement.demand(v.value()) : new TreeMap<>();
+  private static CommitPlacement unschedulable(ApplicationRecord app, long clusterSetRevision, String reason, String diagnosis) {
+    return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, null, "", diagnosis, reason);
+  }
+
+  /** The same placement, re-checked against the current member cluster set: no epoch change, nothing moves. */
+  private static CommitPlacement keep(ApplicationRecord app, long clusterSetRevision) {
+    return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, app.placement(), app.explanation(), "", "kept");
+  }
+
+  /** What runs may stay on a Suspect cluster: only new replicas avoid it. */
+  private static ClusterSnapshot keepingSuspect(ClusterSnapshot free) {
+    return free.replace(free.clusters().stream().filter(c -> !c.schedulable()).map((MemberCluster c) -> c.withSchedulable(true)).toList());
+  }
+
+  private static Map<ClusterId, Resources> demandOf(Placement placement, Parsed<QosSpec> spec) {
+    return placement != null && spec instanceof Parsed.Valid<QosSpec> v ? placement.demand(v.value()) : Map.of();
   }
 }

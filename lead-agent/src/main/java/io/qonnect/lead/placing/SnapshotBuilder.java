@@ -21,8 +21,8 @@ import java.util.TreeMap;
 
 /**
  * Builds the placement engine's {@link ClusterSnapshot} from the knowledge base's observations and the
- * replicated registry. Pure. The registry decides which member clusters exist and which may take new
- * replicas (Healthy only); observations say what they offer. A registered cluster without observations, or
+ * replicated registry. Pure. The registry decides which member clusters exist (a Failed one does not, for
+ * placement) and which may take new replicas (Healthy only); observations say what they offer. A registered cluster without observations, or
  * without a Ready node, is left out: nothing is known about what it could hold.
  *
  * <p>Free capacity here = allocatable of Ready nodes − what workloads qonnect does not manage request (as
@@ -40,7 +40,7 @@ public final class SnapshotBuilder {
     List<MemberCluster> clusters = new ArrayList<>();
     for (ClusterRecord member : registry) {
       ClusterReport report = reports.get(member.id().value());
-      if (report == null) continue;
+      if (report == null || member.health() == ClusterHealth.FAILED) continue;
       MemberCluster mc = memberCluster(member, report);
       if (mc != null) clusters.add(mc);
     }

@@ -6,6 +6,7 @@ import io.qonnect.lead.state.Command;
 import io.qonnect.lead.state.CommandResult;
 import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.proto.v1.raft.CommitPlacement;
+import io.qonnect.proto.v1.raft.CompleteMigration;
 import io.qonnect.proto.v1.raft.DeleteApplication;
 import io.qonnect.proto.v1.raft.RegisterCluster;
 import io.qonnect.proto.v1.raft.SetClusterHealth;
@@ -30,7 +31,7 @@ public final class CommandCodec {
       case Command.CommitPlacement c -> {
         var p = CommitPlacement.newBuilder().setApplication(c.application())
             .setBasedOnSpecRevision(c.basedOnSpecRevision()).setBasedOnClusterSetRevision(c.basedOnClusterSetRevision())
-            .setExplanation(c.explanation()).setDiagnosis(c.diagnosis());
+            .setExplanation(c.explanation()).setDiagnosis(c.diagnosis()).setReason(c.reason());
         if (c.placement() != null) p.setPlacement(ProtoMapper.toProto(c.placement()));
         b.setCommitPlacement(p);
       }
@@ -38,6 +39,8 @@ public final class CommandCodec {
           .setTier(ProtoMapper.toProto(c.tier())).setRegion(c.region()).setAgentAddress(c.agentAddress()));
       case Command.SetClusterHealth c -> b.setSetClusterHealth(SetClusterHealth.newBuilder().setCluster(c.cluster().value())
           .setHealth(ProtoMapper.toProto(c.health())).setReason(c.reason()).setBasedOnClusterSetRevision(c.basedOnClusterSetRevision()));
+      case Command.CompleteMigration c -> b.setCompleteMigration(CompleteMigration.newBuilder().setApplication(c.application())
+          .setPlacementEpoch(c.placementEpoch()));
     }
     return b.build().toByteArray();
   }
@@ -60,7 +63,7 @@ public final class CommandCodec {
       case COMMIT_PLACEMENT -> {
         CommitPlacement c = p.getCommitPlacement();
         yield new Command.CommitPlacement(c.getApplication(), c.getBasedOnSpecRevision(), c.getBasedOnClusterSetRevision(),
-            ProtoMapper.fromProto(c.getPlacement()), c.getExplanation(), c.getDiagnosis());
+            ProtoMapper.fromProto(c.getPlacement()), c.getExplanation(), c.getDiagnosis(), c.getReason());
       }
       case REGISTER_CLUSTER -> {
         RegisterCluster c = p.getRegisterCluster();
@@ -71,6 +74,8 @@ public final class CommandCodec {
         yield new Command.SetClusterHealth(ClusterId.of(c.getCluster()), ProtoMapper.fromProto(c.getHealth()), c.getReason(),
             c.getBasedOnClusterSetRevision());
       }
+      case COMPLETE_MIGRATION -> new Command.CompleteMigration(p.getCompleteMigration().getApplication(),
+          p.getCompleteMigration().getPlacementEpoch());
       case BODY_NOT_SET -> throw new IllegalStateException("log entry without a command (written by a newer version?)");
     };
     return new Stamped(p.getProposedUnixMillis(), command);

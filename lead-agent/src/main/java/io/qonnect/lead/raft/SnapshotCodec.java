@@ -36,6 +36,7 @@ public final class SnapshotCodec {
           .setSpecRevision(a.specRevision()).setPlacementEpoch(a.placementEpoch()).setExplanation(a.explanation())
           .setDiagnosis(a.diagnosis()).setPlacedSpecRevision(a.placedSpecRevision()).setPlacedClusterSetRevision(a.placedClusterSetRevision());
       if (a.placement() != null) r.setPlacement(ProtoMapper.toProto(a.placement()));
+      if (a.previousPlacement() != null) r.setPreviousPlacement(ProtoMapper.toProto(a.previousPlacement()));
       b.addApplications(r);
     }
     for (EventRecord e : state.events()) {
@@ -61,7 +62,8 @@ public final class SnapshotCodec {
     Map<String, ApplicationRecord> applications = new LinkedHashMap<>();
     for (var a : s.getApplicationsList()) {
       applications.put(a.getApplication(), new ApplicationRecord(a.getApplication(), a.getSpecYaml(), a.getSpecRevision(),
-          a.getPlacementEpoch(), a.hasPlacement() ? ProtoMapper.fromProto(a.getPlacement()) : null, a.getExplanation(),
+          a.getPlacementEpoch(), a.hasPlacement() ? ProtoMapper.fromProto(a.getPlacement()) : null,
+          a.hasPreviousPlacement() ? ProtoMapper.fromProto(a.getPreviousPlacement()) : null, a.getExplanation(),
           a.getDiagnosis(), a.getPlacedSpecRevision(), a.getPlacedClusterSetRevision()));
     }
     List<EventRecord> events = s.getEventsList().stream()

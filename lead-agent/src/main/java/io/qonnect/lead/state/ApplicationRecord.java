@@ -1,21 +1,25 @@
 package io.qonnect.lead.state;
 
 import io.qonnect.placement.Placement;
+import java.util.Objects;
 
 /**
  * An accepted application as the lead agents agree on it.
  *
  * @param specRevision the revision at which the current spec was accepted
  * @param placementEpoch how many times its placement changed; agents use it to tell current objects from superseded ones
- * @param placement the committed placement, or null before the first decision and while unschedulable
+ * @param placement the committed placement; null before the first decision, and when its current spec cannot be placed
+ * @param previousPlacement the placement before the last change while a migration is in flight (make-before-break:
+ *     its copies keep running until the new placement is Ready); null otherwise
+ * @param diagnosis why the last decision found no placement; empty when it found one
  * @param placedSpecRevision / placedClusterSetRevision what the last decision was computed against (0 = none yet)
  */
 public record ApplicationRecord(
-    String name, String specYaml, long specRevision, long placementEpoch, Placement placement,
+    String name, String specYaml, long specRevision, long placementEpoch, Placement placement, Placement previousPlacement,
     String explanation, String diagnosis, long placedSpecRevision, long placedClusterSetRevision) {
 
   static ApplicationRecord accepted(String name, String specYaml, long revision) {
-    return new ApplicationRecord(name, specYaml, revision, 0, null, "", "", 0, 0);
+    return new ApplicationRecord(name, specYaml, revision, 0, null, null, "", "", 0, 0);
   }
 
   /** True when no decision has been made for the current spec and member cluster set. */
@@ -23,16 +27,40 @@ public record ApplicationRecord(
     return placedSpecRevision != specRevision || placedClusterSetRevision != clusterSetRevision;
   }
 
+  /** The last decision found no placement (a kept placement may still run: see {@link #withDecision}). */
   public boolean unschedulable() {
-    return placedSpecRevision > 0 && placement == null;
+    return placedSpecRevision > 0 && !diagnosis.isEmpty();
+  }
+
+  public boolean migrating() {
+    return previousPlacement != null;
   }
 
   ApplicationRecord withSpec(String yaml, long revision) {
-    return new ApplicationRecord(name, yaml, revision, placementEpoch, placement, explanation, diagnosis, placedSpecRevision, placedClusterSetRevision);
+    return new ApplicationRecord(name, yaml, revision, placementEpoch, placement, previousPlacement, explanation, diagnosis,
+        placedSpecRevision, placedClusterSetRevision);
   }
 
+  /**
+   * Records a decision. No placement for an unchanged spec (clusters failed, capacity shrank) keeps the
+   * current one running where it still can: taking it away would delete healthy copies. No placement for a
+   * changed spec drops it. A changed placement starts a new epoch and remembers the one it replaces.
+   */
   ApplicationRecord withDecision(Placement newPlacement, String newExplanation, String newDiagnosis, long specRev, long clusterSetRev) {
-    long epoch = java.util.Objects.equals(newPlacement, placement) ? placementEpoch : placementEpoch + 1;
-    return new ApplicationRecord(name, specYaml, specRevision, epoch, newPlacement, newExplanation, newDiagnosis, specRev, clusterSetRev);
+    if (newPlacement == null && placement != null && placedSpecRevision == specRev) {
+      return new ApplicationRecord(name, specYaml, specRevision, placementEpoch, placement, previousPlacement, explanation, newDiagnosis,
+          specRev, clusterSetRev);
+    }
+    if (Objects.equals(newPlacement, placement)) {
+      return new ApplicationRecord(name, specYaml, specRevision, placementEpoch, placement, previousPlacement, newExplanation, newDiagnosis,
+          specRev, clusterSetRev);
+    }
+    return new ApplicationRecord(name, specYaml, specRevision, placementEpoch + 1, newPlacement, placement, newExplanation, newDiagnosis,
+        specRev, clusterSetRev);
+  }
+
+  ApplicationRecord withMigrationCompleted() {
+    return new ApplicationRecord(name, specYaml, specRevision, placementEpoch, placement, null, explanation, diagnosis,
+        placedSpecRevision, placedClusterSetRevision);
   }
 }

@@ -22,12 +22,16 @@ public sealed interface Command {
 
   /**
    * The placement controller's decision for one application, computed against the given revisions. A
-   * {@code null} placement means unschedulable, with the diagnosis saying why.
+   * {@code null} placement means unschedulable, with the diagnosis saying why. {@code reason} says what
+   * prompted it (spec, failover, migration), for events and drills.
    */
   record CommitPlacement(String application, long basedOnSpecRevision, long basedOnClusterSetRevision,
-      Placement placement, String explanation, String diagnosis) implements Command {}
+      Placement placement, String explanation, String diagnosis, String reason) implements Command {}
 
   record RegisterCluster(ClusterId cluster, Tier tier, String region, String agentAddress) implements Command {}
+
+  /** The placement at {@code placementEpoch} runs Ready everywhere: the copies of the one it replaced may go. */
+  record CompleteMigration(String application, long placementEpoch) implements Command {}
 
   /** The leader's health verdict; {@code basedOnClusterSetRevision} > 0 makes it a compare-and-set. */
   record SetClusterHealth(ClusterId cluster, ClusterHealth health, String reason, long basedOnClusterSetRevision) implements Command {}

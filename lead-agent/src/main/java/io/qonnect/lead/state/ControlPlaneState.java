@@ -1,6 +1,7 @@
 package io.qonnect.lead.state;
 
 import io.qonnect.lead.state.Command.CommitPlacement;
+import io.qonnect.lead.state.Command.CompleteMigration;
 import io.qonnect.lead.state.Command.DeleteApplication;
 import io.qonnect.lead.state.Command.RegisterCluster;
 import io.qonnect.lead.state.Command.SetClusterHealth;
@@ -48,6 +49,7 @@ public final class ControlPlaneState {
       case CommitPlacement c -> commitPlacement(timeMillis, c);
       case RegisterCluster c -> register(timeMillis, c);
       case SetClusterHealth c -> setHealth(timeMillis, c);
+      case CompleteMigration c -> completeMigration(timeMillis, c);
     };
   }
 
@@ -80,21 +82,43 @@ public final class ControlPlaneState {
           + c.basedOnClusterSetRevision() + ", current are " + app.specRevision() + " and " + clusterSetRevision);
     }
     if (c.placement() != null) {
-      for (var perComponent : c.placement().components().values()) {
-        for (ClusterId cluster : perComponent.keySet()) {
+      for (var perComponent : c.placement().components().entrySet()) {
+        for (ClusterId cluster : perComponent.getValue().keySet()) {
           ClusterRecord member = clusters.get(cluster);
           if (member == null) return CommandResult.rejected("placement names unregistered member cluster " + cluster);
-          if (member.health() != ClusterHealth.HEALTHY) return CommandResult.rejected("placement names " + member.health() + " member cluster " + cluster);
+          // a Suspect cluster keeps what it runs (no failover on a blip) but gets nothing new
+          boolean kept = member.health() == ClusterHealth.SUSPECT && app.placement() != null
+              && app.placement().of(perComponent.getKey()).containsKey(cluster);
+          if (member.health() != ClusterHealth.HEALTHY && !kept) {
+            return CommandResult.rejected("placement names " + member.health() + " member cluster " + cluster);
+          }
         }
       }
     }
     ApplicationRecord decided = app.withDecision(c.placement(), c.explanation(), c.diagnosis(), c.basedOnSpecRevision(), c.basedOnClusterSetRevision());
     long rev = ++revision;
     applications.put(app.name(), decided);
-    if (decided.placementEpoch() != app.placementEpoch() || app.placedSpecRevision() == 0) {
-      event(time, c.placement() == null ? "Unschedulable" : "PlacementCommitted", app.name(),
-          c.placement() == null ? firstLine(c.diagnosis()) : "epoch " + decided.placementEpoch() + ": " + c.placement().oneLine());
+    boolean epochChanged = decided.placementEpoch() != app.placementEpoch();
+    if (c.placement() == null) {
+      if (!app.unschedulable() || epochChanged) {
+        event(time, "Unschedulable", app.name(), firstLine(c.diagnosis()) + (decided.placement() != null ? " (the current placement keeps running)" : ""));
+      }
+    } else if (epochChanged) {
+      event(time, "PlacementCommitted", app.name(), "epoch " + decided.placementEpoch()
+          + (c.reason().isEmpty() ? "" : " (" + c.reason() + ")") + ": " + c.placement().oneLine());
     }
+    return CommandResult.changed(rev);
+  }
+
+  private CommandResult completeMigration(long time, CompleteMigration c) {
+    ApplicationRecord app = applications.get(c.application());
+    if (app == null) return CommandResult.rejected("not found: application " + c.application());
+    if (app.placementEpoch() != c.placementEpoch() || !app.migrating()) {
+      return CommandResult.rejected("stale: no migration to epoch " + c.placementEpoch() + " in flight (epoch is " + app.placementEpoch() + ")");
+    }
+    applications.put(app.name(), app.withMigrationCompleted());
+    long rev = ++revision;
+    event(time, "MigrationCompleted", app.name(), "epoch " + app.placementEpoch() + " Ready; the copies of the previous placement are removed");
     return CommandResult.changed(rev);
   }
 

@@ -20,7 +20,17 @@ import org.junit.jupiter.api.Test;
 
 class PlacementRoundTest {
   private final QosSpecParser parser = new QosSpecParser();
-  private final PlacementRound round = new PlacementRound(new PlacementEngine(), app -> parser.parse(app.specYaml()));
+  private static final PlacementRound.Policy POLICY = new PlacementRound.Policy(0.10, 10_000, 1);
+  private final PlacementRound round = new PlacementRound(new PlacementEngine(), app -> parser.parse(app.specYaml()), POLICY);
+
+  static ApplicationRecord fresh(String name, String yaml, long specRevision) {
+    return new ApplicationRecord(name, yaml, specRevision, 0, null, null, "", "", 0, 0);
+  }
+
+  static ApplicationRecord placed(ApplicationRecord app, CommitPlacement decision, long epoch) {
+    return new ApplicationRecord(app.name(), app.specYaml(), app.specRevision(), epoch, decision.placement(), null, decision.explanation(),
+        decision.diagnosis(), app.specRevision(), decision.basedOnClusterSetRevision());
+  }
 
   static String spec(String name, int replicas, String cpu) {
     return """
@@ -39,7 +49,11 @@ class PlacementRoundTest {
 
   /** One cluster of {@code nodes} nodes with 4 cores and 16 GiB each, 1 core of each requested by others. */
   static ClusterReport report(String cluster, int nodes, boolean ready) {
-    ClusterReport.Builder b = ClusterReport.newBuilder().setCluster(cluster).setPricePerCoreHour(0.03).setPricePerGibHour(0.004);
+    return report(cluster, nodes, ready, 0.03);
+  }
+
+  static ClusterReport report(String cluster, int nodes, boolean ready, double pricePerCore) {
+    ClusterReport.Builder b = ClusterReport.newBuilder().setCluster(cluster).setPricePerCoreHour(pricePerCore).setPricePerGibHour(0.004);
     for (int i = 0; i < nodes; i++) {
       b.addNodes(NodeObservation.newBuilder().setName(cluster + "-n" + i).setReady(ready)
           .setAllocatable(io.qonnect.proto.v1.Resources.newBuilder().setCpuMillis(4000).setMemoryBytes(16L << 30))
@@ -70,10 +84,10 @@ class PlacementRoundTest {
     ClusterSnapshot snapshot = SnapshotBuilder.build(ObservationSnapshot.newBuilder().addClusters(report("cloud-1", 2, true)).build(),
         List.of(member("cloud-1", ClusterHealth.HEALTHY)));
     List<ApplicationRecord> apps = List.of(
-        new ApplicationRecord("alpha", spec("alpha", 4, "1"), 2, 0, null, "", "", 0, 0),
-        new ApplicationRecord("beta", spec("beta", 4, "1"), 3, 0, null, "", "", 0, 0));
+        fresh("alpha", spec("alpha", 4, "1"), 2),
+        fresh("beta", spec("beta", 4, "1"), 3));
 
-    List<CommitPlacement> decisions = round.decide(apps, 1, snapshot, false);
+    List<CommitPlacement> decisions = round.decide(apps, 1, snapshot, false, 0);
 
     assertThat(decisions).extracting(CommitPlacement::application).containsExactly("alpha", "beta");
     assertThat(decisions.get(0).placement()).isNotNull();
@@ -86,12 +100,12 @@ class PlacementRoundTest {
   void committedPlacementsReserveCapacityAndOnlyDueApplicationsAreDecided() {
     ClusterSnapshot snapshot = SnapshotBuilder.build(ObservationSnapshot.newBuilder().addClusters(report("cloud-1", 2, true)).build(),
         List.of(member("cloud-1", ClusterHealth.HEALTHY)));
-    ApplicationRecord alpha = new ApplicationRecord("alpha", spec("alpha", 4, "1"), 2, 0, null, "", "", 0, 0);
-    CommitPlacement first = round.decide(List.of(alpha), 1, snapshot, false).getFirst();
-    ApplicationRecord placedAlpha = new ApplicationRecord("alpha", alpha.specYaml(), 2, 1, first.placement(), "", "", 2, 1);
-    ApplicationRecord beta = new ApplicationRecord("beta", spec("beta", 2, "1"), 3, 0, null, "", "", 0, 0);
+    ApplicationRecord alpha = fresh("alpha", spec("alpha", 4, "1"), 2);
+    CommitPlacement first = round.decide(List.of(alpha), 1, snapshot, false, 0).getFirst();
+    ApplicationRecord placedAlpha = placed(alpha, first, 1);
+    ApplicationRecord beta = fresh("beta", spec("beta", 2, "1"), 3);
 
-    List<CommitPlacement> decisions = round.decide(List.of(placedAlpha, beta), 1, snapshot, false);
+    List<CommitPlacement> decisions = round.decide(List.of(placedAlpha, beta), 1, snapshot, false, 0);
 
     // alpha is placed against the current revisions: not decided again; beta fits in the 2 cores alpha left
     assertThat(decisions).extracting(CommitPlacement::application).containsExactly("beta");
@@ -99,10 +113,73 @@ class PlacementRoundTest {
   }
 
   @Test
-  void unschedulableApplicationsAreRetriedOnlyWhenAsked() {
+  void unschedulableApplicationsAreRetriedOnlyWhenSomethingChanged() {
     ClusterSnapshot empty = SnapshotBuilder.build(ObservationSnapshot.getDefaultInstance(), List.of());
-    ApplicationRecord alpha = new ApplicationRecord("alpha", spec("alpha", 1, "1"), 2, 0, null, "", "no cluster", 2, 0);
-    assertThat(round.decide(List.of(alpha), 0, empty, false)).isEmpty();
-    assertThat(round.decide(List.of(alpha), 0, empty, true)).singleElement().satisfies(d -> assertThat(d.placement()).isNull());
+    ApplicationRecord alpha = new ApplicationRecord("alpha", spec("alpha", 1, "1"), 2, 0, null, null, "", "no cluster", 2, 0);
+    assertThat(round.decide(List.of(alpha), 0, empty, false, 0)).isEmpty();
+    assertThat(round.decide(List.of(alpha), 0, empty, true, 0)).singleElement().satisfies(d -> assertThat(d.placement()).isNull());
+  }
+
+  private static ClusterSnapshot cheapAndDear(double dearPrice, ClusterHealth cheapHealth) {
+    return SnapshotBuilder.build(ObservationSnapshot.newBuilder().addClusters(report("cloud-1", 2, true, 0.03))
+        .addClusters(report("cloud-2", 2, true, dearPrice)).build(), List.of(member("cloud-1", cheapHealth), member("cloud-2", ClusterHealth.HEALTHY)));
+  }
+
+  /** alpha placed on cloud-1, the cheaper of two clusters, at cluster set revision 1. */
+  private ApplicationRecord alphaOnCloud1() {
+    ApplicationRecord alpha = fresh("alpha", spec("alpha", 2, "1"), 2);
+    CommitPlacement first = round.decide(List.of(alpha), 1, cheapAndDear(0.06, ClusterHealth.HEALTHY), false, 0).getFirst();
+    assertThat(first.placement().of("web")).containsOnlyKeys(ClusterId.of("cloud-1"));
+    assertThat(first.reason()).isEqualTo("new spec");
+    return placed(alpha, first, 1);
+  }
+
+  @Test
+  void aFailedClusterIsFailedOverAtOnceAndASuspectOneKeepsWhatItRuns() {
+    ApplicationRecord alpha = alphaOnCloud1();
+    // Suspect: nothing moves; the new cluster set revision is acknowledged with the same placement
+    CommitPlacement kept = round.decide(List.of(alpha), 2, cheapAndDear(0.06, ClusterHealth.SUSPECT), false, 1_000).getFirst();
+    assertThat(kept.reason()).isEqualTo("kept");
+    assertThat(kept.placement()).isEqualTo(alpha.placement());
+    // Failed: re-placed on the other cluster in the same round, no hold time
+    CommitPlacement moved = round.decide(List.of(alpha), 3, cheapAndDear(0.06, ClusterHealth.FAILED), false, 2_000).getFirst();
+    assertThat(moved.reason()).startsWith("failover: web: unknown cluster cloud-1");
+    assertThat(moved.placement().of("web")).containsOnlyKeys(ClusterId.of("cloud-2"));
+  }
+
+  @Test
+  void aBetterPlacementMovesOnlyBeyondTheMarginAndAfterTheHoldTime() {
+    ApplicationRecord alpha = alphaOnCloud1();
+    // cloud-2 a little cheaper than cloud-1 now: within the 10 % margin, nothing moves however long it lasts
+    assertThat(round.decide(List.of(alpha), 1, cheapAndDear(0.0295, ClusterHealth.HEALTHY), true, 1_000)).isEmpty();
+    assertThat(round.decide(List.of(alpha), 1, cheapAndDear(0.0295, ClusterHealth.HEALTHY), true, 60_000)).isEmpty();
+    // cloud-2 much cheaper: better by far more than the margin, but it has to last for the hold time
+    assertThat(round.decide(List.of(alpha), 1, cheapAndDear(0.01, ClusterHealth.HEALTHY), true, 100_000)).isEmpty();
+    assertThat(round.decide(List.of(alpha), 1, cheapAndDear(0.01, ClusterHealth.HEALTHY), false, 105_000)).isEmpty();
+    CommitPlacement migration = round.decide(List.of(alpha), 1, cheapAndDear(0.01, ClusterHealth.HEALTHY), false, 110_000).getFirst();
+    assertThat(migration.reason()).startsWith("migration: objective");
+    assertThat(migration.placement().of("web")).containsOnlyKeys(ClusterId.of("cloud-2"));
+  }
+
+  @Test
+  void aWobbleResetsTheHoldTime() {
+    ApplicationRecord alpha = alphaOnCloud1();
+    assertThat(round.decide(List.of(alpha), 1, cheapAndDear(0.01, ClusterHealth.HEALTHY), true, 100_000)).isEmpty();
+    assertThat(round.decide(List.of(alpha), 1, cheapAndDear(0.06, ClusterHealth.HEALTHY), true, 105_000)).isEmpty();
+    assertThat(round.decide(List.of(alpha), 1, cheapAndDear(0.01, ClusterHealth.HEALTHY), true, 106_000)).isEmpty();
+    assertThat(round.decide(List.of(alpha), 1, cheapAndDear(0.01, ClusterHealth.HEALTHY), false, 112_000)).as("held only 6 s").isEmpty();
+    assertThat(round.decide(List.of(alpha), 1, cheapAndDear(0.01, ClusterHealth.HEALTHY), false, 116_000)).hasSize(1);
+  }
+
+  @Test
+  void migrationsWaitForAFreeSlotButFailoversDoNot() {
+    ApplicationRecord alpha = alphaOnCloud1();
+    ApplicationRecord busy = new ApplicationRecord("aaa", spec("aaa", 1, "100m"), 5, 3, alpha.placement(), alpha.placement(), "", "", 5, 1);
+    ClusterSnapshot cheaper = cheapAndDear(0.01, ClusterHealth.HEALTHY);
+    round.decide(List.of(busy, alpha), 1, cheaper, true, 100_000);
+    assertThat(round.decide(List.of(busy, alpha), 1, cheaper, false, 120_000)).as("the one slot is taken by aaa's migration")
+        .noneMatch(d -> d.application().equals("alpha"));
+    assertThat(round.decide(List.of(busy, alpha), 2, cheapAndDear(0.01, ClusterHealth.FAILED), false, 121_000))
+        .anyMatch(d -> d.application().equals("alpha") && d.reason().startsWith("failover"));
   }
 }

@@ -25,13 +25,14 @@ class SnapshotReplayTest {
     for (int i = 0; i < length; i++) {
       String app = "app-" + random.nextInt(12);
       ClusterId cluster = ClusterId.of("c-" + random.nextInt(5));
-      Command c = switch (random.nextInt(6)) {
+      Command c = switch (random.nextInt(7)) {
         case 0, 1 -> new Command.SubmitApplication(app, "spec " + random.nextInt(3), 0);
         case 2 -> new Command.DeleteApplication(app);
         case 3 -> new Command.RegisterCluster(cluster, Tier.values()[random.nextInt(3)], "eu", "");
+        case 5 -> new Command.CompleteMigration(app, random.nextInt(4));
         case 4 -> new Command.SetClusterHealth(cluster, ClusterHealth.values()[random.nextInt(3)], "drill", 0);
         default -> new Command.CommitPlacement(app, random.nextInt(i + 1), random.nextInt(i / 4 + 1),
-            random.nextBoolean() ? null : placement(cluster, 1 + random.nextInt(3)), "explained", "diagnosed");
+            random.nextBoolean() ? null : placement(cluster, 1 + random.nextInt(3)), "explained", "diagnosed", "drill");
       };
       log.add(CommandCodec.encode(1_000 + i, c));
     }

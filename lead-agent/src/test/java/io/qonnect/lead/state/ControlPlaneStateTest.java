@@ -3,6 +3,7 @@ package io.qonnect.lead.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qonnect.lead.state.Command.CommitPlacement;
+import io.qonnect.lead.state.Command.CompleteMigration;
 import io.qonnect.lead.state.Command.DeleteApplication;
 import io.qonnect.lead.state.Command.RegisterCluster;
 import io.qonnect.lead.state.Command.SetClusterHealth;
@@ -55,7 +56,7 @@ class ControlPlaneStateTest {
   void badNamesAndUnknownApplicationsAreRejectedAsValuesNotExceptions() {
     assertThat(apply(new SubmitApplication("Not_A_Name", "a", 0))).isInstanceOf(CommandResult.Rejected.class);
     assertThat(apply(new DeleteApplication("ghost"))).isEqualTo(CommandResult.rejected("not found: application ghost"));
-    assertThat(apply(new CommitPlacement("ghost", 1, 0, null, "", "x"))).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(apply(new CommitPlacement("ghost", 1, 0, null, "", "x", ""))).isInstanceOf(CommandResult.Rejected.class);
     assertThat(apply(new SetClusterHealth(ClusterId.of("nowhere"), ClusterHealth.FAILED, "x", 0))).isInstanceOf(CommandResult.Rejected.class);
     assertThat(state.revision()).isZero();
   }
@@ -64,13 +65,13 @@ class ControlPlaneStateTest {
   void aPlacementComputedAgainstAnOlderSpecOrClusterSetIsStale() {
     register("cloud-1");                                           // revision 1, cluster set 1
     apply(new SubmitApplication("shop", "a", 0));                  // revision 2
-    CommitPlacement decision = new CommitPlacement("shop", 2, 1, placement("web", "cloud-1", 2), "why", "");
+    CommitPlacement decision = new CommitPlacement("shop", 2, 1, placement("web", "cloud-1", 2), "why", "", "");
     apply(new SubmitApplication("shop", "b", 0));                  // revision 3: the spec moved on
     assertThat(apply(decision)).isInstanceOf(CommandResult.Rejected.class);
 
     register("cloud-2");                                           // revision 4, cluster set 2
-    assertThat(apply(new CommitPlacement("shop", 3, 1, placement("web", "cloud-1", 2), "", ""))).isInstanceOf(CommandResult.Rejected.class);
-    assertThat(apply(new CommitPlacement("shop", 3, 2, placement("web", "cloud-1", 2), "", ""))).isInstanceOf(CommandResult.Accepted.class);
+    assertThat(apply(new CommitPlacement("shop", 3, 1, placement("web", "cloud-1", 2), "", "", ""))).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(apply(new CommitPlacement("shop", 3, 2, placement("web", "cloud-1", 2), "", "", ""))).isInstanceOf(CommandResult.Accepted.class);
     ApplicationRecord shop = state.application("shop").orElseThrow();
     assertThat(shop.placementEpoch()).isEqualTo(1);
     assertThat(shop.needsPlacement(state.clusterSetRevision())).isFalse();
@@ -82,10 +83,10 @@ class ControlPlaneStateTest {
     register("cloud-2");
     apply(new SubmitApplication("shop", "a", 0));
     long spec = state.application("shop").orElseThrow().specRevision();
-    apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-1", 2), "", ""));
-    apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-1", 2), "", ""));
+    apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-1", 2), "", "", ""));
+    apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-1", 2), "", "", ""));
     assertThat(state.application("shop").orElseThrow().placementEpoch()).isEqualTo(1);
-    apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-2", 2), "", ""));
+    apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-2", 2), "", "", ""));
     assertThat(state.application("shop").orElseThrow().placementEpoch()).isEqualTo(2);
     assertThat(state.events()).extracting(EventRecord::kind).containsSubsequence("PlacementCommitted", "PlacementCommitted");
   }
@@ -94,15 +95,15 @@ class ControlPlaneStateTest {
   void aPlacementMayOnlyNameRegisteredHealthyClusters() {
     register("cloud-1");
     apply(new SubmitApplication("shop", "a", 0));
-    assertThat(apply(new CommitPlacement("shop", 2, 1, placement("web", "edge-9", 1), "", ""))).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(apply(new CommitPlacement("shop", 2, 1, placement("web", "edge-9", 1), "", "", ""))).isInstanceOf(CommandResult.Rejected.class);
     apply(new SetClusterHealth(ClusterId.of("cloud-1"), ClusterHealth.FAILED, "agent silent", 0));
-    assertThat(apply(new CommitPlacement("shop", 2, 2, placement("web", "cloud-1", 1), "", ""))).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(apply(new CommitPlacement("shop", 2, 2, placement("web", "cloud-1", 1), "", "", ""))).isInstanceOf(CommandResult.Rejected.class);
   }
 
   @Test
   void anUnschedulableDecisionIsRecordedWithItsDiagnosis() {
     apply(new SubmitApplication("shop", "a", 0));
-    apply(new CommitPlacement("shop", 1, 0, null, "", "shop: unschedulable: no member cluster\nmore"));
+    apply(new CommitPlacement("shop", 1, 0, null, "", "shop: unschedulable: no member cluster\nmore", ""));
     ApplicationRecord shop = state.application("shop").orElseThrow();
     assertThat(shop.unschedulable()).isTrue();
     assertThat(state.events().getLast().message()).isEqualTo("shop: unschedulable: no member cluster");
@@ -118,6 +119,57 @@ class ControlPlaneStateTest {
     assertThat(apply(new SetClusterHealth(ClusterId.of("fog-1"), ClusterHealth.FAILED, "stale verdict", before))).isInstanceOf(CommandResult.Rejected.class);
     register("fog-1"); // same registration again: nothing changes
     assertThat(state.clusterSetRevision()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void aChangedPlacementRemembersItsPredecessorUntilTheMigrationCompletes() {
+    register("cloud-1");
+    register("cloud-2");
+    apply(new SubmitApplication("shop", "a", 0));
+    long spec = state.application("shop").orElseThrow().specRevision();
+    apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-1", 2), "", "", "new spec"));
+    assertThat(state.application("shop").orElseThrow().migrating()).as("a first placement replaces nothing").isFalse();
+    apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-2", 2), "", "", "migration: 20% better"));
+    ApplicationRecord moving = state.application("shop").orElseThrow();
+    assertThat(moving.previousPlacement()).isEqualTo(placement("web", "cloud-1", 2));
+    assertThat(state.events().getLast().message()).startsWith("epoch 2 (migration: 20% better)");
+
+    assertThat(apply(new CompleteMigration("shop", 1))).as("stale epoch").isInstanceOf(CommandResult.Rejected.class);
+    assertThat(apply(new CompleteMigration("shop", 2))).isInstanceOf(CommandResult.Accepted.class);
+    assertThat(state.application("shop").orElseThrow().migrating()).isFalse();
+    assertThat(state.events().getLast().kind()).isEqualTo("MigrationCompleted");
+    assertThat(apply(new CompleteMigration("shop", 2))).as("only once").isInstanceOf(CommandResult.Rejected.class);
+  }
+
+  @Test
+  void aSuspectClusterKeepsWhatItRunsButGetsNothingNew() {
+    register("cloud-1");
+    register("cloud-2");
+    apply(new SubmitApplication("shop", "a", 0));
+    apply(new CommitPlacement("shop", 3, 2, placement("web", "cloud-1", 2), "", "", ""));
+    apply(new SetClusterHealth(ClusterId.of("cloud-1"), ClusterHealth.SUSPECT, "agent silent", 0));
+    apply(new SetClusterHealth(ClusterId.of("cloud-2"), ClusterHealth.SUSPECT, "agent silent", 0));
+    long set = state.clusterSetRevision();
+    assertThat(apply(new CommitPlacement("shop", 3, set, placement("web", "cloud-1", 2), "", "", "kept"))).isInstanceOf(CommandResult.Accepted.class);
+    assertThat(apply(new CommitPlacement("shop", 3, set, placement("web", "cloud-2", 2), "", "", ""))).isInstanceOf(CommandResult.Rejected.class);
+  }
+
+  @Test
+  void noPlacementForAnUnchangedSpecKeepsTheCurrentOneRunning() {
+    register("cloud-1");
+    apply(new SubmitApplication("shop", "a", 0));
+    apply(new CommitPlacement("shop", 2, 1, placement("web", "cloud-1", 2), "", "", ""));
+    apply(new SetClusterHealth(ClusterId.of("cloud-1"), ClusterHealth.FAILED, "cluster down", 0));
+    apply(new CommitPlacement("shop", 2, 2, null, "", "shop: unschedulable: no member cluster can take web", "failover"));
+    ApplicationRecord shop = state.application("shop").orElseThrow();
+    assertThat(shop.unschedulable()).isTrue();
+    assertThat(shop.placement()).as("deleting healthy copies would not help").isEqualTo(placement("web", "cloud-1", 2));
+    assertThat(shop.placementEpoch()).isEqualTo(1);
+    assertThat(state.events().getLast().message()).endsWith("(the current placement keeps running)");
+
+    apply(new SubmitApplication("shop", "b", 0));
+    apply(new CommitPlacement("shop", state.application("shop").orElseThrow().specRevision(), 2, null, "", "no cluster", "spec changed"));
+    assertThat(state.application("shop").orElseThrow().placement()).as("a changed spec that cannot be placed drops it").isNull();
   }
 
   @Test

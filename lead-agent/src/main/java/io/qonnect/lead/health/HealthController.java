@@ -1,0 +1,94 @@
+package io.qonnect.lead.health;
+
+import io.qonnect.lead.api.AgentSessions;
+import io.qonnect.lead.placing.ObservationSource;
+import io.qonnect.lead.placing.Proposer;
+import io.qonnect.lead.raft.ControlPlaneStateMachine;
+import io.qonnect.lead.state.ClusterRecord;
+import io.qonnect.lead.state.Command.SetClusterHealth;
+import io.qonnect.lead.state.CommandResult;
+import io.qonnect.proto.v1.Heartbeat;
+import io.qonnect.proto.v1.LatencyReport;
+import io.qonnect.proto.v1.LatencySample;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * On the leader only: turns heartbeats and peer probes into committed health verdicts with {@link HealthRules}.
+ * A verdict is proposed as a compare-and-set on the cluster set revision, so one computed against a registry
+ * that changed meanwhile is rejected and decided again. A new leader starts with fresh rules and counts
+ * silence from its own start, so a leader change does not fail clusters whose agents are still reconnecting.
+ * Member clusters registered without an agent (by an inventory seeder, for planning) are not judged.
+ */
+public final class HealthController {
+  private static final Logger LOG = LoggerFactory.getLogger(HealthController.class);
+  /** A peer's probe newer than this shows the agent alive. */
+  private static final long PEER_PROBE_FRESH_MS = 5_000;
+
+  private final ControlPlaneStateMachine stateMachine;
+  private final BooleanSupplier leaderReady;
+  private final AgentSessions sessions;
+  private final ObservationSource observations;
+  private final Proposer proposer;
+  private final HealthRules.Config config;
+  private final Clock clock;
+  private HealthRules rules;
+  private long leaderSince = -1;
+
+  public HealthController(ControlPlaneStateMachine stateMachine, BooleanSupplier leaderReady, AgentSessions sessions,
+      ObservationSource observations, Proposer proposer, HealthRules.Config config, Clock clock) {
+    this.stateMachine = stateMachine;
+    this.leaderReady = leaderReady;
+    this.sessions = sessions;
+    this.observations = observations;
+    this.proposer = proposer;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** One pass; call it periodically from one thread. */
+  public void reconcileOnce() {
+    long now = clock.millis();
+    if (!leaderReady.getAsBoolean()) {
+      rules = null;
+      return;
+    }
+    if (rules == null) {
+      rules = new HealthRules(config);
+      leaderSince = now;
+    }
+    record Work(List<ClusterRecord> clusters, long clusterSetRevision) {}
+    Work work = stateMachine.read(s -> new Work(s.clusters(), s.clusterSetRevision()));
+    Set<String> probed = probedByPeers(observations.cached().getLatencyList(), now);
+    for (ClusterRecord c : work.clusters()) {
+      if (c.agentAddress().isEmpty()) continue; // registered by an inventory seeder: no agent, no heartbeats to judge
+      String name = c.id().value();
+      HealthRules.Signals signals = sessions.last(name)
+          .map(l -> signals(Math.max(l.receivedMillis(), leaderSince), l.heartbeat(), probed.contains(name)))
+          .orElse(new HealthRules.Signals(leaderSince, true, 0, 0, probed.contains(name)));
+      rules.evaluate(name, c.health(), signals, now).ifPresent(v ->
+          proposer.propose(new SetClusterHealth(c.id(), v.health(), v.reason(), work.clusterSetRevision())).whenComplete((r, e) -> {
+            if (r instanceof CommandResult.Accepted) LOG.info("{}: {} ({})", name, v.health(), v.reason());
+          }));
+    }
+  }
+
+  private static HealthRules.Signals signals(long last, Heartbeat h, boolean peers) {
+    return new HealthRules.Signals(last, h.getApiServerReachable(), h.getNodesReady(), h.getNodesTotal(), peers);
+  }
+
+  /** Member clusters some other cluster's agent measured a round-trip time to recently. */
+  static Set<String> probedByPeers(List<LatencyReport> reports, long now) {
+    Set<String> out = new HashSet<>();
+    for (LatencyReport r : reports) {
+      if (now - r.getObservedUnixMillis() > PEER_PROBE_FRESH_MS) continue;
+      for (LatencySample s : r.getSamplesList()) if (!s.getTo().equals(r.getFromCluster())) out.add(s.getTo());
+    }
+    return out;
+  }
+}
