@@ -77,10 +77,8 @@ final class FederationCommand implements Runnable {
         if (members.isEmpty()) {
           out.println("  no member clusters: run './qonnect testbed up' first (agents start then), or pass --inventory FILE");
         } else {
-          f.upAgents(testbed.kubeconfig(), members, line -> out.println("  " + line));
-          ClusterSnapshot geography = parseInventory(testbed.inventory());
-          InventorySeeder.seedLatency(geography, f.knowledgeBaseAddress().orElseThrow(), Clock.systemUTC());
-          out.println("  latency between the " + members.size() + " member clusters: the testbed's model (loopback has no geography)");
+          f.upAgents(testbed.kubeconfig(), testbed.inventory(), members, line -> out.println("  " + line));
+          out.println("  latency: agents measure RTTs to each other and add the testbed's wide-area model (loopback has no geography)");
         }
       }
       out.println("  lead agents: " + String.join(",", f.leadAgentAddresses()) + "   (./qonnect get clusters; ./qonnect apply -f examples/bookinfo.yaml)");

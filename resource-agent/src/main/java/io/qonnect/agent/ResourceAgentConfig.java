@@ -16,10 +16,17 @@ import java.util.Map;
  *   --knowledge-base H:P      QONNECT_KNOWLEDGE_BASE   where observations go
  *   --heartbeat-ms N          QONNECT_HEARTBEAT_MS     default 500
  *   --report-ms N             QONNECT_REPORT_MS        default 2000
+ *   --probe-address HOST:PORT QONNECT_PROBE_ADDRESS    where peers reach this agent's probe (listens on PORT); default 127.0.0.1:7070
+ *   --latency-model PATH      QONNECT_LATENCY_MODEL    testbed only: an inventory whose latency section is added to measured RTTs
+ *   --fault-dir DIR           QONNECT_FAULT_DIR        drills only: a file "partition" there cuts the agent off from the lead agents
  * </pre>
  */
 public record ResourceAgentConfig(String cluster, String kubeconfig, String context, List<String> leadAgents, String knowledgeBase,
-    long heartbeatMs, long reportMs) {
+    long heartbeatMs, long reportMs, String probeAddress, String latencyModel, String faultDir) {
+
+  public int probePort() {
+    return Integer.parseInt(probeAddress.substring(probeAddress.lastIndexOf(':') + 1));
+  }
 
   public static ResourceAgentConfig load(String[] args, Map<String, String> env) {
     Map<String, String> v = new LinkedHashMap<>();
@@ -30,6 +37,9 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     v.put("--knowledge-base", env.getOrDefault("QONNECT_KNOWLEDGE_BASE", ""));
     v.put("--heartbeat-ms", env.getOrDefault("QONNECT_HEARTBEAT_MS", "500"));
     v.put("--report-ms", env.getOrDefault("QONNECT_REPORT_MS", "2000"));
+    v.put("--probe-address", env.getOrDefault("QONNECT_PROBE_ADDRESS", "127.0.0.1:7070"));
+    v.put("--latency-model", env.getOrDefault("QONNECT_LATENCY_MODEL", ""));
+    v.put("--fault-dir", env.getOrDefault("QONNECT_FAULT_DIR", ""));
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (!v.containsKey(args[i])) problems.add("unknown argument '" + args[i] + "' (expected one of " + String.join(", ", v.keySet()) + ")");
@@ -44,9 +54,11 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     if (!v.get("--knowledge-base").matches("[^:]+:\\d{1,5}")) problems.add("--knowledge-base: expected HOST:PORT, got '" + v.get("--knowledge-base") + "'");
     long heartbeat = positive(problems, "--heartbeat-ms", v.get("--heartbeat-ms"));
     long report = positive(problems, "--report-ms", v.get("--report-ms"));
+    if (!v.get("--probe-address").matches("[^:]+:\\d{1,5}")) problems.add("--probe-address: expected HOST:PORT, got '" + v.get("--probe-address") + "'");
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
     String context = v.get("--context").isEmpty() ? cluster : v.get("--context");
-    return new ResourceAgentConfig(cluster, v.get("--kubeconfig"), context, leads, v.get("--knowledge-base"), heartbeat, report);
+    return new ResourceAgentConfig(cluster, v.get("--kubeconfig"), context, leads, v.get("--knowledge-base"), heartbeat, report,
+        v.get("--probe-address"), v.get("--latency-model"), v.get("--fault-dir"));
   }
 
   private static long positive(List<String> problems, String key, String value) {

@@ -19,7 +19,19 @@ import io.qonnect.agent.reconcile.ObservedObject;
 import io.qonnect.agent.reconcile.Plan;
 import io.qonnect.agent.reconcile.WorkloadPlanner;
 import io.qonnect.agent.report.CapacityCollector;
+import io.qonnect.agent.probe.PeerProber;
+import io.qonnect.agent.reconcile.SingletonLeases;
 import io.qonnect.agent.upstream.LeadStream;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.qonnect.placement.snapshot.ClusterSnapshot;
+import io.qonnect.placement.snapshot.InventoryParser;
+import io.qonnect.placement.snapshot.LatencyMatrix;
+import io.qonnect.proto.v1.SingletonLease;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import io.qonnect.placement.spec.Parsed;
 import io.qonnect.placement.spec.QosSpec;
 import io.qonnect.placement.spec.QosSpecParser;
@@ -78,6 +90,10 @@ public final class ResourceAgentMain implements AutoCloseable {
   private final WorkloadPlanner planner = new WorkloadPlanner();
   private final Map<String, CachedSpec> specs = new HashMap<>();
   private final AtomicLong heartbeats = new AtomicLong();
+  private final SingletonLeases leases = new SingletonLeases();
+  private final PeerProber prober;
+  private final Server probeServer;
+  private final InetSocketAddress apiServer;
 
   private record CachedSpec(String yaml, QosSpec spec) {}
 
@@ -93,10 +109,14 @@ public final class ResourceAgentMain implements AutoCloseable {
       managed.add(kube.genericKubernetesResources(kind[0], kind[1]).inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER).inform());
     }
     this.kbChannel = NettyChannelBuilder.forTarget(config.knowledgeBase()).usePlaintext().build();
+    URI master = URI.create(kube.getMasterUrl().toString());
+    this.apiServer = new InetSocketAddress(master.getHost(), master.getPort() > 0 ? master.getPort() : 443);
+    this.prober = new PeerProber(config.cluster(), latencyModel(config.latencyModel()), clock);
+    this.probeServer = NettyServerBuilder.forPort(config.probePort()).addService(new PeerProber.Service(config.cluster())).build().start();
     this.leadStream = new LeadStream(config.cluster(), config.leadAgents(), config.heartbeatMs(), this::registration, this::heartbeat, d -> {
       desired.set(d);
       loops.execute(this::reconcileSafely);
-    });
+    }, this::leaseReceived, config.faultDir());
     Thread.ofPlatform().name("lead-stream").daemon().start(leadStream);
     loops.scheduleWithFixedDelay(this::reconcileSafely, 1, 1, TimeUnit.SECONDS);         // level-based resync
     loops.scheduleWithFixedDelay(this::reportSafely, 0, config.reportMs(), TimeUnit.MILLISECONDS);
@@ -113,13 +133,43 @@ public final class ResourceAgentMain implements AutoCloseable {
       default -> Tier.TIER_UNSPECIFIED;
     };
     return RegisterClusterRequest.newBuilder().setCluster(config.cluster()).setTier(tier)
-        .setRegion(labels.getOrDefault("topology.kubernetes.io/region", "unknown")).build();
+        .setRegion(labels.getOrDefault("topology.kubernetes.io/region", "unknown")).setAgentAddress(config.probeAddress()).build();
+  }
+
+  private static LatencyMatrix latencyModel(String path) throws IOException {
+    if (path.isEmpty()) return LatencyMatrix.EMPTY;
+    return switch (new InventoryParser().parse(Files.readString(Path.of(path)))) {
+      case Parsed.Valid<ClusterSnapshot> v -> v.value().latency();
+      case Parsed.Invalid<ClusterSnapshot> i -> throw new IllegalArgumentException("--latency-model " + path + ": " + i.violations().getFirst().message());
+    };
+  }
+
+  /** A lease arrived: run the singleton now, and re-render when the lease would run out unless renewed. */
+  private void leaseReceived(SingletonLease lease) {
+    long now = clock.millis();
+    boolean wasHeld = leases.held(lease.getApplication(), lease.getComponent(), now);
+    long until = leases.received(lease.getApplication(), lease.getComponent(), lease.getDurationMillis(), now);
+    if (!wasHeld) loops.execute(this::reconcileSafely);
+    loops.schedule(this::reconcileSafely, until - now + 1, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Whether the API server accepts connections, checked directly with a short timeout: the informers'
+   * watches take many seconds to notice a server that went away, and the health verdict needs it now.
+   */
+  private boolean apiServerReachable() {
+    try (Socket s = new Socket()) {
+      s.connect(apiServer, 300);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private Heartbeat heartbeat() {
     List<Node> all = nodes.getStore().list();
     return Heartbeat.newBuilder().setCluster(config.cluster()).setSequence(heartbeats.incrementAndGet())
-        .setApiServerReachable(nodes.isWatching()).setNodesTotal(all.size())
+        .setApiServerReachable(apiServerReachable()).setNodesTotal(all.size())
         .setNodesReady((int) all.stream().filter(CapacityCollector::ready).count())
         .build();
   }
@@ -141,7 +191,7 @@ public final class ResourceAgentMain implements AutoCloseable {
         QosSpec spec = spec(app);
         if (spec == null) continue;
         epochs.put(app.getApplication(), app.getPlacementEpoch());
-        want.addAll(renderer.render(app, spec));
+        want.addAll(renderer.render(app, spec, (a, c) -> leases.held(a, c, clock.millis())));
       }
     }
     List<ObservedObject> have = new ArrayList<>();
@@ -182,6 +232,8 @@ public final class ResourceAgentMain implements AutoCloseable {
       long now = clock.millis();
       kb.reportCluster(CapacityCollector.collect(config.cluster(), now, nodes.getStore().list(), pods.getStore().list()));
       kb.reportReadiness(readiness(now));
+      DesiredState state = desired.get();
+      if (state != null) kb.reportLatency(prober.probe(state.getPeersList()));
     } catch (StatusRuntimeException e) {
       LOG.debug("knowledge base unreachable: {}", e.getStatus());
     }
@@ -206,6 +258,8 @@ public final class ResourceAgentMain implements AutoCloseable {
   public void close() {
     leadStream.stop();
     loops.shutdownNow();
+    probeServer.shutdownNow();
+    prober.close();
     kbChannel.shutdownNow();
     kube.close();
   }

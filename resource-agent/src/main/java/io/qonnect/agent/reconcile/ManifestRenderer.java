@@ -32,10 +32,17 @@ import java.util.Map;
  * their Deployments. A component whose {@code talksTo} peer runs only in other member clusters gets an
  * ExternalName Service named after the peer, resolving to the peer's cluster-qualified DNS name (multi-cluster
  * DNS, e.g. a CoreDNS forward zone per member cluster, is the operator's; on the testbed the objects suffice).
- * Every object carries the ownership labels of {@link Labels} and a hash of itself.
+ * Every object carries the ownership labels of {@link Labels} and a hash of itself; pod templates carry only
+ * the application and component, so a new placement epoch relabels objects without restarting pods. A
+ * singleton runs only while its lease is held: without one it renders with zero replicas (fencing).
  */
 public final class ManifestRenderer {
-  public List<HasMetadata> render(DesiredApplication desired, QosSpec spec) {
+  /** Whether this cluster holds the lease to run a singleton component now. */
+  public interface Leases {
+    boolean held(String application, String component);
+  }
+
+  public List<HasMetadata> render(DesiredApplication desired, QosSpec spec, Leases leases) {
     String app = desired.getApplication();
     Map<String, String> base = new LinkedHashMap<>();
     base.put(Labels.MANAGED_BY, Labels.MANAGER);
@@ -48,11 +55,12 @@ public final class ManifestRenderer {
       if (c == null) continue;
       Map<String, String> labels = new LinkedHashMap<>(base);
       labels.put(Labels.COMPONENT, c.name());
+      int replicas = c.singleton() && !leases.held(app, c.name()) ? 0 : here.getReplicas();
       if (c.image().isPresent()) {
-        out.add(deployment(app, c, c.image().get(), here.getReplicas(), labels));
+        out.add(deployment(app, c, c.image().get(), replicas, labels));
         if (!c.image().get().ports().isEmpty()) out.add(service(app, c.name(), c.image().get().ports(), labels));
       } else {
-        for (Map<String, Object> manifest : c.manifests()) out.add(manifest(app, manifest, here.getReplicas(), labels));
+        for (Map<String, Object> manifest : c.manifests()) out.add(manifest(app, manifest, replicas, labels));
       }
     }
     for (RemoteEndpoint remote : desired.getRemotesList()) {
@@ -71,7 +79,7 @@ public final class ManifestRenderer {
         .withNewMetadata().withName(c.name()).withNamespace(app).withLabels(labels).endMetadata()
         .withNewSpec().withReplicas(replicas)
           .withNewSelector().withMatchLabels(selector).endSelector()
-          .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+          .withNewTemplate().withNewMetadata().withLabels(selector).addToLabels(Labels.MANAGED_BY, Labels.MANAGER).endMetadata()
             .withNewSpec().addNewContainer().withName(c.name()).withImage(image.image())
               .withPorts(image.ports().stream().map(p -> new ContainerPortBuilder().withContainerPort(p).build()).toList())
               .withEnv(image.env().entrySet().stream().map(e -> new EnvVarBuilder().withName(e.getKey()).withValue(e.getValue()).build()).toList())

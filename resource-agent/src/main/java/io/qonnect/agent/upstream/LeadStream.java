@@ -10,7 +10,10 @@ import io.qonnect.proto.v1.Heartbeat;
 import io.qonnect.proto.v1.Hello;
 import io.qonnect.proto.v1.LeadMessage;
 import io.qonnect.proto.v1.RegisterClusterRequest;
+import io.qonnect.proto.v1.SingletonLease;
 import io.qonnect.proto.v1.Tier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's line to the leader: registers the member cluster, then holds the Connect stream to whichever
  * lead agent leads (followers refuse; the next address is tried), heartbeats on it and hands every desired
- * state it receives to {@code onDesired}. Reconnects forever; losing the stream never deletes anything.
+ * state and singleton lease it receives to its handlers. Reconnects forever; losing the stream never deletes
+ * anything. A drill can cut it off from the lead agents (a file named {@code partition} in the fault directory):
+ * it then drops the stream and does not reconnect until the file is gone, as a network partition would.
  */
 public final class LeadStream implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(LeadStream.class);
@@ -34,10 +39,15 @@ public final class LeadStream implements Runnable {
   private final Supplier<RegisterClusterRequest> registration;
   private final Supplier<Heartbeat> heartbeat;
   private final Consumer<DesiredState> onDesired;
+  private final Consumer<SingletonLease> onLease;
+  private final Path partitionFile;
   private volatile boolean running = true;
 
+  /** @param faultDir drills only; empty: none */
   public LeadStream(String cluster, List<String> addresses, long heartbeatMs, Supplier<RegisterClusterRequest> registration,
-      Supplier<Heartbeat> heartbeat, Consumer<DesiredState> onDesired) {
+      Supplier<Heartbeat> heartbeat, Consumer<DesiredState> onDesired, Consumer<SingletonLease> onLease, String faultDir) {
+    this.onLease = onLease;
+    this.partitionFile = faultDir.isEmpty() ? null : Path.of(faultDir, "partition");
     this.cluster = cluster;
     addresses.forEach(a -> channels.add(NettyChannelBuilder.forTarget(a).usePlaintext().build()));
     this.heartbeatMs = heartbeatMs;
@@ -51,6 +61,10 @@ public final class LeadStream implements Runnable {
     boolean registered = false;
     for (int attempt = 0; running; attempt++) {
       ManagedChannel channel = channels.get(attempt % channels.size());
+      if (partitioned()) {
+        sleep(200);
+        continue;
+      }
       try {
         if (!registered) {
           RegisterClusterRequest r = registration.get();
@@ -74,6 +88,7 @@ public final class LeadStream implements Runnable {
       @Override
       public void onNext(LeadMessage m) {
         if (m.hasDesiredState()) onDesired.accept(m.getDesiredState());
+        if (m.hasLease()) onLease.accept(m.getLease());
       }
 
       @Override
@@ -89,8 +104,9 @@ public final class LeadStream implements Runnable {
     try {
       synchronized (up) {
         up.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setCluster(cluster)).build());
+        up.onNext(AgentMessage.newBuilder().setHeartbeat(heartbeat.get()).build());
       }
-      while (running && !ended.await(heartbeatMs, TimeUnit.MILLISECONDS)) {
+      while (running && !ended.await(heartbeatMs, TimeUnit.MILLISECONDS) && !partitioned()) {
         synchronized (up) {
           up.onNext(AgentMessage.newBuilder().setHeartbeat(heartbeat.get()).build());
         }
@@ -102,6 +118,10 @@ public final class LeadStream implements Runnable {
     } catch (RuntimeException e) {
       up.onError(e);
     }
+  }
+
+  private boolean partitioned() {
+    return partitionFile != null && Files.exists(partitionFile);
   }
 
   private static void sleep(long ms) {

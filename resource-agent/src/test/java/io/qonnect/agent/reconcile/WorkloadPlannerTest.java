@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class WorkloadPlannerTest {
   static final QosSpec BOOKINFO = ((Parsed.Valid<QosSpec>) new QosSpecParser().parse(read("../examples/bookinfo.yaml"))).value();
+  static final ManifestRenderer.Leases LEASED = (app, component) -> true;
   private final ManifestRenderer renderer = new ManifestRenderer();
   private final WorkloadPlanner planner = new WorkloadPlanner();
 
@@ -46,7 +47,7 @@ class WorkloadPlannerTest {
 
   @Test
   void theImageShorthandRendersANamespaceADeploymentAndAServicePerComponentWithOwnershipLabels() {
-    List<HasMetadata> objects = renderer.render(desired(3, "details"), BOOKINFO);
+    List<HasMetadata> objects = renderer.render(desired(3, "details"), BOOKINFO, LEASED);
     assertThat(objects).extracting(HasMetadata::getKind).containsExactly("Namespace", "Deployment", "Service");
     assertThat(objects).allSatisfy(o -> assertThat(o.getMetadata().getLabels())
         .containsEntry(Labels.MANAGED_BY, Labels.MANAGER).containsEntry(Labels.APPLICATION, "bookinfo").containsEntry(Labels.EPOCH, "3"));
@@ -56,19 +57,32 @@ class WorkloadPlannerTest {
   }
 
   @Test
+  void aSingletonRunsOnlyWhileItsLeaseIsHeldAndPodTemplatesDoNotChangeWithTheEpoch() {
+    QosSpec withSingleton = ((Parsed.Valid<QosSpec>) new QosSpecParser().parse(read("../examples/bookinfo.yaml")
+        .replace("- name: details\n      replicas: 2\n", "- name: details\n      singleton: true\n      replicas: 1\n"))).value();
+    DesiredApplication one = DesiredApplication.newBuilder().setApplication("bookinfo").setPlacementEpoch(4)
+        .addHere(ClusterReplicas.newBuilder().setCluster("details").setReplicas(1)).build();
+    var held = (io.fabric8.kubernetes.api.model.apps.Deployment) renderer.render(one, withSingleton, LEASED).get(1);
+    var fenced = (io.fabric8.kubernetes.api.model.apps.Deployment) renderer.render(one, withSingleton, (a, c) -> false).get(1);
+    assertThat(held.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(fenced.getSpec().getReplicas()).as("no lease: scaled to zero").isZero();
+    assertThat(held.getSpec().getTemplate().getMetadata().getLabels()).doesNotContainKey(Labels.EPOCH);
+  }
+
+  @Test
   void aPeerInAnotherClusterBecomesAnExternalNameService() {
     DesiredApplication app = desired(1, "productpage").toBuilder()
         .addRemotes(RemoteEndpoint.newBuilder().setComponent("details").setCluster("cloud-1").setAddress("details.bookinfo.cloud-1.qonnect.internal"))
         .build();
-    HasMetadata remote = renderer.render(app, BOOKINFO).getLast();
+    HasMetadata remote = renderer.render(app, BOOKINFO, LEASED).getLast();
     assertThat(remote.getMetadata().getName()).isEqualTo("details");
     assertThat(((io.fabric8.kubernetes.api.model.Service) remote).getSpec().getExternalName()).isEqualTo("details.bookinfo.cloud-1.qonnect.internal");
   }
 
   @Test
   void renderingIsDeterministicAndWhatIsAlreadyThereIsNotAppliedAgain() {
-    List<HasMetadata> first = renderer.render(desired(1, "details", "ratings"), BOOKINFO);
-    List<HasMetadata> again = renderer.render(desired(1, "details", "ratings"), BOOKINFO);
+    List<HasMetadata> first = renderer.render(desired(1, "details", "ratings"), BOOKINFO, LEASED);
+    List<HasMetadata> again = renderer.render(desired(1, "details", "ratings"), BOOKINFO, LEASED);
     Plan plan = planner.plan(again, first.stream().map(WorkloadPlannerTest::observed).toList(), Map.of("bookinfo", 1L), true);
     assertThat(plan.isEmpty()).isTrue();
   }
@@ -81,7 +95,7 @@ class WorkloadPlannerTest {
 
   @Test
   void objectsOfAnOlderEpochThatAreNoLongerRenderedAreDeletedNamespacesLast() {
-    List<HasMetadata> want = renderer.render(desired(2, "details"), BOOKINFO);
+    List<HasMetadata> want = renderer.render(desired(2, "details"), BOOKINFO, LEASED);
     List<ObservedObject> have = List.of(observed("Deployment", "ratings", 1), observed("Deployment", "reviews-v1", 3));
     Plan plan = planner.plan(want, have, Map.of("bookinfo", 2L), true);
     assertThat(plan.delete()).extracting(ObservedObject::name).as("epoch 3 is newer than what we know: never touched").containsExactly("ratings");

@@ -23,19 +23,6 @@ import java.util.function.Consumer;
 public final class InventorySeeder {
   private InventorySeeder() {}
 
-  /**
-   * Reports only the latency matrix. Loopback has no geography: until agents measure round-trip times over
-   * shaped links (netem), the testbed's latency model stands in for the wide-area distances.
-   */
-  public static void seedLatency(ClusterSnapshot inventory, String knowledgeBase, Clock clock) {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(knowledgeBase).usePlaintext().build();
-    try {
-      for (MemberCluster c : inventory.clusters()) LeadAgentsClient.knowledgeBase(channel).reportLatency(latency(c.id(), inventory, clock.millis()));
-    } finally {
-      channel.shutdownNow();
-    }
-  }
-
   public static void seed(ClusterSnapshot inventory, LeadAgentsClient leadAgents, String knowledgeBase, Clock clock, Consumer<String> progress) {
     ManagedChannel channel = NettyChannelBuilder.forTarget(knowledgeBase).usePlaintext().build();
     try {

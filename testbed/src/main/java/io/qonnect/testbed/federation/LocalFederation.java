@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.stream.Stream;
  *   WORK/members.tsv           role, name, api port, raft port (one line per process)
  *   WORK/NAME/                 the process's data (RocksDB, or Raft log and snapshots)
  *   WORK/NAME.pid, NAME.log    its pid and its log
+ *   WORK/latency-model.yaml    resource agents: the testbed's wide-area latency, added to measured RTTs
+ *   WORK/faults/NAME/          resource agents: drill fault switches (a file "partition" cuts it off)
  * </pre>
  */
 public final class LocalFederation {
@@ -44,8 +47,8 @@ public final class LocalFederation {
   private final List<String> jvmOptions;
 
   /**
-   * One process of the federation. {@code raftPort} is 0 except for lead agents; a resource agent has no
-   * port and keeps its member cluster's kubeconfig path in {@code kubeconfig}.
+   * One process of the federation. {@code raftPort} is 0 except for lead agents; a resource agent's
+   * {@code apiPort} is its probe port, and it keeps its member cluster's kubeconfig path in {@code kubeconfig}.
    */
   public record Member(String role, String name, int apiPort, int raftPort, String kubeconfig) {
     public String address() {
@@ -131,20 +134,52 @@ public final class LocalFederation {
   /**
    * Adds a resource agent for each member cluster (contexts of {@code kubeconfig} named after them) and starts
    * those not running. Idempotent.
+   *
+   * @param latencyModel an inventory whose latency section the agents add to the RTTs they measure (loopback
+   *     has no geography); null: none
    */
-  public void upAgents(Path kubeconfig, List<String> clusters, Consumer<String> progress) {
+  public void upAgents(Path kubeconfig, Path latencyModel, List<String> clusters, Consumer<String> progress) {
     List<Member> members = new ArrayList<>(members());
     for (String cluster : clusters) {
-      if (members.stream().noneMatch(m -> m.name().equals("agent-" + cluster))) {
-        members.add(new Member(RESOURCE_AGENT, "agent-" + cluster, 0, 0, kubeconfig.toAbsolutePath().toString()));
+      if (members.stream().noneMatch(m -> m.name().equals(agentName(cluster)))) {
+        members.add(new Member(RESOURCE_AGENT, agentName(cluster), freePort(), 0, kubeconfig.toAbsolutePath().toString()));
       }
     }
     writeLayout(members);
+    try {
+      if (latencyModel != null) Files.copy(latencyModel, workDir.resolve("latency-model.yaml"), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     for (Member m : members) {
       if (!m.role().equals(RESOURCE_AGENT) || pid(m).isPresent()) continue;
       start(m, List.of());
       progress.accept(m.name() + ": started (log " + log(m) + ")");
     }
+  }
+
+  public static String agentName(String cluster) {
+    return "agent-" + cluster;
+  }
+
+  /** Drills: cuts a resource agent off from the lead agents (it keeps running and reaching its cluster), or heals it. */
+  public void partition(String cluster, boolean cut) {
+    Member m = member(agentName(cluster));
+    Path file = faultDir(m).resolve("partition");
+    try {
+      if (cut) {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "cut by a drill\n");
+      } else {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Path faultDir(Member m) {
+    return workDir.resolve("faults").resolve(m.name());
   }
 
   private List<Member> plan(int leadAgents) {
@@ -185,7 +220,10 @@ public final class LocalFederation {
     } else if (m.role().equals(RESOURCE_AGENT)) {
       String cluster = m.name().substring("agent-".length());
       cmd.addAll(List.of("io.qonnect.agent.ResourceAgentMain", "--cluster", cluster, "--kubeconfig", m.kubeconfig(), "--context", cluster,
-          "--lead-agents", String.join(",", leadAgentAddresses()), "--knowledge-base", knowledgeBaseAddress().orElseThrow()));
+          "--lead-agents", String.join(",", leadAgentAddresses()), "--knowledge-base", knowledgeBaseAddress().orElseThrow(),
+          "--probe-address", m.address(), "--fault-dir", faultDir(m).toString()));
+      Path model = workDir.resolve("latency-model.yaml");
+      if (Files.isRegularFile(model)) cmd.addAll(List.of("--latency-model", model.toString()));
     } else {
       String peers = String.join(",", members().stream().filter(p -> p.role().equals(LEAD_AGENT))
           .map(p -> p.name() + "=" + HOST + ":" + p.raftPort() + ":" + p.apiPort()).toList());

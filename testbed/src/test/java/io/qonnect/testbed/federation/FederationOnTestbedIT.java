@@ -50,9 +50,7 @@ class FederationOnTestbedIT {
     new LocalFederation(dir, "", List.of()).down(true, line -> {});
     federation = new LocalFederation(dir, System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
     federation.up(3, List.of(), line -> {});
-    federation.upAgents(clusters.testbed().kubeconfig(), clusters.names(), line -> {});
-    ClusterSnapshot geography = ((Parsed.Valid<ClusterSnapshot>) new InventoryParser().parse(Files.readString(clusters.testbed().inventory()))).value();
-    InventorySeeder.seedLatency(geography, federation.knowledgeBaseAddress().orElseThrow(), Clock.systemUTC());
+    federation.upAgents(clusters.testbed().kubeconfig(), clusters.testbed().inventory(), clusters.names(), line -> {});
     clusters.client("fog-1").namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bystander").endMetadata().build()).serverSideApply();
 
     try (LeadAgentsClient client = new LeadAgentsClient(federation.leadAgentAddresses(), 20_000)) {

@@ -1,0 +1,100 @@
+package io.qonnect.agent.probe;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.qonnect.placement.snapshot.ClusterId;
+import io.qonnect.placement.snapshot.LatencyMatrix;
+import io.qonnect.proto.v1.AgentProbeGrpc;
+import io.qonnect.proto.v1.LatencyReport;
+import io.qonnect.proto.v1.LatencySample;
+import io.qonnect.proto.v1.PeerAgent;
+import io.qonnect.proto.v1.PingRequest;
+import io.qonnect.proto.v1.PingResponse;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Measures the round-trip time from this member cluster's agent to every peer agent the leader names, over
+ * gRPC on warm channels (the best of a few pings, so one GC pause does not count as distance). Only peers
+ * that answered appear in the report: a missing sample means "not reachable from here", which the leader
+ * uses to tell an agent cut off from the lead agents from one that is gone.
+ *
+ * <p>Emulation: on one machine every peer is on loopback, so the testbed passes its latency model and the
+ * modelled wide-area RTT is added to each measured one; user regions come from the model alone. Without a
+ * model (a real deployment) the measured RTT is reported as it is.
+ */
+public final class PeerProber implements AutoCloseable {
+  private static final int PINGS = 3;
+  private static final long DEADLINE_MS = 1000;
+  private static final String USER_PREFIX = "user:";
+
+  private final String cluster;
+  private final LatencyMatrix model;
+  private final Clock clock;
+  private final Map<String, ManagedChannel> channels = new HashMap<>();
+
+  /** @param model the wide-area latency to add (an empty matrix: none) */
+  public PeerProber(String cluster, LatencyMatrix model, Clock clock) {
+    this.cluster = cluster;
+    this.model = model;
+    this.clock = clock;
+  }
+
+  /** Probes every peer once; returns the report to send to the knowledge base. */
+  public synchronized LatencyReport probe(List<PeerAgent> peers) {
+    LatencyReport.Builder b = LatencyReport.newBuilder().setFromCluster(cluster);
+    Map<String, String> wanted = new HashMap<>();
+    peers.forEach(p -> wanted.put(p.getAddress(), p.getCluster()));
+    channels.entrySet().removeIf(e -> {
+      if (wanted.containsKey(e.getKey())) return false;
+      e.getValue().shutdownNow();
+      return true;
+    });
+    for (PeerAgent peer : peers) {
+      ManagedChannel channel = channels.computeIfAbsent(peer.getAddress(), a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
+      double best = Double.MAX_VALUE;
+      for (int i = 0; i < PINGS; i++) {
+        long start = System.nanoTime();
+        try {
+          AgentProbeGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS)
+              .ping(PingRequest.newBuilder().setFromCluster(cluster).build());
+          best = Math.min(best, (System.nanoTime() - start) / 1e6);
+        } catch (StatusRuntimeException e) {
+          break;
+        }
+      }
+      if (best == Double.MAX_VALUE) continue;
+      double modelled = model.between(ClusterId.of(cluster), ClusterId.of(peer.getCluster())).orElse(0);
+      b.addSamples(LatencySample.newBuilder().setTo(peer.getCluster()).setRttMs(best + modelled));
+    }
+    for (String region : model.userRegions()) {
+      model.fromUsers(region, ClusterId.of(cluster)).ifPresent(ms -> b.addSamples(LatencySample.newBuilder().setTo(USER_PREFIX + region).setRttMs(ms)));
+    }
+    return b.setObservedUnixMillis(clock.millis()).build();
+  }
+
+  @Override
+  public synchronized void close() {
+    channels.values().forEach(ManagedChannel::shutdownNow);
+  }
+
+  /** What every agent serves at its registered agent address. */
+  public static final class Service extends AgentProbeGrpc.AgentProbeImplBase {
+    private final String cluster;
+
+    public Service(String cluster) {
+      this.cluster = cluster;
+    }
+
+    @Override
+    public void ping(PingRequest request, StreamObserver<PingResponse> out) {
+      out.onNext(PingResponse.newBuilder().setCluster(cluster).build());
+      out.onCompleted();
+    }
+  }
+}

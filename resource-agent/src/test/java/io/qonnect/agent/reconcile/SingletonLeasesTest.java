@@ -1,0 +1,19 @@
+package io.qonnect.agent.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SingletonLeasesTest {
+  @Test
+  void aLeaseIsTrustedForHalfItsDurationFromReceiptAndRenewalsExtendIt() {
+    SingletonLeases leases = new SingletonLeases();
+    assertThat(leases.held("app", "db", 0)).as("never granted").isFalse();
+    assertThat(leases.received("app", "db", 3000, 10_000)).isEqualTo(11_500);
+    assertThat(leases.held("app", "db", 11_499)).isTrue();
+    assertThat(leases.held("app", "db", 11_500)).isFalse();
+    leases.received("app", "db", 3000, 11_000);
+    assertThat(leases.held("app", "db", 12_000)).isTrue();
+    assertThat(leases.held("app", "queue", 12_000)).isFalse();
+  }
+}
