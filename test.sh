@@ -2,7 +2,7 @@
 # The test command (README, .ci/run): every default test — unit (*Test) and integration (*IT, on real
 # RocksDB, Ratis, gRPC and testbed member clusters) — with a JDK >= 21. Builds the testbed's Kubernetes
 # binaries from pinned Go modules on the first run (many minutes, cached afterwards).
-# Extra arguments go to Maven, e.g. ./test.sh -Pe2e or ./test.sh -pl placement.
+# Extra arguments go to Maven, e.g. ./test.sh -Pnightly or ./test.sh -pl placement.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 # shellcheck source=scripts/jdk.sh

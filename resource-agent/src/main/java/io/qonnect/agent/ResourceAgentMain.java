@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -54,6 +55,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -90,7 +92,9 @@ public final class ResourceAgentMain implements AutoCloseable {
   private final WorkloadPlanner planner = new WorkloadPlanner();
   private final Map<String, CachedSpec> specs = new HashMap<>();
   private final AtomicLong heartbeats = new AtomicLong();
+  private static final long READINESS_DEBOUNCE_MS = 100;
   private final SingletonLeases leases = new SingletonLeases();
+  private final AtomicBoolean readinessPending = new AtomicBoolean();
   private final PeerProber prober;
   private final Server probeServer;
   private final InetSocketAddress apiServer;
@@ -116,8 +120,14 @@ public final class ResourceAgentMain implements AutoCloseable {
     this.leadStream = new LeadStream(config.cluster(), config.leadAgents(), config.heartbeatMs(), this::registration, this::heartbeat, d -> {
       desired.set(d);
       loops.execute(this::reconcileSafely);
+      readinessChanged(); // a new epoch: report the same pods under it
     }, this::leaseReceived, config.faultDir());
     Thread.ofPlatform().name("lead-stream").daemon().start(leadStream);
+    deployments.addEventHandler(new ResourceEventHandler<>() {
+      @Override public void onAdd(Deployment d) { readinessChanged(); }
+      @Override public void onUpdate(Deployment before, Deployment after) { readinessChanged(); }
+      @Override public void onDelete(Deployment d, boolean unknownFinalState) { readinessChanged(); }
+    });
     loops.scheduleWithFixedDelay(this::reconcileSafely, 1, 1, TimeUnit.SECONDS);         // level-based resync
     loops.scheduleWithFixedDelay(this::reportSafely, 0, config.reportMs(), TimeUnit.MILLISECONDS);
     LOG.info("resource agent for {} up: context {}, lead agents {}, knowledge base {}", config.cluster(), config.context(),
@@ -224,6 +234,23 @@ public final class ResourceAgentMain implements AutoCloseable {
     }
     LOG.warn("{}: the spec the leader sent does not validate here; leaving its objects as they are", app.getApplication());
     return null;
+  }
+
+  /**
+   * Readiness moves the lead agents' decisions (an application Ready, a migration complete), so a change is
+   * reported within {@value #READINESS_DEBOUNCE_MS} ms instead of at the next periodic report; bursts coalesce.
+   */
+  private void readinessChanged() {
+    if (readinessPending.compareAndSet(false, true)) {
+      loops.schedule(() -> {
+        readinessPending.set(false);
+        try {
+          KnowledgeBaseGrpc.newBlockingStub(kbChannel).withDeadlineAfter(5, TimeUnit.SECONDS).reportReadiness(readiness(clock.millis()));
+        } catch (StatusRuntimeException e) {
+          LOG.debug("knowledge base unreachable: {}", e.getStatus());
+        }
+      }, READINESS_DEBOUNCE_MS, TimeUnit.MILLISECONDS);
+    }
   }
 
   private void reportSafely() {

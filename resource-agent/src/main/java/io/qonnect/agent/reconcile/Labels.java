@@ -9,6 +9,8 @@ public final class Labels {
   public static final String EPOCH = "qonnect.io/placement-epoch";
   /** Hash of the rendered object: equal hash, nothing to apply. */
   public static final String HASH = "qonnect.io/rendered-hash";
+  /** On a singleton's Deployment: it must never run in two member clusters at once (drills check it). */
+  public static final String SINGLETON = "qonnect.io/singleton";
   public static final String SELECTOR = MANAGED_BY + "=" + MANAGER;
 
   private Labels() {}

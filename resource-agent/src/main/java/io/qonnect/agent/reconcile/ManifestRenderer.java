@@ -76,7 +76,8 @@ public final class ManifestRenderer {
   private static HasMetadata deployment(String app, ComponentSpec c, ImageSpec image, int replicas, Map<String, String> labels) {
     Map<String, String> selector = Map.of(Labels.APPLICATION, app, Labels.COMPONENT, c.name());
     return new DeploymentBuilder()
-        .withNewMetadata().withName(c.name()).withNamespace(app).withLabels(labels).endMetadata()
+        .withNewMetadata().withName(c.name()).withNamespace(app).withLabels(labels)
+          .withAnnotations(c.singleton() ? Map.of(Labels.SINGLETON, "true") : Map.of()).endMetadata()
         .withNewSpec().withReplicas(replicas)
           .withNewSelector().withMatchLabels(selector).endSelector()
           .withNewTemplate().withNewMetadata().withLabels(selector).addToLabels(Labels.MANAGED_BY, Labels.MANAGER).endMetadata()

@@ -1,0 +1,149 @@
+package io.qonnect.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.qonnect.proto.v1.LatencyReport;
+import io.qonnect.proto.v1.SnapshotRequest;
+import io.qonnect.testbed.federation.LeadAgentsClient;
+import io.qonnect.testbed.federation.LocalFederation;
+import io.qonnect.testbed.junit.TestbedClusters;
+import io.qonnect.testbed.junit.WithTestbed;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole path, as a user drives it: three real member clusters, the knowledge base, three lead agents and
+ * one resource agent per cluster as separate processes, and the qonnect CLI. {@code apply -f} makes Bookinfo
+ * Ready where the placement put it; {@code describe} shows placement, explanation and readiness; changed
+ * weights move it (make-before-break); {@code delete} removes every object qonnect created and nothing else.
+ */
+@WithTestbed(clusters = "cloud=1,fog=1,edge=1")
+class BookinfoE2E {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private LocalFederation federation;
+  private List<String> servers;
+
+  @AfterEach
+  void down() {
+    if (federation != null) federation.down(false, line -> {});
+  }
+
+  private String qonnect(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--server", String.join(",", servers)));
+    int code = QonnectMain.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+    assertThat(code).as("qonnect %s: %s", String.join(" ", args), err).isZero();
+    return out.toString();
+  }
+
+  private static Path bookinfo(Path dir, double energy, double cost, double performance) throws Exception {
+    Path file = dir.resolve("bookinfo-" + energy + "-" + cost + "-" + performance + ".yaml");
+    Files.writeString(file, Files.readString(Path.of("..", "examples", "bookinfo.yaml"))
+        .replace("energy: 0.2", "energy: " + energy).replace("cost: 0.5", "cost: " + cost).replace("performance: 0.3", "performance: " + performance));
+    return file;
+  }
+
+  @Test
+  void bookinfoRunsWhereItIsPlacedMovesWithTheWeightsAndLeavesNothingBehind(TestbedClusters clusters) throws Exception {
+    Path dir = Path.of("target", "e2e", "bookinfo").toAbsolutePath();
+    new LocalFederation(dir, "", List.of()).down(true, line -> {});
+    federation = new LocalFederation(dir, System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
+    federation.up(3, List.of(), line -> {});
+    federation.upAgents(clusters.testbed().kubeconfig(), clusters.testbed().inventory(), clusters.names(), line -> {});
+    servers = federation.leadAgentAddresses();
+    clusters.client("fog-1").namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bystander").endMetadata().build()).serverSideApply();
+
+    // energy first: cloud-1 and edge-1 (see ./qonnect plan with the testbed's inventory)
+    qonnect("apply", "-f", bookinfo(dir, 1, 0, 0).toString());
+    JsonNode energy = awaitReady(1);
+    assertRunsAsPlaced(clusters, energy);
+    String described = qonnect("describe", "app", "bookinfo");
+    assertThat(described).contains("placed by qonnect").contains("Ready").contains("productpage");
+
+    // the agents measure round-trip times to each other: every cluster reports the other two
+    assertThat(latencyReports()).allSatisfy(r -> assertThat(r.getSamplesList()).filteredOn(s -> !s.getTo().startsWith("user:")).hasSize(2));
+
+    // performance only: edge-1 and fog-1; cloud-1's copies are removed once the new placement is Ready
+    qonnect("apply", "-f", bookinfo(dir, 0, 0, 1).toString());
+    JsonNode performance = awaitReady(2);
+    assertThat(clustersOf(performance)).isNotEqualTo(clustersOf(energy));
+    assertRunsAsPlaced(clusters, performance);
+    await("cloud-1 emptied", () -> !clustersOf(performance).contains("cloud-1")
+        && clusters.client("cloud-1").apps().deployments().inNamespace("bookinfo").list().getItems().isEmpty());
+    assertThat(qonnect("events")).contains("MigrationCompleted");
+
+    qonnect("delete", "app", "bookinfo");
+    for (String c : clusters.names()) {
+      await(c + " without bookinfo", () -> clusters.client(c).namespaces().withName("bookinfo").get() == null);
+    }
+    assertThat(clusters.client("fog-1").namespaces().withName("bystander").get()).as("not qonnect's: left alone").isNotNull();
+  }
+
+  private List<LatencyReport> latencyReports() throws InterruptedException {
+    ManagedChannel channel = NettyChannelBuilder.forTarget(federation.knowledgeBaseAddress().orElseThrow()).usePlaintext().build();
+    try {
+      List<LatencyReport>[] last = new List[1];
+      await("agents report round-trip times", () -> {
+        last[0] = LeadAgentsClient.knowledgeBase(channel).snapshot(SnapshotRequest.getDefaultInstance()).getLatencyList();
+        return last[0].size() == 3 && last[0].stream().allMatch(r -> r.getSamplesCount() >= 2);
+      });
+      return last[0];
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private JsonNode awaitReady(long epoch) throws Exception {
+    JsonNode[] last = new JsonNode[1];
+    await("bookinfo Ready at epoch " + epoch, () -> {
+      try {
+        last[0] = JSON.readTree(qonnect("get", "app", "bookinfo", "-o", "json"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      return last[0].path("placementEpoch").asLong() == epoch && last[0].path("phase").asText().equals("READY");
+    });
+    return last[0];
+  }
+
+  private static List<String> clustersOf(JsonNode status) {
+    List<String> out = new ArrayList<>();
+    status.path("components").forEach(c -> c.path("desired").forEach(r -> out.add(r.path("cluster").asText())));
+    return out.stream().distinct().sorted().toList();
+  }
+
+  /** Every placed component has a Deployment with that many ready replicas in that member cluster. */
+  private static void assertRunsAsPlaced(TestbedClusters clusters, JsonNode status) {
+    status.path("components").forEach(c -> c.path("desired").forEach(r -> {
+      String component = c.path("component").asText();
+      String cluster = r.path("cluster").asText();
+      Deployment d = clusters.client(cluster).apps().deployments().inNamespace("bookinfo").withName(component).get();
+      assertThat(d).as(component + " in " + cluster).isNotNull();
+      assertThat(d.getStatus().getReadyReplicas()).as(component + " ready in " + cluster).isEqualTo(r.path("replicas").asInt());
+    }));
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for: " + what);
+      Thread.sleep(250);
+    }
+  }
+}

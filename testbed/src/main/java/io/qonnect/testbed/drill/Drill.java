@@ -1,0 +1,90 @@
+package io.qonnect.testbed.drill;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/** One failure or change to inject, as {@code ./qonnect drill KIND [args]} names it. */
+public sealed interface Drill {
+  String kind();
+
+  /** The member cluster the drill is about, or empty (leader-kill). */
+  default String cluster() {
+    return "";
+  }
+
+  record ClusterDown(String cluster) implements Drill {
+    public String kind() { return "cluster-down"; }
+  }
+
+  record AgentKill(String cluster) implements Drill {
+    public String kind() { return "agent-kill"; }
+  }
+
+  record LeaderKill() implements Drill {
+    public String kind() { return "leader-kill"; }
+  }
+
+  record NodeNotReady(String cluster, String node) implements Drill {
+    public String kind() { return "node-notready"; }
+  }
+
+  record PriceChange(String cluster, double factor) implements Drill {
+    public String kind() { return "price-change"; }
+  }
+
+  record Partition(String cluster) implements Drill {
+    public String kind() { return "partition"; }
+  }
+
+  List<String> KINDS = List.of("cluster-down", "agent-kill", "leader-kill", "node-notready", "price-change", "partition");
+
+  /** Parses {@code KIND ARGS...}; throws IllegalArgumentException naming what is wrong. */
+  static Drill parse(List<String> words) {
+    if (words.isEmpty()) throw new IllegalArgumentException("drill: KIND missing (one of " + String.join(", ", KINDS) + ", random)");
+    String kind = words.getFirst();
+    List<String> args = words.subList(1, words.size());
+    return switch (kind) {
+      case "cluster-down" -> new ClusterDown(one(kind, args, "CLUSTER"));
+      case "agent-kill" -> new AgentKill(one(kind, args, "CLUSTER"));
+      case "partition" -> new Partition(one(kind, args, "CLUSTER"));
+      case "leader-kill" -> {
+        if (!args.isEmpty()) throw new IllegalArgumentException("leader-kill takes no arguments");
+        yield new LeaderKill();
+      }
+      case "node-notready" -> {
+        if (args.size() != 2) throw new IllegalArgumentException("node-notready: expected CLUSTER NODE");
+        yield new NodeNotReady(args.get(0), args.get(1));
+      }
+      case "price-change" -> {
+        if (args.size() != 2) throw new IllegalArgumentException("price-change: expected CLUSTER FACTOR");
+        double factor;
+        try {
+          factor = Double.parseDouble(args.get(1));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("price-change: FACTOR '" + args.get(1) + "' is not a number");
+        }
+        if (!(factor > 0)) throw new IllegalArgumentException("price-change: FACTOR must be positive, got " + args.get(1));
+        yield new PriceChange(args.get(0), factor);
+      }
+      default -> throw new IllegalArgumentException("drill: unknown KIND '" + kind + "' (one of " + String.join(", ", KINDS) + ", random)");
+    };
+  }
+
+  private static String one(String kind, List<String> args, String what) {
+    if (args.size() != 1) throw new IllegalArgumentException(kind + ": expected " + what);
+    return args.getFirst();
+  }
+
+  /** A random drill against one of {@code clusters}; {@code nodes} gives a node name per cluster. */
+  static Drill random(RandomGenerator random, List<String> clusters, java.util.function.Function<String, String> node) {
+    String c = clusters.get(random.nextInt(clusters.size()));
+    return switch (random.nextInt(6)) {
+      case 0 -> new ClusterDown(c);
+      case 1 -> new AgentKill(c);
+      case 2 -> new LeaderKill();
+      case 3 -> new NodeNotReady(c, node.apply(c));
+      case 4 -> new PriceChange(c, random.nextBoolean() ? 0.5 : 2.0);
+      default -> new Partition(c);
+    };
+  }
+}

@@ -1,0 +1,360 @@
+package io.qonnect.testbed.drill;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qonnect.agent.reconcile.Labels;
+import io.qonnect.placement.spec.ComponentSpec;
+import io.qonnect.placement.spec.Parsed;
+import io.qonnect.placement.spec.QosSpec;
+import io.qonnect.placement.spec.QosSpecParser;
+import io.qonnect.proto.v1.ApplicationDescription;
+import io.qonnect.proto.v1.ApplicationStatus;
+import io.qonnect.proto.v1.ApplyRequest;
+import io.qonnect.proto.v1.ClusterHealth;
+import io.qonnect.proto.v1.ClusterReplicas;
+import io.qonnect.proto.v1.ClusterStatus;
+import io.qonnect.proto.v1.ComponentStatus;
+import io.qonnect.proto.v1.ControlPlaneEvent;
+import io.qonnect.proto.v1.GetApplicationRequest;
+import io.qonnect.proto.v1.LeaderRequest;
+import io.qonnect.proto.v1.ListApplicationsRequest;
+import io.qonnect.proto.v1.ListClustersRequest;
+import io.qonnect.proto.v1.WatchRequest;
+import io.qonnect.testbed.cluster.Testbed;
+import io.qonnect.testbed.federation.LeadAgentsClient;
+import io.qonnect.testbed.federation.LocalFederation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Runs drills against a running federation on the testbed: injects the failure, follows the lead agents'
+ * events and application status to time detection, decision and recovery, heals, and checks the invariants.
+ * The clock is the wall clock on purpose: this measures the real system.
+ */
+public final class DrillRunner {
+  private static final long POLL_MS = 100;
+  private static final long SINGLETON_SAMPLE_MS = 500;
+
+  private final Testbed testbed;
+  private final LocalFederation federation;
+  private final LeadAgentsClient client;
+  private final long budgetMillis;
+  private final Consumer<String> progress;
+  private final QosSpecParser parser = new QosSpecParser();
+  private final Set<String> acknowledged = new TreeSet<>();
+
+  public DrillRunner(Testbed testbed, LocalFederation federation, LeadAgentsClient client, long budgetMillis, Consumer<String> progress) {
+    this.testbed = testbed;
+    this.federation = federation;
+    this.client = client;
+    this.budgetMillis = budgetMillis;
+    this.progress = progress;
+  }
+
+  /** Applications the drills must never lose: those present now. */
+  public void acknowledgeExisting() {
+    client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList()
+        .forEach(a -> acknowledged.add(a.getName()));
+  }
+
+  public DrillReport run(Drill drill) throws InterruptedException {
+    List<String> violations = new ArrayList<>();
+    long start = System.currentTimeMillis();
+    List<DrillReport.Step> timeline = new ArrayList<>();
+    Consumer<String> step = line -> {
+      double s = (System.currentTimeMillis() - start) / 1000.0;
+      timeline.add(new DrillReport.Step(s, line));
+      progress.accept(String.format("  %7.2f s  %s", s, line));
+    };
+    long fromRevision = lastRevision() + 1;
+    String oldLeader = client.call(s -> s.leader(LeaderRequest.getDefaultInstance())).getLeaderId();
+    Map<String, Double> intervals = new LinkedHashMap<>();
+    intervals.put("detected", null);
+    intervals.put("committed", null);
+    intervals.put("recovered", null);
+    Map<String, String> restore = inject(drill, oldLeader);
+    step.accept("injected " + drill.kind() + (drill.cluster().isEmpty() ? "" : " " + drill.cluster()));
+
+    long deadline = start + budgetMillis;
+    long lastSample = 0;
+    while (System.currentTimeMillis() < deadline && intervals.get("recovered") == null) {
+      double now = (System.currentTimeMillis() - start) / 1000.0;
+      for (ControlPlaneEvent e : eventsSince(fromRevision)) {
+        fromRevision = e.getRevision() + 1;
+        step.accept(e.getKind() + " " + e.getSubject() + ": " + e.getMessage());
+        boolean aboutTarget = e.getSubject().equals(drill.cluster());
+        if (aboutTarget && (e.getKind().equals("ClusterSuspect") || e.getKind().equals("ClusterFailed"))) intervals.putIfAbsent("detected", now);
+        if (intervals.get("detected") == null && aboutTarget) intervals.put("detected", now);
+        if (e.getKind().equals("PlacementCommitted") || e.getKind().equals("Unschedulable")) {
+          if (intervals.get("detected") == null) intervals.put("detected", now);
+          if (intervals.get("committed") == null) intervals.put("committed", now);
+        }
+      }
+      if (drill instanceof Drill.LeaderKill) {
+        if (intervals.get("detected") == null && leaderOtherThan(oldLeader)) {
+          intervals.put("detected", now);
+          step.accept("a new leader was elected");
+        }
+        if (writeAccepted()) {
+          intervals.put("committed", (System.currentTimeMillis() - start) / 1000.0);
+          intervals.put("recovered", intervals.get("committed"));
+          step.accept("a write was accepted");
+        }
+      } else if (recovered(drill, intervals.get("detected") != null)) {
+        intervals.put("recovered", now);
+        step.accept("every component Ready at its placed count");
+      }
+      if (System.currentTimeMillis() - lastSample >= SINGLETON_SAMPLE_MS) {
+        lastSample = System.currentTimeMillis();
+        violations.addAll(singletonsRunningTwice());
+      }
+      Thread.sleep(POLL_MS);
+    }
+    if (intervals.get("recovered") == null) step.accept("not recovered within the budget of " + budgetMillis / 1000 + " s");
+    heal(drill, restore);
+    step.accept("healed");
+    violations.addAll(awaitInvariants(drill));
+    step.accept(violations.isEmpty() ? "invariants hold" : violations.size() + " violation(s)");
+    return new DrillReport(drill.kind(), args(drill), start, intervals, timeline, violations.stream().distinct().toList());
+  }
+
+  private static List<String> args(Drill d) {
+    return switch (d) {
+      case Drill.NodeNotReady n -> List.of(n.cluster(), n.node());
+      case Drill.PriceChange p -> List.of(p.cluster(), Double.toString(p.factor()));
+      case Drill.LeaderKill l -> List.of();
+      default -> List.of(d.cluster());
+    };
+  }
+
+  // ---- inject and heal ----
+
+  private Map<String, String> inject(Drill drill, String leader) {
+    Map<String, String> restore = new HashMap<>();
+    switch (drill) {
+      case Drill.ClusterDown d -> testbed.stop(known(d.cluster()));
+      case Drill.AgentKill d -> federation.kill(LocalFederation.agentName(known(d.cluster())));
+      case Drill.LeaderKill d -> federation.kill(leader);
+      case Drill.Partition d -> federation.partition(known(d.cluster()), true);
+      case Drill.NodeNotReady d -> testbed.setNodeReady(known(d.cluster()), d.node(), false);
+      case Drill.PriceChange d -> {
+        KubernetesClient kube = testbed.client(known(d.cluster()));
+        for (Node n : kube.nodes().list().getItems()) {
+          String price = n.getMetadata().getLabels().getOrDefault(PRICE, "0");
+          restore.put(n.getMetadata().getName(), price);
+          kube.nodes().withName(n.getMetadata().getName()).edit(x -> {
+            x.getMetadata().getLabels().put(PRICE, String.format("%.5f", Double.parseDouble(price) * d.factor()));
+            return x;
+          });
+        }
+      }
+    }
+    return restore;
+  }
+
+  private static final String PRICE = "qonnect.io/price-per-core-hour";
+
+  private void heal(Drill drill, Map<String, String> restore) {
+    switch (drill) {
+      case Drill.ClusterDown d -> testbed.start(d.cluster());
+      case Drill.AgentKill d -> federation.start(federation.member(LocalFederation.agentName(d.cluster())), List.of());
+      case Drill.LeaderKill d -> federation.members().stream()
+          .filter(m -> m.role().equals(LocalFederation.LEAD_AGENT) && federation.pid(m).isEmpty())
+          .forEach(m -> federation.start(m, List.of()));
+      case Drill.Partition d -> federation.partition(d.cluster(), false);
+      case Drill.NodeNotReady d -> testbed.setNodeReady(d.cluster(), d.node(), true);
+      case Drill.PriceChange d -> {
+        KubernetesClient kube = testbed.client(d.cluster());
+        restore.forEach((node, price) -> kube.nodes().withName(node).edit(x -> {
+          x.getMetadata().getLabels().put(PRICE, price);
+          return x;
+        }));
+      }
+    }
+  }
+
+  private String known(String cluster) {
+    if (testbed.clusters().stream().noneMatch(c -> c.name().equals(cluster))) {
+      throw new IllegalArgumentException("no member cluster named '" + cluster + "' on the testbed");
+    }
+    return cluster;
+  }
+
+  // ---- observing ----
+
+  private long lastRevision() {
+    long last = 0;
+    for (ControlPlaneEvent e : eventsSince(0)) last = e.getRevision();
+    return last;
+  }
+
+  private List<ControlPlaneEvent> eventsSince(long revision) {
+    List<ControlPlaneEvent> out = new ArrayList<>();
+    try {
+      Iterator<ControlPlaneEvent> it = client.stream(s -> s.watch(WatchRequest.newBuilder().setFromRevision(revision).setFollow(false).build()));
+      it.forEachRemaining(out::add);
+    } catch (RuntimeException e) {
+      // no leader right now: the next poll catches up
+    }
+    return out;
+  }
+
+  private boolean leaderOtherThan(String old) {
+    try {
+      String now = client.call(s -> s.leader(LeaderRequest.getDefaultInstance())).getLeaderId();
+      return !now.isEmpty() && !now.equals(old);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Re-applies an acknowledged spec unchanged: goes through the log like any write. */
+  private boolean writeAccepted() {
+    try {
+      String app = acknowledged.iterator().next();
+      String yaml = client.call(s -> s.describeApplication(GetApplicationRequest.newBuilder().setName(app).build())).getSpecYaml();
+      client.call(s -> s.withDeadlineAfter(1, java.util.concurrent.TimeUnit.SECONDS).apply(ApplyRequest.newBuilder().setSpecYaml(yaml).build()));
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Every application Ready at its placed counts, none placed on the drill's cluster while that cluster is
+   * not Healthy, and (for drills that take a cluster's agent away) the leader has judged it.
+   */
+  private boolean recovered(Drill drill, boolean detected) {
+    try {
+      Map<String, ClusterStatus> clusters = clusters();
+      boolean needsVerdict = drill instanceof Drill.ClusterDown || drill instanceof Drill.AgentKill || drill instanceof Drill.Partition;
+      ClusterStatus target = clusters.get(drill.cluster());
+      if (needsVerdict && (target == null || target.getHealth() != ClusterHealth.CLUSTER_HEALTH_FAILED)) return false;
+      if (!detected) return false;
+      for (ApplicationStatus app : client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList()) {
+        if (app.getPhase() != ApplicationStatus.Phase.READY) return false;
+        for (ComponentStatus c : app.getComponentsList()) {
+          for (ClusterReplicas r : c.getDesiredList()) {
+            ClusterStatus where = clusters.get(r.getCluster());
+            if (where == null || (needsVerdict && r.getCluster().equals(drill.cluster()))) return false;
+          }
+        }
+      }
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private Map<String, ClusterStatus> clusters() {
+    Map<String, ClusterStatus> out = new HashMap<>();
+    client.call(s -> s.listClusters(ListClustersRequest.getDefaultInstance())).getClustersList().forEach(c -> out.put(c.getName(), c));
+    return out;
+  }
+
+  // ---- invariants ----
+
+  /** Waits up to the budget for the federation to settle after healing; returns what still breaks an invariant. */
+  private List<String> awaitInvariants(Drill drill) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + budgetMillis;
+    List<String> violations;
+    do {
+      Thread.sleep(500);
+      violations = invariants(drill);
+    } while (!violations.isEmpty() && System.currentTimeMillis() < deadline);
+    return violations;
+  }
+
+  List<String> invariants(Drill drill) {
+    List<String> out = new ArrayList<>();
+    Map<String, ClusterStatus> clusters;
+    List<ApplicationStatus> apps;
+    try {
+      clusters = clusters();
+      apps = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList();
+    } catch (RuntimeException e) {
+      return List.of("lead agents unreachable: " + e.getMessage());
+    }
+    Set<String> present = new TreeSet<>();
+    apps.forEach(a -> present.add(a.getName()));
+    for (String a : acknowledged) if (!present.contains(a)) out.add("acknowledged application " + a + " is gone");
+    Map<String, long[]> demand = new HashMap<>();
+    Map<String, Set<String>> placedHere = new HashMap<>();
+    for (ApplicationStatus app : apps) {
+      ApplicationDescription d = client.call(s -> s.describeApplication(GetApplicationRequest.newBuilder().setName(app.getName()).build()));
+      if (app.getPhase() == ApplicationStatus.Phase.UNSCHEDULABLE) {
+        if (d.getDiagnosis().isBlank()) out.add(app.getName() + ": Unschedulable without a diagnosis");
+        continue;
+      }
+      if (app.getPhase() != ApplicationStatus.Phase.READY) out.add(app.getName() + ": " + app.getPhase() + ", not Ready");
+      QosSpec spec = parser.parse(d.getSpecYaml()) instanceof Parsed.Valid<QosSpec> v ? v.value() : null;
+      for (ComponentStatus c : app.getComponentsList()) {
+        for (ClusterReplicas r : c.getDesiredList()) {
+          ClusterStatus where = clusters.get(r.getCluster());
+          if (where == null || where.getHealth() != ClusterHealth.CLUSTER_HEALTH_HEALTHY) {
+            out.add(app.getName() + "/" + c.getComponent() + " placed on " + r.getCluster() + ", which is not Healthy");
+          }
+          placedHere.computeIfAbsent(r.getCluster(), k -> new TreeSet<>()).add(app.getName() + "/" + c.getComponent());
+          if (spec != null) {
+            ComponentSpec cs = spec.component(c.getComponent()).orElse(null);
+            if (cs != null) {
+              long[] sum = demand.computeIfAbsent(r.getCluster(), k -> new long[2]);
+              sum[0] += cs.resources().cpuMillis() * r.getReplicas();
+              sum[1] += cs.resources().memoryBytes() * r.getReplicas();
+            }
+          }
+        }
+      }
+    }
+    demand.forEach((cluster, need) -> {
+      ClusterStatus c = clusters.get(cluster);
+      if (c != null && (need[0] > c.getAllocatable().getCpuMillis() || need[1] > c.getAllocatable().getMemoryBytes())) {
+        out.add(cluster + ": over-committed, placements request " + need[0] + "m CPU, " + (need[1] >> 20) + " MiB; allocatable "
+            + c.getAllocatable().getCpuMillis() + "m, " + (c.getAllocatable().getMemoryBytes() >> 20) + " MiB");
+      }
+    });
+    out.addAll(singletonsRunningTwice());
+    for (String cluster : clusters.keySet()) {
+      if (!testbed.running(cluster)) continue;
+      for (Deployment d : deployments(cluster)) {
+        String key = d.getMetadata().getNamespace() + "/" + d.getMetadata().getLabels().getOrDefault(Labels.COMPONENT, d.getMetadata().getName());
+        if (!placedHere.getOrDefault(cluster, Set.of()).contains(key)) out.add(cluster + ": orphaned Deployment " + key);
+      }
+    }
+    return out;
+  }
+
+  private List<Deployment> deployments(String cluster) {
+    try {
+      return testbed.client(cluster).apps().deployments().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER).list().getItems();
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+  }
+
+  /** Singleton components with Ready replicas in more than one member cluster at once. */
+  private List<String> singletonsRunningTwice() {
+    Map<String, List<String>> running = new HashMap<>();
+    for (var c : testbed.clusters()) {
+      if (!testbed.running(c.name())) continue;
+      for (Deployment d : deployments(c.name())) {
+        boolean singleton = "true".equals(d.getMetadata().getAnnotations() == null ? null : d.getMetadata().getAnnotations().get(Labels.SINGLETON));
+        int ready = d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+        if (singleton && ready > 0) running.computeIfAbsent(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(), k -> new ArrayList<>()).add(c.name());
+      }
+    }
+    List<String> out = new ArrayList<>();
+    running.forEach((k, where) -> {
+      if (where.size() > 1) out.add("singleton " + k + " running in " + where);
+    });
+    return out;
+  }
+}
