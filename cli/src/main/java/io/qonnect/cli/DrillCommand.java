@@ -7,6 +7,7 @@ import io.qonnect.proto.v1.ApplyRequest;
 import io.qonnect.proto.v1.ListApplicationsRequest;
 import io.qonnect.testbed.cluster.MemberClusterSpec;
 import io.qonnect.testbed.cluster.Testbed;
+import io.qonnect.testbed.cluster.TestbedBinaries;
 import io.qonnect.testbed.drill.Drill;
 import io.qonnect.testbed.drill.DrillReport;
 import io.qonnect.testbed.drill.DrillRunner;
@@ -56,6 +57,10 @@ final class DrillCommand implements Callable<Integer> {
   @Option(names = "--budget", paramLabel = "SECONDS", description = "how long recovery and settling may take (default 60)")
   int budgetSeconds = 60;
 
+  @Option(names = "--settle", paramLabel = "SECONDS",
+      description = "no placement change for this long before a drill starts (default 15: above the lead agents' 10 s migration hold)")
+  int settleSeconds = 15;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -68,14 +73,13 @@ final class DrillCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new QonnectMain.UserError(e.getMessage());
     }
-    Testbed testbed = new Testbed(Testbed.defaultWorkDir(), Path.of("/nonexistent"));
+    Testbed testbed = new Testbed(Testbed.defaultWorkDir(), TestbedBinaries.locate()); // stop/start and node conditions run kwokctl
     List<String> clusters = testbed.clusters().stream().map(MemberClusterSpec::name).filter(testbed::running).toList();
     if (clusters.isEmpty()) throw new QonnectMain.UserError("no member clusters running: './qonnect testbed up' and './qonnect federation up' first");
-    LocalFederation federation = new LocalFederation(LocalFederation.defaultWorkDir(), System.getProperty("java.class.path"),
-        LocalFederation.defaultJvmOptions());
+    LocalFederation federation = LocalFederation.local(LocalFederation.defaultWorkDir());
     try (LeadAgentsClient client = leadAgents.connect()) {
       ensureApplications(client, out);
-      DrillRunner runner = new DrillRunner(testbed, federation, client, budgetSeconds * 1000L, line -> {
+      DrillRunner runner = new DrillRunner(testbed, federation, client, budgetSeconds * 1000L, settleSeconds * 1000L, line -> {
         out.println(line);
         out.flush();
       });
@@ -93,7 +97,7 @@ final class DrillCommand implements Callable<Integer> {
         DrillReport report;
         try {
           report = runner.run(drill);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
           throw new QonnectMain.UserError(e.getMessage());
         }
         reports.add(report);

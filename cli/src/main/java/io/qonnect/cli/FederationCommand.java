@@ -37,8 +37,7 @@ final class FederationCommand implements Runnable {
   }
 
   LocalFederation federation() {
-    return new LocalFederation(dir != null ? dir : LocalFederation.defaultWorkDir(), System.getProperty("java.class.path"),
-        LocalFederation.defaultJvmOptions());
+    return LocalFederation.local(dir != null ? dir : LocalFederation.defaultWorkDir());
   }
 
   @Command(name = "up", description = {"Start the knowledge base and the lead agents (idempotent; data from an earlier run is kept),",

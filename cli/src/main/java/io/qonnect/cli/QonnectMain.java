@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "qonnect",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // --help and --version on every subcommand
     versionProvider = QonnectMain.Version.class,
     description = "Federated multi-cluster control plane: one QoS spec in, placement across member clusters out.",
     subcommands = {

@@ -11,7 +11,9 @@ import io.qonnect.proto.v1.Heartbeat;
 import io.qonnect.proto.v1.LatencyReport;
 import io.qonnect.proto.v1.LatencySample;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * On the leader only: turns heartbeats and peer probes into committed health verdicts with {@link HealthRules}.
  * A verdict is proposed as a compare-and-set on the cluster set revision, so one computed against a registry
  * that changed meanwhile is rejected and decided again. A new leader starts with fresh rules and counts
- * silence from its own start, so a leader change does not fail clusters whose agents are still reconnecting.
+ * silence from when it first saw each cluster, so neither a leader change nor a new registration fails a
+ * cluster whose agent is still connecting.
  * Member clusters registered without an agent (by an inventory seeder, for planning) are not judged.
  */
 public final class HealthController {
@@ -38,7 +41,8 @@ public final class HealthController {
   private final HealthRules.Config config;
   private final Clock clock;
   private HealthRules rules;
-  private long leaderSince = -1;
+  /** When this leader first saw each cluster in the registry: silence of a newly registered agent counts from then. */
+  private final Map<String, Long> firstSeen = new HashMap<>();
 
   public HealthController(ControlPlaneStateMachine stateMachine, BooleanSupplier leaderReady, AgentSessions sessions,
       ObservationSource observations, Proposer proposer, HealthRules.Config config, Clock clock) {
@@ -60,7 +64,7 @@ public final class HealthController {
     }
     if (rules == null) {
       rules = new HealthRules(config);
-      leaderSince = now;
+      firstSeen.clear();
     }
     record Work(List<ClusterRecord> clusters, long clusterSetRevision) {}
     Work work = stateMachine.read(s -> new Work(s.clusters(), s.clusterSetRevision()));
@@ -68,9 +72,10 @@ public final class HealthController {
     for (ClusterRecord c : work.clusters()) {
       if (c.agentAddress().isEmpty()) continue; // registered by an inventory seeder: no agent, no heartbeats to judge
       String name = c.id().value();
+      long since = firstSeen.computeIfAbsent(name, k -> now);
       HealthRules.Signals signals = sessions.last(name)
-          .map(l -> signals(Math.max(l.receivedMillis(), leaderSince), l.heartbeat(), probed.contains(name)))
-          .orElse(new HealthRules.Signals(leaderSince, true, 0, 0, probed.contains(name)));
+          .map(l -> signals(Math.max(l.receivedMillis(), since), l.heartbeat(), probed.contains(name)))
+          .orElse(new HealthRules.Signals(since, true, 0, 0, probed.contains(name)));
       rules.evaluate(name, c.health(), signals, now).ifPresent(v ->
           proposer.propose(new SetClusterHealth(c.id(), v.health(), v.reason(), work.clusterSetRevision())).whenComplete((r, e) -> {
             if (r instanceof CommandResult.Accepted) LOG.info("{}: {} ({})", name, v.health(), v.reason());

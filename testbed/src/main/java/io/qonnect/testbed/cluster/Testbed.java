@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
  * kube-apiserver, kube-controller-manager and kube-scheduler as local processes bound to 127.0.0.1, plus a
  * KWOK controller that plays the kubelets of the cluster's simulated nodes (so Deployments really become
  * scheduled, Running, Ready pods). Node failure shows within seconds: a node whose KWOK "kubelet" stops is
- * NotReady after the 8 s node-monitor grace period.
+ * NotReady after the 8 s node-monitor grace period, and its pods are evicted 10 s later (edge timing, not 5 min).
  *
  * <p>Everything lives under one work directory: {@code kwok/} (kwokctl's state, one folder per cluster),
  * {@code kubeconfig} (one context per member cluster, named after it), {@code inventory.yaml} (a
@@ -174,6 +175,24 @@ public final class Testbed {
         else n.getMetadata().getLabels().remove(KWOK_MANAGED);
         return n;
       });
+      if (ready) markPodsReady(client, node);
+    }
+  }
+
+  /**
+   * What a kubelet does when its node comes back: report its pods Ready again. KWOK only simulates a pod's
+   * start, so without this the pods the node controller marked NotReady would stay so.
+   */
+  private static void markPodsReady(KubernetesClient client, String node) {
+    for (Pod pod : client.pods().inAnyNamespace().withField("spec.nodeName", node).list().getItems()) {
+      if (pod.getStatus() == null || pod.getStatus().getConditions() == null) continue;
+      boolean stale = pod.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && !c.getStatus().equals("True"));
+      if (!stale) continue;
+      pod.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready")).forEach(c -> {
+        c.setStatus("True");
+        c.setLastTransitionTime(java.time.Instant.now().toString());
+      });
+      client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).updateStatus();
     }
   }
 
@@ -314,6 +333,13 @@ public final class Testbed {
           nodeLeaseDurationSeconds: 4
           nodeStatusUpdateFrequencyMilliseconds: 2000
         componentsPatches:
+          # pods on a NotReady node are evicted (and replaced on a Ready one) after 10 s, not 5 min: edge timing
+          - name: kube-apiserver
+            extraArgs:
+              - key: default-not-ready-toleration-seconds
+                value: "10"
+              - key: default-unreachable-toleration-seconds
+                value: "10"
           - name: kwok-controller
             extraArgs:
               - key: manage-all-nodes

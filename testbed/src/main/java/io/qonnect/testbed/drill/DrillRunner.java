@@ -11,7 +11,12 @@ import io.qonnect.placement.spec.QosSpecParser;
 import io.qonnect.proto.v1.ApplicationDescription;
 import io.qonnect.proto.v1.ApplicationStatus;
 import io.qonnect.proto.v1.ApplyRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.qonnect.proto.v1.ClusterHealth;
+import io.qonnect.proto.v1.ClusterReport;
+import io.qonnect.proto.v1.SnapshotRequest;
+import java.util.concurrent.TimeUnit;
 import io.qonnect.proto.v1.ClusterReplicas;
 import io.qonnect.proto.v1.ClusterStatus;
 import io.qonnect.proto.v1.ComponentStatus;
@@ -47,11 +52,21 @@ public final class DrillRunner {
   private final LocalFederation federation;
   private final LeadAgentsClient client;
   private final long budgetMillis;
+  private final long settleMillis;
   private final Consumer<String> progress;
   private final QosSpecParser parser = new QosSpecParser();
   private final Set<String> acknowledged = new TreeSet<>();
+  private final Map<String, Double> pricesBefore = new HashMap<>();
 
-  public DrillRunner(Testbed testbed, LocalFederation federation, LeadAgentsClient client, long budgetMillis, Consumer<String> progress) {
+  /**
+   * @param budgetMillis how long recovery, and settling after healing, may take
+   * @param settleMillis how long no placement may have changed before a drill starts: a healed drill often
+   *     moves applications back after the lead agents' migration hold time, and that must not count as the
+   *     next drill's reaction (set it above the hold time)
+   */
+  public DrillRunner(Testbed testbed, LocalFederation federation, LeadAgentsClient client, long budgetMillis, long settleMillis,
+      Consumer<String> progress) {
+    this.settleMillis = settleMillis;
     this.testbed = testbed;
     this.federation = federation;
     this.client = client;
@@ -67,13 +82,15 @@ public final class DrillRunner {
 
   public DrillReport run(Drill drill) throws InterruptedException {
     List<String> violations = new ArrayList<>();
+    awaitSteady();
     long start = System.currentTimeMillis();
     List<DrillReport.Step> timeline = new ArrayList<>();
-    Consumer<String> step = line -> {
-      double s = (System.currentTimeMillis() - start) / 1000.0;
+    java.util.function.BiConsumer<Long, String> at = (millis, line) -> {
+      double s = (millis - start) / 1000.0;
       timeline.add(new DrillReport.Step(s, line));
       progress.accept(String.format("  %7.2f s  %s", s, line));
     };
+    Consumer<String> step = line -> at.accept(System.currentTimeMillis(), line);
     long fromRevision = lastRevision() + 1;
     String oldLeader = client.call(s -> s.leader(LeaderRequest.getDefaultInstance())).getLeaderId();
     Map<String, Double> intervals = new LinkedHashMap<>();
@@ -81,22 +98,28 @@ public final class DrillRunner {
     intervals.put("committed", null);
     intervals.put("recovered", null);
     Map<String, String> restore = inject(drill, oldLeader);
-    step.accept("injected " + drill.kind() + (drill.cluster().isEmpty() ? "" : " " + drill.cluster()));
+    at.accept(start, "injected " + drill.kind() + (drill.cluster().isEmpty() ? "" : " " + drill.cluster()));
 
     long deadline = start + budgetMillis;
     long lastSample = 0;
+    Set<String> migrating = new TreeSet<>(); // placements committed during the drill whose make-before-break is not over
     while (System.currentTimeMillis() < deadline && intervals.get("recovered") == null) {
       double now = (System.currentTimeMillis() - start) / 1000.0;
       for (ControlPlaneEvent e : eventsSince(fromRevision)) {
         fromRevision = e.getRevision() + 1;
-        step.accept(e.getKind() + " " + e.getSubject() + ": " + e.getMessage());
+        at.accept(e.getTimeUnixMillis(), e.getKind() + " " + e.getSubject() + ": " + e.getMessage());
+        double when = Math.max(0, (e.getTimeUnixMillis() - start) / 1000.0); // the leader's stamp: same machine, same clock
         boolean aboutTarget = e.getSubject().equals(drill.cluster());
-        if (aboutTarget && (e.getKind().equals("ClusterSuspect") || e.getKind().equals("ClusterFailed"))) intervals.putIfAbsent("detected", now);
-        if (intervals.get("detected") == null && aboutTarget) intervals.put("detected", now);
-        if (e.getKind().equals("PlacementCommitted") || e.getKind().equals("Unschedulable")) {
-          if (intervals.get("detected") == null) intervals.put("detected", now);
-          if (intervals.get("committed") == null) intervals.put("committed", now);
+        if (aboutTarget) intervals.putIfAbsent("detected", when);
+        if (e.getKind().equals("PlacementCommitted")) migrating.add(e.getSubject());
+        if (e.getKind().equals("MigrationCompleted")) migrating.remove(e.getSubject());
+        if ((e.getKind().equals("PlacementCommitted") || e.getKind().equals("Unschedulable")) && intervals.get("detected") != null) {
+          intervals.putIfAbsent("committed", when);
         }
+      }
+      if (intervals.get("detected") == null && observed(drill)) {
+        intervals.put("detected", (System.currentTimeMillis() - start) / 1000.0);
+        step.accept("the knowledge base has the change (the cluster's agent reported it)");
       }
       if (drill instanceof Drill.LeaderKill) {
         if (intervals.get("detected") == null && leaderOtherThan(oldLeader)) {
@@ -108,7 +131,8 @@ public final class DrillRunner {
           intervals.put("recovered", intervals.get("committed"));
           step.accept("a write was accepted");
         }
-      } else if (recovered(drill, intervals.get("detected") != null)) {
+      } else if (recovered(drill, intervals.get("detected") != null)
+          && (!(drill instanceof Drill.PriceChange) || (intervals.get("committed") != null && migrating.isEmpty()))) {
         intervals.put("recovered", now);
         step.accept("every component Ready at its placed count");
       }
@@ -135,6 +159,30 @@ public final class DrillRunner {
     };
   }
 
+  /**
+   * Drills start from a steady federation: every member cluster Healthy, every application Ready, and no
+   * placement change for the settle time.
+   */
+  private void awaitSteady() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + budgetMillis + settleMillis;
+    while (true) {
+      try {
+        long now = System.currentTimeMillis();
+        boolean healthy = clusters().values().stream().allMatch(c -> c.getHealth() == ClusterHealth.CLUSTER_HEALTH_HEALTHY);
+        boolean ready = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList().stream()
+            .allMatch(a -> a.getPhase() == ApplicationStatus.Phase.READY);
+        boolean quiet = eventsSince(0).stream().noneMatch(e -> now - e.getTimeUnixMillis() < settleMillis
+            && (e.getKind().equals("PlacementCommitted") || e.getKind().equals("MigrationCompleted") || e.getKind().startsWith("Cluster")));
+        if (healthy && ready && quiet) return;
+      } catch (RuntimeException e) {
+        // no leader yet
+      }
+      if (System.currentTimeMillis() > deadline) throw new IllegalStateException("the federation is not steady (a cluster not Healthy or an application not Ready) after "
+          + (budgetMillis + settleMillis) / 1000 + " s; see ./qonnect get clusters and ./qonnect get apps");
+      Thread.sleep(250);
+    }
+  }
+
   // ---- inject and heal ----
 
   private Map<String, String> inject(Drill drill, String leader) {
@@ -147,7 +195,9 @@ public final class DrillRunner {
       case Drill.NodeNotReady d -> testbed.setNodeReady(known(d.cluster()), d.node(), false);
       case Drill.PriceChange d -> {
         KubernetesClient kube = testbed.client(known(d.cluster()));
-        for (Node n : kube.nodes().list().getItems()) {
+        List<Node> nodes = kube.nodes().list().getItems();
+        pricesBefore.put(d.cluster(), nodes.stream().mapToDouble(n -> Double.parseDouble(n.getMetadata().getLabels().getOrDefault(PRICE, "0"))).average().orElse(0));
+        for (Node n : nodes) {
           String price = n.getMetadata().getLabels().getOrDefault(PRICE, "0");
           restore.put(n.getMetadata().getName(), price);
           kube.nodes().withName(n.getMetadata().getName()).edit(x -> {
@@ -205,6 +255,31 @@ public final class DrillRunner {
       // no leader right now: the next poll catches up
     }
     return out;
+  }
+
+  /** Price and node drills are detected when the cluster's agent has reported them to the knowledge base. */
+  private boolean observed(Drill drill) {
+    if (!(drill instanceof Drill.PriceChange || drill instanceof Drill.NodeNotReady)) return false;
+    ManagedChannel channel = NettyChannelBuilder.forTarget(federation.knowledgeBaseAddress().orElseThrow()).usePlaintext().build();
+    try {
+      for (ClusterReport r : LeadAgentsClient.knowledgeBase(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
+          .snapshot(SnapshotRequest.newBuilder().addClusters(drill.cluster()).build()).getClustersList()) {
+        switch (drill) {
+          case Drill.NodeNotReady n -> {
+            if (r.getNodesList().stream().anyMatch(x -> x.getName().equals(n.node()) && !x.getReady())) return true;
+          }
+          case Drill.PriceChange p -> {
+            if (Math.abs(r.getPricePerCoreHour() - pricesBefore.getOrDefault(p.cluster(), -1.0) * p.factor()) < 1e-4) return true;
+          }
+          default -> { }
+        }
+      }
+      return false;
+    } catch (RuntimeException e) {
+      return false;
+    } finally {
+      channel.shutdownNow();
+    }
   }
 
   private boolean leaderOtherThan(String old) {
