@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", description = {"Measure and record (reports, never pass/fail):",
     "  bench placement  engine latency on random instances, and quality versus the Borda baseline",
     "  bench testbed    member clusters: time to come up (warm), memory, idle CPU",
-    "  bench federation lead agents: submissions committed per second, commit latency, leader kill -9 → next write"})
+    "  bench federation lead agents: submissions committed per second, commit latency, leader kill -9 → next write",
+    "  bench ready      submit → every replica Ready, on the running federation and testbed (-f SPEC, --runs)"})
 final class BenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -55,6 +57,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--kills", description = "federation: leader kill -9 rounds (default 20)")
   int kills = 20;
 
+  @Option(names = {"-f", "--file"}, description = "ready: the application to submit (default examples/bookinfo.yaml)")
+  Path file;
+
+  @Mixin LeadAgentsOptions leadAgents;
+
   @Option(names = "--out", description = "also write the Markdown report to this file")
   Path out;
 
@@ -62,7 +69,8 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (what.equals("testbed")) return benchTestbed();
     if (what.equals("federation")) return benchFederation();
-    if (!what.equals("placement")) throw new QonnectMain.UserError("bench " + what + ": use placement, testbed or federation");
+    if (what.equals("ready")) return benchReady();
+    if (!what.equals("placement")) throw new QonnectMain.UserError("bench " + what + ": use placement, testbed, federation or ready");
     List<Integer> clusters;
     try {
       clusters = clusterOption == null ? List.of(100, 1000) : java.util.Arrays.stream(clusterOption.split(",")).map(String::strip).map(Integer::valueOf).toList();
@@ -111,6 +119,27 @@ final class BenchCommand implements Callable<Integer> {
     try {
       var result = new FederationBench().run(new FederationBench.Config(submissions, writers, kills, jvm), System.getProperty("java.class.path"), w);
       write(FederationBench.report(result, "./qonnect bench federation --submissions " + submissions + " --writers " + writers + " --kills " + kills));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QonnectMain.UserError("interrupted");
+    }
+    return QonnectMain.OK;
+  }
+
+  private int benchReady() throws IOException {
+    Path specFile = file != null ? file : Path.of(System.getenv().getOrDefault("QONNECT_HOME", ".")).resolve("examples/bookinfo.yaml");
+    String yaml = SpecFiles.read(specFile);
+    String name = switch (new io.qonnect.placement.spec.QosSpecParser().parse(yaml)) {
+      case io.qonnect.placement.spec.Parsed.Valid<io.qonnect.placement.spec.QosSpec> v -> v.value().name();
+      case io.qonnect.placement.spec.Parsed.Invalid<io.qonnect.placement.spec.QosSpec> i ->
+          throw new QonnectMain.UserError(specFile + ": invalid: " + i.violations().getFirst().format(specFile.toString()));
+    };
+    int n = runs == 50 ? 20 : runs; // --runs defaults to the placement bench's 50; 20 here
+    var w = spec.commandLine().getErr();
+    w.println("bench ready: " + n + " submissions of " + name + " (each under a fresh name), each until Ready, then deleted");
+    try (var client = leadAgents.connect()) {
+      var result = new io.qonnect.testbed.bench.ReadyBench().run(client, yaml, name, n, w);
+      write(io.qonnect.testbed.bench.ReadyBench.report(result, "./qonnect bench ready -f " + specFile + " --runs " + n, name));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new QonnectMain.UserError("interrupted");

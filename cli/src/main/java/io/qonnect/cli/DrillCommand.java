@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
     "heal, and check the invariants. Prints a timeline; writes a JSON report to the results directory.",
     "Kinds: cluster-down CLUSTER | agent-kill CLUSTER | leader-kill | node-notready CLUSTER NODE |",
     "       price-change CLUSTER FACTOR | partition CLUSTER | random --count N --seed S",
+    "'drill summary' prints p50/p99 per drill kind and interval over the reports in the results directory.",
     "Without applications, examples/bookinfo.yaml and examples/ledger.yaml (with a singleton) are applied first."})
 final class DrillCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -47,6 +48,9 @@ final class DrillCommand implements Callable<Integer> {
 
   @Option(names = "--results", paramLabel = "DIR", description = "where JSON reports go (default: results/)")
   Path results = Path.of("results");
+
+  @Option(names = "--repeat", description = "run the drill this many times (default 1)")
+  int repeat = 1;
 
   @Option(names = "--count", description = "random: how many drills (default 10)")
   int count = 10;
@@ -64,6 +68,11 @@ final class DrillCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (words.getFirst().equals("summary")) {
+      out.print(DrillSummary.markdown(results));
+      return QonnectMain.OK;
+    }
+    if (repeat < 1) throw new QonnectMain.UserError("--repeat: must be at least 1");
     boolean random = words.getFirst().equals("random");
     if (random && words.size() > 1) throw new QonnectMain.UserError("random takes --count and --seed, not arguments");
     if (count < 1) throw new QonnectMain.UserError("--count: must be at least 1");
@@ -86,14 +95,14 @@ final class DrillCommand implements Callable<Integer> {
       runner.acknowledgeExisting();
       List<DrillReport> reports = new ArrayList<>();
       Random picker = new Random(seed);
-      for (int i = 0; i < (random ? count : 1); i++) {
+      for (int i = 0; i < (random ? count : repeat); i++) {
         Drill drill;
         try {
           drill = random ? Drill.random(picker, clusters, c -> testbed.client(c).nodes().list().getItems().getFirst().getMetadata().getName()) : single;
         } catch (RuntimeException e) {
           throw new QonnectMain.UserError(e.getMessage());
         }
-        out.printf("drill %s%s%n", drill.kind(), drill.cluster().isEmpty() ? "" : " " + drill.cluster());
+        out.printf("drill %d: %s%s%n", i + 1, drill.kind(), drill.cluster().isEmpty() ? "" : " " + drill.cluster());
         DrillReport report;
         try {
           report = runner.run(drill);

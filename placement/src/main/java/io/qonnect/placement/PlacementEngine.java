@@ -76,11 +76,16 @@ public final class PlacementEngine implements PlacementStrategy {
       if (reason != null) broken.add(component + ": " + x + ": " + reason);
     }));
     double value = broken.isEmpty() ? new Objective(spec, snapshot, e.eligible()).evaluate(placement.components()).value() : Double.NaN;
-    return new Assessment(value, broken);
+    boolean clusterGone = placement.components().values().stream().flatMap(m -> m.keySet().stream())
+        .anyMatch(x -> snapshot.cluster(x).isEmpty());
+    return new Assessment(value, broken, clusterGone);
   }
 
-  /** @param objective the objective value (lower is better); NaN when the placement breaks a constraint */
-  public record Assessment(double objective, List<String> violations) {
+  /**
+   * @param objective the objective value (lower is better); NaN when the placement breaks a constraint
+   * @param clusterGone it names a member cluster the snapshot does not have (failed, or never observed)
+   */
+  public record Assessment(double objective, List<String> violations, boolean clusterGone) {
     public boolean feasible() {
       return violations.isEmpty();
     }

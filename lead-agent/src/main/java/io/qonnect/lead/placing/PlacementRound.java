@@ -26,16 +26,17 @@ import java.util.function.Function;
  * <p>When an application is decided, and what moves it:
  * <ul>
  *   <li>a new or changed spec: placed afresh at once;
- *   <li>a committed placement that breaks a constraint now (its member cluster Failed, capacity or latency
- *       changed): failover, re-placed at once; if nothing can take it, it is Unschedulable with a diagnosis
- *       and its current placement keeps running where it still can;
+ *   <li>a committed placement on a member cluster that Failed (or is gone): failover, re-placed at once; if
+ *       nothing can take it, it is Unschedulable with a diagnosis and keeps running where it still can;
+ *   <li>a committed placement that breaks a constraint because observations drifted (latency, capacity):
+ *       re-placed once the breach has lasted the hold time, so a wobbling measurement does not move it;
  *   <li>a feasible placement that a fresh one beats by more than the hysteresis margin, continuously for the
  *       hold time: migrated, if fewer than the allowed number of migrations are in flight (and none of its
  *       own). A Suspect cluster keeps what it runs; nothing moves back to a returning cluster unless this
  *       margin says so;
  *   <li>otherwise a change of the member cluster set is acknowledged by re-committing the same placement.
  * </ul>
- * Deterministic: the only state is when each application's better alternative was first seen.
+ * Deterministic: the only state is when each application's better alternative (or breach) was first seen.
  */
 public final class PlacementRound {
   /**
@@ -115,9 +116,18 @@ public final class PlacementRound {
       return observationsChanged || clusterSetChanged ? fresh(app, spec, clusterSetRevision, free, "retry") : null;
     }
     PlacementEngine.Assessment current = engine.assess(spec, keepingSuspect(free), app.placement());
-    if (!current.feasible()) {
+    if (current.clusterGone()) {
       betterSince.remove(app.name());
       return fresh(app, spec, clusterSetRevision, free, "failover: " + current.violations().getFirst());
+    }
+    if (!current.feasible()) {
+      // broken by drifting observations (latency, capacity): as urgent as a migration, and as prone to wobble
+      long since = betterSince.computeIfAbsent(app.name(), k -> now);
+      if (now - since >= policy.holdMillis()) {
+        betterSince.remove(app.name());
+        return fresh(app, spec, clusterSetRevision, free, "constraint: " + current.violations().getFirst() + " for " + (now - since) / 1000 + " s");
+      }
+      return clusterSetChanged ? keep(app, clusterSetRevision) : null;
     }
     boolean reconsider = observationsChanged || clusterSetChanged || betterSince.containsKey(app.name()) || app.unschedulable();
     if (!reconsider) return null;

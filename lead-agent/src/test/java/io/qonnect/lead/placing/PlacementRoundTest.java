@@ -148,6 +148,22 @@ class PlacementRoundTest {
   }
 
   @Test
+  void aConstraintBrokenByDriftingObservationsMovesOnlyAfterTheHoldTime() {
+    ApplicationRecord alpha = alphaOnCloud1();
+    // others now request almost all of cloud-1: alpha's 2 cores no longer fit there, but observations wobble
+    ClusterReport crowded = report("cloud-1", 2, true).toBuilder().setNodes(0, report("cloud-1", 2, true).getNodes(0).toBuilder()
+        .setRequested(io.qonnect.proto.v1.Resources.newBuilder().setCpuMillis(4000).setMemoryBytes(1L << 30))).setNodes(1,
+        report("cloud-1", 2, true).getNodes(1).toBuilder().setRequested(io.qonnect.proto.v1.Resources.newBuilder().setCpuMillis(3500).setMemoryBytes(1L << 30))).build();
+    ClusterSnapshot full = SnapshotBuilder.build(ObservationSnapshot.newBuilder().addClusters(crowded).addClusters(report("cloud-2", 2, true, 0.06)).build(),
+        List.of(member("cloud-1", ClusterHealth.HEALTHY), member("cloud-2", ClusterHealth.HEALTHY)));
+    assertThat(round.decide(List.of(alpha), 1, full, true, 50_000)).isEmpty();
+    assertThat(round.decide(List.of(alpha), 1, full, false, 59_000)).isEmpty();
+    CommitPlacement moved = round.decide(List.of(alpha), 1, full, false, 60_000).getFirst();
+    assertThat(moved.reason()).startsWith("constraint: cloud-1: over-committed");
+    assertThat(moved.placement().of("web")).containsOnlyKeys(ClusterId.of("cloud-2"));
+  }
+
+  @Test
   void aBetterPlacementMovesOnlyBeyondTheMarginAndAfterTheHoldTime() {
     ApplicationRecord alpha = alphaOnCloud1();
     // cloud-2 a little cheaper than cloud-1 now: within the 10 % margin, nothing moves however long it lasts

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Measures the round-trip time from this member cluster's agent to every peer agent the leader names, over
- * gRPC on warm channels (the best of a few pings, so one GC pause does not count as distance). Only peers
+ * gRPC on warm channels, and reports the minimum over the last {@value #WINDOW} probes of a few pings each:
+ * the usual estimator of path delay, which a busy CPU or a GC pause can only lengthen, never shorten. Only peers
  * that answered appear in the report: a missing sample means "not reachable from here", which the leader
  * uses to tell an agent cut off from the lead agents from one that is gone.
  *
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PeerProber implements AutoCloseable {
   private static final int PINGS = 3;
+  private static final int WINDOW = 5;
   private static final long DEADLINE_MS = 1000;
   private static final String USER_PREFIX = "user:";
 
@@ -37,6 +39,7 @@ public final class PeerProber implements AutoCloseable {
   private final LatencyMatrix model;
   private final Clock clock;
   private final Map<String, ManagedChannel> channels = new HashMap<>();
+  private final Map<String, java.util.ArrayDeque<Double>> recent = new HashMap<>();
 
   /** @param model the wide-area latency to add (an empty matrix: none) */
   public PeerProber(String cluster, LatencyMatrix model, Clock clock) {
@@ -55,6 +58,7 @@ public final class PeerProber implements AutoCloseable {
       e.getValue().shutdownNow();
       return true;
     });
+    recent.keySet().retainAll(wanted.values());
     for (PeerAgent peer : peers) {
       ManagedChannel channel = channels.computeIfAbsent(peer.getAddress(), a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
       double best = Double.MAX_VALUE;
@@ -68,7 +72,14 @@ public final class PeerProber implements AutoCloseable {
           break;
         }
       }
-      if (best == Double.MAX_VALUE) continue;
+      if (best == Double.MAX_VALUE) {
+        recent.remove(peer.getCluster());
+        continue;
+      }
+      java.util.ArrayDeque<Double> window = recent.computeIfAbsent(peer.getCluster(), k -> new java.util.ArrayDeque<>());
+      window.addLast(best);
+      if (window.size() > WINDOW) window.removeFirst();
+      best = window.stream().mapToDouble(Double::doubleValue).min().orElse(best);
       double modelled = model.between(ClusterId.of(cluster), ClusterId.of(peer.getCluster())).orElse(0);
       b.addSamples(LatencySample.newBuilder().setTo(peer.getCluster()).setRttMs(best + modelled));
     }

@@ -97,6 +97,7 @@ public final class DrillRunner {
     intervals.put("detected", null);
     intervals.put("committed", null);
     intervals.put("recovered", null);
+    String probeSpec = drill instanceof Drill.LeaderKill ? anySpec() : "";
     Map<String, String> restore = inject(drill, oldLeader);
     at.accept(start, "injected " + drill.kind() + (drill.cluster().isEmpty() ? "" : " " + drill.cluster()));
 
@@ -105,7 +106,7 @@ public final class DrillRunner {
     Set<String> migrating = new TreeSet<>(); // placements committed during the drill whose make-before-break is not over
     while (System.currentTimeMillis() < deadline && intervals.get("recovered") == null) {
       double now = (System.currentTimeMillis() - start) / 1000.0;
-      for (ControlPlaneEvent e : eventsSince(fromRevision)) {
+      for (ControlPlaneEvent e : drill instanceof Drill.LeaderKill ? List.<ControlPlaneEvent>of() : eventsSince(fromRevision)) {
         fromRevision = e.getRevision() + 1;
         at.accept(e.getTimeUnixMillis(), e.getKind() + " " + e.getSubject() + ": " + e.getMessage());
         double when = Math.max(0, (e.getTimeUnixMillis() - start) / 1000.0); // the leader's stamp: same machine, same clock
@@ -126,7 +127,7 @@ public final class DrillRunner {
           intervals.put("detected", now);
           step.accept("a new leader was elected");
         }
-        if (writeAccepted()) {
+        if (writeAccepted(probeSpec)) {
           intervals.put("committed", (System.currentTimeMillis() - start) / 1000.0);
           intervals.put("recovered", intervals.get("committed"));
           step.accept("a write was accepted");
@@ -291,16 +292,25 @@ public final class DrillRunner {
     }
   }
 
-  /** Re-applies an acknowledged spec unchanged: goes through the log like any write. */
-  private boolean writeAccepted() {
-    try {
-      String app = acknowledged.iterator().next();
-      String yaml = client.call(s -> s.describeApplication(GetApplicationRequest.newBuilder().setName(app).build())).getSpecYaml();
-      client.call(s -> s.withDeadlineAfter(1, java.util.concurrent.TimeUnit.SECONDS).apply(ApplyRequest.newBuilder().setSpecYaml(yaml).build()));
-      return true;
-    } catch (RuntimeException e) {
-      return false;
+  private String anySpec() {
+    String app = acknowledged.iterator().next();
+    return client.call(s -> s.describeApplication(GetApplicationRequest.newBuilder().setName(app).build())).getSpecYaml();
+  }
+
+  /**
+   * Re-applies an acknowledged spec unchanged (a write through the log like any other), asking each lead
+   * agent in turn with a short deadline: what a client that knows all addresses sees after a leader dies.
+   */
+  private boolean writeAccepted(String spec) {
+    for (String address : client.addresses()) {
+      try {
+        client.at(address).withDeadlineAfter(500, TimeUnit.MILLISECONDS).apply(ApplyRequest.newBuilder().setSpecYaml(spec).build());
+        return true;
+      } catch (RuntimeException e) {
+        // dead, a follower without a leader yet, or too slow: the next one
+      }
     }
+    return false;
   }
 
   /**

@@ -1,0 +1,59 @@
+package io.qonnect.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** {@code drill summary}: the drill reports in a results directory as one Markdown table, per kind and interval. */
+final class DrillSummary {
+  private static final List<String> INTERVALS = List.of("detected", "committed", "recovered");
+
+  private DrillSummary() {}
+
+  static String markdown(Path results) throws IOException {
+    if (!Files.isDirectory(results)) throw new QonnectMain.UserError(results + ": no such directory (run a drill first)");
+    ObjectMapper json = new ObjectMapper();
+    Map<String, List<JsonNode>> byKind = new TreeMap<>();
+    int randomRuns = 0;
+    int randomViolations = 0;
+    try (Stream<Path> files = Files.list(results)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+        JsonNode r = json.readTree(f.toFile());
+        if (r.path("drill").asText().equals("random")) {
+          randomRuns += r.path("count").asInt();
+          randomViolations += r.path("violations").size();
+        } else {
+          byKind.computeIfAbsent(r.path("drill").asText(), k -> new ArrayList<>()).add(r);
+        }
+      }
+    }
+    StringBuilder b = new StringBuilder("| drill | runs | detected p50 / p99 (s) | committed p50 / p99 (s) | recovered p50 / p99 (s) | not recovered | violations |\n");
+    b.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    byKind.forEach((kind, reports) -> {
+      b.append("| ").append(kind).append(" | ").append(reports.size());
+      for (String interval : INTERVALS) {
+        List<Double> values = reports.stream().map(r -> r.path("intervalsSeconds").path(interval)).filter(JsonNode::isNumber)
+            .map(JsonNode::asDouble).sorted().toList();
+        b.append(" | ").append(values.isEmpty() ? "–" : String.format("%.2f / %.2f (n=%d)", percentile(values, 50), percentile(values, 99), values.size()));
+      }
+      long notRecovered = reports.stream().filter(r -> !r.path("intervalsSeconds").path("recovered").isNumber()).count();
+      long violations = reports.stream().mapToLong(r -> r.path("violations").size()).sum();
+      b.append(" | ").append(notRecovered).append(" | ").append(violations).append(" |\n");
+    });
+    if (randomRuns > 0) b.append("\nrandom: ").append(randomRuns).append(" drills, ").append(randomViolations).append(" violations\n");
+    return b.toString();
+  }
+
+  /** Nearest-rank percentile of sorted values. */
+  static double percentile(List<Double> sorted, int p) {
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+  }
+}
