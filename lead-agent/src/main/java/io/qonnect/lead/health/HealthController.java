@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class HealthController {
   private static final Logger LOG = LoggerFactory.getLogger(HealthController.class);
   /** A peer's probe newer than this shows the agent alive. */
-  private static final long PEER_PROBE_FRESH_MS = 5_000;
+  private static final long PEER_PROBE_FRESH_MS = 10_000;
 
   private final ControlPlaneStateMachine stateMachine;
   private final BooleanSupplier leaderReady;

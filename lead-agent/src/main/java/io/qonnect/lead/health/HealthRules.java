@@ -25,7 +25,7 @@ public final class HealthRules {
    * @param recoverAfterMillis problem-free time that makes a Suspect or Failed cluster Healthy again
    */
   public record Config(long silentAfterMillis, long failAfterMillis, long recoverAfterMillis) {
-    public static final Config DEFAULT = new Config(1000, 1500, 3000);
+    public static final Config DEFAULT = new Config(2000, 1500, 3000);
   }
 
   /**

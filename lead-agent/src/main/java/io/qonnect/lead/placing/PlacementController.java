@@ -44,7 +44,9 @@ public final class PlacementController {
   private final Consumer<CommitPlacement> history;
   private final Clock clock;
   private final Map<String, CachedSpec> specCache = new HashMap<>();
+  private static final long RECONSIDER_MS = 1000;
   private ClusterSnapshot lastSnapshot;
+  private long lastReconsidered;
 
   private record CachedSpec(long revision, Parsed<QosSpec> spec) {}
 
@@ -74,9 +76,15 @@ public final class PlacementController {
     specCache.keySet().retainAll(work.applications().stream().map(ApplicationRecord::name).collect(Collectors.toSet()));
     ObservationSnapshot latest = observations.latest();
     ClusterSnapshot snapshot = SnapshotBuilder.build(latest, work.clusters());
-    boolean changed = !snapshot.equals(lastSnapshot);
-    lastSnapshot = snapshot;
-    List<CommitPlacement> decisions = round.decide(work.applications(), work.clusterSetRevision(), snapshot, changed, clock.millis());
+    long now = clock.millis();
+    // observations wobble with every agent report; reconsidering on each would run the engine for every
+    // application several times a second, so changes are looked at once per RECONSIDER_MS
+    boolean changed = !snapshot.equals(lastSnapshot) && now - lastReconsidered >= RECONSIDER_MS;
+    if (changed) {
+      lastSnapshot = snapshot;
+      lastReconsidered = now;
+    }
+    List<CommitPlacement> decisions = round.decide(work.applications(), work.clusterSetRevision(), snapshot, changed, now);
     List<CompletableFuture<CommandResult>> proposals = decisions.stream().map(proposer::propose).toList(); // pipelined
     Readiness readiness = Readiness.of(latest);
     for (ApplicationRecord app : work.applications()) {

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * model (a real deployment) the measured RTT is reported as it is.
  */
 public final class PeerProber implements AutoCloseable {
-  private static final int PINGS = 3;
+  private static final int PINGS = 2;
   private static final int WINDOW = 5;
   private static final long DEADLINE_MS = 1000;
   private static final String USER_PREFIX = "user:";

@@ -145,16 +145,22 @@ public final class LocalFederation {
     } else if (leadAgentAddresses().size() != leadAgents) {
       throw new IllegalArgumentException("this federation has " + leadAgentAddresses().size() + " lead agents; use 'down --wipe' to change the count");
     }
-    for (Member m : members) {
-      if (pid(m).isPresent()) {
-        progress.accept(m.name() + ": already running (pid " + pid(m).get() + ")");
-      } else {
-        start(m, extraLeadAgentArgs);
-        progress.accept(m.name() + ": started on " + m.address() + " (log " + log(m) + ")");
+    // the control plane first: a dozen JVMs starting at once on two cores can starve the election
+    for (boolean agents : new boolean[] {false, true}) {
+      for (Member m : members) {
+        if (m.role().equals(RESOURCE_AGENT) != agents) continue;
+        if (pid(m).isPresent()) {
+          progress.accept(m.name() + ": already running (pid " + pid(m).get() + ")");
+        } else {
+          start(m, extraLeadAgentArgs);
+          progress.accept(m.name() + ": started on " + m.address() + " (log " + log(m) + ")");
+        }
+      }
+      if (!agents) {
+        LeaderResponse leader = awaitLeader(120_000);
+        progress.accept("lead agents: " + leader.getLeaderId() + " leads (term " + leader.getTerm() + ")");
       }
     }
-    LeaderResponse leader = awaitLeader(60_000);
-    progress.accept("lead agents: " + leader.getLeaderId() + " leads (term " + leader.getTerm() + ")");
   }
 
   /**
