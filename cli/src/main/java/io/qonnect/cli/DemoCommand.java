@@ -64,6 +64,8 @@ final class DemoCommand implements Callable<Integer> {
           ./qonnect federation status              every process; kill -9 the leader, then ./qonnect get apps again
           set performance: 1, energy: 0, cost: 0 in a copy of examples/bookinfo.yaml, ./qonnect apply -f it,
             and watch it move: ./qonnect get placements
+          ./qonnect drill cluster-down cloud-1     stop a member cluster: a timeline of detection, failover, recovery
+          ./qonnect drill leader-kill              kill -9 the leader and time the next accepted write
           ./qonnect demo --offline                 the planner alone on 9 clusters, and versus the Borda baseline
           ./qonnect delete app bookinfo; ./qonnect federation down; ./qonnect testbed down""");
     return status.getPhase() == ApplicationStatus.Phase.READY ? QonnectMain.OK : QonnectMain.FAILED;

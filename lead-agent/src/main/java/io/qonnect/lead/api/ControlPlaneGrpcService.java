@@ -23,8 +23,6 @@ import io.qonnect.proto.v1.ApplyRequest;
 import io.qonnect.proto.v1.ApplyResponse;
 import io.qonnect.proto.v1.ClusterReport;
 import io.qonnect.proto.v1.ClusterStatus;
-import io.qonnect.proto.v1.ObservationSnapshot;
-import io.qonnect.proto.v1.ReadinessReport;
 import io.qonnect.proto.v1.ComponentStatus;
 import io.qonnect.proto.v1.ControlPlaneEvent;
 import io.qonnect.proto.v1.ControlPlaneGrpc;
