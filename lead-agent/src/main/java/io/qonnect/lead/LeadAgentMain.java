@@ -8,6 +8,7 @@ import io.qonnect.lead.api.ControlPlaneGrpcService;
 import io.qonnect.lead.api.GroupView;
 import io.qonnect.lead.config.LeadAgentConfig;
 import io.qonnect.lead.config.LeadAgentConfig.Peer;
+import io.qonnect.lead.health.AgentLiveness;
 import io.qonnect.lead.health.HealthController;
 import io.qonnect.lead.kb.KnowledgeBaseClient;
 import io.qonnect.lead.placing.ObservationSource;
@@ -99,7 +100,8 @@ public final class LeadAgentMain implements AutoCloseable {
     }, config.placementIntervalMs(), config.placementIntervalMs(), TimeUnit.MILLISECONDS);
 
     AgentSessions sessions = new AgentSessions();
-    HealthController health = new HealthController(stateMachine, leaderReady, sessions, observations, client, config.health(), Clock.systemUTC());
+    AgentLiveness liveness = new AgentLiveness(sessions, observations);
+    HealthController health = new HealthController(stateMachine, leaderReady, sessions, liveness, client, config.health(), Clock.systemUTC());
     scheduler.scheduleWithFixedDelay(() -> {
       try {
         health.reconcileOnce();
@@ -109,7 +111,7 @@ public final class LeadAgentMain implements AutoCloseable {
     }, HEALTH_INTERVAL_MS, HEALTH_INTERVAL_MS, TimeUnit.MILLISECONDS);
     api = NettyServerBuilder.forAddress(new InetSocketAddress(config.self().host(), config.self().apiPort()))
         .addService(new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, scheduler))
-        .addService(new AgentGatewayGrpcService(client, view, stateMachine, sessions, scheduler, Clock.systemUTC(), config.leaseMillis()))
+        .addService(new AgentGatewayGrpcService(client, view, stateMachine, sessions, liveness, scheduler, Clock.systemUTC(), config.leaseMillis()))
         .build()
         .start();
     LOG.info("lead agent {} up: raft {}, api {}, peers {}, knowledge base {}, data {}", config.id(), config.self().raftAddress(),

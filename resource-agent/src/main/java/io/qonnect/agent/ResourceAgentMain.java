@@ -97,6 +97,7 @@ public final class ResourceAgentMain implements AutoCloseable {
   private final AtomicBoolean readinessPending = new AtomicBoolean();
   private final PeerProber prober;
   private final Server probeServer;
+  private volatile boolean probeServing;
   private final InetSocketAddress apiServer;
 
   private record CachedSpec(String yaml, QosSpec spec) {}
@@ -116,7 +117,7 @@ public final class ResourceAgentMain implements AutoCloseable {
     URI master = URI.create(kube.getMasterUrl().toString());
     this.apiServer = new InetSocketAddress(master.getHost(), master.getPort() > 0 ? master.getPort() : 443);
     this.prober = new PeerProber(config.cluster(), latencyModel(config.latencyModel()), clock);
-    this.probeServer = NettyServerBuilder.forPort(config.probePort()).addService(new PeerProber.Service(config.cluster())).build().start();
+    this.probeServer = NettyServerBuilder.forPort(config.probePort()).addService(new PeerProber.Service(config.cluster())).build();
     this.leadStream = new LeadStream(config.cluster(), config.leadAgents(), config.heartbeatMs(), this::registration, this::heartbeat, d -> {
       desired.set(d);
       loops.execute(this::reconcileSafely);
@@ -181,7 +182,21 @@ public final class ResourceAgentMain implements AutoCloseable {
     return Heartbeat.newBuilder().setCluster(config.cluster()).setSequence(heartbeats.incrementAndGet())
         .setApiServerReachable(apiServerReachable()).setNodesTotal(all.size())
         .setNodesReady((int) all.stream().filter(CapacityCollector::ready).count())
+        .addAllSingletonsRunning(singletonsRunning())
         .build();
+  }
+
+  /** Singletons with replicas here, wanted or still running, as "application/component". */
+  private List<String> singletonsRunning() {
+    return deployments.getStore().list().stream()
+        .filter(d -> d.getMetadata().getAnnotations() != null && "true".equals(d.getMetadata().getAnnotations().get(Labels.SINGLETON)))
+        .filter(d -> positive(d.getSpec().getReplicas()) || positive(d.getStatus() == null ? null : d.getStatus().getReplicas()))
+        .map(d -> d.getMetadata().getLabels().get(Labels.APPLICATION) + "/" + d.getMetadata().getLabels().get(Labels.COMPONENT))
+        .sorted().toList();
+  }
+
+  private static boolean positive(Integer n) {
+    return n != null && n > 0;
   }
 
   private void reconcileSafely() {
@@ -216,6 +231,21 @@ public final class ResourceAgentMain implements AutoCloseable {
       var resources = kube.genericKubernetesResources(gone.apiVersion(), gone.kind());
       (gone.namespace() == null ? resources.withName(gone.name()) : resources.inNamespace(gone.namespace()).withName(gone.name())).delete();
       LOG.info("deleted {} (epoch {}, no longer owned)", gone.key(), gone.epoch());
+    }
+    if (state != null && !probeServing) startProbeServer();
+  }
+
+  /**
+   * Peers take an agent they reach as one that stops its singletons when its lease runs out, so a restarted
+   * agent answers probes only after its first reconcile against the leader's desired state, which scaled
+   * every singleton it holds no lease for to zero.
+   */
+  private void startProbeServer() {
+    try {
+      probeServer.start();
+      probeServing = true;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serve probes on port " + config.probePort() + ": " + e.getMessage(), e);
     }
   }
 
@@ -285,7 +315,7 @@ public final class ResourceAgentMain implements AutoCloseable {
   public void close() {
     leadStream.stop();
     loops.shutdownNow();
-    probeServer.shutdownNow();
+    if (probeServing) probeServer.shutdownNow();
     prober.close();
     kbChannel.shutdownNow();
     kube.close();

@@ -43,6 +43,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
   private final GroupView group;
   private final ControlPlaneStateMachine stateMachine;
   private final AgentSessions sessions;
+  private final SingletonLeases.Fences fences;
   private final ScheduledExecutorService timer;
   private final Clock clock;
   private final long leaseMillis;
@@ -53,12 +54,13 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
   private record TermLeases(long term, SingletonLeases book) {}
 
   public AgentGatewayGrpcService(ControlPlaneClient client, GroupView group, ControlPlaneStateMachine stateMachine, AgentSessions sessions,
-      ScheduledExecutorService timer, Clock clock, long leaseMillis) {
+      SingletonLeases.Fences fences, ScheduledExecutorService timer, Clock clock, long leaseMillis) {
     this.leaseMillis = leaseMillis;
     this.client = client;
     this.group = group;
     this.stateMachine = stateMachine;
     this.sessions = sessions;
+    this.fences = fences;
     this.timer = timer;
     this.clock = clock;
   }
@@ -119,6 +121,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
     private long seenRevision = -1;
     private DesiredState sent;
     private List<DesiredStates.Singleton> singletons = List.of();
+    private List<String> memberClusters = List.of();
     private long leasesRenewed;
 
     Pusher(ClusterId cluster, ServerCallStreamObserver<LeadMessage> out, Runnable stop) {
@@ -145,7 +148,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
           leasesRenewed = now;
           SingletonLeases book = leases();
           for (DesiredStates.Singleton s : singletons) {
-            if (!book.grant(s.application(), s.component(), cluster.value(), now)) continue;
+            if (!book.grant(s.application(), s.component(), cluster.value(), memberClusters, fences, now)) continue;
             out.onNext(LeadMessage.newBuilder().setLease(SingletonLease.newBuilder().setApplication(s.application())
                 .setComponent(s.component()).setDurationMillis(book.durationMillis())).build());
           }
@@ -164,6 +167,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
       seenRevision = now.revision();
       DesiredStates.ForCluster desired = desiredStates.forCluster(cluster, now.applications(), now.clusters(), now.revision());
       singletons = desired.singletons();
+      memberClusters = now.clusters().stream().filter(c -> !c.agentAddress().isEmpty()).map(c -> c.id().value()).toList();
       if (sent != null && sent.getApplicationsList().equals(desired.state().getApplicationsList())
           && sent.getPeersList().equals(desired.state().getPeersList())) return;
       out.onNext(LeadMessage.newBuilder().setDesiredState(desired.state()).build());

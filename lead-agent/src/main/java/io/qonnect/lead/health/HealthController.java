@@ -1,21 +1,16 @@
 package io.qonnect.lead.health;
 
 import io.qonnect.lead.api.AgentSessions;
-import io.qonnect.lead.placing.ObservationSource;
 import io.qonnect.lead.placing.Proposer;
 import io.qonnect.lead.raft.ControlPlaneStateMachine;
 import io.qonnect.lead.state.ClusterRecord;
 import io.qonnect.lead.state.Command.SetClusterHealth;
 import io.qonnect.lead.state.CommandResult;
 import io.qonnect.proto.v1.Heartbeat;
-import io.qonnect.proto.v1.LatencyReport;
-import io.qonnect.proto.v1.LatencySample;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +31,7 @@ public final class HealthController {
   private final ControlPlaneStateMachine stateMachine;
   private final BooleanSupplier leaderReady;
   private final AgentSessions sessions;
-  private final ObservationSource observations;
+  private final AgentLiveness liveness;
   private final Proposer proposer;
   private final HealthRules.Config config;
   private final Clock clock;
@@ -45,11 +40,11 @@ public final class HealthController {
   private final Map<String, Long> firstSeen = new HashMap<>();
 
   public HealthController(ControlPlaneStateMachine stateMachine, BooleanSupplier leaderReady, AgentSessions sessions,
-      ObservationSource observations, Proposer proposer, HealthRules.Config config, Clock clock) {
+      AgentLiveness liveness, Proposer proposer, HealthRules.Config config, Clock clock) {
     this.stateMachine = stateMachine;
     this.leaderReady = leaderReady;
     this.sessions = sessions;
-    this.observations = observations;
+    this.liveness = liveness;
     this.proposer = proposer;
     this.config = config;
     this.clock = clock;
@@ -68,14 +63,14 @@ public final class HealthController {
     }
     record Work(List<ClusterRecord> clusters, long clusterSetRevision) {}
     Work work = stateMachine.read(s -> new Work(s.clusters(), s.clusterSetRevision()));
-    Set<String> probed = probedByPeers(observations.cached().getLatencyList(), now);
     for (ClusterRecord c : work.clusters()) {
       if (c.agentAddress().isEmpty()) continue; // registered by an inventory seeder: no agent, no heartbeats to judge
       String name = c.id().value();
       long since = firstSeen.computeIfAbsent(name, k -> now);
+      boolean reachedByPeers = now - liveness.lastReachedByPeers(name) <= PEER_PROBE_FRESH_MS;
       HealthRules.Signals signals = sessions.last(name)
-          .map(l -> signals(Math.max(l.receivedMillis(), since), l.heartbeat(), probed.contains(name)))
-          .orElse(new HealthRules.Signals(since, true, 0, 0, probed.contains(name)));
+          .map(l -> signals(Math.max(l.receivedMillis(), since), l.heartbeat(), reachedByPeers))
+          .orElse(new HealthRules.Signals(since, true, 0, 0, reachedByPeers));
       rules.evaluate(name, c.health(), signals, now).ifPresent(v ->
           proposer.propose(new SetClusterHealth(c.id(), v.health(), v.reason(), work.clusterSetRevision())).whenComplete((r, e) -> {
             if (r instanceof CommandResult.Accepted) LOG.info("{}: {} ({})", name, v.health(), v.reason());
@@ -85,15 +80,5 @@ public final class HealthController {
 
   private static HealthRules.Signals signals(long last, Heartbeat h, boolean peers) {
     return new HealthRules.Signals(last, h.getApiServerReachable(), h.getNodesReady(), h.getNodesTotal(), peers);
-  }
-
-  /** Member clusters some other cluster's agent measured a round-trip time to recently. */
-  static Set<String> probedByPeers(List<LatencyReport> reports, long now) {
-    Set<String> out = new HashSet<>();
-    for (LatencyReport r : reports) {
-      if (now - r.getObservedUnixMillis() > PEER_PROBE_FRESH_MS) continue;
-      for (LatencySample s : r.getSamplesList()) if (!s.getTo().equals(r.getFromCluster())) out.add(s.getTo());
-    }
-    return out;
   }
 }

@@ -1,19 +1,38 @@
 package io.qonnect.lead.lease;
 
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The leader's book of singleton leases: at most one member cluster holds an unexpired lease on a singleton
- * component at any time, as far as this leader can know. Pure: the caller passes the time.
+ * The leader's book of singleton leases: at most one member cluster may run a singleton component at any
+ * time. Pure: the caller passes the time and what it knows of the agents.
  *
  * <p>A lease granted at {@code t} counts as held until {@code t + duration}; the agent stops the singleton
  * after half that without a renewal, so the other half absorbs network delay and the time it takes to scale
- * to zero. A new leader does not know what its predecessor granted, so it grants nothing new during its
- * first lease duration: every lease granted before it took over has expired by then. That costs a
- * singleton at most one lease duration of downtime on a leader change and never lets it run twice.
+ * to zero. But only a live agent can stop anything: an expired lease proves nothing about a cluster whose
+ * agent died while its cluster runs on. So the lease moves to another cluster only once the previous
+ * holder's lease has expired <em>and</em> its agent is known to have stopped the singleton since (see
+ * {@link Fences}). Until then the singleton keeps running where it was, and the new cluster waits.
+ *
+ * <p>A new leader does not know what its predecessor granted: it grants nothing during its first lease
+ * duration (every earlier lease has expired by then), and its first grant of each singleton needs every other
+ * member cluster's agent to be known to have stopped it. A cluster whose agent never comes back therefore
+ * holds singletons back after a leader change until it is removed from the federation.
  */
 public final class SingletonLeases {
+  /** What the leader knows of whether a member cluster's agent has a singleton stopped. */
+  @FunctionalInterface
+  public interface Fences {
+    /**
+     * True when the cluster's agent is known not to run the singleton at some moment after {@code sinceMillis}:
+     * it said so in a heartbeat received after that, or a peer reached it alive after that (an agent alive
+     * past its lease has stopped the singleton itself).
+     */
+    boolean stoppedAfter(String cluster, String application, String component, long sinceMillis);
+  }
+
   private record Grant(String cluster, long until) {}
 
   private final long durationMillis;
@@ -33,22 +52,23 @@ public final class SingletonLeases {
 
   /**
    * Grants or renews the lease on {@code application/component} for {@code cluster}, the member cluster the
-   * committed placement runs it in. Returns false when another cluster may still hold it.
+   * committed placement runs it in. Returns false while another cluster may still run it.
+   *
+   * @param memberClusters every member cluster with an agent (who may have held it under an earlier leader)
    */
-  public synchronized boolean grant(String application, String component, String cluster, long now) {
+  public synchronized boolean grant(String application, String component, String cluster, Collection<String> memberClusters,
+      Fences fences, long now) {
     String key = application + "/" + component;
     Grant current = grants.get(key);
-    boolean heldElsewhere = current != null && !current.cluster().equals(cluster) && current.until() > now;
-    boolean predecessorsExpired = now >= leaderSinceMillis + durationMillis;
-    boolean renewal = current != null && current.cluster().equals(cluster);
-    if (heldElsewhere || (!renewal && !predecessorsExpired)) return false;
+    if (current == null || !current.cluster().equals(cluster)) {
+      long expired = current != null ? current.until() : leaderSinceMillis + durationMillis;
+      if (now < expired) return false;
+      Collection<String> mayRunIt = current != null ? List.of(current.cluster()) : memberClusters;
+      for (String other : mayRunIt) {
+        if (!other.equals(cluster) && !fences.stoppedAfter(other, application, component, expired)) return false;
+      }
+    }
     grants.put(key, new Grant(cluster, now + durationMillis));
     return true;
-  }
-
-  /** The cluster holding an unexpired lease on the singleton, if any (for status and drills). */
-  public synchronized String holder(String application, String component, long now) {
-    Grant g = grants.get(application + "/" + component);
-    return g != null && g.until() > now ? g.cluster() : "";
   }
 }
