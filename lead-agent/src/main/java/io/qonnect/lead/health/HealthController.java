@@ -25,8 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HealthController {
   private static final Logger LOG = LoggerFactory.getLogger(HealthController.class);
-  /** A peer's probe newer than this shows the agent alive. */
-  private static final long PEER_PROBE_FRESH_MS = 10_000;
 
   private final ControlPlaneStateMachine stateMachine;
   private final BooleanSupplier leaderReady;
@@ -67,9 +65,10 @@ public final class HealthController {
       if (c.agentAddress().isEmpty()) continue; // registered by an inventory seeder: no agent, no heartbeats to judge
       String name = c.id().value();
       long since = firstSeen.computeIfAbsent(name, k -> now);
-      boolean reachedByPeers = now - liveness.lastReachedByPeers(name) <= PEER_PROBE_FRESH_MS;
+      long lastHeartbeat = sessions.last(name).map(l -> Math.max(l.receivedMillis(), since)).orElse(since);
+      boolean reachedByPeers = liveness.lastReachedByPeers(name) > lastHeartbeat; // alive after it went silent
       HealthRules.Signals signals = sessions.last(name)
-          .map(l -> signals(Math.max(l.receivedMillis(), since), l.heartbeat(), reachedByPeers))
+          .map(l -> signals(lastHeartbeat, l.heartbeat(), reachedByPeers))
           .orElse(new HealthRules.Signals(since, true, 0, 0, reachedByPeers));
       rules.evaluate(name, c.health(), signals, now).ifPresent(v ->
           proposer.propose(new SetClusterHealth(c.id(), v.health(), v.reason(), work.clusterSetRevision())).whenComplete((r, e) -> {

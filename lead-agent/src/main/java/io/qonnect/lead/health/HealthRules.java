@@ -33,7 +33,7 @@ public final class HealthRules {
    *
    * @param lastHeartbeatMillis when its agent last heartbeated (a new leader counts from its own start)
    * @param apiServerReachable the agent's last word on its API server
-   * @param reachableByPeers another agent measured a round-trip time to it recently
+   * @param reachableByPeers another agent reached it after its last heartbeat
    */
   public record Signals(long lastHeartbeatMillis, boolean apiServerReachable, int nodesReady, int nodesTotal, boolean reachableByPeers) {}
 

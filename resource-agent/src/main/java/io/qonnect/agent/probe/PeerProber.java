@@ -50,7 +50,8 @@ public final class PeerProber implements AutoCloseable {
 
   /** Probes every peer once; returns the report to send to the knowledge base. */
   public synchronized LatencyReport probe(List<PeerAgent> peers) {
-    LatencyReport.Builder b = LatencyReport.newBuilder().setFromCluster(cluster);
+    // stamped before the first ping: the leader takes a peer in the report as alive at this time (or later)
+    LatencyReport.Builder b = LatencyReport.newBuilder().setFromCluster(cluster).setObservedUnixMillis(clock.millis());
     Map<String, String> wanted = new HashMap<>();
     peers.forEach(p -> wanted.put(p.getAddress(), p.getCluster()));
     channels.entrySet().removeIf(e -> {
@@ -86,7 +87,7 @@ public final class PeerProber implements AutoCloseable {
     for (String region : model.userRegions()) {
       model.fromUsers(region, ClusterId.of(cluster)).ifPresent(ms -> b.addSamples(LatencySample.newBuilder().setTo(USER_PREFIX + region).setRttMs(ms)));
     }
-    return b.setObservedUnixMillis(clock.millis()).build();
+    return b.build();
   }
 
   @Override
