@@ -73,7 +73,7 @@ class PlacementEngineTest {
     assertThat(engine.assess(spec, three, onFog).objective()).as("cost: fog is dearer than cloud").isGreaterThan(best.objective());
 
     var withoutCloud = Fixtures.snapshot(fog, edge);
-    assertThat(engine.assess(spec, withoutCloud, chosen.placement()).violations()).containsExactly("web: unknown cluster cloud-1");
+    assertThat(engine.assess(spec, withoutCloud, chosen.placement()).violations()).containsExactly("web: cloud-1 is not an eligible member cluster (failed, removed or unknown)");
     var fogOnly = pinned(web, Tier.EDGE);
     assertThat(engine.assess(spec("a", new QosWeights(0, 1, 0), Constraints.NONE, 1, fogOnly), three, onFog).violations())
         .anyMatch(v -> v.contains("tier fog of fog-1 not allowed"));

@@ -143,7 +143,7 @@ class PlacementRoundTest {
     assertThat(kept.placement()).isEqualTo(alpha.placement());
     // Failed: re-placed on the other cluster in the same round, no hold time
     CommitPlacement moved = round.decide(List.of(alpha), 3, cheapAndDear(0.06, ClusterHealth.FAILED), false, 2_000).getFirst();
-    assertThat(moved.reason()).startsWith("failover: web: unknown cluster cloud-1");
+    assertThat(moved.reason()).startsWith("failover: web: cloud-1 is not an eligible member cluster");
     assertThat(moved.placement().of("web")).containsOnlyKeys(ClusterId.of("cloud-2"));
   }
 

@@ -34,7 +34,7 @@ public final class Feasibility {
       for (var e : at.entrySet()) {
         MemberCluster x = clusters.get(e.getKey());
         if (x == null) {
-          out.add(c.name() + ": unknown cluster " + e.getKey());
+          out.add(c.name() + ": " + e.getKey() + " is not an eligible member cluster (failed, removed or unknown)");
           continue;
         }
         if (e.getValue() <= 0) out.add(c.name() + ": " + e.getValue() + " replicas on " + x.id());

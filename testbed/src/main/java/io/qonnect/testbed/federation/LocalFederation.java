@@ -69,29 +69,11 @@ public final class LocalFederation {
   }
 
   /**
-   * A federation whose processes run this JVM's classes with the default JVM options. A single-jar classpath
-   * (the qonnect launcher's) is first copied into the work directory, named by its build time: the launcher
-   * rebuilds its jar when the sources change, and a jar replaced under a running JVM breaks its class loading.
+   * A federation whose processes run this JVM's classes with the default JVM options (from the qonnect
+   * launcher: its copy of the jar for this build, which no rebuild rewrites).
    */
   public static LocalFederation local(Path workDir) {
-    String classpath = System.getProperty("java.class.path");
-    Path jar = Path.of(classpath);
-    if (!classpath.contains(java.io.File.pathSeparator) && classpath.endsWith(".jar") && Files.isRegularFile(jar)) {
-      try {
-        String name = jar.getFileName().toString().replace(".jar", "-" + Files.getLastModifiedTime(jar).toMillis() + ".jar");
-        Path copy = workDir.toAbsolutePath().resolve("lib").resolve(name);
-        if (!Files.isRegularFile(copy)) {
-          Files.createDirectories(copy.getParent());
-          Path partial = copy.resolveSibling(name + ".partial");
-          Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING);
-          Files.move(partial, copy, StandardCopyOption.ATOMIC_MOVE);
-        }
-        classpath = copy.toString();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return new LocalFederation(workDir, classpath, defaultJvmOptions());
+    return new LocalFederation(workDir, System.getProperty("java.class.path"), defaultJvmOptions());
   }
 
   /** Heap and GC for the small server JVMs, plus what the launcher passes in {@code QONNECT_JAVA_OPTS}. */
