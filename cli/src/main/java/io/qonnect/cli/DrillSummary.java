@@ -34,8 +34,8 @@ final class DrillSummary {
         }
       }
     }
-    StringBuilder b = new StringBuilder("| drill | runs | detected p50 / p99 (s) | committed p50 / p99 (s) | recovered p50 / p99 (s) | not recovered | violations |\n");
-    b.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    StringBuilder b = new StringBuilder("| drill | runs | detected p50 / p99 (s) | committed p50 / p99 (s) | recovered p50 / p99 (s) | not recovered | nothing to move | violations |\n");
+    b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     byKind.forEach((kind, reports) -> {
       b.append("| ").append(kind).append(" | ").append(reports.size());
       for (String interval : INTERVALS) {
@@ -43,9 +43,10 @@ final class DrillSummary {
             .map(JsonNode::asDouble).sorted().toList();
         b.append(" | ").append(values.isEmpty() ? "–" : String.format("%.2f / %.2f (n=%d)", percentile(values, 50), percentile(values, 99), values.size()));
       }
-      long notRecovered = reports.stream().filter(r -> !r.path("intervalsSeconds").path("recovered").isNumber()).count();
+      long nothingToMove = reports.stream().filter(r -> r.path("outcome").asText().equals("nothing to move")).count();
+      long notRecovered = reports.stream().filter(r -> !r.path("intervalsSeconds").path("recovered").isNumber()).count() - nothingToMove;
       long violations = reports.stream().mapToLong(r -> r.path("violations").size()).sum();
-      b.append(" | ").append(notRecovered).append(" | ").append(violations).append(" |\n");
+      b.append(" | ").append(notRecovered).append(" | ").append(nothingToMove).append(" | ").append(violations).append(" |\n");
     });
     if (randomRuns > 0) b.append("\nrandom: ").append(randomRuns).append(" drills, ").append(randomViolations).append(" violations\n");
     return b.toString();

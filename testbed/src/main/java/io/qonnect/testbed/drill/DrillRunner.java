@@ -47,6 +47,11 @@ import java.util.function.Consumer;
 public final class DrillRunner {
   private static final long POLL_MS = 100;
   private static final long SINGLETON_SAMPLE_MS = 500;
+  /**
+   * A price change that has committed nothing this long past the settle time (which exceeds the migration hold)
+   * moved nothing: reconsidering observations, a placement round and a commit take well under it.
+   */
+  private static final long DECIDE_MARGIN_MS = 10_000;
 
   private final Testbed testbed;
   private final LocalFederation federation;
@@ -104,8 +109,15 @@ public final class DrillRunner {
     long deadline = start + budgetMillis;
     long lastSample = 0;
     Set<String> migrating = new TreeSet<>(); // placements committed during the drill whose make-before-break is not over
+    boolean nothingToMove = false;
     while (System.currentTimeMillis() < deadline && intervals.get("recovered") == null) {
       double now = (System.currentTimeMillis() - start) / 1000.0;
+      if (drill instanceof Drill.PriceChange && intervals.get("committed") == null && intervals.get("detected") != null
+          && now - intervals.get("detected") > (settleMillis + DECIDE_MARGIN_MS) / 1000.0) {
+        nothingToMove = true;
+        step.accept("nothing moved: the change left every placement within the hysteresis margin");
+        break;
+      }
       for (ControlPlaneEvent e : drill instanceof Drill.LeaderKill ? List.<ControlPlaneEvent>of() : eventsSince(fromRevision)) {
         fromRevision = e.getRevision() + 1;
         at.accept(e.getTimeUnixMillis(), e.getKind() + " " + e.getSubject() + ": " + e.getMessage());
@@ -143,12 +155,13 @@ public final class DrillRunner {
       }
       Thread.sleep(POLL_MS);
     }
-    if (intervals.get("recovered") == null) step.accept("not recovered within the budget of " + budgetMillis / 1000 + " s");
+    String outcome = intervals.get("recovered") != null ? "recovered" : nothingToMove ? "nothing to move" : "not recovered";
+    if (outcome.equals("not recovered")) step.accept("not recovered within the budget of " + budgetMillis / 1000 + " s");
     heal(drill, restore);
     step.accept("healed");
     violations.addAll(awaitInvariants(drill));
     step.accept(violations.isEmpty() ? "invariants hold" : violations.size() + " violation(s)");
-    return new DrillReport(drill.kind(), args(drill), start, intervals, timeline, violations.stream().distinct().toList());
+    return new DrillReport(drill.kind(), args(drill), start, intervals, outcome, timeline, violations.stream().distinct().toList());
   }
 
   private static List<String> args(Drill d) {
