@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -184,15 +185,26 @@ public final class Testbed {
    * start, so without this the pods the node controller marked NotReady would stay so.
    */
   private static void markPodsReady(KubernetesClient client, String node) {
-    for (Pod pod : client.pods().inAnyNamespace().withField("spec.nodeName", node).list().getItems()) {
-      if (pod.getStatus() == null || pod.getStatus().getConditions() == null) continue;
-      boolean stale = pod.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && !c.getStatus().equals("True"));
-      if (!stale) continue;
-      pod.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready")).forEach(c -> {
-        c.setStatus("True");
-        c.setLastTransitionTime(java.time.Instant.now().toString());
-      });
-      client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).updateStatus();
+    for (Pod listed : client.pods().inAnyNamespace().withField("spec.nodeName", node).list().getItems()) {
+      var resource = client.pods().inNamespace(listed.getMetadata().getNamespace()).withName(listed.getMetadata().getName());
+      for (int attempt = 0; attempt < 3; attempt++) { // the pod may be updated or deleted meanwhile, as by a kubelet's peers
+        Pod pod = attempt == 0 ? listed : resource.get();
+        if (pod == null || pod.getStatus() == null || pod.getStatus().getConditions() == null) break;
+        List<PodCondition> stale = pod.getStatus().getConditions().stream()
+            .filter(c -> c.getType().equals("Ready") && !c.getStatus().equals("True")).toList();
+        if (stale.isEmpty()) break;
+        stale.forEach(c -> {
+          c.setStatus("True");
+          c.setLastTransitionTime(java.time.Instant.now().toString());
+        });
+        try {
+          client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).updateStatus();
+          break;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() == 404) break;         // deleted meanwhile: nothing to mark
+          if (e.getCode() != 409) throw e;       // changed meanwhile: read it again
+        }
+      }
     }
   }
 
