@@ -45,7 +45,9 @@ final class DescribeCommand implements Callable<Integer> {
     out.printf("Placement epoch: %d%n", d.getStatus().getPlacementEpoch());
     if (d.getKnowledgeBaseDegraded()) out.println("Warning:         the knowledge base is unreachable; placement used the last observations");
     out.println("Placement (ready/desired replicas per member cluster):");
-    for (ComponentStatus c : d.getStatus().getComponentsList()) out.printf("  %-20s %s%n", c.getComponent(), GetCommand.readyOfDesired(c));
+    for (ComponentStatus c : d.getStatus().getComponentsList()) {
+      out.printf("  %-20s %s%s%n", c.getComponent(), GetCommand.readyOfDesired(c), c.getWaiting().isEmpty() ? "" : "   (singleton: " + c.getWaiting() + ")");
+    }
     if (!d.getExplanation().isEmpty()) out.println("Explanation:\n" + indent(d.getExplanation()));
     if (!d.getDiagnosis().isEmpty()) out.println("Diagnosis:\n" + indent(d.getDiagnosis()));
     out.println("Events:");

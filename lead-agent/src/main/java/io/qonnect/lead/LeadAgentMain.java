@@ -109,9 +109,11 @@ public final class LeadAgentMain implements AutoCloseable {
         LOG.warn("health round failed, retrying next round: {}", e.toString());
       }
     }, HEALTH_INTERVAL_MS, HEALTH_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    AgentGatewayGrpcService gateway = new AgentGatewayGrpcService(client, view, stateMachine, sessions, liveness, scheduler, Clock.systemUTC(),
+        config.leaseMillis());
     api = NettyServerBuilder.forAddress(new InetSocketAddress(config.self().host(), config.self().apiPort()))
-        .addService(new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, scheduler))
-        .addService(new AgentGatewayGrpcService(client, view, stateMachine, sessions, liveness, scheduler, Clock.systemUTC(), config.leaseMillis()))
+        .addService(new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, gateway::singletonWaiting, scheduler))
+        .addService(gateway)
         .build()
         .start();
     LOG.info("lead agent {} up: raft {}, api {}, peers {}, knowledge base {}, data {}", config.id(), config.self().raftAddress(),

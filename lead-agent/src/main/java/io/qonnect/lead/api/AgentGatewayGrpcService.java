@@ -105,6 +105,12 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
     };
   }
 
+  /** Why a singleton's lease is held back, as this lead agent's book says (a follower's book is empty). */
+  public Optional<String> singletonWaiting(String application, String component) {
+    TermLeases t = leases.get();
+    return t == null || t.term() != group.term() || !group.isLeader() ? Optional.empty() : t.book().waiting(application, component);
+  }
+
   private SingletonLeases leases() {
     long term = group.term();
     return leases.updateAndGet(t -> t != null && t.term() == term ? t : new TermLeases(term, new SingletonLeases(leaseMillis, clock.millis()))).book();

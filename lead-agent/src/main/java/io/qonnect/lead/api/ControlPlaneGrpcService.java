@@ -66,12 +66,20 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
   private final GroupView group;
   private final ObservationSource observations;
   private final AgentSessions sessions;
+  private final SingletonWaits singletonWaits;
   private final ScheduledExecutorService watchTimer;
   private final QosSpecParser parser = new QosSpecParser();
 
+  /** Why a singleton's placed replica cannot start yet (the leader's lease book), if it is held back. */
+  @FunctionalInterface
+  public interface SingletonWaits {
+    Optional<String> waiting(String application, String component);
+  }
+
   public ControlPlaneGrpcService(ControlPlaneStateMachine stateMachine, ControlPlaneClient client, GroupView group,
-      ObservationSource observations, AgentSessions sessions, ScheduledExecutorService watchTimer) {
+      ObservationSource observations, AgentSessions sessions, SingletonWaits singletonWaits, ScheduledExecutorService watchTimer) {
     this.sessions = sessions;
+    this.singletonWaits = singletonWaits;
     this.stateMachine = stateMachine;
     this.client = client;
     this.group = group;
@@ -228,6 +236,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     if (app.placement() != null) {
       for (var component : app.placement().components().entrySet()) {
         var c = ComponentStatus.newBuilder().setComponent(component.getKey());
+        singletonWaits.waiting(app.name(), component.getKey()).ifPresent(c::setWaiting);
         for (var cluster : component.getValue().entrySet()) {
           int ready = readiness.of(app, component.getKey(), cluster.getKey().value());
           c.addDesired(ProtoMapper.replicas(cluster.getKey().value(), cluster.getValue()));

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The leader's book of singleton leases: at most one member cluster may run a singleton component at any
@@ -38,6 +39,7 @@ public final class SingletonLeases {
   private final long durationMillis;
   private final long leaderSinceMillis;
   private final Map<String, Grant> grants = new HashMap<>();
+  private final Map<String, String> waiting = new HashMap<>();
 
   /** @param leaderSinceMillis when this lead agent became leader */
   public SingletonLeases(long durationMillis, long leaderSinceMillis) {
@@ -62,13 +64,26 @@ public final class SingletonLeases {
     Grant current = grants.get(key);
     if (current == null || !current.cluster().equals(cluster)) {
       long expired = current != null ? current.until() : leaderSinceMillis + durationMillis;
-      if (now < expired) return false;
+      if (now < expired) {
+        waiting.put(key, current != null ? "its lease in " + current.cluster() + " has not expired yet"
+            : "a new leader grants singleton leases only after one lease duration");
+        return false;
+      }
       Collection<String> mayRunIt = current != null ? List.of(current.cluster()) : memberClusters;
       for (String other : mayRunIt) {
-        if (!other.equals(cluster) && !fences.stoppedAfter(other, application, component, expired)) return false;
+        if (!other.equals(cluster) && !fences.stoppedAfter(other, application, component, expired)) {
+          waiting.put(key, "waiting until " + other + "'s agent is known to have stopped it (it may still run there)");
+          return false;
+        }
       }
     }
+    waiting.remove(key);
     grants.put(key, new Grant(cluster, now + durationMillis));
     return true;
+  }
+
+  /** Why the singleton's placed cluster was last refused its lease; empty once it was granted. */
+  public synchronized Optional<String> waiting(String application, String component) {
+    return Optional.ofNullable(waiting.get(application + "/" + component));
   }
 }

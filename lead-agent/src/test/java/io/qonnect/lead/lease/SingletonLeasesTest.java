@@ -67,8 +67,10 @@ class SingletonLeasesTest {
     allAgentsStoppedItAt(4_000);
     grant(leases, "db", "cloud-1", 5_000); // then cloud-1's agent dies; its cluster may run the singleton on
     assertThat(grant(leases, "db", "fog-1", 60_000)).as("nobody could stop it in cloud-1").isFalse();
+    assertThat(leases.waiting("app", "db")).contains("waiting until cloud-1's agent is known to have stopped it (it may still run there)");
     stoppedAt.put("cloud-1", 61_000L); // the agent is back and has removed it
     assertThat(grant(leases, "db", "fog-1", 61_500)).isTrue();
+    assertThat(leases.waiting("app", "db")).isEmpty();
   }
 
   @Test
