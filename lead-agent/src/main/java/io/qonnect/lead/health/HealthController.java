@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,13 +19,16 @@ import org.slf4j.LoggerFactory;
 /**
  * On the leader only: turns heartbeats and peer probes into committed health verdicts with {@link HealthRules}.
  * A verdict is proposed as a compare-and-set on the cluster set revision, so one computed against a registry
- * that changed meanwhile is rejected and decided again. A new leader starts with fresh rules and counts
- * silence from when it first saw each cluster, so neither a leader change nor a new registration fails a
- * cluster whose agent is still connecting.
+ * that changed meanwhile is rejected and decided again. A new leader starts with fresh rules and leaves each
+ * cluster's verdict as it is until its agent has heartbeated to it or {@value #CONNECT_GRACE_MS} ms have passed
+ * (then silence counts from when it first saw the cluster): agents need a moment to find a new leader, and
+ * after a full restart they start after the lead agents, so neither a leader change, a restart nor a new
+ * registration fails, or heals, a cluster on missing news alone.
  * Member clusters registered without an agent (by an inventory seeder, for planning) are not judged.
  */
 public final class HealthController {
   private static final Logger LOG = LoggerFactory.getLogger(HealthController.class);
+  static final long CONNECT_GRACE_MS = 10_000;
 
   private final ControlPlaneStateMachine stateMachine;
   private final BooleanSupplier leaderReady;
@@ -65,10 +69,11 @@ public final class HealthController {
       if (c.agentAddress().isEmpty()) continue; // registered by an inventory seeder: no agent, no heartbeats to judge
       String name = c.id().value();
       long since = firstSeen.computeIfAbsent(name, k -> now);
-      long lastHeartbeat = sessions.last(name).map(l -> Math.max(l.receivedMillis(), since)).orElse(since);
+      Optional<AgentSessions.Last> last = sessions.last(name).filter(l -> l.receivedMillis() >= since);
+      if (last.isEmpty() && now - since < CONNECT_GRACE_MS) continue; // its agent may still be finding this leader
+      long lastHeartbeat = last.map(AgentSessions.Last::receivedMillis).orElse(since);
       boolean reachedByPeers = liveness.lastReachedByPeers(name) > lastHeartbeat; // alive after it went silent
-      HealthRules.Signals signals = sessions.last(name)
-          .map(l -> signals(lastHeartbeat, l.heartbeat(), reachedByPeers))
+      HealthRules.Signals signals = last.map(l -> signals(lastHeartbeat, l.heartbeat(), reachedByPeers))
           .orElse(new HealthRules.Signals(since, true, 0, 0, reachedByPeers));
       rules.evaluate(name, c.health(), signals, now).ifPresent(v ->
           proposer.propose(new SetClusterHealth(c.id(), v.health(), v.reason(), work.clusterSetRevision())).whenComplete((r, e) -> {
