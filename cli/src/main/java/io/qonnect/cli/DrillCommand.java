@@ -86,19 +86,19 @@ final class DrillCommand implements Callable<Integer> {
     List<String> clusters = testbed.clusters().stream().map(MemberClusterSpec::name).filter(testbed::running).toList();
     if (clusters.isEmpty()) throw new QonnectMain.UserError("no member clusters running: './qonnect testbed up' and './qonnect federation up' first");
     LocalFederation federation = LocalFederation.local(LocalFederation.defaultWorkDir());
-    try (LeadAgentsClient client = leadAgents.connect()) {
+    try (LeadAgentsClient client = leadAgents.connect();
+        DrillRunner runner = new DrillRunner(testbed, federation, client, budgetSeconds * 1000L, settleSeconds * 1000L, line -> {
+          out.println(line);
+          out.flush();
+        })) {
       ensureApplications(client, out);
-      DrillRunner runner = new DrillRunner(testbed, federation, client, budgetSeconds * 1000L, settleSeconds * 1000L, line -> {
-        out.println(line);
-        out.flush();
-      });
       runner.acknowledgeExisting();
       List<DrillReport> reports = new ArrayList<>();
       Random picker = new Random(seed);
       for (int i = 0; i < (random ? count : repeat); i++) {
         Drill drill;
         try {
-          drill = random ? Drill.random(picker, clusters, c -> testbed.client(c).nodes().list().getItems().getFirst().getMetadata().getName()) : single;
+          drill = random ? Drill.random(picker, clusters, c -> runner.kube(c).nodes().list().getItems().getFirst().getMetadata().getName()) : single;
         } catch (RuntimeException e) {
           throw new QonnectMain.UserError(e.getMessage());
         }

@@ -44,7 +44,7 @@ import java.util.function.Consumer;
  * events and application status to time detection, decision and recovery, heals, and checks the invariants.
  * The clock is the wall clock on purpose: this measures the real system.
  */
-public final class DrillRunner {
+public final class DrillRunner implements AutoCloseable {
   private static final long POLL_MS = 100;
   private static final long SINGLETON_SAMPLE_MS = 500;
   /**
@@ -62,6 +62,7 @@ public final class DrillRunner {
   private final QosSpecParser parser = new QosSpecParser();
   private final Set<String> acknowledged = new TreeSet<>();
   private final Map<String, Double> pricesBefore = new HashMap<>();
+  private final Map<String, KubernetesClient> kubes = new HashMap<>();
 
   /**
    * @param budgetMillis how long recovery, and settling after healing, may take
@@ -77,6 +78,17 @@ public final class DrillRunner {
     this.client = client;
     this.budgetMillis = budgetMillis;
     this.progress = progress;
+  }
+
+  /** One client per member cluster for the runner's life: drills look at the clusters twice a second. */
+  public synchronized KubernetesClient kube(String cluster) {
+    return kubes.computeIfAbsent(cluster, testbed::client);
+  }
+
+  @Override
+  public synchronized void close() {
+    kubes.values().forEach(KubernetesClient::close);
+    kubes.clear();
   }
 
   /** Applications the drills must never lose: those present now. */
@@ -208,7 +220,7 @@ public final class DrillRunner {
       case Drill.Partition d -> federation.partition(known(d.cluster()), true);
       case Drill.NodeNotReady d -> testbed.setNodeReady(known(d.cluster()), d.node(), false);
       case Drill.PriceChange d -> {
-        KubernetesClient kube = testbed.client(known(d.cluster()));
+        KubernetesClient kube = kube(known(d.cluster()));
         List<Node> nodes = kube.nodes().list().getItems();
         pricesBefore.put(d.cluster(), nodes.stream().mapToDouble(n -> Double.parseDouble(n.getMetadata().getLabels().getOrDefault(PRICE, "0"))).average().orElse(0));
         for (Node n : nodes) {
@@ -236,7 +248,7 @@ public final class DrillRunner {
       case Drill.Partition d -> federation.partition(d.cluster(), false);
       case Drill.NodeNotReady d -> testbed.setNodeReady(d.cluster(), d.node(), true);
       case Drill.PriceChange d -> {
-        KubernetesClient kube = testbed.client(d.cluster());
+        KubernetesClient kube = kube(d.cluster());
         restore.forEach((node, price) -> kube.nodes().withName(node).edit(x -> {
           x.getMetadata().getLabels().put(PRICE, price);
           return x;
@@ -432,7 +444,7 @@ public final class DrillRunner {
 
   private List<Deployment> deployments(String cluster) {
     try {
-      return testbed.client(cluster).apps().deployments().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER).list().getItems();
+      return kube(cluster).apps().deployments().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER).list().getItems();
     } catch (RuntimeException e) {
       return List.of();
     }
