@@ -28,7 +28,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class HealthController {
   private static final Logger LOG = LoggerFactory.getLogger(HealthController.class);
-  static final long CONNECT_GRACE_MS = 10_000;
+  /**
+   * How long a new leader waits for an agent's first heartbeat before judging its silence. Agents find a new
+   * leader within 1–2 s; after a full restart of the local federation they start after the lead agents, and on
+   * a loaded 2-core machine their first heartbeat came 16 s after the election. The cost: a cluster that died
+   * together with the leader is noticed up to this much later.
+   */
+  static final long CONNECT_GRACE_MS = 20_000;
 
   private final ControlPlaneStateMachine stateMachine;
   private final BooleanSupplier leaderReady;
