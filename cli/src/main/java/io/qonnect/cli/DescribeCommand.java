@@ -32,7 +32,7 @@ final class DescribeCommand implements Callable<Integer> {
   public Integer call() {
     if (!kind.startsWith("app")) throw new QonnectMain.UserError("describe " + kind + ": only applications can be described (describe app NAME)");
     OutputFormat format = OutputFormat.parse(output);
-    ApplicationDescription d = leadAgents.call(c -> c.call(s -> s.describeApplication(GetApplicationRequest.newBuilder().setName(name).build())), "describe");
+    ApplicationDescription d = leadAgents.call(c -> c.callLeader(s -> s.describeApplication(GetApplicationRequest.newBuilder().setName(name).build())), "describe");
     PrintWriter out = spec.commandLine().getOut();
     if (format.structured()) {
       out.print(format.writeProto(d));

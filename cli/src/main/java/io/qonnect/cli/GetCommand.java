@@ -45,7 +45,7 @@ final class GetCommand implements Callable<Integer> {
         ListApplicationsResponse apps = name == null
             ? leadAgents.call(c -> c.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())), "get")
             : ListApplicationsResponse.newBuilder().addApplications(leadAgents.<ApplicationStatus>call(
-                c -> c.call(s -> s.getApplication(GetApplicationRequest.newBuilder().setName(name).build())), "get")).build();
+                c -> c.callLeader(s -> s.getApplication(GetApplicationRequest.newBuilder().setName(name).build())), "get")).build();
         if (format.structured()) out.print(format.writeProto(name == null ? apps : apps.getApplications(0)));
         else if (placements) printPlacements(out, apps.getApplicationsList());
         else printApps(out, apps.getApplicationsList(), format == OutputFormat.WIDE);

@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.qonnect.proto.v1.ControlPlaneGrpc;
 import io.qonnect.proto.v1.KnowledgeBaseGrpc;
+import io.qonnect.proto.v1.LeaderRequest;
 import io.qonnect.proto.v1.AgentGatewayGrpc;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +40,20 @@ public final class LeadAgentsClient implements AutoCloseable {
   /** Calls the client API, moving to another lead agent on UNAVAILABLE or a timeout. */
   public <T> T call(Function<ControlPlaneGrpc.ControlPlaneBlockingStub, T> rpc) {
     return withRetry(ch -> rpc.apply(ControlPlaneGrpc.newBlockingStub(ch).withDeadlineAfter(perAttemptMs(), TimeUnit.MILLISECONDS)));
+  }
+
+  /**
+   * Like {@link #call}, but at the leader when this client knows its address: for answers that include what
+   * only the leader holds (why a singleton waits for its lease). Any lead agent answers otherwise.
+   */
+  public <T> T callLeader(Function<ControlPlaneGrpc.ControlPlaneBlockingStub, T> rpc) {
+    try {
+      String leader = call(s -> s.leader(LeaderRequest.getDefaultInstance())).getLeaderAddress();
+      if (channels.containsKey(leader)) return rpc.apply(at(leader));
+    } catch (StatusRuntimeException e) {
+      if (!retryable(e.getStatus())) throw e;
+    }
+    return call(rpc);
   }
 
   /** Opens a server stream on the first lead agent that answers; the stream itself is not retried. */
