@@ -72,15 +72,17 @@ if [ "$(id -u)" = 0 ]; then as=(--userspec=65532:65532); userns=(); else as=(); 
 if ! unshare "${userns[@]}" --mount --pid --fork true 2>/dev/null; then
   echo "build-image: smoke test skipped (chroot needs root or user namespaces)"; exit 0
 fi
+# unshare ignores SIGTERM while it waits, and chroot --userspec clears the parent-death signal: kill the whole tree
+kill_tree() { local c; for c in $(pgrep -P "$1"); do kill_tree "$c"; done; kill -KILL "$1" 2>/dev/null || true; }
 inside() {
-  env -i PATH=/opt/java/bin "$(command -v unshare)" "${userns[@]}" --mount --pid --fork --mount-proc="$PWD/$check/root/proc" \
+  exec env -i PATH=/opt/java/bin "$(command -v unshare)" "${userns[@]}" --mount --pid --fork --mount-proc="$PWD/$check/root/proc" \
       "$(command -v chroot)" "${as[@]}" "$PWD/$check/root" java -cp @/app/jib-classpath-file "$@"
 }
-inside io.qonnect.cli.QonnectMain --version > "$check/out" 2>&1 || { echo "build-image: qonnect --version failed inside the image:"; cat "$check/out"; exit 1; }
+(inside io.qonnect.cli.QonnectMain --version) > "$check/out" 2>&1 || { echo "build-image: qonnect --version failed inside the image:"; cat "$check/out"; exit 1; }
 echo "build-image: inside the image: $(grep -v '^NOTE' "$check/out" | head -1)"
 inside io.qonnect.kb.KnowledgeBaseMain --listen 127.0.0.1:0 --data-dir /data > "$check/out" 2>&1 &
 kb=$!
 for _ in $(seq 1 120); do grep -q 'knowledge base serving' "$check/out" && break; sleep 0.5; done
-kill "$kb" 2>/dev/null || true; wait "$kb" 2>/dev/null || true
+kill_tree "$kb"; wait "$kb" 2>/dev/null || true
 grep -q 'knowledge base serving' "$check/out" || { echo "build-image: the knowledge base did not start inside the image:"; cat "$check/out"; exit 1; }
 echo "build-image: inside the image: $(grep -o 'knowledge base serving.*' "$check/out" | head -1)"
