@@ -4,6 +4,7 @@ import static io.qonnect.placement.Fixtures.cluster;
 import static io.qonnect.placement.Fixtures.component;
 import static io.qonnect.placement.Fixtures.pinned;
 import static io.qonnect.placement.Fixtures.singleton;
+import static io.qonnect.placement.Fixtures.snapshot;
 import static io.qonnect.placement.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -124,6 +125,19 @@ class PlacementEngineTest {
     var limit20 = new Constraints(OptionalInt.of(20), List.of(), List.of());
     var o = placed(engine.place(spec("a", new QosWeights(0, 1, 0), limit20, 1, front, back), three));
     assertThat(o.placement().of("back")).containsOnlyKeys(fog.id()); // fog is 10 ms from edge, cheaper than edge
+  }
+
+  @Test
+  void anUnmeasuredLatencyIsTooFarEvenForTheSolver() {
+    // Each cluster has room for one of the two; nobody has measured x→y yet. Unknown counts as too far.
+    var x = cluster("x", Tier.CLOUD, "eu", 1, 1, 4, 10, 100, 0.02, 0.001);
+    var y = cluster("y", Tier.CLOUD, "eu", 1, 1, 4, 10, 100, 0.02, 0.001);
+    var front = component("front", 1, 800, 128, "back");
+    var back = component("back", 1, 800, 128);
+    var app = spec("a", QosWeights.EQUAL, new Constraints(OptionalInt.of(40), List.of(), List.of()), 1, front, back);
+    assertThat(engine.place(app, snapshot(List.of(x, y), Map.of(), Map.of()))).isInstanceOf(PlacementOutcome.Unschedulable.class);
+    var measured = snapshot(List.of(x, y), Map.of("x", Map.of("y", 40.0)), Map.of());
+    assertThat(engine.place(app, measured)).isInstanceOf(PlacementOutcome.Placed.class);
   }
 
   @Test

@@ -38,6 +38,15 @@ class PlacementPropertiesTest {
     }
   }
 
+  /** Measured latencies are asymmetric and have gaps; the solver's own checks must agree with the final guard. */
+  @Property(tries = 300)
+  void measuredLatencyNeverYieldsAnInfeasiblePlacement(@ForAll long seed) {
+    SmallInstances i = SmallInstances.of(seed, 9, 6, 3).withMeasuredLatency(seed);
+    if (engine.place(i.spec(), i.snapshot()) instanceof PlacementOutcome.Placed p) {
+      assertThat(Feasibility.violations(i.spec(), i.snapshot(), p.placement().components())).isEmpty();
+    }
+  }
+
   @Property
   void addingCapacityNeverTurnsPlacedIntoUnschedulable(@ForAll long seed, @ForAll @IntRange(min = 0, max = 7) int which) {
     SmallInstances i = SmallInstances.of(seed, 8, 5, 4);

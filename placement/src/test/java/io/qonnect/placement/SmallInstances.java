@@ -67,4 +67,26 @@ record SmallInstances(ClusterSnapshot snapshot, QosSpec spec) {
         QosSpec.Format.QONNECT_V1);
     return new SmallInstances(new ClusterSnapshot(clusters, new LatencyMatrix(rtt, Map.of("eu", users))), spec);
   }
+
+  /**
+   * The same instance with latencies as agents measure them: each direction of a pair probed on its own
+   * (so a→b and b→a differ a little), and some pairs not measured (yet) at all.
+   */
+  SmallInstances withMeasuredLatency(long seed) {
+    SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    Map<String, Map<String, Double>> rtt = new HashMap<>();
+    List<MemberCluster> clusters = snapshot.clusters();
+    for (MemberCluster a : clusters) {
+      Map<String, Double> row = new HashMap<>();
+      for (MemberCluster b : clusters) {
+        if (a.equals(b) || r.nextInt(8) == 0) continue;
+        double base = snapshot.latency().between(a.id(), b.id()).orElse(30);
+        row.put(b.id().value(), Math.max(0.5, base + r.nextInt(9) - 4));
+      }
+      rtt.put(a.id().value(), row);
+    }
+    Map<String, Double> users = new HashMap<>();
+    for (MemberCluster x : clusters) snapshot.latency().fromUsers("eu", x.id()).ifPresent(ms -> users.put(x.id().value(), ms));
+    return new SmallInstances(new ClusterSnapshot(clusters, new LatencyMatrix(rtt, Map.of("eu", users))), spec);
+  }
 }

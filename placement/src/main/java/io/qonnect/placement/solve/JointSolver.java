@@ -2,6 +2,7 @@ package io.qonnect.placement.solve;
 
 import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.placement.snapshot.ClusterSnapshot;
+import io.qonnect.placement.snapshot.LatencyMatrix;
 import io.qonnect.placement.snapshot.MemberCluster;
 import io.qonnect.placement.spec.ComponentSpec;
 import io.qonnect.placement.spec.QosSpec;
@@ -72,6 +73,7 @@ public final class JointSolver {
   private final Map<ClusterId, Resources> initialFree = new HashMap<>();
   private final int limit;
   private final boolean latencyBound;
+  private final LatencyMatrix latency;
 
   public JointSolver(QosSpec spec, ClusterSnapshot snapshot, Map<String, List<MemberCluster>> eligible, Objective objective) {
     this.spec = spec;
@@ -88,6 +90,7 @@ public final class JointSolver {
     }
     this.limit = spec.constraints().maxLatencyMs().orElse(Integer.MAX_VALUE);
     this.latencyBound = spec.constraints().maxLatencyMs().isPresent();
+    this.latency = snapshot.latency();
   }
 
   public Result solve() {
@@ -477,7 +480,7 @@ public final class JointSolver {
     for (String callee : c.talksTo()) {
       SortedMap<ClusterId, Integer> at = assignment.get(callee);
       if (at == null || at.isEmpty()) continue;
-      if (at.keySet().stream().noneMatch(y -> objective.latencyOrWorst(x.id(), y) <= limit)) return false;
+      if (at.keySet().stream().noneMatch(y -> withinLimit(x.id(), y))) return false;
     }
     return true;
   }
@@ -518,15 +521,23 @@ public final class JointSolver {
       SortedMap<ClusterId, Integer> at = assignment.get(caller);
       if (at == null) continue;
       for (ClusterId a : at.keySet()) {
-        out.add(new Demand(caller + "@" + a, x -> objective.latencyOrWorst(a, x.id()) <= limit));
+        out.add(new Demand(caller + "@" + a, x -> withinLimit(a, x.id())));
       }
     }
     if (entries.contains(c.name())) {
       for (String region : spec.constraints().userRegions()) {
-        out.add(new Demand("users in " + region, x -> objective.userLatencyOrWorst(region, x.id()) <= limit));
+        out.add(new Demand("users in " + region, x -> Feasibility.within(latency.fromUsers(region, x.id()), limit)));
       }
     }
     return out;
+  }
+
+  /**
+   * The hard limit as {@link Feasibility} checks it: an unknown latency is too far. (The objective's
+   * "latency or worst" stands for an unknown one at the limit itself, which would pass a ≤ test.)
+   */
+  private boolean withinLimit(ClusterId from, ClusterId to) {
+    return Feasibility.within(latency.between(from, to), limit);
   }
 
   private String uncoveredProblem(ComponentSpec c, List<Demand> uncovered) {
