@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.grpc.ManagedChannel;
@@ -111,12 +113,15 @@ public final class ResourceAgentMain implements AutoCloseable {
     Config kubeConfig = config.kubeconfig().isEmpty() ? Config.autoConfigure(null)
         : Config.fromKubeconfig(config.context(), Files.readString(Path.of(config.kubeconfig())), config.kubeconfig());
     this.kube = new KubernetesClientBuilder().withConfig(kubeConfig).build();
-    this.nodes = kube.nodes().inform();
-    this.pods = kube.pods().inAnyNamespace().inform();
-    this.deployments = kube.apps().deployments().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER).inform();
+    this.nodes = informer(kube.nodes());
+    this.pods = informer(kube.pods().inAnyNamespace());
+    this.deployments = informer(kube.apps().deployments().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER));
     for (String[] kind : MANAGED_KINDS) {
-      managed.add(kube.genericKubernetesResources(kind[0], kind[1]).inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER).inform());
+      managed.add(informer(kube.genericKubernetesResources(kind[0], kind[1]).inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER)));
     }
+    List<SharedIndexInformer<?>> all = new ArrayList<>(List.of(nodes, pods, deployments));
+    all.addAll(managed);
+    awaitSynced(config.cluster(), all);
     this.kbChannel = NettyChannelBuilder.forTarget(config.knowledgeBase()).usePlaintext().build();
     URI master = URI.create(kube.getMasterUrl().toString());
     this.apiServer = new InetSocketAddress(master.getHost(), master.getPort() > 0 ? master.getPort() : 443);
@@ -330,6 +335,26 @@ public final class ResourceAgentMain implements AutoCloseable {
       }
     }
     return b.build();
+  }
+
+  /**
+   * A started informer that keeps retrying when the API server is slow or down, also before its first list:
+   * fabric8's default gives up then, and an agent that exits while its cluster is busy helps nobody.
+   */
+  private static <T> SharedIndexInformer<T> informer(Informable<T> source) {
+    SharedIndexInformer<T> informer = source.runnableInformer(0);
+    informer.exceptionHandler((started, t) -> !ExceptionHandler.isDeserializationException(t)); // fabric8 logs each retry
+    informer.start();
+    return informer;
+  }
+
+  /** Reconciling against caches that have not listed yet would see nothing: wait, however long it takes. */
+  private static void awaitSynced(String cluster, List<SharedIndexInformer<?>> informers) throws InterruptedException {
+    long waited = 0;
+    while (!informers.stream().allMatch(SharedIndexInformer::hasSynced)) {
+      Thread.sleep(100);
+      if ((waited += 100) % 10_000 == 0) LOG.info("{}: still waiting for the API server's first lists ({} s)", cluster, waited / 1000);
+    }
   }
 
   @Override
