@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -222,6 +224,7 @@ public final class LocalFederation {
     cmd.add(marker(m)); // first, because /proc/PID/cmdline as Java reads it is cut after a page or so
     cmd.addAll(jvmOptions);
     if (m.role().equals(RESOURCE_AGENT)) cmd.addAll(AGENT_JVM_OPTIONS); // later options win
+    cmd.addAll(sharedClasses(m));
     cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
     cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.ratis=warn");          // Ratis logs every setting at start
     cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.ratis.server.RaftServer$Division=info"); // but elections matter
@@ -252,6 +255,21 @@ public final class LocalFederation {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + m.name(), e);
     }
+  }
+
+  /**
+   * Class data sharing: a JVM maps the classes an earlier run of its role loaded instead of loading them again
+   * (an agent's start drops from about 5.5 to 3.6 CPU seconds, which matters when a dozen JVMs share two cores).
+   * The role's first member writes the archive when it exits; the others use it once it is there. Only for
+   * one jar on the class path: CDS does not archive classes from directories (tests run from those).
+   */
+  private List<String> sharedClasses(Member m) {
+    if (!classpath.endsWith(".jar") || classpath.contains(java.io.File.pathSeparator)) return List.of();
+    Path archive = Path.of(classpath.substring(0, classpath.length() - ".jar".length()) + "-" + m.role() + ".jsa");
+    boolean writer = members().stream().filter(o -> o.role().equals(m.role())).findFirst().map(m::equals).orElse(false);
+    String quiet = "-Xlog:cds=off,cds+dynamic=off"; // a line per class it cannot archive (proxies, JFR events)
+    if (writer) return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive, quiet);
+    return Files.isRegularFile(archive) ? List.of("-XX:SharedArchiveFile=" + archive, quiet) : List.of();
   }
 
   private String marker(Member m) {
@@ -291,22 +309,24 @@ public final class LocalFederation {
     });
   }
 
-  /** Stops every process; with {@code wipe} also deletes the work directory (all data). */
+  /**
+   * Stops every process, all at once (each shuts down on its own; one by one took a minute), killing what
+   * has not exited after 20 s; with {@code wipe} also deletes the work directory (all data).
+   */
   public void down(boolean wipe, Consumer<String> progress) {
-    for (Member m : members()) {
-      Optional<Long> pid = pid(m);
-      if (pid.isPresent()) {
-        ProcessHandle.of(pid.get()).ifPresent(h -> {
-          h.destroy();
-          try {
-            h.onExit().get(10, TimeUnit.SECONDS);
-          } catch (Exception e) {
-            h.destroyForcibly();
-          }
-        });
-        progress.accept(m.name() + ": stopped (pid " + pid.get() + ")");
+    Map<Member, ProcessHandle> running = new LinkedHashMap<>();
+    for (Member m : members()) pid(m).flatMap(ProcessHandle::of).ifPresent(h -> running.put(m, h));
+    running.values().forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    running.forEach((m, h) -> {
+      try {
+        h.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        progress.accept(m.name() + ": stopped (pid " + h.pid() + ")");
+      } catch (Exception e) {
+        h.destroyForcibly();
+        progress.accept(m.name() + ": killed (pid " + h.pid() + ", still running after 20 s)");
       }
-    }
+    });
     if (wipe && Files.isDirectory(workDir)) {
       try (Stream<Path> walk = Files.walk(workDir)) {
         walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
