@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
  * Decides what to change in one member cluster. Pure: rendered desired objects and observed objects in, a
  * plan out. Applies what is missing or differs (by rendered hash). Deletes an owned object only when the
  * committed desired state says it is no longer owned: its application is gone from the desired state, or
- * the object is from an older placement epoch than the desired one and is not rendered any more. Objects
+ * the object is not rendered any more and is from the desired placement epoch or an older one. The same
+ * epoch counts: while an application migrates make-before-break, the previous placement's copies are
+ * rendered (and so relabelled) under the new epoch, and they must go once the migration completes. Objects
  * from a newer epoch than the desired state knows are never touched (the desired state is the stale one).
  */
 public final class WorkloadPlanner {
@@ -35,7 +37,7 @@ public final class WorkloadPlanner {
       for (ObservedObject have : observed) {
         if (wanted.contains(have.key())) continue;
         Long epoch = desiredEpochs.get(have.application());
-        if (epoch == null || have.epoch() < epoch) delete.add(have);
+        if (epoch == null || have.epoch() <= epoch) delete.add(have);
       }
     }
     // namespaces last: deleting one deletes what is in it

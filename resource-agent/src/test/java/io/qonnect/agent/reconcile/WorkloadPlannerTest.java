@@ -104,4 +104,13 @@ class WorkloadPlannerTest {
         observed("Deployment", "web", 1).withApplication("shop"));
     assertThat(planner.plan(List.of(), gone, Map.of(), true).delete()).extracting(ObservedObject::kind).containsExactly("Deployment", "Namespace");
   }
+
+  @Test
+  void copiesKeptForAMigrationGoOnceItCompletesUnderTheSameEpoch() {
+    // epoch 5 moved details away from here; until it ran Ready elsewhere, this cluster kept its copy, rendered
+    // (and so labelled) under epoch 5. The migration completed: epoch 5 now renders only reviews-v1 here.
+    List<HasMetadata> want = renderer.render(desired(5, "reviews-v1"), BOOKINFO, LEASED);
+    List<ObservedObject> have = List.of(observed("Deployment", "details", 5), observed("Service", "details", 5));
+    assertThat(planner.plan(want, have, Map.of("bookinfo", 5L), true).delete()).extracting(ObservedObject::name).containsExactly("details", "details");
+  }
 }
