@@ -7,6 +7,7 @@
 # The lead agents run with a 3 s migration hold (default 10 s) so that drills can follow each other
 # quickly; each drill starts only after 6 s without a placement change (--settle).
 set -euo pipefail
+export QONNECT_CDS=${QONNECT_CDS:-1}   # class data sharing, as measured in docs/evaluation.md (off by default elsewhere)
 cd "$(dirname "$0")/.."
 LAYOUT=${LAYOUT:-cloud=3,fog=3,edge=3}
 RUNS=${RUNS:-20}

@@ -187,8 +187,9 @@ public final class DrillRunner implements AutoCloseable {
   }
 
   /**
-   * Drills start from a steady federation: every member cluster Healthy, every application Ready, and no
-   * placement change for the settle time.
+   * Drills start from a steady federation: every lead agent up and following a leader (a lead agent still
+   * restarting from the last drill plus a killed leader would be two failures of three), every member
+   * cluster Healthy, every application Ready, and no placement change for the settle time.
    */
   private void awaitSteady() throws InterruptedException {
     long deadline = System.currentTimeMillis() + budgetMillis + settleMillis;
@@ -200,12 +201,14 @@ public final class DrillRunner implements AutoCloseable {
             .allMatch(a -> a.getPhase() == ApplicationStatus.Phase.READY);
         boolean quiet = eventsSince(0).stream().noneMatch(e -> now - e.getTimeUnixMillis() < settleMillis
             && (e.getKind().equals("PlacementCommitted") || e.getKind().equals("MigrationCompleted") || e.getKind().startsWith("Cluster")));
-        if (healthy && ready && quiet) return;
+        if (healthy && ready && quiet && everyLeadAgentFollows()) return;
       } catch (RuntimeException e) {
         // no leader yet
       }
-      if (System.currentTimeMillis() > deadline) throw new IllegalStateException("the federation is not steady (a cluster not Healthy or an application not Ready) after "
-          + (budgetMillis + settleMillis) / 1000 + " s; see ./qonnect get clusters and ./qonnect get apps");
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("the federation is not steady (a lead agent not following a leader, a cluster not Healthy or an"
+            + " application not Ready) after " + (budgetMillis + settleMillis) / 1000 + " s; see ./qonnect federation status, get clusters and get apps");
+      }
       Thread.sleep(250);
     }
   }
@@ -307,6 +310,17 @@ public final class DrillRunner implements AutoCloseable {
     } finally {
       channel.shutdownNow();
     }
+  }
+
+  private boolean everyLeadAgentFollows() {
+    for (String address : client.addresses()) {
+      try {
+        if (client.at(address).withDeadlineAfter(1, TimeUnit.SECONDS).leader(LeaderRequest.getDefaultInstance()).getLeaderId().isEmpty()) return false;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean leaderOtherThan(String old) {

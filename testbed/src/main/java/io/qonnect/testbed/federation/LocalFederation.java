@@ -258,12 +258,15 @@ public final class LocalFederation {
   }
 
   /**
-   * Class data sharing: a JVM maps the classes an earlier run of its role loaded instead of loading them again
-   * (an agent's start drops from about 5.5 to 3.6 CPU seconds, which matters when a dozen JVMs share two cores).
-   * The role's first member writes the archive when it exits; the others use it once it is there. Only for
-   * one jar on the class path: CDS does not archive classes from directories (tests run from those).
+   * Class data sharing, with {@code QONNECT_CDS=1}: a JVM maps the classes an earlier run of its role loaded
+   * instead of loading them again (an agent's start drops from about 5.5 to 3.6 CPU seconds, which matters
+   * when a dozen JVMs share two cores). The role's first member writes the archive when it exits; the others
+   * use it once it is there. Off by default: one archive-writing agent on JDK 25.0.3 died of a SIGSEGV in
+   * the JVM's lambda-proxy lookup. Only for one jar on the class path: CDS does not archive classes from
+   * directories (tests run from those).
    */
   private List<String> sharedClasses(Member m) {
+    if (!"1".equals(System.getenv("QONNECT_CDS"))) return List.of();
     if (!classpath.endsWith(".jar") || classpath.contains(java.io.File.pathSeparator)) return List.of();
     Path archive = Path.of(classpath.substring(0, classpath.length() - ".jar".length()) + "-" + m.role() + ".jsa");
     boolean writer = members().stream().filter(o -> o.role().equals(m.role())).findFirst().map(m::equals).orElse(false);
