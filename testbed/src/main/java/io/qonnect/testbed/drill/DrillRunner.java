@@ -110,7 +110,6 @@ public final class DrillRunner implements AutoCloseable {
     Consumer<String> step = line -> at.accept(System.currentTimeMillis(), line);
     long fromRevision = lastRevision() + 1;
     String oldLeader = client.call(s -> s.leader(LeaderRequest.getDefaultInstance())).getLeaderId();
-    lastWriteRefusal = null;
     Map<String, Double> intervals = new LinkedHashMap<>();
     intervals.put("detected", null);
     intervals.put("committed", null);
@@ -155,7 +154,7 @@ public final class DrillRunner implements AutoCloseable {
         if (writeAccepted(probeSpec)) {
           intervals.put("committed", (System.currentTimeMillis() - start) / 1000.0);
           intervals.put("recovered", intervals.get("committed"));
-          step.accept("a write was accepted" + (lastWriteRefusal == null ? "" : " (the last refusal before: " + lastWriteRefusal + ")"));
+          step.accept("a write was accepted");
         }
       } else if (recovered(drill, intervals.get("detected") != null)
           && (!(drill instanceof Drill.PriceChange) || (intervals.get("committed") != null && migrating.isEmpty()))) {
@@ -341,21 +340,19 @@ public final class DrillRunner implements AutoCloseable {
    * Re-applies an acknowledged spec unchanged (a write through the log like any other), asking each lead
    * agent in turn: what a client that knows all addresses sees after a leader dies. The deadline is long
    * enough (2 s) that a write accepted slowly on a loaded machine counts when it is accepted, not at a later
-   * attempt. The last refusal is kept for the timeline.
+   * attempt.
    */
   private boolean writeAccepted(String spec) {
     for (String address : client.addresses()) {
       try {
         client.at(address).withDeadlineAfter(2, TimeUnit.SECONDS).apply(ApplyRequest.newBuilder().setSpecYaml(spec).build());
         return true;
-      } catch (RuntimeException e) { // dead, a follower without a leader yet, or too slow: the next one
-        lastWriteRefusal = address + ": " + e.getMessage();
+      } catch (RuntimeException e) {
+        // dead, a follower without a leader yet, or too slow: the next one
       }
     }
     return false;
   }
-
-  private String lastWriteRefusal;
 
   /**
    * Every application Ready at its placed counts, none placed on the drill's cluster while that cluster is
