@@ -2,7 +2,11 @@ package io.qonnect.cli;
 
 import io.qonnect.proto.v1.ApplyRequest;
 import io.qonnect.proto.v1.ApplyResponse;
+import io.qonnect.placement.spec.Parsed;
+import io.qonnect.placement.spec.QosSpec;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -20,15 +24,31 @@ final class ApplyCommand implements Callable<Integer> {
   @Option(names = {"-f", "--filename"}, required = true, description = "QoS spec file (repeatable)")
   List<Path> files;
 
+  @Option(names = "--bundle", paramLabel = "TIER=FILE", description = "reference format: the manifest bundle of a tier (cloud, fog, edge)")
+  Map<String, Path> bundles = new LinkedHashMap<>();
+
   @Option(names = "--dry-run", description = "validate and say what would happen, store nothing")
   boolean dryRun;
 
+  /**
+   * Every document of every file is checked here first (every violation with file and line, as {@code validate}
+   * prints them); only when all are valid is each submitted, in order, so a bad file changes nothing.
+   */
   @Override
   public Integer call() {
-    for (Path file : files) {
-      String yaml = SpecFiles.read(file);
-      ApplyResponse r = leadAgents.call(c -> c.call(s -> s.apply(ApplyRequest.newBuilder().setSpecYaml(yaml)
-          .setSourceName(file.toString()).setDryRun(dryRun).build())), file.toString());
+    List<SpecFiles.Loaded> documents = SpecFiles.load(files, bundles);
+    boolean allValid = true;
+    for (SpecFiles.Loaded loaded : documents) {
+      if (loaded.parsed() instanceof Parsed.Invalid<QosSpec>) {
+        allValid = false;
+        loaded.printViolations(spec.commandLine().getErr());
+      }
+    }
+    spec.commandLine().getErr().flush();
+    if (!allValid) return QonnectMain.FAILED;
+    for (SpecFiles.Loaded loaded : documents) {
+      ApplyResponse r = leadAgents.call(c -> c.call(s -> s.apply(ApplyRequest.newBuilder().setSpecYaml(loaded.document())
+          .setSourceName(loaded.source()).setDryRun(dryRun).build())), loaded.source());
       spec.commandLine().getOut().printf("application/%s %s%s (spec revision %d)%n", r.getApplication(),
           r.getOutcome().name().toLowerCase(Locale.ROOT), dryRun ? " (dry run)" : "", r.getSpecRevision());
     }

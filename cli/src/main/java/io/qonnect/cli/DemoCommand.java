@@ -6,7 +6,7 @@ import io.qonnect.proto.v1.ClusterReplicas;
 import io.qonnect.proto.v1.GetApplicationRequest;
 import io.qonnect.proto.v1.ListClustersRequest;
 import io.qonnect.testbed.cluster.MemberClusterSpec;
-import io.qonnect.testbed.federation.LeadAgentsClient;
+import io.qonnect.client.LeadAgentsClient;
 import io.qonnect.testbed.federation.LocalFederation;
 import java.io.PrintWriter;
 import java.nio.file.Path;

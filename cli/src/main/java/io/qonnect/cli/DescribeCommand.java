@@ -1,7 +1,9 @@
 package io.qonnect.cli;
 
 import io.qonnect.proto.v1.ApplicationDescription;
+import io.qonnect.proto.v1.ClusterWorkloads;
 import io.qonnect.proto.v1.ComponentStatus;
+import io.qonnect.proto.v1.WorkloadReadiness;
 import io.qonnect.proto.v1.ControlPlaneEvent;
 import io.qonnect.proto.v1.GetApplicationRequest;
 import java.io.PrintWriter;
@@ -47,7 +49,15 @@ final class DescribeCommand implements Callable<Integer> {
     out.println("Placement (ready/desired replicas per member cluster):");
     for (ComponentStatus c : d.getStatus().getComponentsList()) {
       out.printf("  %-20s %s%s%n", c.getComponent(), GetCommand.readyOfDesired(c), c.getWaiting().isEmpty() ? "" : "   (singleton: " + c.getWaiting() + ")");
+      // a component of several workloads (a bundle): each one, so a user sees which one holds it up
+      for (ClusterWorkloads cw : c.getWorkloadsList()) {
+        if (cw.getWorkloadsCount() < 2 && cw.getWorkloads(0).getName().equals(c.getComponent())) continue;
+        for (WorkloadReadiness w : cw.getWorkloadsList()) {
+          out.printf("    %-18s %s=%d/%d%n", w.getKind() + "/" + w.getName(), cw.getCluster(), w.getReadyReplicas(), w.getDesiredReplicas());
+        }
+      }
     }
+    if (!d.getStatus().getMigration().isEmpty()) out.println("Migration:       " + d.getStatus().getMigration());
     if (!d.getExplanation().isEmpty()) out.println("Explanation:\n" + indent(d.getExplanation()));
     if (!d.getDiagnosis().isEmpty()) out.println("Diagnosis:\n" + indent(d.getDiagnosis()));
     out.println("Events:");

@@ -11,7 +11,7 @@ import io.qonnect.testbed.cluster.TestbedBinaries;
 import io.qonnect.testbed.drill.Drill;
 import io.qonnect.testbed.drill.DrillReport;
 import io.qonnect.testbed.drill.DrillRunner;
-import io.qonnect.testbed.federation.LeadAgentsClient;
+import io.qonnect.client.LeadAgentsClient;
 import io.qonnect.testbed.federation.LocalFederation;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -5,7 +5,7 @@ import io.qonnect.proto.v1.ControlPlaneEvent;
 import io.qonnect.proto.v1.LeaderRequest;
 import io.qonnect.proto.v1.LeaderResponse;
 import io.qonnect.proto.v1.WatchRequest;
-import io.qonnect.testbed.federation.LeadAgentsClient;
+import io.qonnect.client.LeadAgentsClient;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Iterator;

@@ -6,7 +6,7 @@ import io.qonnect.placement.spec.Parsed;
 import io.qonnect.testbed.cluster.MemberClusterSpec;
 import io.qonnect.testbed.cluster.Testbed;
 import io.qonnect.testbed.federation.InventorySeeder;
-import io.qonnect.testbed.federation.LeadAgentsClient;
+import io.qonnect.client.LeadAgentsClient;
 import io.qonnect.testbed.federation.LocalFederation;
 import io.qonnect.testbed.federation.LocalFederation.MemberStatus;
 import java.io.PrintWriter;

@@ -1,11 +1,9 @@
 package io.qonnect.cli;
 
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.qonnect.lead.api.GrpcErrors;
-import io.qonnect.proto.v1.ApplyRejected;
+import io.qonnect.client.ApiError;
 import io.qonnect.proto.v1.Violation;
-import io.qonnect.testbed.federation.LeadAgentsClient;
+import io.qonnect.client.LeadAgentsClient;
 import io.qonnect.testbed.federation.LocalFederation;
 import java.util.List;
 import java.util.function.Function;
@@ -36,21 +34,24 @@ final class LeadAgentsOptions {
     }
   }
 
+  /** A failed call as one user error: a line saying what kind of refusal it is, the exit code by that kind. */
   static QonnectMain.UserError userError(StatusRuntimeException e, String source) {
-    Status status = e.getStatus();
-    ApplyRejected rejected = e.getTrailers() == null ? null : e.getTrailers().get(GrpcErrors.APPLY_REJECTED);
-    if (status.getCode() == Status.Code.INVALID_ARGUMENT && rejected != null) {
-      StringBuilder b = new StringBuilder(source + ": invalid, nothing was stored:");
-      for (Violation v : rejected.getViolationsList()) {
-        b.append("\n  ").append(source).append(v.getLine() > 0 ? ":" + v.getLine() : "").append(": ").append(v.getPath()).append(": ").append(v.getMessage());
-      }
-      return new QonnectMain.UserError(b.toString());
-    }
-    String what = switch (status.getCode()) {
-      case NOT_FOUND, FAILED_PRECONDITION, INVALID_ARGUMENT -> "";
-      case UNAVAILABLE, DEADLINE_EXCEEDED -> "lead agents unavailable: ";
-      default -> status.getCode() + ": ";
+    ApiError error = ApiError.of(e);
+    String line = switch (error.kind()) {
+      case NOT_FOUND -> "not found: " + error.message();
+      case STALE -> "stale: " + error.message() + " (the state moved on: read it again and retry)";
+      case INVALID -> source + ": invalid, nothing was stored" + (error.violations().isEmpty() ? ": " + error.message() : ":");
+      case CONFLICT -> "refused: " + error.message();
+      case UNSUPPORTED -> "not supported by every lead agent yet: " + error.message();
+      case FORBIDDEN -> "forbidden: " + error.message();
+      case UNAVAILABLE -> "lead agents unavailable: " + error.message();
+      case INTERNAL -> e.getStatus().getCode() + ": " + error.message();
     };
-    return new QonnectMain.UserError(what + status.getDescription());
+    StringBuilder b = new StringBuilder(line);
+    for (Violation v : error.violations()) {
+      b.append("\n  ").append(source).append(v.getLine() > 0 ? ":" + v.getLine() : "").append(": ").append(v.getPath()).append(": ").append(v.getMessage());
+    }
+    if (error.moreViolations() > 0) b.append("\n  … and ").append(error.moreViolations()).append(" more");
+    return new QonnectMain.UserError(b.toString(), QonnectMain.exitCode(error.kind()));
   }
 }

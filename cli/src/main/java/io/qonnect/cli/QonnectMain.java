@@ -1,11 +1,14 @@
 package io.qonnect.cli;
 
+import io.qonnect.client.ApiError;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of {@code qonnect}. Exit codes: 0 success, 1 invalid input or failure, 2 unschedulable.
+ * Entry point of {@code qonnect}. Exit codes: 0 success, 1 invalid input or failure, 2 unschedulable; a request the
+ * lead agents refused exits by the refusal's kind: 3 not found, 4 stale (the state moved on: read and retry),
+ * 5 conflict, 6 unsupported (a rolling upgrade in progress), 7 forbidden, 8 lead agents unavailable.
  * User errors print one clear line, never a stack trace ({@code QONNECT_DEBUG=1} shows one).
  */
 @Command(
@@ -24,6 +27,25 @@ public final class QonnectMain implements Runnable {
   public static final int OK = 0;
   public static final int FAILED = 1;
   public static final int UNSCHEDULABLE = 2;
+  public static final int NOT_FOUND = 3;
+  public static final int STALE = 4;
+  public static final int CONFLICT = 5;
+  public static final int UNSUPPORTED = 6;
+  public static final int FORBIDDEN = 7;
+  public static final int UNAVAILABLE = 8;
+
+  /** The exit code of a refused or failed API call, by its typed kind. */
+  static int exitCode(ApiError.Kind kind) {
+    return switch (kind) {
+      case INVALID, INTERNAL -> FAILED;
+      case NOT_FOUND -> NOT_FOUND;
+      case STALE -> STALE;
+      case CONFLICT -> CONFLICT;
+      case UNSUPPORTED -> UNSUPPORTED;
+      case FORBIDDEN -> FORBIDDEN;
+      case UNAVAILABLE -> UNAVAILABLE;
+    };
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -47,6 +69,7 @@ public final class QonnectMain implements Runnable {
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof UserError u) {
         commandLine.getErr().println("error: " + u.getMessage());
+        return u.exitCode;
       } else {
         commandLine.getErr().println("internal error: " + e);
         if (System.getenv("QONNECT_DEBUG") != null) e.printStackTrace(commandLine.getErr());
@@ -67,10 +90,17 @@ public final class QonnectMain implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** A problem the user can fix (a missing file, a bad flag value): printed as one line, exit 1. */
+  /** A problem the user can fix (a missing file, a bad flag value, a refused request): printed as one line. */
   public static final class UserError extends RuntimeException {
+    final int exitCode;
+
     public UserError(String message) {
+      this(message, FAILED);
+    }
+
+    public UserError(String message, int exitCode) {
       super(message, null, false, false);
+      this.exitCode = exitCode;
     }
   }
 

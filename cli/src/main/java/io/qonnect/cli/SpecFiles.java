@@ -6,7 +6,11 @@ import io.qonnect.placement.spec.QosSpecParser;
 import io.qonnect.placement.spec.ReferenceFormat;
 import io.qonnect.placement.spec.Tier;
 import io.qonnect.placement.spec.Violation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.qonnect.placement.yaml.YamlLimits;
+import io.qonnect.placement.yaml.YamlNode;
 import io.qonnect.placement.yaml.YamlTreeReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -23,8 +28,11 @@ import java.util.TreeMap;
 
 /** Reads QoS spec files (and reference-format bundles) for the commands, mapping I/O problems to user errors. */
 final class SpecFiles {
-  /** One parsed document and the file it came from. */
-  record Loaded(String source, Parsed<QosSpec> parsed, SortedMap<Tier, String> bundleFiles) {
+  /**
+   * One parsed document, the file it came from, and the text to submit for it: the file as written when it holds
+   * one document (so the lead agents' messages name its lines), else the document alone, bundles inlined.
+   */
+  record Loaded(String source, Parsed<QosSpec> parsed, SortedMap<Tier, String> bundleFiles, String document) {
     /** Prints each violation as {@code file:line: path: message}; a bundle's violations name the bundle file. */
     void printViolations(PrintWriter err) {
       if (!(parsed instanceof Parsed.Invalid<QosSpec> invalid)) return;
@@ -41,6 +49,38 @@ final class SpecFiles {
   }
 
   private SpecFiles() {}
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  /** Each document of a multi-document file on its own (comments are not kept; the lead agents validate it again). */
+  private static List<String> documents(String text, YamlTreeReader reader) {
+    if (!(reader.read(text) instanceof YamlTreeReader.Result.Documents d)) return List.of();
+    return d.documents().stream().map(n -> write(n.toPlain())).toList();
+  }
+
+  /** The reference descriptor with its bundle files inlined under spec.TIER, as the lead agents accept it. */
+  @SuppressWarnings("unchecked")
+  private static String inlined(String descriptor, SortedMap<Tier, String> bundles, YamlTreeReader reader) {
+    if (!(reader.read(descriptor) instanceof YamlTreeReader.Result.Documents d) || d.documents().size() != 1
+        || !(d.documents().getFirst().toPlain() instanceof Map<?, ?> top)) {
+      return "";
+    }
+    Map<String, Object> out = new LinkedHashMap<>((Map<String, Object>) top);
+    Map<String, Object> spec = out.get("spec") instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
+    bundles.forEach((tier, text) -> {
+      if (reader.read(text) instanceof YamlTreeReader.Result.Documents b) spec.put(tier.yamlName(), b.documents().stream().map(YamlNode::toPlain).toList());
+    });
+    out.put("spec", spec);
+    return write(out);
+  }
+
+  private static String write(Object plain) {
+    try {
+      return YAML.writeValueAsString(plain);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("plain YAML data always writes: " + e.getMessage(), e);
+    }
+  }
 
   static String read(Path file) {
     try {
@@ -75,12 +115,15 @@ final class SpecFiles {
           texts.put(t, read(p));
           names.put(t, p.toString());
         });
-        out.add(new Loaded(file.toString(), ReferenceFormat.parseWithBundles(text, texts, reader), names));
+        out.add(new Loaded(file.toString(), ReferenceFormat.parseWithBundles(text, texts, reader), names, inlined(text, texts, reader)));
         continue;
       }
       List<Parsed<QosSpec>> docs = parser.parseAll(text);
-      if (docs.isEmpty()) out.add(new Loaded(file.toString(), new Parsed.Invalid<>(List.of(new Violation("", "the file holds no document", 0, 0))), new TreeMap<>()));
-      docs.forEach(d -> out.add(new Loaded(file.toString(), d, new TreeMap<>())));
+      if (docs.isEmpty()) {
+        out.add(new Loaded(file.toString(), new Parsed.Invalid<>(List.of(new Violation("", "the file holds no document", 0, 0))), new TreeMap<>(), ""));
+      }
+      List<String> texts = docs.size() == 1 ? List.of(text) : documents(text, reader);
+      for (int i = 0; i < docs.size(); i++) out.add(new Loaded(file.toString(), docs.get(i), new TreeMap<>(), i < texts.size() ? texts.get(i) : ""));
     }
     return out;
   }

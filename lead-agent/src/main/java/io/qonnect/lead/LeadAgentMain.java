@@ -2,6 +2,8 @@ package io.qonnect.lead;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.qonnect.lead.gate.FeatureGateController;
+import io.qonnect.lead.state.ControlPlaneState;
 import io.qonnect.lead.api.AgentGatewayGrpcService;
 import io.qonnect.lead.api.AgentSessions;
 import io.qonnect.lead.api.ControlPlaneGrpcService;
@@ -58,6 +60,8 @@ public final class LeadAgentMain implements AutoCloseable {
     return t;
   });
   private final KnowledgeBaseClient knowledgeBase;
+  private final FeatureGateController featureGate;
+  private static final long FEATURE_GATE_INTERVAL_MS = 2000;
 
   public LeadAgentMain(LeadAgentConfig config) throws IOException {
     RaftProperties properties = RaftPropertiesFactory.create(config);
@@ -74,7 +78,8 @@ public final class LeadAgentMain implements AutoCloseable {
         .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
         .build();
     server.start();
-    client = new ControlPlaneClient(group, RaftPeerId.valueOf(config.id()), properties, 100, Clock.systemUTC());
+    client = new ControlPlaneClient(group, RaftPeerId.valueOf(config.id()), properties, 100, Clock.systemUTC(),
+        () -> stateMachine.read(ControlPlaneState::featureLevel));
 
     GroupView view = new GroupView() {
       @Override public String selfId() { return config.id(); }
@@ -98,6 +103,15 @@ public final class LeadAgentMain implements AutoCloseable {
         LOG.warn("placement round failed, retrying next round: {}", e.toString());
       }
     }, config.placementIntervalMs(), config.placementIntervalMs(), TimeUnit.MILLISECONDS);
+
+    featureGate = new FeatureGateController(stateMachine, leaderReady, view, client);
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        featureGate.reconcileOnce();
+      } catch (RuntimeException e) {
+        LOG.warn("feature gate round failed, retrying next round: {}", e.toString());
+      }
+    }, FEATURE_GATE_INTERVAL_MS, FEATURE_GATE_INTERVAL_MS, TimeUnit.MILLISECONDS);
 
     AgentSessions sessions = new AgentSessions();
     AgentLiveness liveness = new AgentLiveness(sessions, observations);
@@ -136,6 +150,7 @@ public final class LeadAgentMain implements AutoCloseable {
   @Override
   public void close() throws IOException {
     scheduler.shutdownNow();
+    featureGate.close();
     api.shutdownNow();
     client.close();
     server.close();

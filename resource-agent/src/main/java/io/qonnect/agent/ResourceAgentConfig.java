@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import io.qonnect.agent.reconcile.Namespaces;
 
 /**
  * One agent's settings, command line over environment over defaults:
@@ -17,12 +19,14 @@ import java.util.Map;
  *   --heartbeat-ms N          QONNECT_HEARTBEAT_MS     default 500
  *   --report-ms N             QONNECT_REPORT_MS        default 2000
  *   --probe-address HOST:PORT QONNECT_PROBE_ADDRESS    where peers reach this agent's probe (listens on PORT); default 127.0.0.1:7070
- *   --latency-model PATH      QONNECT_LATENCY_MODEL    testbed only: an inventory whose latency section is added to measured RTTs
+ *   --latency-model PATH      QONNECT_LATENCY_MODEL    testbed only: wide-area RTTs added to measured ones (see probe.LatencyModel)
+ *   --namespace-prefix P      QONNECT_NAMESPACE_PREFIX application namespaces are P + application name; default qonnect-
+ *   --reserved-namespaces A,B QONNECT_RESERVED_NAMESPACES never used nor deleted, beside the system ones and qonnect-system
  *   --fault-dir DIR           QONNECT_FAULT_DIR        drills only: a file "partition" there cuts the agent off from the lead agents
  * </pre>
  */
 public record ResourceAgentConfig(String cluster, String kubeconfig, String context, List<String> leadAgents, String knowledgeBase,
-    long heartbeatMs, long reportMs, String probeAddress, String latencyModel, String faultDir) {
+    long heartbeatMs, long reportMs, String probeAddress, String latencyModel, String faultDir, Namespaces namespaces) {
 
   public int probePort() {
     return Integer.parseInt(probeAddress.substring(probeAddress.lastIndexOf(':') + 1));
@@ -40,6 +44,8 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     v.put("--probe-address", env.getOrDefault("QONNECT_PROBE_ADDRESS", "127.0.0.1:7070"));
     v.put("--latency-model", env.getOrDefault("QONNECT_LATENCY_MODEL", ""));
     v.put("--fault-dir", env.getOrDefault("QONNECT_FAULT_DIR", ""));
+    v.put("--namespace-prefix", env.getOrDefault("QONNECT_NAMESPACE_PREFIX", Namespaces.DEFAULT_PREFIX));
+    v.put("--reserved-namespaces", env.getOrDefault("QONNECT_RESERVED_NAMESPACES", ""));
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (!v.containsKey(args[i])) problems.add("unknown argument '" + args[i] + "' (expected one of " + String.join(", ", v.keySet()) + ")");
@@ -55,10 +61,15 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     long heartbeat = positive(problems, "--heartbeat-ms", v.get("--heartbeat-ms"));
     long report = positive(problems, "--report-ms", v.get("--report-ms"));
     if (!v.get("--probe-address").matches("[^:]+:\\d{1,5}")) problems.add("--probe-address: expected HOST:PORT, got '" + v.get("--probe-address") + "'");
+    if (!v.get("--namespace-prefix").matches("([a-z0-9][-a-z0-9]{0,30})?")) {
+      problems.add("--namespace-prefix: '" + v.get("--namespace-prefix") + "' must be empty or start a DNS-1123 label (a-z, 0-9, '-'; at most 31 characters)");
+    }
+    Set<String> reserved = Set.of(v.get("--reserved-namespaces").split(",")).stream().map(String::strip).filter(n -> !n.isEmpty())
+        .collect(java.util.stream.Collectors.toSet());
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
     String context = v.get("--context").isEmpty() ? cluster : v.get("--context");
     return new ResourceAgentConfig(cluster, v.get("--kubeconfig"), context, leads, v.get("--knowledge-base"), heartbeat, report,
-        v.get("--probe-address"), v.get("--latency-model"), v.get("--fault-dir"));
+        v.get("--probe-address"), v.get("--latency-model"), v.get("--fault-dir"), new Namespaces(v.get("--namespace-prefix"), reserved));
   }
 
   private static long positive(List<String> problems, String key, String value) {

@@ -22,24 +22,21 @@ import io.qonnect.agent.reconcile.ObservedObject;
 import io.qonnect.agent.reconcile.Plan;
 import io.qonnect.agent.reconcile.WorkloadPlanner;
 import io.qonnect.agent.report.CapacityCollector;
+import io.qonnect.agent.probe.LatencyModel;
 import io.qonnect.agent.probe.PeerProber;
+import io.qonnect.agent.report.ComponentReadinessRule;
+import io.qonnect.agent.reconcile.Namespaces;
+import io.qonnect.proto.v1.DesiredComponent;
+import io.qonnect.proto.v1.WorkloadReadiness;
 import io.qonnect.agent.reconcile.SingletonLeases;
 import io.qonnect.agent.upstream.LeadStream;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.qonnect.placement.snapshot.ClusterSnapshot;
-import io.qonnect.placement.snapshot.InventoryParser;
-import io.qonnect.placement.snapshot.LatencyMatrix;
 import io.qonnect.proto.v1.SingletonLease;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import io.qonnect.placement.spec.Parsed;
-import io.qonnect.placement.spec.QosSpec;
-import io.qonnect.placement.spec.QosSpecParser;
-import io.qonnect.proto.v1.ClusterReplicas;
-import io.qonnect.proto.v1.ComponentReadiness;
 import io.qonnect.proto.v1.DesiredApplication;
 import io.qonnect.proto.v1.DesiredState;
 import io.qonnect.proto.v1.Heartbeat;
@@ -55,7 +52,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -93,10 +89,11 @@ public final class ResourceAgentMain implements AutoCloseable {
   private final ManagedChannel kbChannel;
   private final LeadStream leadStream;
   private final Clock clock = Clock.systemUTC();
-  private final QosSpecParser parser = new QosSpecParser();
-  private final ManifestRenderer renderer = new ManifestRenderer();
-  private final WorkloadPlanner planner = new WorkloadPlanner();
-  private final Map<String, CachedSpec> specs = new HashMap<>();
+  private final Namespaces namespaces;
+  private final ManifestRenderer renderer;
+  private final WorkloadPlanner planner;
+  /** The last problem logged per application (held, or an object refused), so each is logged once, not every second. */
+  private final Map<String, String> reported = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong heartbeats = new AtomicLong();
   private static final long READINESS_DEBOUNCE_MS = 100;
   private final SingletonLeases leases = new SingletonLeases();
@@ -106,10 +103,11 @@ public final class ResourceAgentMain implements AutoCloseable {
   private volatile boolean probeServing;
   private final InetSocketAddress apiServer;
 
-  private record CachedSpec(String yaml, QosSpec spec) {}
-
   public ResourceAgentMain(ResourceAgentConfig config) throws Exception {
     this.config = config;
+    this.namespaces = config.namespaces();
+    this.renderer = new ManifestRenderer(namespaces);
+    this.planner = new WorkloadPlanner(namespaces);
     Config kubeConfig = config.kubeconfig().isEmpty() ? Config.autoConfigure(null)
         : Config.fromKubeconfig(config.context(), Files.readString(Path.of(config.kubeconfig())), config.kubeconfig());
     this.kube = new KubernetesClientBuilder().withConfig(kubeConfig).build();
@@ -156,12 +154,13 @@ public final class ResourceAgentMain implements AutoCloseable {
         .setRegion(labels.getOrDefault("topology.kubernetes.io/region", "unknown")).setAgentAddress(config.probeAddress()).build();
   }
 
-  private static LatencyMatrix latencyModel(String path) throws IOException {
-    if (path.isEmpty()) return LatencyMatrix.EMPTY;
-    return switch (new InventoryParser().parse(Files.readString(Path.of(path)))) {
-      case Parsed.Valid<ClusterSnapshot> v -> v.value().latency();
-      case Parsed.Invalid<ClusterSnapshot> i -> throw new IllegalArgumentException("--latency-model " + path + ": " + i.violations().getFirst().message());
-    };
+  private static LatencyModel latencyModel(String path) throws IOException {
+    if (path.isEmpty()) return LatencyModel.NONE;
+    try {
+      return LatencyModel.parse(Files.readAllLines(Path.of(path)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--latency-model " + path + ": " + e.getMessage(), e);
+    }
   }
 
   /** A lease arrived: run the singleton now, and re-render when the lease would run out unless renewed. */
@@ -219,28 +218,40 @@ public final class ResourceAgentMain implements AutoCloseable {
   private synchronized void reconcile() {
     DesiredState state = desired.get();
     List<HasMetadata> want = new ArrayList<>();
-    Map<String, Long> epochs = new HashMap<>();
+    Map<String, WorkloadPlanner.Owner> owners = new HashMap<>();
     if (state != null) {
       for (DesiredApplication app : state.getApplicationsList()) {
-        QosSpec spec = spec(app);
-        if (spec == null) continue;
-        epochs.put(app.getApplication(), app.getPlacementEpoch());
-        want.addAll(renderer.render(app, spec, (a, c) -> leases.held(a, c, clock.millis())));
+        ManifestRenderer.Rendering rendering = renderer.render(app, (a, c) -> leases.held(a, c, clock.millis()));
+        owners.put(app.getApplication(), new WorkloadPlanner.Owner(app.getPlacementEpoch(), app.getIncarnation(), !rendering.usable()));
+        if (rendering.usable()) want.addAll(rendering.objects());
+        else reportOnce(app.getApplication(), "cannot run what the leader sent, keeping what runs: " + rendering.problem());
       }
     }
     List<ObservedObject> have = new ArrayList<>();
     managed.forEach(informer -> informer.getStore().list().forEach(r -> observe(r, have)));
     deployments.getStore().list().forEach(d -> observe(d, have));
-    Plan plan = planner.plan(want, have, epochs, state != null);
-    // namespaces first, then everything in them at once: one apply is a round trip, an application is a dozen
-    applyAll(plan.apply().stream().filter(o -> o.getMetadata().getNamespace() == null).toList());
-    applyAll(plan.apply().stream().filter(o -> o.getMetadata().getNamespace() != null).toList());
+    Plan plan = planner.plan(want, have, owners, state != null);
+    plan.refused().forEach(r -> reportOnce(r.key(), "refused: " + r.reason()));
+    // namespaces first, then everything in them at once: one apply is a round trip, an application is a dozen.
+    // Each object on its own: one that fails (RBAC 403, invalid 422, a conflict) holds up no other and no delete.
+    applyAll(plan.create().stream().filter(o -> o.getMetadata().getNamespace() == null).toList(), true);
+    applyAll(plan.update().stream().filter(o -> o.getMetadata().getNamespace() == null).toList(), false);
+    applyAll(plan.create().stream().filter(o -> o.getMetadata().getNamespace() != null).toList(), true);
+    applyAll(plan.update().stream().filter(o -> o.getMetadata().getNamespace() != null).toList(), false);
     for (ObservedObject gone : plan.delete()) {
-      var resources = kube.genericKubernetesResources(gone.apiVersion(), gone.kind());
-      (gone.namespace() == null ? resources.withName(gone.name()) : resources.inNamespace(gone.namespace()).withName(gone.name())).delete();
-      LOG.info("deleted {} (epoch {}, no longer owned)", gone.key(), gone.epoch());
+      try {
+        var resources = kube.genericKubernetesResources(gone.apiVersion(), gone.kind());
+        (gone.namespace() == null ? resources.withName(gone.name()) : resources.inNamespace(gone.namespace()).withName(gone.name())).delete();
+        LOG.info("deleted {} (epoch {}, no longer owned)", gone.key(), gone.epoch());
+      } catch (KubernetesClientException e) {
+        LOG.warn("could not delete {}: {}", gone.key(), e.getMessage());
+      }
     }
     if (state != null && !probeServing) startProbeServer();
+  }
+
+  private void reportOnce(String subject, String problem) {
+    if (!problem.equals(reported.put(subject, problem))) LOG.warn("{}: {}", subject, problem);
   }
 
   /**
@@ -257,17 +268,34 @@ public final class ResourceAgentMain implements AutoCloseable {
     }
   }
 
-  private void applyAll(List<HasMetadata> objects) {
+  /**
+   * Server-side applies each object, never forcing a conflict with another field manager. {@code create}: the
+   * object is not known as qonnect's, so it is applied only if nothing of that name exists or what exists
+   * carries this object's ownership annotation (the informer may not have seen qonnect's own create yet).
+   */
+  private void applyAll(List<HasMetadata> objects, boolean create) {
     List<CompletableFuture<Void>> applies = objects.stream().map(object -> CompletableFuture.runAsync(() -> {
-      kube.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-      LOG.info("applied {} {}/{}", object.getKind(), object.getMetadata().getNamespace(), object.getMetadata().getName());
+      String key = object.getKind() + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+      try {
+        if (create) {
+          HasMetadata existing = kube.resource(object).get();
+          String owner = object.getMetadata().getAnnotations().get(Labels.OWNER);
+          if (existing != null && (existing.getMetadata().getAnnotations() == null
+              || !owner.equals(existing.getMetadata().getAnnotations().get(Labels.OWNER))
+              || !object.getMetadata().getLabels().get(Labels.APPLICATION).equals(existing.getMetadata().getLabels() == null ? null
+                  : existing.getMetadata().getLabels().get(Labels.APPLICATION)))) {
+            reportOnce(key, "refused: exists and was not created by qonnect for this application; left as it is");
+            return;
+          }
+        }
+        kube.resource(object).fieldManager(FIELD_MANAGER).serverSideApply();
+        reported.remove(key);
+        LOG.info("applied {}", key);
+      } catch (KubernetesClientException e) {
+        reportOnce(key, "not applied (" + e.getCode() + "): " + e.getMessage());
+      }
     }, appliers)).toList();
-    try {
-      CompletableFuture.allOf(applies.toArray(CompletableFuture[]::new)).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) throw cause;
-      throw e;
-    }
+    CompletableFuture.allOf(applies.toArray(CompletableFuture[]::new)).join();
   }
 
   /** Objects already being deleted (a namespace terminates for seconds) are gone as far as the planner goes. */
@@ -278,18 +306,8 @@ public final class ResourceAgentMain implements AutoCloseable {
   private static ObservedObject observed(HasMetadata r) {
     Map<String, String> annotations = r.getMetadata().getAnnotations() == null ? Map.of() : r.getMetadata().getAnnotations();
     return new ObservedObject(r.getApiVersion(), r.getKind(), r.getMetadata().getNamespace(), r.getMetadata().getName(),
-        r.getMetadata().getLabels() == null ? Map.of() : r.getMetadata().getLabels(), annotations.getOrDefault(Labels.HASH, ""));
-  }
-
-  private QosSpec spec(DesiredApplication app) {
-    CachedSpec cached = specs.get(app.getApplication());
-    if (cached != null && cached.yaml().equals(app.getSpecYaml())) return cached.spec();
-    if (parser.parse(app.getSpecYaml()) instanceof Parsed.Valid<QosSpec> valid) {
-      specs.put(app.getApplication(), new CachedSpec(app.getSpecYaml(), valid.value()));
-      return valid.value();
-    }
-    LOG.warn("{}: the spec the leader sent does not validate here; leaving its objects as they are", app.getApplication());
-    return null;
+        r.getMetadata().getLabels() == null ? Map.of() : r.getMetadata().getLabels(), annotations.getOrDefault(Labels.HASH, ""),
+        ObservedObject.owner(annotations));
   }
 
   /**
@@ -327,14 +345,43 @@ public final class ResourceAgentMain implements AutoCloseable {
     DesiredState state = desired.get();
     if (state == null) return b.build();
     for (DesiredApplication app : state.getApplicationsList()) {
-      for (ClusterReplicas here : app.getHereList()) {
-        Deployment d = deployments.getStore().getByKey(app.getApplication() + "/" + here.getCluster());
-        int ready = d == null || d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
-        b.addComponents(ComponentReadiness.newBuilder().setApplication(app.getApplication()).setComponent(here.getCluster())
-            .setPlacementEpoch(app.getPlacementEpoch()).setDesiredReplicas(here.getReplicas()).setReadyReplicas(ready));
+      // rendered from this very desired state (not the last reconcile's, which may be older): the workloads each
+      // component must have, each as its cluster reports it (not created yet: none Ready)
+      ManifestRenderer.Rendering rendering = renderer.render(app, (a, c) -> leases.held(a, c, now));
+      if (!rendering.usable()) continue;
+      for (DesiredComponent c : app.getComponentsList()) {
+        List<WorkloadReadiness> workloads = rendering.objects().stream()
+            .filter(o -> ManifestRenderer.WORKLOADS.contains(o.getKind()) && c.getName().equals(o.getMetadata().getLabels().get(Labels.COMPONENT)))
+            .map(o -> workload(o, c)).toList();
+        b.addComponents(ComponentReadinessRule.of(app.getApplication(), app.getPlacementEpoch(), c.getName(), c.getReplicas(), workloads));
       }
     }
     return b.build();
+  }
+
+  /** Ready replicas of one rendered workload; only Deployments are watched (the agent's RBAC allows no other kind). */
+  private WorkloadReadiness workload(HasMetadata rendered, DesiredComponent component) {
+    Deployment live = rendered.getKind().equals("Deployment")
+        ? deployments.getStore().getByKey(rendered.getMetadata().getNamespace() + "/" + rendered.getMetadata().getName()) : null;
+    if (live != null && !rendered.getMetadata().getAnnotations().get(Labels.OWNER).equals(
+        live.getMetadata().getAnnotations() == null ? null : live.getMetadata().getAnnotations().get(Labels.OWNER))) {
+      live = null; // not this application's own (another incarnation's, or not qonnect's): none of it counts
+    }
+    Integer desired = live == null ? null : live.getSpec().getReplicas();
+    Integer ready = live == null || live.getStatus() == null ? null : live.getStatus().getReadyReplicas();
+    return WorkloadReadiness.newBuilder().setKind(rendered.getKind()).setName(rendered.getMetadata().getName())
+        .setDesiredReplicas(desired == null ? component.getReplicas() : desired).setReadyReplicas(ready == null ? 0 : ready)
+        .setProblem(live == null ? (rendered.getKind().equals("Deployment") ? "not created yet" : "not watched by the agent") : problem(live)).build();
+  }
+
+  /** What Kubernetes says of a Deployment that is not progressing: its failed or stuck conditions, else empty. */
+  static String problem(Deployment d) {
+    if (d.getStatus() == null || d.getStatus().getConditions() == null) return "";
+    return d.getStatus().getConditions().stream()
+        .filter(c -> ("ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus()))
+            || ("Progressing".equals(c.getType()) && "False".equals(c.getStatus())))
+        .map(c -> c.getType() + ": " + c.getReason() + (c.getMessage() == null ? "" : ": " + c.getMessage()))
+        .collect(java.util.stream.Collectors.joining("; "));
   }
 
   /**

@@ -199,7 +199,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
             out.onNext(RegisterClusterResponse.newBuilder().setClusterSetRevision(a.revision()).build());
             out.onCompleted();
           } else if (result instanceof CommandResult.Rejected r) {
-            out.onError(GrpcErrors.rejected(r.reason()));
+            out.onError(GrpcErrors.rejected(r));
           }
         });
   }

@@ -1,6 +1,9 @@
 package io.qonnect.lead.api;
 
 import io.qonnect.lead.placing.Readiness;
+import io.qonnect.lead.state.FeatureLevels;
+import io.qonnect.lead.proto.SpecCodec;
+import io.qonnect.proto.v1.ApplicationSpec;
 
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -23,6 +26,7 @@ import io.qonnect.proto.v1.ApplyRequest;
 import io.qonnect.proto.v1.ApplyResponse;
 import io.qonnect.proto.v1.ClusterReport;
 import io.qonnect.proto.v1.ClusterStatus;
+import io.qonnect.proto.v1.ClusterWorkloads;
 import io.qonnect.proto.v1.ComponentStatus;
 import io.qonnect.proto.v1.ControlPlaneEvent;
 import io.qonnect.proto.v1.ControlPlaneGrpc;
@@ -101,14 +105,16 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
       }
       case Parsed.Valid<QosSpec> valid -> spec = valid.value();
     }
+    // the one parse of this submission (above) becomes the canonical typed form everything after it carries
+    ApplicationSpec canonical = SpecCodec.toProto(spec);
     Optional<ApplicationRecord> before = read(s -> s.application(spec.name()));
     if (request.getDryRun()) {
       ApplyResponse.Outcome outcome = before.isEmpty() ? ApplyResponse.Outcome.CREATED
-          : before.get().specYaml().equals(request.getSpecYaml()) ? ApplyResponse.Outcome.UNCHANGED : ApplyResponse.Outcome.CONFIGURED;
+          : before.get().spec().equals(canonical) ? ApplyResponse.Outcome.UNCHANGED : ApplyResponse.Outcome.CONFIGURED;
       answer(out, ApplyResponse.newBuilder().setApplication(spec.name()).setOutcome(outcome).setSpecRevision(before.map(ApplicationRecord::specRevision).orElse(0L)).build());
       return;
     }
-    propose(out, new Command.SubmitApplication(spec.name(), request.getSpecYaml(), request.getExpectedRevision()), accepted ->
+    propose(out, new Command.SubmitApplication(spec.name(), request.getSpecYaml(), canonical, request.getExpectedRevision()), accepted ->
         ApplyResponse.newBuilder().setApplication(spec.name()).setSpecRevision(accepted.revision())
             .setOutcome(!accepted.changed() ? ApplyResponse.Outcome.UNCHANGED
                 : before.isPresent() ? ApplyResponse.Outcome.CONFIGURED : ApplyResponse.Outcome.CREATED)
@@ -180,8 +186,8 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
 
   @Override
   public void leader(LeaderRequest request, StreamObserver<LeaderResponse> out) {
-    record Applied(long index, String hash) {}
-    Applied applied = read(s -> new Applied(s.lastAppliedIndex(), io.qonnect.lead.raft.SnapshotCodec.hash(s)));
+    record Applied(long index, String hash, int featureLevel) {}
+    Applied applied = read(s -> new Applied(s.lastAppliedIndex(), io.qonnect.lead.raft.SnapshotCodec.hash(s), s.featureLevel()));
     answer(out, LeaderResponse.newBuilder()
         .setLeaderId(group.leaderId().orElse(""))
         .setLeaderAddress(group.leaderApiAddress())
@@ -190,6 +196,8 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
         .setThisId(group.selfId())
         .setAppliedIndex(applied.index())
         .setStateHash(applied.hash())
+        .setSupportedFeatureLevel(FeatureLevels.SUPPORTED)
+        .setFeatureLevel(applied.featureLevel())
         .build());
   }
 
@@ -241,10 +249,17 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
           int ready = readiness.of(app, component.getKey(), cluster.getKey().value());
           c.addDesired(ProtoMapper.replicas(cluster.getKey().value(), cluster.getValue()));
           c.addReady(ProtoMapper.replicas(cluster.getKey().value(), ready));
+          var workloads = readiness.workloads(app, component.getKey(), cluster.getKey().value());
+          if (!workloads.isEmpty()) c.addWorkloads(ClusterWorkloads.newBuilder().setCluster(cluster.getKey().value()).addAllWorkloads(workloads));
           allReady &= ready >= cluster.getValue();
         }
         b.addComponents(c);
       }
+    }
+    if (app.migrating()) {
+      List<String> waiting = readiness.waitingFor(app);
+      b.setMigration("to epoch " + app.placementEpoch() + (app.migratingSinceMillis() > 0 ? " since " + java.time.Instant.ofEpochMilli(app.migratingSinceMillis()) : "")
+          + (waiting.isEmpty() ? "; Ready, completing" : "; waiting for: " + String.join("; ", waiting)));
     }
     if (app.placedSpecRevision() == 0) b.setPhase(ApplicationStatus.Phase.PENDING);
     else if (app.unschedulable()) b.setPhase(ApplicationStatus.Phase.UNSCHEDULABLE);
@@ -274,7 +289,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
       }
       switch (result) {
         case CommandResult.Accepted a -> answer(out, onAccepted.apply(a));
-        case CommandResult.Rejected r -> out.onError(GrpcErrors.rejected(r.reason()));
+        case CommandResult.Rejected r -> out.onError(GrpcErrors.rejected(r));
       }
     });
   }

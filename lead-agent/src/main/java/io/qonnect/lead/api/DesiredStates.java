@@ -1,44 +1,45 @@
 package io.qonnect.lead.api;
 
+import io.qonnect.lead.proto.SpecCodec;
 import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.lead.state.ClusterRecord;
 import io.qonnect.placement.Placement;
 import io.qonnect.placement.snapshot.ClusterId;
-import io.qonnect.placement.spec.ComponentSpec;
-import io.qonnect.placement.spec.Parsed;
-import io.qonnect.placement.spec.QosSpec;
-import io.qonnect.placement.spec.QosSpecParser;
 import io.qonnect.proto.v1.ClusterReplicas;
 import io.qonnect.proto.v1.DesiredApplication;
+import io.qonnect.proto.v1.DesiredComponent;
 import io.qonnect.proto.v1.DesiredState;
+import io.qonnect.proto.v1.ImageWorkload;
 import io.qonnect.proto.v1.PeerAgent;
 import io.qonnect.proto.v1.RemoteEndpoint;
+import io.qonnect.proto.v1.SpecComponent;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What one member cluster should run, from the committed placements. Deterministic; caches parsed specs by
- * application and spec revision. Complete rather than a delta, so the agent reconciles level-based and a
- * reconnect needs no history.
+ * What one member cluster should run, from the committed placements and the canonical specs. Pure and
+ * deterministic; no parsing (the API parsed each spec once, at submission). Complete rather than a delta, so
+ * the agent reconciles level-based and a reconnect needs no history.
+ *
+ * <p>Each application placed here is sent typed: the components this cluster runs, each with its image
+ * shorthand (requests included) or its manifests, and its replica count here. Agents of the previous release
+ * read {@code spec_yaml} and {@code here}, which are still filled (the rolling-upgrade rule in agent.proto).
  *
  * <p>Make-before-break: while an application migrates, a cluster keeps the previous placement's replicas
  * of each component (the larger of old and new count) until the lead agents commit that the new placement
  * runs Ready; singletons excepted, which the lease hands over instead. A component placed here whose
  * talksTo peer runs only elsewhere gets a remote endpoint: the peer in the first cluster (by name) that runs it.
+ *
+ * <p>An application whose stored spec this version cannot use (a spec stored by an older version that no
+ * longer validates) is still sent, with its components named but without a workload: its agents keep what
+ * runs of it and delete nothing.
  */
 public final class DesiredStates {
   /** A desired state and the singletons it asks this cluster to run (each needs a lease first). */
   public record ForCluster(DesiredState state, List<Singleton> singletons) {}
 
   public record Singleton(String application, String component) {}
-
-  private record CachedSpec(long revision, QosSpec spec) {}
-
-  private final QosSpecParser parser = new QosSpecParser();
-  private final Map<String, CachedSpec> specs = new ConcurrentHashMap<>();
 
   /** The DNS name under which a component of an application in a member cluster is reachable from the others. */
   public static String remoteAddress(String component, String application, ClusterId cluster) {
@@ -54,40 +55,47 @@ public final class DesiredStates {
     }
     List<Singleton> singletons = new ArrayList<>();
     for (ApplicationRecord app : applications) {
-      QosSpec spec = spec(app);
-      if (app.placement() == null || spec == null) continue;
+      if (app.placement() == null) continue;
       DesiredApplication.Builder d = DesiredApplication.newBuilder().setApplication(app.name()).setPlacementEpoch(app.placementEpoch())
-          .setSpecYaml(app.specYaml());
-      for (ComponentSpec c : spec.components()) {
-        int replicas = replicasHere(app, c, cluster);
-        if (replicas == 0) continue;
-        d.addHere(ClusterReplicas.newBuilder().setCluster(c.name()).setReplicas(replicas));
-        if (c.singleton()) singletons.add(new Singleton(app.name(), c.name()));
-        for (String peer : c.talksTo()) {
-          SortedMap<ClusterId, Integer> peerClusters = app.placement().of(peer);
-          if (peerClusters.isEmpty() || peerClusters.containsKey(cluster)) continue;
-          if (d.getRemotesList().stream().anyMatch(r -> r.getComponent().equals(peer))) continue;
-          ClusterId where = peerClusters.firstKey();
-          d.addRemotes(RemoteEndpoint.newBuilder().setComponent(peer).setCluster(where.value()).setAddress(remoteAddress(peer, app.name(), where)));
+          .setIncarnation(app.incarnation()).setSpecYaml(app.specYaml());
+      if (SpecCodec.usable(app.spec())) {
+        for (SpecComponent c : app.spec().getComponentsList()) {
+          int replicas = replicasHere(app, c.getName(), c.getSingleton(), cluster);
+          if (replicas == 0) continue;
+          d.addHere(ClusterReplicas.newBuilder().setCluster(c.getName()).setReplicas(replicas));
+          d.addComponents(component(c, replicas));
+          if (c.getSingleton()) singletons.add(new Singleton(app.name(), c.getName()));
+          for (String peer : c.getTalksToList()) {
+            SortedMap<ClusterId, Integer> peerClusters = app.placement().of(peer);
+            if (peerClusters.isEmpty() || peerClusters.containsKey(cluster)) continue;
+            if (d.getRemotesList().stream().anyMatch(r -> r.getComponent().equals(peer))) continue;
+            ClusterId where = peerClusters.firstKey();
+            d.addRemotes(RemoteEndpoint.newBuilder().setComponent(peer).setCluster(where.value()).setAddress(remoteAddress(peer, app.name(), where)));
+          }
+        }
+      } else {
+        for (String component : app.placement().components().keySet()) {
+          int replicas = replicasHere(app, component, false, cluster);
+          if (replicas > 0) d.addComponents(DesiredComponent.newBuilder().setName(component).setReplicas(replicas)); // no workload: hold
         }
       }
-      if (d.getHereCount() > 0) b.addApplications(d);
+      if (d.getComponentsCount() > 0) b.addApplications(d);
     }
     return new ForCluster(b.build(), singletons);
   }
 
-  private static int replicasHere(ApplicationRecord app, ComponentSpec c, ClusterId cluster) {
-    int now = app.placement().of(c.name()).getOrDefault(cluster, 0);
-    Placement previous = app.previousPlacement();
-    if (previous == null || c.singleton()) return now;
-    return Math.max(now, previous.of(c.name()).getOrDefault(cluster, 0));
+  /** The component as the agent renders it: the image shorthand (with the spec's requests) or the manifests. */
+  static DesiredComponent component(SpecComponent c, int replicas) {
+    DesiredComponent.Builder b = DesiredComponent.newBuilder().setName(c.getName()).setReplicas(replicas).setSingleton(c.getSingleton());
+    if (c.hasImage()) b.setImage(ImageWorkload.newBuilder(c.getImage()).setRequests(c.getResources()));
+    else b.setManifests(c.getManifests());
+    return b.build();
   }
 
-  private QosSpec spec(ApplicationRecord app) {
-    CachedSpec cached = specs.get(app.name());
-    if (cached != null && cached.revision() == app.specRevision()) return cached.spec();
-    if (!(parser.parse(app.specYaml()) instanceof Parsed.Valid<QosSpec> valid)) return null;
-    specs.put(app.name(), new CachedSpec(app.specRevision(), valid.value()));
-    return valid.value();
+  private static int replicasHere(ApplicationRecord app, String component, boolean singleton, ClusterId cluster) {
+    int now = app.placement().of(component).getOrDefault(cluster, 0);
+    Placement previous = app.previousPlacement();
+    if (previous == null || singleton) return now;
+    return Math.max(now, previous.of(component).getOrDefault(cluster, 0));
   }
 }

@@ -1,46 +1,55 @@
 package io.qonnect.lead.api;
 
-import io.grpc.Metadata;
+import com.google.protobuf.Any;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.ProtoUtils;
-import io.qonnect.proto.v1.ApplyRejected;
-import io.qonnect.proto.v1.LeaderHint;
+import io.grpc.protobuf.StatusProto;
+import io.qonnect.lead.raft.CommandCodec;
+import io.qonnect.lead.state.CommandResult;
+import io.qonnect.proto.v1.ErrorDetail;
+import io.qonnect.proto.v1.RejectionKind;
 import io.qonnect.proto.v1.Violation;
 import java.util.List;
 
 /**
- * The one mapping from outcomes to gRPC statuses: invalid input → INVALID_ARGUMENT (violations in the
- * trailers), stale revision → FAILED_PRECONDITION, unknown name → NOT_FOUND, no leader reachable →
- * UNAVAILABLE with a leader hint when one is known, so clients retry elsewhere.
+ * The one mapping from outcomes to gRPC statuses. Each error carries an {@link ErrorDetail} in its
+ * google.rpc.Status details: the typed kind clients decide on, at most {@value #MAX_VIOLATIONS} violations (the
+ * rest counted), and a leader hint when no leader was reachable here. Kinds map to codes:
+ * NOT_FOUND → NOT_FOUND, STALE → ABORTED (a compare-and-set lost: read again and retry), INVALID →
+ * INVALID_ARGUMENT, CONFLICT → FAILED_PRECONDITION, UNSUPPORTED → FAILED_PRECONDITION, FORBIDDEN →
+ * PERMISSION_DENIED; no leader reachable → UNAVAILABLE, so clients retry elsewhere.
  */
 public final class GrpcErrors {
-  public static final Metadata.Key<ApplyRejected> APPLY_REJECTED = ProtoUtils.keyForProto(ApplyRejected.getDefaultInstance());
-  public static final Metadata.Key<LeaderHint> LEADER_HINT = ProtoUtils.keyForProto(LeaderHint.getDefaultInstance());
+  public static final int MAX_VIOLATIONS = 100;
 
   private GrpcErrors() {}
 
   public static StatusRuntimeException invalid(List<Violation> violations) {
-    Metadata trailers = new Metadata();
-    trailers.put(APPLY_REJECTED, ApplyRejected.newBuilder().addAllViolations(violations).build());
     String first = violations.isEmpty() ? "invalid" : violations.getFirst().getPath() + ": " + violations.getFirst().getMessage();
     String more = violations.size() > 1 ? " (and " + (violations.size() - 1) + " more)" : "";
-    return Status.INVALID_ARGUMENT.withDescription(first + more).asRuntimeException(trailers);
+    ErrorDetail detail = ErrorDetail.newBuilder().setKind(RejectionKind.REJECTION_KIND_INVALID)
+        .addAllViolations(violations.subList(0, Math.min(MAX_VIOLATIONS, violations.size())))
+        .setMoreViolations(Math.max(0, violations.size() - MAX_VIOLATIONS)).build();
+    return error(Status.Code.INVALID_ARGUMENT, first + more, detail);
   }
 
   public static StatusRuntimeException invalid(String field, String message) {
     return invalid(List.of(Violation.newBuilder().setPath(field).setMessage(message).build()));
   }
 
-  /** A rejection from the replicated state: its reason starts with the kind ("stale:", "not found:"). */
-  public static StatusRuntimeException rejected(String reason) {
-    if (reason.startsWith("not found")) return Status.NOT_FOUND.withDescription(reason).asRuntimeException();
-    if (reason.startsWith("stale")) return Status.FAILED_PRECONDITION.withDescription(reason).asRuntimeException();
-    return Status.FAILED_PRECONDITION.withDescription(reason).asRuntimeException();
+  /** A rejection from the replicated state, by its kind. */
+  public static StatusRuntimeException rejected(CommandResult.Rejected r) {
+    Status.Code code = switch (r.kind()) {
+      case NOT_FOUND -> Status.Code.NOT_FOUND;
+      case STALE -> Status.Code.ABORTED;
+      case INVALID -> Status.Code.INVALID_ARGUMENT;
+      case CONFLICT, UNSUPPORTED -> Status.Code.FAILED_PRECONDITION;
+    };
+    return error(code, r.reason(), ErrorDetail.newBuilder().setKind(CommandCodec.toProto(r.kind())).build());
   }
 
   public static StatusRuntimeException notFound(String what) {
-    return Status.NOT_FOUND.withDescription("not found: " + what).asRuntimeException();
+    return rejected(new CommandResult.Rejected(CommandResult.Rejection.NOT_FOUND, what));
   }
 
   /** A proposal that failed to commit (its future completed exceptionally): no leader was reachable in time. */
@@ -50,8 +59,11 @@ public final class GrpcErrors {
   }
 
   public static StatusRuntimeException unavailable(String message, String leaderAddress) {
-    Metadata trailers = new Metadata();
-    if (leaderAddress != null && !leaderAddress.isEmpty()) trailers.put(LEADER_HINT, LeaderHint.newBuilder().setLeaderAddress(leaderAddress).build());
-    return Status.UNAVAILABLE.withDescription(message).asRuntimeException(trailers);
+    return error(Status.Code.UNAVAILABLE, message, ErrorDetail.newBuilder().setLeaderAddress(leaderAddress == null ? "" : leaderAddress).build());
+  }
+
+  private static StatusRuntimeException error(Status.Code code, String message, ErrorDetail detail) {
+    return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(message)
+        .addDetails(Any.pack(detail)).build());
   }
 }

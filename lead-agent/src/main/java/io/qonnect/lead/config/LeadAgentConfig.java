@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  *   --placement-interval MS     QONNECT_PLACEMENT_INTERVAL controller period on the leader, default 200
  *   --hysteresis FRACTION       QONNECT_HYSTERESIS         gain a migration must promise, default 0.10 (10 % of the objective)
  *   --migration-hold MS         QONNECT_MIGRATION_HOLD     how long that gain must last first, default 10000
+ *   --migration-ready-bound MS  QONNECT_MIGRATION_READY_BOUND  a migration not Ready after this long is reported stalled, default 120000
  *   --max-migrations N          QONNECT_MAX_MIGRATIONS     migrations in flight at once, default 2 (one per application)
  *   --fail-after MS             QONNECT_FAIL_AFTER         accumulated unhealthy time before a cluster is Failed, default 1500
  *   --lease MS                  QONNECT_LEASE              singleton lease duration, default 3000
@@ -67,6 +68,7 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     v.put("--placement-interval", env.getOrDefault("QONNECT_PLACEMENT_INTERVAL", "200"));
     v.put("--hysteresis", env.getOrDefault("QONNECT_HYSTERESIS", "0.10"));
     v.put("--migration-hold", env.getOrDefault("QONNECT_MIGRATION_HOLD", "10000"));
+    v.put("--migration-ready-bound", env.getOrDefault("QONNECT_MIGRATION_READY_BOUND", "120000"));
     v.put("--max-migrations", env.getOrDefault("QONNECT_MAX_MIGRATIONS", "2"));
     v.put("--fail-after", env.getOrDefault("QONNECT_FAIL_AFTER", "1500"));
     v.put("--lease", env.getOrDefault("QONNECT_LEASE", "3000"));
@@ -117,6 +119,7 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
       problems.add("--hysteresis: expected a fraction in [0, 1), got '" + v.get("--hysteresis") + "'");
     }
     long hold = positive(problems, "--migration-hold", v.get("--migration-hold"));
+    long readyBound = positive(problems, "--migration-ready-bound", v.get("--migration-ready-bound"));
     long maxMigrations = positive(problems, "--max-migrations", v.get("--max-migrations"));
     long failAfter = positive(problems, "--fail-after", v.get("--fail-after"));
     long lease = positive(problems, "--lease", v.get("--lease"));
@@ -124,7 +127,7 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     HealthRules.Config health = new HealthRules.Config(HealthRules.Config.DEFAULT.silentAfterMillis(), failAfter,
         HealthRules.Config.DEFAULT.recoverAfterMillis());
     return new LeadAgentConfig(id, List.copyOf(peers), Path.of(v.get("--data-dir")), kb, min, max, snapshotEvery, (int) interval,
-        new PlacementRound.Policy(hysteresis, hold, (int) maxMigrations), health, lease);
+        new PlacementRound.Policy(hysteresis, hold, (int) maxMigrations, readyBound), health, lease);
   }
 
   private static long positive(List<String> problems, String key, String value) {

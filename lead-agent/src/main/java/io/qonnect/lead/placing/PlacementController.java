@@ -10,7 +10,7 @@ import io.qonnect.placement.PlacementEngine;
 import io.qonnect.placement.snapshot.ClusterSnapshot;
 import io.qonnect.placement.spec.Parsed;
 import io.qonnect.placement.spec.QosSpec;
-import io.qonnect.placement.spec.QosSpecParser;
+import io.qonnect.lead.proto.SpecCodec;
 import io.qonnect.proto.v1.ObservationSnapshot;
 import java.io.IOException;
 import java.time.Clock;
@@ -44,6 +44,9 @@ public final class PlacementController {
   private final Consumer<CommitPlacement> history;
   private final Clock clock;
   private final Map<String, CachedSpec> specCache = new HashMap<>();
+  /** The epoch whose stalled migration was last reported, per application: reported once per migration. */
+  private final Map<String, Long> stallsReported = new HashMap<>();
+  private final PlacementRound.Policy policy;
   private static final long RECONSIDER_MS = 1000;
   private ClusterSnapshot lastSnapshot;
   private long lastReconsidered;
@@ -58,10 +61,15 @@ public final class PlacementController {
     this.leaderReady = leaderReady;
     this.observations = observations;
     this.proposer = proposer;
-    QosSpecParser parser = new QosSpecParser();
+    this.policy = policy;
     this.round = new PlacementRound(engine, app -> specCache.compute(app.name(), (k, cached) ->
-        cached != null && cached.revision() == app.specRevision() ? cached : new CachedSpec(app.specRevision(), parser.parse(app.specYaml()))).spec(),
-        policy);
+        cached != null && cached.revision() == app.specRevision() ? cached : new CachedSpec(app.specRevision(), spec(app))).spec(), policy);
+  }
+
+  /** The stored canonical form as the engine's model (no parsing: the API parsed it once, at submission). */
+  private static Parsed<QosSpec> spec(ApplicationRecord app) {
+    if (SpecCodec.usable(app.spec())) return new Parsed.Valid<>(SpecCodec.fromProto(app.spec()));
+    return new Parsed.Invalid<>(List.of(new io.qonnect.placement.spec.Violation("", "the stored spec (from an older version) does not validate here", 0, 0)));
   }
 
   /** One pass; call it periodically from one thread. Returns how many decisions were committed. */
@@ -87,10 +95,17 @@ public final class PlacementController {
     List<CommitPlacement> decisions = round.decide(work.applications(), work.clusterSetRevision(), snapshot, changed, now);
     List<CompletableFuture<CommandResult>> proposals = decisions.stream().map(proposer::propose).toList(); // pipelined
     Readiness readiness = Readiness.of(latest);
+    stallsReported.keySet().retainAll(work.applications().stream().map(ApplicationRecord::name).collect(Collectors.toSet()));
     for (ApplicationRecord app : work.applications()) {
       if (app.migrating() && readiness.complete(app)) {
         proposer.propose(new Command.CompleteMigration(app.name(), app.placementEpoch())).whenComplete((r, e) -> {
           if (r instanceof CommandResult.Accepted) LOG.info("{}: migration to epoch {} complete", app.name(), app.placementEpoch());
+        });
+      } else if (!Long.valueOf(app.placementEpoch()).equals(stallsReported.get(app.name()))) {
+        readiness.stalled(app, now, policy.readyBoundMillis()).ifPresent(why -> {
+          stallsReported.put(app.name(), app.placementEpoch());
+          LOG.warn("{}: migration stalled: {}", app.name(), why);
+          proposer.propose(new Command.ReportMigrationStalled(app.name(), app.placementEpoch(), why));
         });
       }
     }
@@ -104,6 +119,7 @@ public final class PlacementController {
       }
       if (result instanceof CommandResult.Rejected r) LOG.info("placement of {} not committed: {}", decisions.get(i).application(), r.reason());
       else if (!decisions.get(i).reason().equals("kept")) {
+        LOG.info("{}: decision committed: {}", decisions.get(i).application(), decisions.get(i).reason());
         committed++;
         history.accept(decisions.get(i));
       }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -43,12 +44,24 @@ public final class PlacementRound {
    * @param hysteresis the fraction of the objective a new placement must gain to be worth a migration
    * @param holdMillis how long it must keep that gain before the migration starts
    * @param maxConcurrentMigrations migrations in flight at once, over all applications (failovers are exempt)
+   * @param readyBoundMillis how long a migration may wait for its new placement to run Ready before it is reported
+   *     stalled (an event and the application's status say which workloads wait and why; the old copies keep running)
    */
-  public record Policy(double hysteresis, long holdMillis, int maxConcurrentMigrations) {
-    public static final Policy DEFAULT = new Policy(0.10, 10_000, 2);
+  public record Policy(double hysteresis, long holdMillis, int maxConcurrentMigrations, long readyBoundMillis) {
+    public static final Policy DEFAULT = new Policy(0.10, 10_000, 2, 120_000);
 
     public Policy {
-      if (hysteresis < 0 || holdMillis < 0 || maxConcurrentMigrations < 1) throw new IllegalArgumentException("invalid migration policy " + this);
+      if (hysteresis < 0 || holdMillis < 0 || maxConcurrentMigrations < 1 || readyBoundMillis < 1) {
+        throw new IllegalArgumentException("invalid migration policy " + this);
+      }
+    }
+
+    /**
+     * How much better than what runs a spec edit's new optimum must be to move it: 2 % of the objective, below
+     * which the difference is the wobble of measured latencies and utilisation, not the edit.
+     */
+    public double specChangeMargin() {
+      return 0.02;
     }
   }
 
@@ -110,7 +123,8 @@ public final class PlacementRound {
       boolean observationsChanged, long now, boolean migrationSlotFree) {
     boolean clusterSetChanged = app.placedClusterSetRevision() != clusterSetRevision;
     if (app.placedSpecRevision() != app.specRevision()) {
-      return fresh(app, spec, clusterSetRevision, free, app.placedSpecRevision() == 0 ? "new spec" : "spec changed");
+      return app.placedSpecRevision() == 0 || app.placement() == null ? fresh(app, spec, clusterSetRevision, free, "new spec")
+          : specChanged(app, spec, clusterSetRevision, free);
     }
     if (app.placement() == null) {
       return observationsChanged || clusterSetChanged ? fresh(app, spec, clusterSetRevision, free, "retry") : null;
@@ -146,6 +160,31 @@ public final class PlacementRound {
     }
     betterSince.remove(app.name());
     return clusterSetChanged || app.unschedulable() ? keep(app, clusterSetRevision) : null;
+  }
+
+  /**
+   * A new spec revision. When what runs still satisfies it (the same components and replicas, every constraint
+   * met: an edit of weights or labels), it moves only if the new optimum is better by more than
+   * {@link Policy#specChangeMargin} (measurement noise: the observations an objective is computed from wobble from
+   * round to round), and never while a migration is in flight; otherwise it stays, under the new spec revision and
+   * the same epoch, so nothing restarts. Anything else is placed afresh.
+   */
+  private CommitPlacement specChanged(ApplicationRecord app, QosSpec spec, long clusterSetRevision, ClusterSnapshot free) {
+    PlacementEngine.Assessment current = engine.assess(spec, keepingSuspect(free), app.placement());
+    boolean sameComponents = app.placement().components().keySet().equals(spec.components().stream().map(c -> c.name()).collect(Collectors.toSet()));
+    if (!current.feasible() || current.clusterGone() || !sameComponents) return fresh(app, spec, clusterSetRevision, free, "spec changed");
+    betterSince.remove(app.name());
+    String why = "the running placement still satisfies it";
+    if (engine.place(spec, free) instanceof PlacementOutcome.Placed best && !best.placement().equals(app.placement())) {
+      double gain = current.objective() > 0 ? 1 - best.explanation().objective().value() / current.objective() : 0;
+      String objectives = String.format("objective %.3f -> %.3f (%.1f%% better)", current.objective(), best.explanation().objective().value(), gain * 100);
+      if (gain > policy.specChangeMargin() && !app.migrating()) {
+        return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, best.placement(), best.explanation().render(), "",
+            "spec changed: " + objectives);
+      }
+      why += app.migrating() ? " (a migration is in flight)" : ", the best one is not clearly better: " + objectives;
+    }
+    return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, app.placement(), app.explanation(), "", "spec changed: " + why);
   }
 
   /** Unschedulable again for the same reason against the same revisions: nothing new to commit. */

@@ -2,6 +2,7 @@ package io.qonnect.lead.raft;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.qonnect.lead.proto.ProtoMapper;
+import io.qonnect.lead.proto.SpecCodec;
 import io.qonnect.lead.state.Command;
 import io.qonnect.lead.state.CommandResult;
 import io.qonnect.placement.snapshot.ClusterId;
@@ -9,6 +10,7 @@ import io.qonnect.proto.v1.raft.CommitPlacement;
 import io.qonnect.proto.v1.raft.CompleteMigration;
 import io.qonnect.proto.v1.raft.DeleteApplication;
 import io.qonnect.proto.v1.raft.RegisterCluster;
+import io.qonnect.proto.v1.RejectionKind;
 import io.qonnect.proto.v1.raft.SetClusterHealth;
 import io.qonnect.proto.v1.raft.SubmitApplication;
 
@@ -26,7 +28,7 @@ public final class CommandCodec {
     var b = io.qonnect.proto.v1.raft.Command.newBuilder().setProposedUnixMillis(timeMillis);
     switch (command) {
       case Command.SubmitApplication c -> b.setSubmitApplication(SubmitApplication.newBuilder()
-          .setApplication(c.application()).setSpecYaml(c.specYaml()).setExpectedRevision(c.expectedRevision()));
+          .setApplication(c.application()).setSpecYaml(c.specYaml()).setSpec(c.spec()).setExpectedRevision(c.expectedRevision()));
       case Command.DeleteApplication c -> b.setDeleteApplication(DeleteApplication.newBuilder().setApplication(c.application()));
       case Command.CommitPlacement c -> {
         var p = CommitPlacement.newBuilder().setApplication(c.application())
@@ -41,13 +43,18 @@ public final class CommandCodec {
           .setHealth(ProtoMapper.toProto(c.health())).setReason(c.reason()).setBasedOnClusterSetRevision(c.basedOnClusterSetRevision()));
       case Command.CompleteMigration c -> b.setCompleteMigration(CompleteMigration.newBuilder().setApplication(c.application())
           .setPlacementEpoch(c.placementEpoch()));
+      case Command.SetFeatureLevel c -> b.setSetFeatureLevel(io.qonnect.proto.v1.raft.SetFeatureLevel.newBuilder().setLevel(c.level()));
+      case Command.ReportMigrationStalled c -> b.setReportMigrationStalled(io.qonnect.proto.v1.raft.ReportMigrationStalled.newBuilder()
+          .setApplication(c.application()).setPlacementEpoch(c.placementEpoch()).setDetail(c.detail()));
+      case Command.Unsupported c -> throw new IllegalArgumentException("an unsupported entry is never proposed: " + c.what());
     }
     return b.build().toByteArray();
   }
 
   /**
-   * Decodes a log entry. Throws {@link IllegalStateException} for bytes that are not a command this version
-   * understands: applying something else would make replicas diverge, so that is genuinely fatal.
+   * Decodes a log entry. A well-formed entry of a command kind this version does not know (written by a newer
+   * version past the feature gate) decodes as {@link Command.Unsupported}, which applies as a no-op rejection:
+   * a replica never crashes on it. Only bytes that are not a command at all throw (a corrupt log).
    */
   public static Stamped decode(byte[] bytes) {
     io.qonnect.proto.v1.raft.Command p;
@@ -57,8 +64,11 @@ public final class CommandCodec {
       throw new IllegalStateException("corrupt log entry", e);
     }
     Command command = switch (p.getBodyCase()) {
-      case SUBMIT_APPLICATION -> new Command.SubmitApplication(p.getSubmitApplication().getApplication(),
-          p.getSubmitApplication().getSpecYaml(), p.getSubmitApplication().getExpectedRevision());
+      case SUBMIT_APPLICATION -> {
+        SubmitApplication c = p.getSubmitApplication();
+        yield new Command.SubmitApplication(c.getApplication(), c.getSpecYaml(),
+            c.hasSpec() ? c.getSpec() : SpecCodec.fromLegacyYaml(c.getSpecYaml()), c.getExpectedRevision());
+      }
       case DELETE_APPLICATION -> new Command.DeleteApplication(p.getDeleteApplication().getApplication());
       case COMMIT_PLACEMENT -> {
         CommitPlacement c = p.getCommitPlacement();
@@ -76,7 +86,11 @@ public final class CommandCodec {
       }
       case COMPLETE_MIGRATION -> new Command.CompleteMigration(p.getCompleteMigration().getApplication(),
           p.getCompleteMigration().getPlacementEpoch());
-      case BODY_NOT_SET -> throw new IllegalStateException("log entry without a command (written by a newer version?)");
+      case SET_FEATURE_LEVEL -> new Command.SetFeatureLevel(p.getSetFeatureLevel().getLevel());
+      case REPORT_MIGRATION_STALLED -> new Command.ReportMigrationStalled(p.getReportMigrationStalled().getApplication(),
+          p.getReportMigrationStalled().getPlacementEpoch(), p.getReportMigrationStalled().getDetail());
+      case BODY_NOT_SET -> new Command.Unsupported("a log entry of a command kind this version does not know (fields "
+          + p.getUnknownFields().asMap().keySet() + "; written by a newer version?): applied as nothing");
     };
     return new Stamped(p.getProposedUnixMillis(), command);
   }
@@ -84,17 +98,40 @@ public final class CommandCodec {
   public static byte[] encode(CommandResult result) {
     var b = io.qonnect.proto.v1.raft.CommandResult.newBuilder();
     switch (result) {
-      case CommandResult.Accepted a -> b.setAccepted(true).setRevision(a.revision()).setRejection(a.changed() ? "" : "unchanged");
-      case CommandResult.Rejected r -> b.setAccepted(false).setRejection(r.reason());
+      case CommandResult.Accepted a -> b.setAccepted(true).setRevision(a.revision()).setUnchanged(!a.changed());
+      case CommandResult.Rejected r -> b.setAccepted(false).setRejection(r.reason()).setKind(toProto(r.kind()));
     }
     return b.build().toByteArray();
+  }
+
+  public static RejectionKind toProto(CommandResult.Rejection kind) {
+    return switch (kind) {
+      case NOT_FOUND -> RejectionKind.REJECTION_KIND_NOT_FOUND;
+      case STALE -> RejectionKind.REJECTION_KIND_STALE;
+      case INVALID -> RejectionKind.REJECTION_KIND_INVALID;
+      case CONFLICT -> RejectionKind.REJECTION_KIND_CONFLICT;
+      case UNSUPPORTED -> RejectionKind.REJECTION_KIND_UNSUPPORTED;
+    };
+  }
+
+  /** A result from a leader of another version: an unknown or missing kind reads as a conflict. */
+  static CommandResult.Rejection fromProto(RejectionKind kind) {
+    return switch (kind) {
+      case REJECTION_KIND_NOT_FOUND -> CommandResult.Rejection.NOT_FOUND;
+      case REJECTION_KIND_STALE -> CommandResult.Rejection.STALE;
+      case REJECTION_KIND_INVALID -> CommandResult.Rejection.INVALID;
+      case REJECTION_KIND_UNSUPPORTED -> CommandResult.Rejection.UNSUPPORTED;
+      case REJECTION_KIND_CONFLICT, REJECTION_KIND_FORBIDDEN, REJECTION_KIND_UNSPECIFIED, UNRECOGNIZED -> CommandResult.Rejection.CONFLICT;
+    };
   }
 
   public static CommandResult decodeResult(byte[] bytes) {
     try {
       var p = io.qonnect.proto.v1.raft.CommandResult.parseFrom(bytes);
-      if (!p.getAccepted()) return CommandResult.rejected(p.getRejection());
-      return p.getRejection().isEmpty() ? CommandResult.changed(p.getRevision()) : CommandResult.unchanged(p.getRevision());
+      if (!p.getAccepted()) return CommandResult.rejected(fromProto(p.getKind()), p.getRejection());
+      // before 0.2, "unchanged" rode in the rejection field of an accepted result
+      boolean unchanged = p.getUnchanged() || p.getRejection().equals("unchanged");
+      return unchanged ? CommandResult.unchanged(p.getRevision()) : CommandResult.changed(p.getRevision());
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("corrupt command result", e);
     }

@@ -5,7 +5,9 @@ import io.qonnect.lead.state.Command;
 import io.qonnect.lead.state.CommandResult;
 import java.io.IOException;
 import java.time.Clock;
+import io.qonnect.lead.state.FeatureLevels;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntSupplier;
 import java.util.concurrent.CompletionException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
@@ -29,8 +31,11 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
   private final RaftClient client;
   private final RaftPeerId local;
   private final Clock clock;
+  private final IntSupplier committedFeatureLevel;
 
-  public ControlPlaneClient(RaftGroup group, RaftPeerId local, RaftProperties properties, int retries, Clock clock) {
+  /** @param committedFeatureLevel the log's feature level as this lead agent applied it: the gate of {@link #propose} */
+  public ControlPlaneClient(RaftGroup group, RaftPeerId local, RaftProperties properties, int retries, Clock clock, IntSupplier committedFeatureLevel) {
+    this.committedFeatureLevel = committedFeatureLevel;
     this.client = RaftClient.newBuilder()
         .setRaftGroup(group)
         .setProperties(properties)
@@ -43,9 +48,17 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
   /**
    * Proposes without holding a thread while the entry is replicated: many proposals share one pipelined
    * stream to the leader (Ratis's async API). Completes exceptionally with an IOException when not committed.
+   * A command above the committed feature level is not proposed at all (some peer may not know it): it is
+   * rejected here as UNSUPPORTED. {@link Command.SetFeatureLevel} is the gate itself, raised only once every
+   * peer knows the level (see {@code FeatureGateController}).
    */
   @Override
   public CompletableFuture<CommandResult> propose(Command command) {
+    int level = committedFeatureLevel.getAsInt();
+    if (!(command instanceof Command.SetFeatureLevel) && FeatureLevels.required(command) > level) {
+      return CompletableFuture.completedFuture(CommandResult.rejected(CommandResult.Rejection.UNSUPPORTED,
+          command.getClass().getSimpleName() + " needs log feature level " + FeatureLevels.required(command) + "; the lead agents are at " + level));
+    }
     Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(clock.millis(), command)));
     return client.async().send(message).thenApply(reply -> {
       if (!reply.isSuccess()) throw new CompletionException(new IOException("not committed: " + reply.getException()));

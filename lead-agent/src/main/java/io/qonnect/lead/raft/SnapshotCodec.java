@@ -2,6 +2,7 @@ package io.qonnect.lead.raft;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.qonnect.lead.proto.ProtoMapper;
+import io.qonnect.lead.proto.SpecCodec;
 import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.lead.state.ClusterRecord;
 import io.qonnect.lead.state.ControlPlaneState;
@@ -26,15 +27,17 @@ public final class SnapshotCodec {
     var b = ControlPlaneSnapshot.newBuilder()
         .setLastAppliedIndex(state.lastAppliedIndex())
         .setRevision(state.revision())
-        .setClusterSetRevision(state.clusterSetRevision());
+        .setClusterSetRevision(state.clusterSetRevision())
+        .setFeatureLevel(state.featureLevel());
     for (ClusterRecord c : state.clusters()) {
       b.addClusters(io.qonnect.proto.v1.raft.ClusterRecord.newBuilder().setCluster(c.id().value()).setTier(ProtoMapper.toProto(c.tier()))
           .setRegion(c.region()).setAgentAddress(c.agentAddress()).setHealth(ProtoMapper.toProto(c.health())).setHealthReason(c.healthReason()));
     }
     for (ApplicationRecord a : state.applications()) {
-      var r = io.qonnect.proto.v1.raft.ApplicationRecord.newBuilder().setApplication(a.name()).setSpecYaml(a.specYaml())
+      var r = io.qonnect.proto.v1.raft.ApplicationRecord.newBuilder().setApplication(a.name()).setSpecYaml(a.specYaml()).setSpec(a.spec())
           .setSpecRevision(a.specRevision()).setPlacementEpoch(a.placementEpoch()).setExplanation(a.explanation())
-          .setDiagnosis(a.diagnosis()).setPlacedSpecRevision(a.placedSpecRevision()).setPlacedClusterSetRevision(a.placedClusterSetRevision());
+          .setDiagnosis(a.diagnosis()).setPlacedSpecRevision(a.placedSpecRevision()).setPlacedClusterSetRevision(a.placedClusterSetRevision())
+          .setIncarnation(a.incarnation()).setMigratingSinceUnixMillis(a.migratingSinceMillis());
       if (a.placement() != null) r.setPlacement(ProtoMapper.toProto(a.placement()));
       if (a.previousPlacement() != null) r.setPreviousPlacement(ProtoMapper.toProto(a.previousPlacement()));
       b.addApplications(r);
@@ -61,15 +64,16 @@ public final class SnapshotCodec {
     }
     Map<String, ApplicationRecord> applications = new LinkedHashMap<>();
     for (var a : s.getApplicationsList()) {
-      applications.put(a.getApplication(), new ApplicationRecord(a.getApplication(), a.getSpecYaml(), a.getSpecRevision(),
+      applications.put(a.getApplication(), new ApplicationRecord(a.getApplication(), a.getSpecYaml(),
+          a.hasSpec() ? a.getSpec() : SpecCodec.fromLegacyYaml(a.getSpecYaml()), a.getSpecRevision(),
           a.getPlacementEpoch(), a.hasPlacement() ? ProtoMapper.fromProto(a.getPlacement()) : null,
           a.hasPreviousPlacement() ? ProtoMapper.fromProto(a.getPreviousPlacement()) : null, a.getExplanation(),
-          a.getDiagnosis(), a.getPlacedSpecRevision(), a.getPlacedClusterSetRevision()));
+          a.getDiagnosis(), a.getPlacedSpecRevision(), a.getPlacedClusterSetRevision(), a.getIncarnation(), a.getMigratingSinceUnixMillis()));
     }
     List<EventRecord> events = s.getEventsList().stream()
         .map(e -> new EventRecord(e.getRevision(), e.getTimeUnixMillis(), e.getKind(), e.getSubject(), e.getMessage()))
         .toList();
-    state.restore(s.getLastAppliedIndex(), s.getRevision(), s.getClusterSetRevision(), clusters, applications, events);
+    state.restore(s.getLastAppliedIndex(), s.getRevision(), s.getClusterSetRevision(), s.getFeatureLevel(), clusters, applications, events);
   }
 
   /** SHA-256 of the snapshot encoding, hex: equal on replicas that applied the same log prefix. */

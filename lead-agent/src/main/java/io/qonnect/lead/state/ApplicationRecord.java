@@ -1,11 +1,14 @@
 package io.qonnect.lead.state;
 
+import io.qonnect.proto.v1.ApplicationSpec;
 import io.qonnect.placement.Placement;
 import java.util.Objects;
 
 /**
  * An accepted application as the lead agents agree on it.
  *
+ * @param specYaml the document the user submitted, shown by {@code get -o yaml}; nothing reads it to decide
+ * @param spec the canonical typed form of the accepted spec: what controllers and desired states use
  * @param specRevision the revision at which the current spec was accepted
  * @param placementEpoch how many times its placement changed; agents use it to tell current objects from superseded ones
  * @param placement the committed placement; null before the first decision, and when its current spec cannot be placed
@@ -13,13 +16,16 @@ import java.util.Objects;
  *     its copies keep running until the new placement is Ready); null otherwise
  * @param diagnosis why the last decision found no placement; empty when it found one
  * @param placedSpecRevision / placedClusterSetRevision what the last decision was computed against (0 = none yet)
+ * @param incarnation the revision that created the application: an application deleted and created again under the
+ *     same name is another incarnation, and agents delete what an older incarnation left (0: created before 0.2)
+ * @param migratingSinceMillis when the migration in flight was committed (the command's time); 0 when none
  */
 public record ApplicationRecord(
-    String name, String specYaml, long specRevision, long placementEpoch, Placement placement, Placement previousPlacement,
-    String explanation, String diagnosis, long placedSpecRevision, long placedClusterSetRevision) {
+    String name, String specYaml, ApplicationSpec spec, long specRevision, long placementEpoch, Placement placement, Placement previousPlacement,
+    String explanation, String diagnosis, long placedSpecRevision, long placedClusterSetRevision, long incarnation, long migratingSinceMillis) {
 
-  static ApplicationRecord accepted(String name, String specYaml, long revision) {
-    return new ApplicationRecord(name, specYaml, revision, 0, null, null, "", "", 0, 0);
+  static ApplicationRecord accepted(String name, String specYaml, ApplicationSpec spec, long revision) {
+    return new ApplicationRecord(name, specYaml, spec, revision, 0, null, null, "", "", 0, 0, revision, 0);
   }
 
   /** True when no decision has been made for the current spec and member cluster set. */
@@ -36,9 +42,9 @@ public record ApplicationRecord(
     return previousPlacement != null;
   }
 
-  ApplicationRecord withSpec(String yaml, long revision) {
-    return new ApplicationRecord(name, yaml, revision, placementEpoch, placement, previousPlacement, explanation, diagnosis,
-        placedSpecRevision, placedClusterSetRevision);
+  ApplicationRecord withSpec(String yaml, ApplicationSpec newSpec, long revision) {
+    return new ApplicationRecord(name, yaml, newSpec, revision, placementEpoch, placement, previousPlacement, explanation, diagnosis,
+        placedSpecRevision, placedClusterSetRevision, incarnation, migratingSinceMillis);
   }
 
   /**
@@ -46,21 +52,21 @@ public record ApplicationRecord(
    * current one running where it still can: taking it away would delete healthy copies. No placement for a
    * changed spec drops it. A changed placement starts a new epoch and remembers the one it replaces.
    */
-  ApplicationRecord withDecision(Placement newPlacement, String newExplanation, String newDiagnosis, long specRev, long clusterSetRev) {
+  ApplicationRecord withDecision(Placement newPlacement, String newExplanation, String newDiagnosis, long specRev, long clusterSetRev, long timeMillis) {
     if (newPlacement == null && placement != null && placedSpecRevision == specRev) {
-      return new ApplicationRecord(name, specYaml, specRevision, placementEpoch, placement, previousPlacement, explanation, newDiagnosis,
-          specRev, clusterSetRev);
+      return new ApplicationRecord(name, specYaml, spec, specRevision, placementEpoch, placement, previousPlacement, explanation, newDiagnosis,
+          specRev, clusterSetRev, incarnation, migratingSinceMillis);
     }
     if (Objects.equals(newPlacement, placement)) {
-      return new ApplicationRecord(name, specYaml, specRevision, placementEpoch, placement, previousPlacement, newExplanation, newDiagnosis,
-          specRev, clusterSetRev);
+      return new ApplicationRecord(name, specYaml, spec, specRevision, placementEpoch, placement, previousPlacement, newExplanation, newDiagnosis,
+          specRev, clusterSetRev, incarnation, migratingSinceMillis);
     }
-    return new ApplicationRecord(name, specYaml, specRevision, placementEpoch + 1, newPlacement, placement, newExplanation, newDiagnosis,
-        specRev, clusterSetRev);
+    return new ApplicationRecord(name, specYaml, spec, specRevision, placementEpoch + 1, newPlacement, placement, newExplanation, newDiagnosis,
+        specRev, clusterSetRev, incarnation, placement != null ? timeMillis : 0);
   }
 
   ApplicationRecord withMigrationCompleted() {
-    return new ApplicationRecord(name, specYaml, specRevision, placementEpoch, placement, null, explanation, diagnosis,
-        placedSpecRevision, placedClusterSetRevision);
+    return new ApplicationRecord(name, specYaml, spec, specRevision, placementEpoch, placement, null, explanation, diagnosis,
+        placedSpecRevision, placedClusterSetRevision, incarnation, 0);
   }
 }

@@ -1,5 +1,6 @@
 package io.qonnect.lead.state;
 
+import io.qonnect.proto.v1.ApplicationSpec;
 import io.qonnect.placement.Placement;
 import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.placement.spec.Tier;
@@ -10,11 +11,15 @@ import java.util.Objects;
  * decision made outside the log (a placement, a health verdict). A persistent format: see raft.proto.
  */
 public sealed interface Command {
-  /** Accept a validated QoS spec. {@code expectedRevision} > 0 makes it a compare-and-set on the spec revision. */
-  record SubmitApplication(String application, String specYaml, long expectedRevision) implements Command {
+  /**
+   * Accept a validated QoS spec: the user's document and its canonical typed form (the form decides whether
+   * anything changed). {@code expectedRevision} > 0 makes it a compare-and-set on the spec revision.
+   */
+  record SubmitApplication(String application, String specYaml, ApplicationSpec spec, long expectedRevision) implements Command {
     public SubmitApplication {
       Objects.requireNonNull(application);
       Objects.requireNonNull(specYaml);
+      Objects.requireNonNull(spec);
     }
   }
 
@@ -32,6 +37,21 @@ public sealed interface Command {
 
   /** The placement at {@code placementEpoch} runs Ready everywhere: the copies of the one it replaced may go. */
   record CompleteMigration(String application, long placementEpoch) implements Command {}
+
+  /** Every lead agent runs a version that knows the commands of {@code level}: they may be proposed from now on. */
+  record SetFeatureLevel(int level) implements Command {}
+
+  /**
+   * The migration to {@code placementEpoch} has not run Ready within the bound; {@code detail} says which workloads
+   * wait, where, and what Kubernetes says. Only an event: the old copies keep running.
+   */
+  record ReportMigrationStalled(String application, long placementEpoch, String detail) implements Command {}
+
+  /**
+   * A log entry this version does not understand (written by a newer version past the gate). Never proposed;
+   * made only by the decoder, and applying it changes nothing.
+   */
+  record Unsupported(String what) implements Command {}
 
   /** The leader's health verdict; {@code basedOnClusterSetRevision} > 0 makes it a compare-and-set. */
   record SetClusterHealth(ClusterId cluster, ClusterHealth health, String reason, long basedOnClusterSetRevision) implements Command {}

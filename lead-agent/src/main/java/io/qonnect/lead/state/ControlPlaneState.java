@@ -6,6 +6,7 @@ import io.qonnect.lead.state.Command.DeleteApplication;
 import io.qonnect.lead.state.Command.RegisterCluster;
 import io.qonnect.lead.state.Command.SetClusterHealth;
 import io.qonnect.lead.state.Command.SubmitApplication;
+import io.qonnect.lead.state.CommandResult.Rejection;
 import io.qonnect.placement.snapshot.ClusterId;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -40,9 +41,14 @@ public final class ControlPlaneState {
   private long revision;
   private long clusterSetRevision;
   private long lastAppliedIndex;
+  private int featureLevel = FeatureLevels.BASELINE;
 
   public CommandResult apply(long logIndex, long timeMillis, Command command) {
     lastAppliedIndex = logIndex;
+    if (!(command instanceof Command.SetFeatureLevel) && FeatureLevels.required(command) > featureLevel) {
+      return CommandResult.rejected(Rejection.UNSUPPORTED, command instanceof Command.Unsupported u ? u.what()
+          : command.getClass().getSimpleName() + " needs feature level " + FeatureLevels.required(command) + ", the lead agents are at " + featureLevel);
+    }
     return switch (command) {
       case SubmitApplication c -> submit(timeMillis, c);
       case DeleteApplication c -> delete(timeMillis, c);
@@ -50,25 +56,51 @@ public final class ControlPlaneState {
       case RegisterCluster c -> register(timeMillis, c);
       case SetClusterHealth c -> setHealth(timeMillis, c);
       case CompleteMigration c -> completeMigration(timeMillis, c);
+      case Command.SetFeatureLevel c -> setFeatureLevel(timeMillis, c);
+      case Command.ReportMigrationStalled c -> migrationStalled(timeMillis, c);
+      case Command.Unsupported c -> CommandResult.rejected(Rejection.UNSUPPORTED, c.what()); // unreachable: gated above
     };
   }
 
+  private CommandResult migrationStalled(long time, Command.ReportMigrationStalled c) {
+    ApplicationRecord app = applications.get(c.application());
+    if (app == null) return CommandResult.rejected(Rejection.NOT_FOUND, "application " + c.application());
+    if (app.placementEpoch() != c.placementEpoch() || !app.migrating()) {
+      return CommandResult.rejected(Rejection.STALE, "no migration to epoch " + c.placementEpoch() + " in flight (epoch is " + app.placementEpoch() + ")");
+    }
+    long rev = ++revision;
+    event(time, "MigrationStalled", app.name(), c.detail());
+    return CommandResult.changed(rev);
+  }
+
+  private CommandResult setFeatureLevel(long time, Command.SetFeatureLevel c) {
+    if (c.level() <= featureLevel) return CommandResult.unchanged(revision);
+    if (c.level() > FeatureLevels.SUPPORTED) {
+      return CommandResult.rejected(Rejection.UNSUPPORTED, "feature level " + c.level() + " is above this version's " + FeatureLevels.SUPPORTED);
+    }
+    featureLevel = c.level();
+    long rev = ++revision;
+    event(time, "FeatureLevelRaised", "lead-agents", "feature level " + featureLevel + ": every lead agent runs a version that knows it");
+    return CommandResult.changed(rev);
+  }
+
   private CommandResult submit(long time, SubmitApplication c) {
-    if (!NAME.matcher(c.application()).matches()) return CommandResult.rejected("application name '" + c.application() + "' is not a DNS-1123 label");
+    if (!NAME.matcher(c.application()).matches()) return CommandResult.rejected(Rejection.INVALID, "application name '" + c.application() + "' is not a DNS-1123 label");
     ApplicationRecord current = applications.get(c.application());
     long currentRevision = current == null ? 0 : current.specRevision();
     if (c.expectedRevision() > 0 && c.expectedRevision() != currentRevision) {
-      return CommandResult.rejected("stale: expected spec revision " + c.expectedRevision() + ", current is " + currentRevision);
+      return CommandResult.rejected(Rejection.STALE, "expected spec revision " + c.expectedRevision() + ", current is " + currentRevision);
     }
-    if (current != null && current.specYaml().equals(c.specYaml())) return CommandResult.unchanged(current.specRevision());
+    // the canonical form decides: a comment, key-order or whitespace edit means the same spec
+    if (current != null && current.spec().equals(c.spec())) return CommandResult.unchanged(current.specRevision());
     long rev = ++revision;
-    applications.put(c.application(), current == null ? ApplicationRecord.accepted(c.application(), c.specYaml(), rev) : current.withSpec(c.specYaml(), rev));
+    applications.put(c.application(), current == null ? ApplicationRecord.accepted(c.application(), c.specYaml(), c.spec(), rev) : current.withSpec(c.specYaml(), c.spec(), rev));
     event(time, current == null ? "ApplicationCreated" : "ApplicationConfigured", c.application(), "spec revision " + rev);
     return CommandResult.changed(rev);
   }
 
   private CommandResult delete(long time, DeleteApplication c) {
-    if (applications.remove(c.application()) == null) return CommandResult.rejected("not found: application " + c.application());
+    if (applications.remove(c.application()) == null) return CommandResult.rejected(Rejection.NOT_FOUND, "application " + c.application());
     long rev = ++revision;
     event(time, "ApplicationDeleted", c.application(), "deleted");
     return CommandResult.changed(rev);
@@ -76,26 +108,26 @@ public final class ControlPlaneState {
 
   private CommandResult commitPlacement(long time, CommitPlacement c) {
     ApplicationRecord app = applications.get(c.application());
-    if (app == null) return CommandResult.rejected("not found: application " + c.application());
+    if (app == null) return CommandResult.rejected(Rejection.NOT_FOUND, "application " + c.application());
     if (app.specRevision() != c.basedOnSpecRevision() || clusterSetRevision != c.basedOnClusterSetRevision()) {
-      return CommandResult.rejected("stale: computed against spec revision " + c.basedOnSpecRevision() + " and cluster set revision "
+      return CommandResult.rejected(Rejection.STALE, "computed against spec revision " + c.basedOnSpecRevision() + " and cluster set revision "
           + c.basedOnClusterSetRevision() + ", current are " + app.specRevision() + " and " + clusterSetRevision);
     }
     if (c.placement() != null) {
       for (var perComponent : c.placement().components().entrySet()) {
         for (ClusterId cluster : perComponent.getValue().keySet()) {
           ClusterRecord member = clusters.get(cluster);
-          if (member == null) return CommandResult.rejected("placement names unregistered member cluster " + cluster);
+          if (member == null) return CommandResult.rejected(Rejection.INVALID, "placement names unregistered member cluster " + cluster);
           // a Suspect cluster keeps what it runs (no failover on a blip) but gets nothing new
           boolean kept = member.health() == ClusterHealth.SUSPECT && app.placement() != null
               && app.placement().of(perComponent.getKey()).containsKey(cluster);
           if (member.health() != ClusterHealth.HEALTHY && !kept) {
-            return CommandResult.rejected("placement names " + member.health() + " member cluster " + cluster);
+            return CommandResult.rejected(Rejection.CONFLICT, "placement names " + member.health() + " member cluster " + cluster);
           }
         }
       }
     }
-    ApplicationRecord decided = app.withDecision(c.placement(), c.explanation(), c.diagnosis(), c.basedOnSpecRevision(), c.basedOnClusterSetRevision());
+    ApplicationRecord decided = app.withDecision(c.placement(), c.explanation(), c.diagnosis(), c.basedOnSpecRevision(), c.basedOnClusterSetRevision(), time);
     long rev = ++revision;
     applications.put(app.name(), decided);
     boolean epochChanged = decided.placementEpoch() != app.placementEpoch();
@@ -112,9 +144,9 @@ public final class ControlPlaneState {
 
   private CommandResult completeMigration(long time, CompleteMigration c) {
     ApplicationRecord app = applications.get(c.application());
-    if (app == null) return CommandResult.rejected("not found: application " + c.application());
+    if (app == null) return CommandResult.rejected(Rejection.NOT_FOUND, "application " + c.application());
     if (app.placementEpoch() != c.placementEpoch() || !app.migrating()) {
-      return CommandResult.rejected("stale: no migration to epoch " + c.placementEpoch() + " in flight (epoch is " + app.placementEpoch() + ")");
+      return CommandResult.rejected(Rejection.STALE, "no migration to epoch " + c.placementEpoch() + " in flight (epoch is " + app.placementEpoch() + ")");
     }
     applications.put(app.name(), app.withMigrationCompleted());
     long rev = ++revision;
@@ -138,9 +170,9 @@ public final class ControlPlaneState {
 
   private CommandResult setHealth(long time, SetClusterHealth c) {
     ClusterRecord current = clusters.get(c.cluster());
-    if (current == null) return CommandResult.rejected("not found: member cluster " + c.cluster());
+    if (current == null) return CommandResult.rejected(Rejection.NOT_FOUND, "member cluster " + c.cluster());
     if (c.basedOnClusterSetRevision() > 0 && c.basedOnClusterSetRevision() != clusterSetRevision) {
-      return CommandResult.rejected("stale: cluster set revision " + c.basedOnClusterSetRevision() + ", current is " + clusterSetRevision);
+      return CommandResult.rejected(Rejection.STALE, "cluster set revision " + c.basedOnClusterSetRevision() + ", current is " + clusterSetRevision);
     }
     if (current.health() == c.health()) return CommandResult.unchanged(revision);
     clusters.put(c.cluster(), current.withHealth(c.health(), c.reason()));
@@ -178,6 +210,11 @@ public final class ControlPlaneState {
     return lastAppliedIndex;
   }
 
+  /** The feature level committed in the log: commands above it are not proposed (see {@link FeatureLevels}). */
+  public int featureLevel() {
+    return featureLevel;
+  }
+
   public Optional<ApplicationRecord> application(String name) {
     return Optional.ofNullable(applications.get(name));
   }
@@ -195,9 +232,10 @@ public final class ControlPlaneState {
   }
 
   /** Replaces everything with a snapshot's contents (used only when loading or installing a snapshot). */
-  public void restore(long appliedIndex, long newRevision, long newClusterSetRevision,
+  public void restore(long appliedIndex, long newRevision, long newClusterSetRevision, int newFeatureLevel,
       Map<ClusterId, ClusterRecord> newClusters, Map<String, ApplicationRecord> newApplications, List<EventRecord> newEvents) {
     lastAppliedIndex = appliedIndex;
+    featureLevel = Math.max(FeatureLevels.BASELINE, newFeatureLevel);
     revision = newRevision;
     clusterSetRevision = newClusterSetRevision;
     clusters.clear();

@@ -1,5 +1,6 @@
 package io.qonnect.lead.placing;
 
+import io.qonnect.lead.proto.SpecCodec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qonnect.lead.state.ApplicationRecord;
@@ -20,16 +21,16 @@ import org.junit.jupiter.api.Test;
 
 class PlacementRoundTest {
   private final QosSpecParser parser = new QosSpecParser();
-  private static final PlacementRound.Policy POLICY = new PlacementRound.Policy(0.10, 10_000, 1);
+  private static final PlacementRound.Policy POLICY = new PlacementRound.Policy(0.10, 10_000, 1, 120_000);
   private final PlacementRound round = new PlacementRound(new PlacementEngine(), app -> parser.parse(app.specYaml()), POLICY);
 
   static ApplicationRecord fresh(String name, String yaml, long specRevision) {
-    return new ApplicationRecord(name, yaml, specRevision, 0, null, null, "", "", 0, 0);
+    return new ApplicationRecord(name, yaml, SpecCodec.fromLegacyYaml(yaml), specRevision, 0, null, null, "", "", 0, 0, specRevision, 0);
   }
 
   static ApplicationRecord placed(ApplicationRecord app, CommitPlacement decision, long epoch) {
-    return new ApplicationRecord(app.name(), app.specYaml(), app.specRevision(), epoch, decision.placement(), null, decision.explanation(),
-        decision.diagnosis(), app.specRevision(), decision.basedOnClusterSetRevision());
+    return new ApplicationRecord(app.name(), app.specYaml(), app.spec(), app.specRevision(), epoch, decision.placement(), null, decision.explanation(),
+        decision.diagnosis(), app.specRevision(), decision.basedOnClusterSetRevision(), app.incarnation(), 0);
   }
 
   static String spec(String name, int replicas, String cpu) {
@@ -115,7 +116,7 @@ class PlacementRoundTest {
   @Test
   void unschedulableApplicationsAreRetriedOnlyWhenSomethingChanged() {
     ClusterSnapshot empty = SnapshotBuilder.build(ObservationSnapshot.getDefaultInstance(), List.of());
-    ApplicationRecord alpha = new ApplicationRecord("alpha", spec("alpha", 1, "1"), 2, 0, null, null, "", "no cluster", 2, 0);
+    ApplicationRecord alpha = new ApplicationRecord("alpha", spec("alpha", 1, "1"), SpecCodec.fromLegacyYaml(spec("alpha", 1, "1")), 2, 0, null, null, "", "no cluster", 2, 0, 2, 0);
     assertThat(round.decide(List.of(alpha), 0, empty, false, 0)).isEmpty();
     assertThat(round.decide(List.of(alpha), 0, empty, true, 0)).singleElement().satisfies(d -> assertThat(d.placement()).isNull());
   }
@@ -190,12 +191,52 @@ class PlacementRoundTest {
   @Test
   void migrationsWaitForAFreeSlotButFailoversDoNot() {
     ApplicationRecord alpha = alphaOnCloud1();
-    ApplicationRecord busy = new ApplicationRecord("aaa", spec("aaa", 1, "100m"), 5, 3, alpha.placement(), alpha.placement(), "", "", 5, 1);
+    ApplicationRecord busy = new ApplicationRecord("aaa", spec("aaa", 1, "100m"), SpecCodec.fromLegacyYaml(spec("aaa", 1, "100m")), 5, 3, alpha.placement(), alpha.placement(), "", "", 5, 1, 5, 1);
     ClusterSnapshot cheaper = cheapAndDear(0.01, ClusterHealth.HEALTHY);
     round.decide(List.of(busy, alpha), 1, cheaper, true, 100_000);
     assertThat(round.decide(List.of(busy, alpha), 1, cheaper, false, 120_000)).as("the one slot is taken by aaa's migration")
         .noneMatch(d -> d.application().equals("alpha"));
     assertThat(round.decide(List.of(busy, alpha), 2, cheapAndDear(0.01, ClusterHealth.FAILED), false, 121_000))
         .anyMatch(d -> d.application().equals("alpha") && d.reason().startsWith("failover"));
+  }
+
+  @Test
+  void aSpecEditTheRunningPlacementStillSatisfiesMovesOnlyWhenClearlyBetter() {
+    // two clusters, cloud-2 a hair dearer
+    ClusterSnapshot snapshot = SnapshotBuilder.build(ObservationSnapshot.newBuilder()
+            .addClusters(report("cloud-1", 2, true, 0.03)).addClusters(report("cloud-2", 2, true, 0.0301)).build(),
+        List.of(member("cloud-1", ClusterHealth.HEALTHY), member("cloud-2", ClusterHealth.HEALTHY)));
+    ApplicationRecord web = fresh("web", spec("web", 2, "1"), 2);
+    CommitPlacement best = round.decide(List.of(web), 1, snapshot, false, 0).getFirst();
+    // what runs is the runner-up (placed when the prices were the other way round): only marginally worse
+    String bestCluster = best.placement().components().get("web").firstKey().value();
+    String other = bestCluster.equals("cloud-1") ? "cloud-2" : "cloud-1";
+    java.util.SortedMap<ClusterId, Integer> there = new java.util.TreeMap<>(java.util.Map.of(ClusterId.of(other), 2));
+    ApplicationRecord running = placed(web, new CommitPlacement("web", 2, 1, new io.qonnect.placement.Placement(new java.util.TreeMap<>(
+        java.util.Map.of("web", there))), best.explanation(), "", "new spec"), 1);
+    assertThat(running.placement()).isNotEqualTo(best.placement());
+
+    // a weight edit: the same placement under the new spec revision, nothing moves
+    String reweighted = spec("web", 2, "1").replace("{energy: 1, cost: 1, performance: 1}", "{energy: 2, cost: 2, performance: 2}");
+    ApplicationRecord edited = new ApplicationRecord("web", reweighted, SpecCodec.fromLegacyYaml(reweighted), 5, 1, running.placement(), null,
+        running.explanation(), "", 2, 1, 2, 0);
+    CommitPlacement kept = round.decide(List.of(edited), 1, snapshot, false, 0).getFirst();
+    assertThat(kept.placement()).isEqualTo(running.placement());
+    assertThat(kept.basedOnSpecRevision()).isEqualTo(5);
+    assertThat(kept.reason()).contains("not clearly better");
+
+    // a weight edit that makes the other cluster clearly better moves it
+    String costOnly = spec("web", 2, "1").replace("{energy: 1, cost: 1, performance: 1}", "{energy: 0, cost: 1, performance: 0}");
+    ApplicationRecord cheap = new ApplicationRecord("web", costOnly, SpecCodec.fromLegacyYaml(costOnly), 6, 1, running.placement(), null,
+        running.explanation(), "", 2, 1, 2, 0);
+    CommitPlacement decided = round.decide(List.of(cheap), 1, snapshot, false, 0).getFirst();
+    assertThat(decided.reason()).startsWith("spec changed");
+
+    // more replicas than the running placement has: placed afresh
+    String bigger = spec("web", 3, "1");
+    ApplicationRecord grown = new ApplicationRecord("web", bigger, SpecCodec.fromLegacyYaml(bigger), 7, 1, running.placement(), null,
+        running.explanation(), "", 2, 1, 2, 0);
+    CommitPlacement replaced = round.decide(List.of(grown), 1, snapshot, false, 0).getFirst();
+    assertThat(replaced.placement().components().get("web").values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(3);
   }
 }

@@ -18,6 +18,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Snapshot plus log tail gives the same state, byte for byte, as replaying the whole log; through the real codecs. */
 class SnapshotReplayTest {
+
+  /** A submission whose canonical form stands for {@code text}: equal texts, equal forms. */
+  static Command.SubmitApplication submit(String application, String text, long expectedRevision) {
+    return new Command.SubmitApplication(application, text, io.qonnect.proto.v1.ApplicationSpec.newBuilder().setName(application)
+        .addLabels(io.qonnect.proto.v1.SpecLabel.newBuilder().setKey("text").setValue(text)).build(), expectedRevision);
+  }
   /** A seeded random log of every command kind, including stale and rejected ones, as encoded entries. */
   static List<byte[]> randomLog(long seed, int length) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -26,7 +32,7 @@ class SnapshotReplayTest {
       String app = "app-" + random.nextInt(12);
       ClusterId cluster = ClusterId.of("c-" + random.nextInt(5));
       Command c = switch (random.nextInt(7)) {
-        case 0, 1 -> new Command.SubmitApplication(app, "spec " + random.nextInt(3), 0);
+        case 0, 1 -> submit(app, "spec " + random.nextInt(3), 0);
         case 2 -> new Command.DeleteApplication(app);
         case 3 -> new Command.RegisterCluster(cluster, Tier.values()[random.nextInt(3)], "eu", "");
         case 5 -> new Command.CompleteMigration(app, random.nextInt(4));

@@ -2,6 +2,8 @@ package io.qonnect.lead.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qonnect.lead.state.CommandResult.Rejection;
+
 import io.qonnect.lead.state.Command.CommitPlacement;
 import io.qonnect.lead.state.Command.CompleteMigration;
 import io.qonnect.lead.state.Command.DeleteApplication;
@@ -16,8 +18,20 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ControlPlaneStateTest {
+
+  /** A submission whose canonical form stands for {@code text}: equal texts, equal forms. */
+  static Command.SubmitApplication submit(String application, String text, long expectedRevision) {
+    return new Command.SubmitApplication(application, text, io.qonnect.proto.v1.ApplicationSpec.newBuilder().setName(application)
+        .addLabels(io.qonnect.proto.v1.SpecLabel.newBuilder().setKey("text").setValue(text)).build(), expectedRevision);
+  }
   private final ControlPlaneState state = new ControlPlaneState();
   private long index;
+
+  /** The kind of a rejection; fails on an accepted result. */
+  static Rejection kind(CommandResult result) {
+    assertThat(result).isInstanceOf(CommandResult.Rejected.class);
+    return ((CommandResult.Rejected) result).kind();
+  }
 
   private CommandResult apply(Command c) {
     return state.apply(++index, 1000 + index, c);
@@ -37,40 +51,40 @@ class ControlPlaneStateTest {
 
   @Test
   void submittingCreatesThenLeavesAnIdenticalSpecUnchangedThenReconfigures() {
-    assertThat(apply(new SubmitApplication("shop", "a", 0))).isEqualTo(CommandResult.changed(1));
-    assertThat(apply(new SubmitApplication("shop", "a", 0))).isEqualTo(CommandResult.unchanged(1));
-    assertThat(apply(new SubmitApplication("shop", "b", 0))).isEqualTo(CommandResult.changed(2));
+    assertThat(apply(submit("shop", "a", 0))).isEqualTo(CommandResult.changed(1));
+    assertThat(apply(submit("shop", "a", 0))).isEqualTo(CommandResult.unchanged(1));
+    assertThat(apply(submit("shop", "b", 0))).isEqualTo(CommandResult.changed(2));
     assertThat(state.application("shop").orElseThrow().specRevision()).isEqualTo(2);
     assertThat(state.events()).extracting(EventRecord::kind).containsExactly("ApplicationCreated", "ApplicationConfigured");
   }
 
   @Test
   void anExpectedRevisionIsACompareAndSet() {
-    apply(new SubmitApplication("shop", "a", 0));
-    assertThat(apply(new SubmitApplication("shop", "b", 7))).isInstanceOf(CommandResult.Rejected.class);
-    assertThat(apply(new SubmitApplication("shop", "b", 1))).isEqualTo(CommandResult.changed(2));
+    apply(submit("shop", "a", 0));
+    assertThat(kind(apply(submit("shop", "b", 7)))).isEqualTo(Rejection.STALE);
+    assertThat(apply(submit("shop", "b", 1))).isEqualTo(CommandResult.changed(2));
     assertThat(state.application("shop").orElseThrow().specYaml()).isEqualTo("b");
   }
 
   @Test
   void badNamesAndUnknownApplicationsAreRejectedAsValuesNotExceptions() {
-    assertThat(apply(new SubmitApplication("Not_A_Name", "a", 0))).isInstanceOf(CommandResult.Rejected.class);
-    assertThat(apply(new DeleteApplication("ghost"))).isEqualTo(CommandResult.rejected("not found: application ghost"));
-    assertThat(apply(new CommitPlacement("ghost", 1, 0, null, "", "x", ""))).isInstanceOf(CommandResult.Rejected.class);
-    assertThat(apply(new SetClusterHealth(ClusterId.of("nowhere"), ClusterHealth.FAILED, "x", 0))).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(kind(apply(submit("Not_A_Name", "a", 0)))).isEqualTo(Rejection.INVALID);
+    assertThat(apply(new DeleteApplication("ghost"))).isEqualTo(CommandResult.rejected(Rejection.NOT_FOUND, "application ghost"));
+    assertThat(kind(apply(new CommitPlacement("ghost", 1, 0, null, "", "x", "")))).isEqualTo(Rejection.NOT_FOUND);
+    assertThat(kind(apply(new SetClusterHealth(ClusterId.of("nowhere"), ClusterHealth.FAILED, "x", 0)))).isEqualTo(Rejection.NOT_FOUND);
     assertThat(state.revision()).isZero();
   }
 
   @Test
   void aPlacementComputedAgainstAnOlderSpecOrClusterSetIsStale() {
     register("cloud-1");                                           // revision 1, cluster set 1
-    apply(new SubmitApplication("shop", "a", 0));                  // revision 2
+    apply(submit("shop", "a", 0));                  // revision 2
     CommitPlacement decision = new CommitPlacement("shop", 2, 1, placement("web", "cloud-1", 2), "why", "", "");
-    apply(new SubmitApplication("shop", "b", 0));                  // revision 3: the spec moved on
-    assertThat(apply(decision)).isInstanceOf(CommandResult.Rejected.class);
+    apply(submit("shop", "b", 0));                  // revision 3: the spec moved on
+    assertThat(kind(apply(decision))).isEqualTo(Rejection.STALE);
 
     register("cloud-2");                                           // revision 4, cluster set 2
-    assertThat(apply(new CommitPlacement("shop", 3, 1, placement("web", "cloud-1", 2), "", "", ""))).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(kind(apply(new CommitPlacement("shop", 3, 1, placement("web", "cloud-1", 2), "", "", "")))).isEqualTo(Rejection.STALE);
     assertThat(apply(new CommitPlacement("shop", 3, 2, placement("web", "cloud-1", 2), "", "", ""))).isInstanceOf(CommandResult.Accepted.class);
     ApplicationRecord shop = state.application("shop").orElseThrow();
     assertThat(shop.placementEpoch()).isEqualTo(1);
@@ -81,7 +95,7 @@ class ControlPlaneStateTest {
   void theEpochMovesOnlyWhenThePlacementChanges() {
     register("cloud-1");
     register("cloud-2");
-    apply(new SubmitApplication("shop", "a", 0));
+    apply(submit("shop", "a", 0));
     long spec = state.application("shop").orElseThrow().specRevision();
     apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-1", 2), "", "", ""));
     apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-1", 2), "", "", ""));
@@ -94,15 +108,15 @@ class ControlPlaneStateTest {
   @Test
   void aPlacementMayOnlyNameRegisteredHealthyClusters() {
     register("cloud-1");
-    apply(new SubmitApplication("shop", "a", 0));
-    assertThat(apply(new CommitPlacement("shop", 2, 1, placement("web", "edge-9", 1), "", "", ""))).isInstanceOf(CommandResult.Rejected.class);
+    apply(submit("shop", "a", 0));
+    assertThat(kind(apply(new CommitPlacement("shop", 2, 1, placement("web", "edge-9", 1), "", "", "")))).isEqualTo(Rejection.INVALID);
     apply(new SetClusterHealth(ClusterId.of("cloud-1"), ClusterHealth.FAILED, "agent silent", 0));
-    assertThat(apply(new CommitPlacement("shop", 2, 2, placement("web", "cloud-1", 1), "", "", ""))).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(kind(apply(new CommitPlacement("shop", 2, 2, placement("web", "cloud-1", 1), "", "", "")))).isEqualTo(Rejection.CONFLICT);
   }
 
   @Test
   void anUnschedulableDecisionIsRecordedWithItsDiagnosis() {
-    apply(new SubmitApplication("shop", "a", 0));
+    apply(submit("shop", "a", 0));
     apply(new CommitPlacement("shop", 1, 0, null, "", "shop: unschedulable: no member cluster\nmore", ""));
     ApplicationRecord shop = state.application("shop").orElseThrow();
     assertThat(shop.unschedulable()).isTrue();
@@ -116,7 +130,7 @@ class ControlPlaneStateTest {
     assertThat(apply(new SetClusterHealth(ClusterId.of("fog-1"), ClusterHealth.HEALTHY, "fine", 0))).isEqualTo(CommandResult.unchanged(1));
     apply(new SetClusterHealth(ClusterId.of("fog-1"), ClusterHealth.SUSPECT, "agent silent 2 s", before));
     assertThat(state.clusterSetRevision()).isEqualTo(before + 1);
-    assertThat(apply(new SetClusterHealth(ClusterId.of("fog-1"), ClusterHealth.FAILED, "stale verdict", before))).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(kind(apply(new SetClusterHealth(ClusterId.of("fog-1"), ClusterHealth.FAILED, "stale verdict", before)))).isEqualTo(Rejection.STALE);
     register("fog-1"); // same registration again: nothing changes
     assertThat(state.clusterSetRevision()).isEqualTo(before + 1);
   }
@@ -125,7 +139,7 @@ class ControlPlaneStateTest {
   void aChangedPlacementRemembersItsPredecessorUntilTheMigrationCompletes() {
     register("cloud-1");
     register("cloud-2");
-    apply(new SubmitApplication("shop", "a", 0));
+    apply(submit("shop", "a", 0));
     long spec = state.application("shop").orElseThrow().specRevision();
     apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-1", 2), "", "", "new spec"));
     assertThat(state.application("shop").orElseThrow().migrating()).as("a first placement replaces nothing").isFalse();
@@ -134,30 +148,30 @@ class ControlPlaneStateTest {
     assertThat(moving.previousPlacement()).isEqualTo(placement("web", "cloud-1", 2));
     assertThat(state.events().getLast().message()).startsWith("epoch 2 (migration: 20% better)");
 
-    assertThat(apply(new CompleteMigration("shop", 1))).as("stale epoch").isInstanceOf(CommandResult.Rejected.class);
+    assertThat(kind(apply(new CompleteMigration("shop", 1)))).as("stale epoch").isEqualTo(Rejection.STALE);
     assertThat(apply(new CompleteMigration("shop", 2))).isInstanceOf(CommandResult.Accepted.class);
     assertThat(state.application("shop").orElseThrow().migrating()).isFalse();
     assertThat(state.events().getLast().kind()).isEqualTo("MigrationCompleted");
-    assertThat(apply(new CompleteMigration("shop", 2))).as("only once").isInstanceOf(CommandResult.Rejected.class);
+    assertThat(kind(apply(new CompleteMigration("shop", 2)))).as("only once").isEqualTo(Rejection.STALE);
   }
 
   @Test
   void aSuspectClusterKeepsWhatItRunsButGetsNothingNew() {
     register("cloud-1");
     register("cloud-2");
-    apply(new SubmitApplication("shop", "a", 0));
+    apply(submit("shop", "a", 0));
     apply(new CommitPlacement("shop", 3, 2, placement("web", "cloud-1", 2), "", "", ""));
     apply(new SetClusterHealth(ClusterId.of("cloud-1"), ClusterHealth.SUSPECT, "agent silent", 0));
     apply(new SetClusterHealth(ClusterId.of("cloud-2"), ClusterHealth.SUSPECT, "agent silent", 0));
     long set = state.clusterSetRevision();
     assertThat(apply(new CommitPlacement("shop", 3, set, placement("web", "cloud-1", 2), "", "", "kept"))).isInstanceOf(CommandResult.Accepted.class);
-    assertThat(apply(new CommitPlacement("shop", 3, set, placement("web", "cloud-2", 2), "", "", ""))).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(kind(apply(new CommitPlacement("shop", 3, set, placement("web", "cloud-2", 2), "", "", "")))).isEqualTo(Rejection.CONFLICT);
   }
 
   @Test
   void noPlacementForAnUnchangedSpecKeepsTheCurrentOneRunning() {
     register("cloud-1");
-    apply(new SubmitApplication("shop", "a", 0));
+    apply(submit("shop", "a", 0));
     apply(new CommitPlacement("shop", 2, 1, placement("web", "cloud-1", 2), "", "", ""));
     apply(new SetClusterHealth(ClusterId.of("cloud-1"), ClusterHealth.FAILED, "cluster down", 0));
     apply(new CommitPlacement("shop", 2, 2, null, "", "shop: unschedulable: no member cluster can take web", "failover"));
@@ -167,14 +181,14 @@ class ControlPlaneStateTest {
     assertThat(shop.placementEpoch()).isEqualTo(1);
     assertThat(state.events().getLast().message()).endsWith("(the current placement keeps running)");
 
-    apply(new SubmitApplication("shop", "b", 0));
+    apply(submit("shop", "b", 0));
     apply(new CommitPlacement("shop", state.application("shop").orElseThrow().specRevision(), 2, null, "", "no cluster", "spec changed"));
     assertThat(state.application("shop").orElseThrow().placement()).as("a changed spec that cannot be placed drops it").isNull();
   }
 
   @Test
   void theEventRingKeepsTheMostRecent() {
-    for (int i = 0; i < ControlPlaneState.MAX_EVENTS + 5; i++) apply(new SubmitApplication("app-" + i, "x", 0));
+    for (int i = 0; i < ControlPlaneState.MAX_EVENTS + 5; i++) apply(submit("app-" + i, "x", 0));
     assertThat(state.events()).hasSize(ControlPlaneState.MAX_EVENTS);
     assertThat(state.events().getFirst().subject()).isEqualTo("app-5");
   }

@@ -4,8 +4,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import io.qonnect.placement.snapshot.ClusterId;
-import io.qonnect.placement.snapshot.LatencyMatrix;
 import io.qonnect.proto.v1.AgentProbeGrpc;
 import io.qonnect.proto.v1.LatencyReport;
 import io.qonnect.proto.v1.LatencySample;
@@ -36,13 +34,13 @@ public final class PeerProber implements AutoCloseable {
   private static final String USER_PREFIX = "user:";
 
   private final String cluster;
-  private final LatencyMatrix model;
+  private final LatencyModel model;
   private final Clock clock;
   private final Map<String, ManagedChannel> channels = new HashMap<>();
   private final Map<String, java.util.ArrayDeque<Double>> recent = new HashMap<>();
 
   /** @param model the wide-area latency to add (an empty matrix: none) */
-  public PeerProber(String cluster, LatencyMatrix model, Clock clock) {
+  public PeerProber(String cluster, LatencyModel model, Clock clock) {
     this.cluster = cluster;
     this.model = model;
     this.clock = clock;
@@ -81,11 +79,11 @@ public final class PeerProber implements AutoCloseable {
       window.addLast(best);
       if (window.size() > WINDOW) window.removeFirst();
       best = window.stream().mapToDouble(Double::doubleValue).min().orElse(best);
-      double modelled = model.between(ClusterId.of(cluster), ClusterId.of(peer.getCluster())).orElse(0);
+      double modelled = model.between(cluster, peer.getCluster()).orElse(0);
       b.addSamples(LatencySample.newBuilder().setTo(peer.getCluster()).setRttMs(best + modelled));
     }
     for (String region : model.userRegions()) {
-      model.fromUsers(region, ClusterId.of(cluster)).ifPresent(ms -> b.addSamples(LatencySample.newBuilder().setTo(USER_PREFIX + region).setRttMs(ms)));
+      model.fromUsers(region, cluster).ifPresent(ms -> b.addSamples(LatencySample.newBuilder().setTo(USER_PREFIX + region).setRttMs(ms)));
     }
     return b.build();
   }

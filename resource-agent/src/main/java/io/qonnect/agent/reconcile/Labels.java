@@ -7,6 +7,11 @@ public final class Labels {
   public static final String APPLICATION = "qonnect.io/application";
   public static final String COMPONENT = "qonnect.io/component";
   public static final String EPOCH = "qonnect.io/placement-epoch";
+  /**
+   * Ownership: the incarnation of the application that created the object (the revision that created the
+   * application). The agent updates and deletes only objects carrying it, and creates only what does not exist.
+   */
+  public static final String OWNER = "qonnect.io/application-uid";
   /** Hash of the rendered object: equal hash, nothing to apply. */
   public static final String HASH = "qonnect.io/rendered-hash";
   /** On a singleton's Deployment: it must never run in two member clusters at once (drills check it). */

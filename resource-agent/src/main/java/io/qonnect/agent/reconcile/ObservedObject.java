@@ -2,8 +2,13 @@ package io.qonnect.agent.reconcile;
 
 import java.util.Map;
 
-/** An object qonnect manages as the member cluster has it: identity, labels, and the hash it was applied with. */
-public record ObservedObject(String apiVersion, String kind, String namespace, String name, Map<String, String> labels, String hash) {
+/**
+ * An object as the member cluster has it: identity, labels, the hash it was applied with, and the incarnation
+ * of the application that owns it ({@link #NOT_OWNED} when it carries no ownership annotation).
+ */
+public record ObservedObject(String apiVersion, String kind, String namespace, String name, Map<String, String> labels, String hash, long owner) {
+  public static final long NOT_OWNED = -1;
+
   public String application() {
     return labels.getOrDefault(Labels.APPLICATION, "");
   }
@@ -16,10 +21,16 @@ public record ObservedObject(String apiVersion, String kind, String namespace, S
     }
   }
 
-  public ObservedObject withApplication(String application) {
-    Map<String, String> changed = new java.util.HashMap<>(labels);
-    changed.put(Labels.APPLICATION, application);
-    return new ObservedObject(apiVersion, kind, namespace, name, Map.copyOf(changed), hash);
+  public boolean owned() {
+    return owner != NOT_OWNED;
+  }
+
+  public static long owner(Map<String, String> annotations) {
+    try {
+      return Long.parseLong(annotations.getOrDefault(Labels.OWNER, ""));
+    } catch (NumberFormatException e) {
+      return NOT_OWNED;
+    }
   }
 
   public String key() {

@@ -2,7 +2,7 @@ package io.qonnect.testbed.bench;
 
 import io.grpc.StatusRuntimeException;
 import io.qonnect.proto.v1.ApplyRequest;
-import io.qonnect.testbed.federation.LeadAgentsClient;
+import io.qonnect.client.LeadAgentsClient;
 import io.qonnect.testbed.federation.LocalFederation;
 import java.io.IOException;
 import java.io.PrintWriter;

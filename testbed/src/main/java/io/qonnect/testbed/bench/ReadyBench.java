@@ -5,7 +5,7 @@ import io.qonnect.proto.v1.ApplyRequest;
 import io.qonnect.proto.v1.DeleteApplicationRequest;
 import io.qonnect.proto.v1.GetApplicationRequest;
 import io.qonnect.proto.v1.ListApplicationsRequest;
-import io.qonnect.testbed.federation.LeadAgentsClient;
+import io.qonnect.client.LeadAgentsClient;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -27,7 +27,7 @@ import io.qonnect.proto.v1.ListApplicationsRequest;
 import io.qonnect.proto.v1.ListClustersRequest;
 import io.qonnect.proto.v1.WatchRequest;
 import io.qonnect.testbed.cluster.Testbed;
-import io.qonnect.testbed.federation.LeadAgentsClient;
+import io.qonnect.client.LeadAgentsClient;
 import io.qonnect.testbed.federation.LocalFederation;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -451,7 +451,7 @@ public final class DrillRunner implements AutoCloseable {
     for (String cluster : clusters.keySet()) {
       if (!testbed.running(cluster)) continue;
       for (Deployment d : deployments(cluster)) {
-        String key = d.getMetadata().getNamespace() + "/" + d.getMetadata().getLabels().getOrDefault(Labels.COMPONENT, d.getMetadata().getName());
+        String key = d.getMetadata().getLabels().getOrDefault(Labels.APPLICATION, "?") + "/" + d.getMetadata().getLabels().getOrDefault(Labels.COMPONENT, d.getMetadata().getName());
         if (!placedHere.getOrDefault(cluster, Set.of()).contains(key)) out.add(cluster + ": orphaned Deployment " + key);
       }
     }
@@ -474,7 +474,7 @@ public final class DrillRunner implements AutoCloseable {
       for (Deployment d : deployments(c.name())) {
         boolean singleton = "true".equals(d.getMetadata().getAnnotations() == null ? null : d.getMetadata().getAnnotations().get(Labels.SINGLETON));
         int ready = d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
-        if (singleton && ready > 0) running.computeIfAbsent(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(), k -> new ArrayList<>()).add(c.name());
+        if (singleton && ready > 0) running.computeIfAbsent(d.getMetadata().getLabels().getOrDefault(Labels.APPLICATION, "?") + "/" + d.getMetadata().getName(), k -> new ArrayList<>()).add(c.name());
       }
     }
     List<String> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.qonnect.testbed.federation;
 
+import io.qonnect.client.LeadAgentsClient;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.qonnect.placement.snapshot.ClusterId;

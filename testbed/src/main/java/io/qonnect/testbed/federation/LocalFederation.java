@@ -1,13 +1,18 @@
 package io.qonnect.testbed.federation;
 
+import io.qonnect.client.LeadAgentsClient;
 import io.qonnect.proto.v1.LeaderRequest;
 import io.qonnect.proto.v1.LeaderResponse;
+import io.qonnect.placement.snapshot.ClusterId;
+import io.qonnect.placement.snapshot.ClusterSnapshot;
+import io.qonnect.placement.snapshot.InventoryParser;
+import io.qonnect.placement.snapshot.LatencyMatrix;
+import io.qonnect.placement.spec.Parsed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -27,7 +32,7 @@ import java.util.stream.Stream;
  *   WORK/members.tsv           role, name, api port, raft port (one line per process)
  *   WORK/NAME/                 the process's data (RocksDB, or Raft log and snapshots)
  *   WORK/NAME.pid, NAME.log    its pid and its log
- *   WORK/latency-model.yaml    resource agents: the testbed's wide-area latency, added to measured RTTs
+ *   WORK/latency-model.txt     resource agents: the testbed's wide-area latency, added to measured RTTs
  *   WORK/faults/NAME/          resource agents: drill fault switches (a file "partition" cuts it off)
  * </pre>
  */
@@ -147,6 +152,24 @@ public final class LocalFederation {
     }
   }
 
+  /** The inventory's latency section in the agents' format ({@code io.qonnect.agent.probe.LatencyModel}). */
+  static List<String> latencyModelLines(Path inventory) throws IOException {
+    ClusterSnapshot snapshot = switch (new InventoryParser().parse(Files.readString(inventory))) {
+      case Parsed.Valid<ClusterSnapshot> v -> v.value();
+      case Parsed.Invalid<ClusterSnapshot> i -> throw new IllegalArgumentException(inventory + ": " + i.violations().getFirst().message());
+    };
+    LatencyMatrix m = snapshot.latency();
+    List<String> lines = new ArrayList<>(List.of("# the testbed's wide-area latency, from " + inventory.getFileName()));
+    List<ClusterId> ids = snapshot.clusters().stream().map(c -> c.id()).sorted().toList();
+    for (ClusterId a : ids) {
+      for (ClusterId b : ids) {
+        if (a.compareTo(b) < 0) m.between(a, b).ifPresent(ms -> lines.add("rtt " + a.value() + " " + b.value() + " " + ms));
+      }
+      for (String region : m.userRegions()) m.fromUsers(region, a).ifPresent(ms -> lines.add("user " + region + " " + a.value() + " " + ms));
+    }
+    return lines;
+  }
+
   /**
    * Adds a resource agent for each member cluster (contexts of {@code kubeconfig} named after them) and starts
    * those not running. Idempotent.
@@ -163,7 +186,7 @@ public final class LocalFederation {
     }
     writeLayout(members);
     try {
-      if (latencyModel != null) Files.copy(latencyModel, workDir.resolve("latency-model.yaml"), StandardCopyOption.REPLACE_EXISTING);
+      if (latencyModel != null) Files.write(workDir.resolve("latency-model.txt"), latencyModelLines(latencyModel));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -239,7 +262,7 @@ public final class LocalFederation {
       cmd.addAll(List.of("io.qonnect.agent.ResourceAgentMain", "--cluster", cluster, "--kubeconfig", m.kubeconfig(), "--context", cluster,
           "--lead-agents", String.join(",", leadAgentAddresses()), "--knowledge-base", knowledgeBaseAddress().orElseThrow(),
           "--probe-address", m.address(), "--fault-dir", faultDir(m).toString()));
-      Path model = workDir.resolve("latency-model.yaml");
+      Path model = workDir.resolve("latency-model.txt");
       if (Files.isRegularFile(model)) cmd.addAll(List.of("--latency-model", model.toString()));
     } else {
       String peers = String.join(",", members().stream().filter(p -> p.role().equals(LEAD_AGENT))

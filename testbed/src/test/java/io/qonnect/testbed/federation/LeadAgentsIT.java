@@ -1,5 +1,6 @@
 package io.qonnect.testbed.federation;
 
+import io.qonnect.client.LeadAgentsClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.StatusRuntimeException;

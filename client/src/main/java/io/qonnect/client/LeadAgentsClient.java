@@ -1,4 +1,4 @@
-package io.qonnect.testbed.federation;
+package io.qonnect.client;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -99,6 +99,13 @@ public final class LeadAgentsClient implements AutoCloseable {
         if (System.nanoTime() > deadline) {
           throw Status.UNAVAILABLE.withDescription("no lead agent answered within " + timeoutMs + " ms: "
               + String.join("; ", failures.subList(Math.max(0, failures.size() - addresses.size()), failures.size()))).asRuntimeException();
+        }
+        // a lead agent that knows where the leader is says so: that one is tried next
+        int hinted = addresses.indexOf(ApiError.detail(e).getLeaderAddress());
+        if (hinted >= 0 && hinted != i % addresses.size()) {
+          i = i - i % addresses.size() + addresses.size() + hinted;
+          sleep(20);
+          continue;
         }
         i++;
         if (i % addresses.size() == preferred) sleep(100);

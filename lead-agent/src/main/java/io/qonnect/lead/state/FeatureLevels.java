@@ -1,0 +1,49 @@
+package io.qonnect.lead.state;
+
+import java.util.Collection;
+import java.util.OptionalInt;
+
+/**
+ * The version gate of the replicated log. Pure. Every command kind belongs to a feature level; a lead agent
+ * proposes a command only when the level committed in the log is at least the command's, and the leader raises
+ * the committed level only once every peer of the group says it runs a version that knows that level. So an
+ * entry no peer understands is never proposed while such a peer is in the group (rolling upgrades: lead agents
+ * N+1 with N keep to level N until the last peer runs N+1), and an entry a replica still does not understand
+ * (a gate bypassed by hand) is applied as {@link Command.Unsupported}: it changes nothing and crashes nothing.
+ *
+ * <pre>
+ *   level 1  (0.1)  SubmitApplication, DeleteApplication, CommitPlacement, RegisterCluster, SetClusterHealth,
+ *                   CompleteMigration — what a log written before the gate holds (its committed level reads as 1)
+ *   level 2  (0.2)  SetFeatureLevel, ReportMigrationStalled
+ * </pre>
+ */
+public final class FeatureLevels {
+  /** The highest level this build knows. */
+  public static final int SUPPORTED = 2;
+  /** The level of a log (or a peer) from before the gate. */
+  public static final int BASELINE = 1;
+
+  private FeatureLevels() {}
+
+  public static int required(Command command) {
+    return switch (command) {
+      case Command.SetFeatureLevel c -> 2;
+      case Command.ReportMigrationStalled c -> 2;
+      case Command.Unsupported c -> Integer.MAX_VALUE;
+      default -> BASELINE;
+    };
+  }
+
+  /**
+   * The level to commit next, if any: the lowest level every peer supports (a peer that did not answer counts
+   * as unknown, and then nothing is raised), when that is above the committed one.
+   *
+   * @param peerLevels what each peer of the group reported (a peer from before the gate reports {@link #BASELINE})
+   * @param peers how many peers the group has
+   */
+  public static OptionalInt next(int committed, Collection<Integer> peerLevels, int peers) {
+    if (peerLevels.size() < peers || peerLevels.isEmpty()) return OptionalInt.empty();
+    int lowest = Math.min(SUPPORTED, peerLevels.stream().mapToInt(Integer::intValue).min().orElseThrow());
+    return lowest > committed ? OptionalInt.of(lowest) : OptionalInt.empty();
+  }
+}

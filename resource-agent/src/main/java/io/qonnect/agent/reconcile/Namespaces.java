@@ -1,0 +1,42 @@
+package io.qonnect.agent.reconcile;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which namespace an application gets in a member cluster, and which namespaces qonnect never touches. The
+ * application's namespace is its name behind a prefix (default {@value #DEFAULT_PREFIX}), so an application
+ * named like an existing namespace ({@code monitoring}, {@code default}) lands beside it, not in it. The
+ * reserved names are a second lock: the system namespaces, the agent's own, and whatever the operator adds.
+ */
+public record Namespaces(String prefix, Set<String> reserved) {
+  public static final String DEFAULT_PREFIX = "qonnect-";
+  public static final Set<String> SYSTEM = Set.of("default", "kube-system", "kube-public", "kube-node-lease", "qonnect-system", "qonnect-agent");
+  private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  public Namespaces {
+    Set<String> all = new TreeSet<>(SYSTEM);
+    all.addAll(reserved);
+    reserved = Set.copyOf(all);
+  }
+
+  public static Namespaces defaults() {
+    return new Namespaces(DEFAULT_PREFIX, Set.of());
+  }
+
+  public String of(String application) {
+    return prefix + application;
+  }
+
+  /** Why an application cannot have its namespace here, or empty when it can. */
+  public String problem(String application) {
+    String ns = of(application);
+    if (reserved.contains(ns)) return "namespace " + ns + " is reserved in this member cluster";
+    if (!DNS_LABEL.matcher(ns).matches()) return "namespace " + ns + " is not a DNS-1123 label (at most 63 characters)";
+    return "";
+  }
+
+  public boolean isReserved(String namespace) {
+    return reserved.contains(namespace);
+  }
+}
