@@ -1,7 +1,13 @@
 # Sourced by ./qonnect and ./test.sh: exports JAVA_HOME pointing at a JDK >= 21 and puts it first on PATH.
 # Looks at $JAVA_HOME, then `java` on PATH, then /usr/lib/jvm/*; the default `java` may well be older.
 qonnect_java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
+  # the JDK's release file says it without starting a JVM (every ./qonnect command runs this)
+  local v=""
+  [ -f "$1/release" ] && v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$1/release")
+  if [ -z "$v" ]; then
+    v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1)
+  fi
+  echo "$v"
 }
 qonnect_find_jdk() {
   local candidates=() c

@@ -60,6 +60,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-f", "--file"}, description = "ready: the application to submit (default examples/bookinfo.yaml)")
   Path file;
 
+  @Option(names = "--bundle", paramLabel = "TIER=FILE", description = "ready: the reference format's manifest bundle of a tier")
+  java.util.Map<String, Path> bundles = new java.util.LinkedHashMap<>();
+
   @Mixin LeadAgentsOptions leadAgents;
 
   @Option(names = "--out", description = "also write the Markdown report to this file")
@@ -128,8 +131,9 @@ final class BenchCommand implements Callable<Integer> {
 
   private int benchReady() throws IOException {
     Path specFile = file != null ? file : Path.of(System.getenv().getOrDefault("QONNECT_HOME", ".")).resolve("examples/bookinfo.yaml");
-    String yaml = SpecFiles.read(specFile);
-    String name = switch (new io.qonnect.placement.spec.QosSpecParser().parse(yaml)) {
+    SpecFiles.Loaded loaded = SpecFiles.load(List.of(specFile), bundles).getFirst();
+    String yaml = loaded.document();
+    String name = switch (loaded.parsed()) {
       case io.qonnect.placement.spec.Parsed.Valid<io.qonnect.placement.spec.QosSpec> v -> v.value().name();
       case io.qonnect.placement.spec.Parsed.Invalid<io.qonnect.placement.spec.QosSpec> i ->
           throw new QonnectMain.UserError(specFile + ": invalid: " + i.violations().getFirst().format(specFile.toString()));
@@ -139,7 +143,8 @@ final class BenchCommand implements Callable<Integer> {
     w.println("bench ready: " + n + " submissions of " + name + " (each under a fresh name), each until Ready, then deleted");
     try (var client = leadAgents.connect()) {
       var result = new io.qonnect.testbed.bench.ReadyBench().run(client, yaml, name, n, w);
-      write(io.qonnect.testbed.bench.ReadyBench.report(result, "./qonnect bench ready -f " + specFile + " --runs " + n, name));
+      String bundleArgs = bundles.entrySet().stream().map(e -> " --bundle " + e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining());
+      write(io.qonnect.testbed.bench.ReadyBench.report(result, "./qonnect bench ready -f " + specFile + bundleArgs + " --runs " + n, name));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new QonnectMain.UserError("interrupted");

@@ -72,16 +72,19 @@ public final class ResourceAgentMain implements AutoCloseable {
   private static final String FIELD_MANAGER = "qonnect-agent";
   /**
    * What the agent may create and therefore watches and deletes: the kinds its RBAC grants. Deployments are
-   * watched once, typed (their ready replicas are reported), and join the others as observed objects.
+   * watched once, typed (their ready replicas are reported), and join the others as observed objects; the ready
+   * replicas of StatefulSets are read from their generic form.
    */
   private static final List<String[]> MANAGED_KINDS = List.of(
-      new String[] {"v1", "Namespace"}, new String[] {"v1", "Service"}, new String[] {"v1", "ConfigMap"}, new String[] {"v1", "Secret"});
+      new String[] {"v1", "Namespace"}, new String[] {"v1", "Service"}, new String[] {"v1", "ConfigMap"}, new String[] {"v1", "Secret"},
+      new String[] {"apps/v1", "StatefulSet"});
 
   private final ResourceAgentConfig config;
   private final KubernetesClient kube;
   private final SharedIndexInformer<Node> nodes;
   private final SharedIndexInformer<Pod> pods;
   private final List<SharedIndexInformer<GenericKubernetesResource>> managed = new ArrayList<>();
+  private final Map<String, SharedIndexInformer<GenericKubernetesResource>> managedByKind = new HashMap<>();
   private final SharedIndexInformer<Deployment> deployments;
   private final AtomicReference<DesiredState> desired = new AtomicReference<>();
   private final ScheduledExecutorService loops = Executors.newScheduledThreadPool(2);
@@ -115,7 +118,10 @@ public final class ResourceAgentMain implements AutoCloseable {
     this.pods = informer(kube.pods().inAnyNamespace());
     this.deployments = informer(kube.apps().deployments().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER));
     for (String[] kind : MANAGED_KINDS) {
-      managed.add(informer(kube.genericKubernetesResources(kind[0], kind[1]).inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER)));
+      SharedIndexInformer<GenericKubernetesResource> informer =
+          informer(kube.genericKubernetesResources(kind[0], kind[1]).inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER));
+      managed.add(informer);
+      managedByKind.put(kind[1], informer);
     }
     List<SharedIndexInformer<?>> all = new ArrayList<>(List.of(nodes, pods, deployments));
     all.addAll(managed);
@@ -135,6 +141,11 @@ public final class ResourceAgentMain implements AutoCloseable {
       @Override public void onAdd(Deployment d) { readinessChanged(); }
       @Override public void onUpdate(Deployment before, Deployment after) { readinessChanged(); }
       @Override public void onDelete(Deployment d, boolean unknownFinalState) { readinessChanged(); }
+    });
+    managedByKind.get("StatefulSet").addEventHandler(new ResourceEventHandler<>() {
+      @Override public void onAdd(GenericKubernetesResource s) { readinessChanged(); }
+      @Override public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) { readinessChanged(); }
+      @Override public void onDelete(GenericKubernetesResource s, boolean unknownFinalState) { readinessChanged(); }
     });
     loops.scheduleWithFixedDelay(this::reconcileSafely, 1, 1, TimeUnit.SECONDS);         // level-based resync
     loops.scheduleWithFixedDelay(this::reportSafely, 0, config.reportMs(), TimeUnit.MILLISECONDS);
@@ -359,29 +370,15 @@ public final class ResourceAgentMain implements AutoCloseable {
     return b.build();
   }
 
-  /** Ready replicas of one rendered workload; only Deployments are watched (the agent's RBAC allows no other kind). */
+  /** One rendered workload as its cluster has it (Deployments and StatefulSets are watched; see ComponentReadinessRule). */
   private WorkloadReadiness workload(HasMetadata rendered, DesiredComponent component) {
-    Deployment live = rendered.getKind().equals("Deployment")
-        ? deployments.getStore().getByKey(rendered.getMetadata().getNamespace() + "/" + rendered.getMetadata().getName()) : null;
-    if (live != null && !rendered.getMetadata().getAnnotations().get(Labels.OWNER).equals(
-        live.getMetadata().getAnnotations() == null ? null : live.getMetadata().getAnnotations().get(Labels.OWNER))) {
-      live = null; // not this application's own (another incarnation's, or not qonnect's): none of it counts
-    }
-    Integer desired = live == null ? null : live.getSpec().getReplicas();
-    Integer ready = live == null || live.getStatus() == null ? null : live.getStatus().getReadyReplicas();
-    return WorkloadReadiness.newBuilder().setKind(rendered.getKind()).setName(rendered.getMetadata().getName())
-        .setDesiredReplicas(desired == null ? component.getReplicas() : desired).setReadyReplicas(ready == null ? 0 : ready)
-        .setProblem(live == null ? (rendered.getKind().equals("Deployment") ? "not created yet" : "not watched by the agent") : problem(live)).build();
-  }
-
-  /** What Kubernetes says of a Deployment that is not progressing: its failed or stuck conditions, else empty. */
-  static String problem(Deployment d) {
-    if (d.getStatus() == null || d.getStatus().getConditions() == null) return "";
-    return d.getStatus().getConditions().stream()
-        .filter(c -> ("ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus()))
-            || ("Progressing".equals(c.getType()) && "False".equals(c.getStatus())))
-        .map(c -> c.getType() + ": " + c.getReason() + (c.getMessage() == null ? "" : ": " + c.getMessage()))
-        .collect(java.util.stream.Collectors.joining("; "));
+    String key = rendered.getMetadata().getNamespace() + "/" + rendered.getMetadata().getName();
+    HasMetadata live = switch (rendered.getKind()) {
+      case "Deployment" -> deployments.getStore().getByKey(key);
+      case "StatefulSet" -> managedByKind.get("StatefulSet").getStore().getByKey(key);
+      default -> null;
+    };
+    return ComponentReadinessRule.workload(rendered, live, component.getReplicas());
   }
 
   /**

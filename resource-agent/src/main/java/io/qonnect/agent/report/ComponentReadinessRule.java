@@ -1,9 +1,15 @@
 package io.qonnect.agent.report;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.qonnect.agent.reconcile.Labels;
 import io.qonnect.proto.v1.ComponentReadiness;
 import io.qonnect.proto.v1.WorkloadReadiness;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * How ready one component is in this member cluster. Pure. Every workload of a component is scaled to the
@@ -21,5 +27,43 @@ public final class ComponentReadinessRule {
         .setDesiredReplicas(replicas).setReadyReplicas(Math.min(ready, replicas))
         .addAllWorkloads(workloads.stream().sorted(Comparator.comparing(WorkloadReadiness::getKind).thenComparing(WorkloadReadiness::getName)).toList())
         .build();
+  }
+
+  /** Workload kinds whose readiness the agent watches; others count as not Ready. */
+  public static final java.util.Set<String> WATCHED = java.util.Set.of("Deployment", "StatefulSet");
+
+  /**
+   * One rendered workload as its cluster has it ({@code live}, null when absent): its desired and ready replicas,
+   * and what Kubernetes says when a Deployment does not progress. An object that is not this application's own
+   * (another incarnation's, or not qonnect's) counts as not created.
+   */
+  public static WorkloadReadiness workload(HasMetadata rendered, HasMetadata live, int replicas) {
+    WorkloadReadiness.Builder b = WorkloadReadiness.newBuilder().setKind(rendered.getKind()).setName(rendered.getMetadata().getName())
+        .setDesiredReplicas(replicas);
+    if (!WATCHED.contains(rendered.getKind())) return b.setProblem(rendered.getKind() + " is not watched by the agent").build();
+    String owner = rendered.getMetadata().getAnnotations() == null ? null : rendered.getMetadata().getAnnotations().get(Labels.OWNER);
+    if (live == null || owner == null || live.getMetadata().getAnnotations() == null || !owner.equals(live.getMetadata().getAnnotations().get(Labels.OWNER))) {
+      return b.setProblem("not created yet").build();
+    }
+    if (live instanceof Deployment d) {
+      if (d.getSpec() != null && d.getSpec().getReplicas() != null) b.setDesiredReplicas(d.getSpec().getReplicas());
+      return b.setReadyReplicas(d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas())
+          .setProblem(problem(d)).build();
+    }
+    if (live instanceof GenericKubernetesResource g) {
+      if (g.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec && spec.get("replicas") instanceof Number n) b.setDesiredReplicas(n.intValue());
+      if (g.getAdditionalProperties().get("status") instanceof Map<?, ?> status && status.get("readyReplicas") instanceof Number n) b.setReadyReplicas(n.intValue());
+    }
+    return b.build();
+  }
+
+  /** What Kubernetes says of a Deployment that is not progressing: its failed or stuck conditions, else empty. */
+  static String problem(Deployment d) {
+    if (d.getStatus() == null || d.getStatus().getConditions() == null) return "";
+    return d.getStatus().getConditions().stream()
+        .filter(c -> ("ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus()))
+            || ("Progressing".equals(c.getType()) && "False".equals(c.getStatus())))
+        .map(c -> c.getType() + ": " + c.getReason() + (c.getMessage() == null ? "" : ": " + c.getMessage()))
+        .collect(Collectors.joining("; "));
   }
 }

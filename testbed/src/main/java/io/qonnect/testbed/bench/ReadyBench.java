@@ -33,7 +33,7 @@ public final class ReadyBench {
     int timedOut = 0;
     for (int i = 1; i <= runs; i++) {
       String app = name + "-" + i;
-      String yaml = specYaml.replaceFirst("(?m)^(\\s*name:\\s*)" + java.util.regex.Pattern.quote(name) + "\\s*$", "$1" + app);
+      String yaml = specYaml.replaceFirst("(?m)^(\\s*name:\\s*)\"?" + java.util.regex.Pattern.quote(name) + "\"?\\s*$", "$1" + app);
       long start = System.nanoTime();
       client.call(s -> s.apply(ApplyRequest.newBuilder().setSpecYaml(yaml).build()));
       boolean ready = false;
