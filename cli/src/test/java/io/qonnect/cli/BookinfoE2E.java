@@ -13,14 +13,10 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.qonnect.proto.v1.LatencyReport;
 import io.qonnect.proto.v1.SnapshotRequest;
 import io.qonnect.client.LeadAgentsClient;
-import io.qonnect.testbed.federation.LocalFederation;
 import io.qonnect.testbed.junit.TestbedClusters;
 import io.qonnect.testbed.junit.WithTestbed;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -36,22 +32,19 @@ import org.junit.jupiter.api.Test;
 @WithTestbed(clusters = "cloud=1,fog=1,edge=1")
 class BookinfoE2E {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private LocalFederation federation;
-  private List<String> servers;
+  private E2eFederation federation;
 
   @AfterEach
   void down() {
-    if (federation != null) federation.down(false, line -> {});
+    if (federation != null) federation.close();
   }
 
   private String qonnect(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--server", String.join(",", servers)));
-    int code = QonnectMain.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
-    assertThat(code).as("qonnect %s: %s", String.join(" ", args), err).isZero();
-    return out.toString();
+    return federation.qonnect(args);
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    E2eFederation.await(what, condition);
   }
 
   private static Path bookinfo(Path dir, double energy, double cost, double performance) throws Exception {
@@ -63,12 +56,8 @@ class BookinfoE2E {
 
   @Test
   void bookinfoRunsWhereItIsPlacedMovesWithTheWeightsAndLeavesNothingBehind(TestbedClusters clusters) throws Exception {
-    Path dir = Path.of("target", "e2e", "bookinfo").toAbsolutePath();
-    new LocalFederation(dir, "", List.of()).down(true, line -> {});
-    federation = new LocalFederation(dir, System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
-    federation.up(3, List.of(), line -> {});
-    federation.upAgents(clusters.testbed().kubeconfig(), clusters.testbed().inventory(), clusters.names(), line -> {});
-    servers = federation.leadAgentAddresses();
+    federation = E2eFederation.up(clusters, "bookinfo");
+    Path dir = federation.dir();
     clusters.client("fog-1").namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bystander").endMetadata().build()).serverSideApply();
     // someone else's namespace named like the application, in every cluster: qonnect must never adopt or delete it
     for (String c : clusters.names()) {
@@ -113,7 +102,7 @@ class BookinfoE2E {
   }
 
   private List<LatencyReport> latencyReports() throws InterruptedException {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(federation.knowledgeBaseAddress().orElseThrow()).usePlaintext().build();
+    ManagedChannel channel = NettyChannelBuilder.forTarget(federation.processes().knowledgeBaseAddress().orElseThrow()).usePlaintext().build();
     try {
       List<LatencyReport>[] last = new List[1];
       await("agents report round-trip times", () -> {
@@ -154,13 +143,5 @@ class BookinfoE2E {
       assertThat(d).as(component + " in " + cluster).isNotNull();
       assertThat(d.getStatus().getReadyReplicas()).as(component + " ready in " + cluster).isEqualTo(r.path("replicas").asInt());
     }));
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for: " + what);
-      Thread.sleep(250);
-    }
   }
 }

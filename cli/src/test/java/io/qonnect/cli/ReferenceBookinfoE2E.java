@@ -8,11 +8,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.qonnect.testbed.federation.LocalFederation;
 import io.qonnect.testbed.junit.TestbedClusters;
 import io.qonnect.testbed.junit.WithTestbed;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,22 +32,19 @@ class ReferenceBookinfoE2E {
   private static final String APP = "bookinfo-reference";
   private static final String NAMESPACE = "qonnect-" + APP;
   private static final int PODS = 6;
-  private LocalFederation federation;
-  private List<String> servers;
+  private E2eFederation federation;
 
   @AfterEach
   void down() {
-    if (federation != null) federation.down(false, line -> {});
+    if (federation != null) federation.close();
   }
 
   private String qonnect(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--server", String.join(",", servers)));
-    int code = QonnectMain.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
-    assertThat(code).as("qonnect %s: %s", String.join(" ", args), err).isZero();
-    return out.toString();
+    return federation.qonnect(args);
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    E2eFederation.await(what, condition);
   }
 
   private String apply(Path descriptor) {
@@ -61,12 +55,8 @@ class ReferenceBookinfoE2E {
 
   @Test
   void theReferenceBundlesRunFailOverAndLeaveExactlyTheirPods(TestbedClusters clusters) throws Exception {
-    Path dir = Path.of("target", "e2e", "reference").toAbsolutePath();
-    new LocalFederation(dir, "", List.of()).down(true, line -> {});
-    federation = new LocalFederation(dir, System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
-    federation.up(3, List.of(), line -> {});
-    federation.upAgents(clusters.testbed().kubeconfig(), clusters.testbed().inventory(), clusters.names(), line -> {});
-    servers = federation.leadAgentAddresses();
+    federation = E2eFederation.up(clusters, "reference");
+    Path dir = federation.dir();
 
     Path descriptor = Path.of("..", "examples", "reference", "application.yaml").toAbsolutePath();
     assertThat(apply(descriptor)).contains("application/" + APP + " created");
@@ -77,13 +67,13 @@ class ReferenceBookinfoE2E {
     assertThat(qonnect("describe", "app", APP)).as("the bundle's workloads are listed").contains("Deployment/reviews-v2").contains("Deployment/details");
 
     // the fog cluster's agent dies: the fog bundle fails over to the other fog cluster and runs Ready there
-    federation.kill(LocalFederation.agentName(fog));
+    federation.processes().kill(LocalFederation.agentName(fog));
     JsonNode failedOver = awaitReady(placed.path("placementEpoch").asLong() + 1);
     assertThat(clusterOf(failedOver, "fog")).isEqualTo(otherFog);
     await("the migration completes", () -> qonnect("events").contains("MigrationCompleted"));
 
     // the agent comes back: it removes its old copy, and exactly the application's pods remain
-    federation.start(federation.member(LocalFederation.agentName(fog)), List.of());
+    federation.processes().start(federation.processes().member(LocalFederation.agentName(fog)), List.of());
     await("the old fog copy removed from " + fog, () -> clusters.client(fog).apps().deployments().inNamespace(NAMESPACE).list().getItems().isEmpty());
     await("exactly " + PODS + " pods", () -> pods(clusters).size() == PODS);
     Thread.sleep(3000);
@@ -151,13 +141,5 @@ class ReferenceBookinfoE2E {
       return (epoch < 0 || last[0].path("placementEpoch").asLong() == epoch) && last[0].path("phase").asText().equals("READY");
     });
     return last[0];
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for: " + what);
-      Thread.sleep(250);
-    }
   }
 }

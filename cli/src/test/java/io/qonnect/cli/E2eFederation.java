@@ -1,0 +1,68 @@
+package io.qonnect.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qonnect.testbed.federation.LocalFederation;
+import io.qonnect.testbed.junit.TestbedClusters;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * For end-to-end tests: the knowledge base, three lead agents and one resource agent per testbed member cluster
+ * as separate processes (a fresh work directory under target/e2e), driven through the CLI as a user drives it.
+ */
+final class E2eFederation implements AutoCloseable {
+  private final LocalFederation federation;
+  private final List<String> servers;
+
+  private E2eFederation(LocalFederation federation) {
+    this.federation = federation;
+    this.servers = federation.leadAgentAddresses();
+  }
+
+  static E2eFederation up(TestbedClusters clusters, String name) {
+    Path dir = Path.of("target", "e2e", name).toAbsolutePath();
+    new LocalFederation(dir, "", List.of()).down(true, line -> {});
+    LocalFederation federation = new LocalFederation(dir, System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
+    federation.up(3, List.of(), line -> {});
+    federation.upAgents(clusters.testbed().kubeconfig(), clusters.testbed().inventory(), clusters.names(), line -> {});
+    return new E2eFederation(federation);
+  }
+
+  LocalFederation processes() {
+    return federation;
+  }
+
+  Path dir() {
+    return federation.workDir();
+  }
+
+  /** Runs one CLI command against the lead agents; it must succeed. Returns what it printed. */
+  String qonnect(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--server", String.join(",", servers)));
+    int code = QonnectMain.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+    assertThat(code).as("qonnect %s: %s", String.join(" ", args), err).isZero();
+    return out.toString();
+  }
+
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for: " + what);
+      Thread.sleep(250);
+    }
+  }
+
+  @Override
+  public void close() {
+    federation.down(false, line -> {});
+  }
+}
