@@ -118,7 +118,7 @@ public final class PlacementController {
         throw new IOException("placement of " + decisions.get(i).application() + " not committed", e.getCause());
       }
       if (result instanceof CommandResult.Rejected r) LOG.info("placement of {} not committed: {}", decisions.get(i).application(), r.reason());
-      else if (!decisions.get(i).reason().equals("kept")) {
+      else if (decisions.get(i).trigger() != Command.Trigger.KEPT) {
         LOG.info("{}: decision committed: {}", decisions.get(i).application(), decisions.get(i).reason());
         committed++;
         history.accept(decisions.get(i));

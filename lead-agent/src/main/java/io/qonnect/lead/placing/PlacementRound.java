@@ -2,6 +2,7 @@ package io.qonnect.lead.placing;
 
 import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.lead.state.Command.CommitPlacement;
+import io.qonnect.lead.state.Command.Trigger;
 import io.qonnect.placement.Placement;
 import io.qonnect.placement.PlacementEngine;
 import io.qonnect.placement.PlacementOutcome;
@@ -104,7 +105,7 @@ public final class PlacementRound {
       ClusterSnapshot free = snapshot.reserve(total);
       CommitPlacement decision = switch (specs.apply(app)) {
         case Parsed.Invalid<QosSpec> invalid -> app.placedSpecRevision() == app.specRevision() ? null
-            : unschedulable(app, clusterSetRevision, "spec", app.name() + ": unschedulable: the stored spec no longer validates: "
+            : unschedulable(app, clusterSetRevision, Trigger.SPEC_CHANGED, "spec", app.name() + ": unschedulable: the stored spec no longer validates: "
                 + invalid.violations().getFirst().message());
         case Parsed.Valid<QosSpec> valid -> decide(app, valid.value(), clusterSetRevision, free, observationsChanged, nowMillis,
             migrations < policy.maxConcurrentMigrations());
@@ -113,7 +114,7 @@ public final class PlacementRound {
       Map<ClusterId, Resources> now = demandOf(running, specs.apply(app));
       now.forEach((c, r) -> total.merge(c, r, Resources::plus));
       if (decision == null || repeatsDiagnosis(app, decision, clusterSetRevision)) continue;
-      if (decision.reason().startsWith("migration")) migrations++;
+      if (decision.trigger() == Trigger.MIGRATION) migrations++;
       decisions.add(decision);
     }
     return decisions;
@@ -123,23 +124,23 @@ public final class PlacementRound {
       boolean observationsChanged, long now, boolean migrationSlotFree) {
     boolean clusterSetChanged = app.placedClusterSetRevision() != clusterSetRevision;
     if (app.placedSpecRevision() != app.specRevision()) {
-      return app.placedSpecRevision() == 0 || app.placement() == null ? fresh(app, spec, clusterSetRevision, free, "new spec")
+      return app.placedSpecRevision() == 0 || app.placement() == null ? fresh(app, spec, clusterSetRevision, free, Trigger.NEW_SPEC, "new spec")
           : specChanged(app, spec, clusterSetRevision, free);
     }
     if (app.placement() == null) {
-      return observationsChanged || clusterSetChanged ? fresh(app, spec, clusterSetRevision, free, "retry") : null;
+      return observationsChanged || clusterSetChanged ? fresh(app, spec, clusterSetRevision, free, Trigger.RETRY, "retry") : null;
     }
     PlacementEngine.Assessment current = engine.assess(spec, keepingSuspect(free), app.placement());
     if (current.clusterGone()) {
       betterSince.remove(app.name());
-      return fresh(app, spec, clusterSetRevision, free, "failover: " + current.violations().getFirst());
+      return fresh(app, spec, clusterSetRevision, free, Trigger.FAILOVER, "failover: " + current.violations().getFirst());
     }
     if (!current.feasible()) {
       // broken by drifting observations (latency, capacity): as urgent as a migration, and as prone to wobble
       long since = betterSince.computeIfAbsent(app.name(), k -> now);
       if (now - since >= policy.holdMillis()) {
         betterSince.remove(app.name());
-        return fresh(app, spec, clusterSetRevision, free, "constraint: " + current.violations().getFirst() + " for " + (now - since) / 1000 + " s");
+        return fresh(app, spec, clusterSetRevision, free, Trigger.CONSTRAINT, "constraint: " + current.violations().getFirst() + " for " + (now - since) / 1000 + " s");
       }
       return clusterSetChanged ? keep(app, clusterSetRevision) : null;
     }
@@ -152,7 +153,7 @@ public final class PlacementRound {
         if (now - since >= policy.holdMillis() && migrationSlotFree && !app.migrating()) {
           betterSince.remove(app.name());
           return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, better.placement(), better.explanation().render(), "",
-              String.format("migration: objective %.3f -> %.3f (%.0f%% better for %d s)", current.objective(),
+              Trigger.MIGRATION, String.format("migration: objective %.3f -> %.3f (%.0f%% better for %d s)", current.objective(),
                   better.explanation().objective().value(), gain * 100, (now - since) / 1000));
         }
         return clusterSetChanged || app.unschedulable() ? keep(app, clusterSetRevision) : null;
@@ -172,7 +173,7 @@ public final class PlacementRound {
   private CommitPlacement specChanged(ApplicationRecord app, QosSpec spec, long clusterSetRevision, ClusterSnapshot free) {
     PlacementEngine.Assessment current = engine.assess(spec, keepingSuspect(free), app.placement());
     boolean sameComponents = app.placement().components().keySet().equals(spec.components().stream().map(c -> c.name()).collect(Collectors.toSet()));
-    if (!current.feasible() || current.clusterGone() || !sameComponents) return fresh(app, spec, clusterSetRevision, free, "spec changed");
+    if (!current.feasible() || current.clusterGone() || !sameComponents) return fresh(app, spec, clusterSetRevision, free, Trigger.SPEC_CHANGED, "spec changed");
     betterSince.remove(app.name());
     String why = "the running placement still satisfies it";
     if (engine.place(spec, free) instanceof PlacementOutcome.Placed best && !best.placement().equals(app.placement())) {
@@ -180,11 +181,11 @@ public final class PlacementRound {
       String objectives = String.format("objective %.3f -> %.3f (%.1f%% better)", current.objective(), best.explanation().objective().value(), gain * 100);
       if (gain > policy.specChangeMargin() && !app.migrating()) {
         return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, best.placement(), best.explanation().render(), "",
-            "spec changed: " + objectives);
+            Trigger.SPEC_CHANGED, "spec changed: " + objectives);
       }
       why += app.migrating() ? " (a migration is in flight)" : ", the best one is not clearly better: " + objectives;
     }
-    return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, app.placement(), app.explanation(), "", "spec changed: " + why);
+    return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, app.placement(), app.explanation(), "", Trigger.SPEC_CHANGED, "spec changed: " + why);
   }
 
   /** Unschedulable again for the same reason against the same revisions: nothing new to commit. */
@@ -193,21 +194,21 @@ public final class PlacementRound {
         && app.placedClusterSetRevision() == clusterSetRevision;
   }
 
-  private CommitPlacement fresh(ApplicationRecord app, QosSpec spec, long clusterSetRevision, ClusterSnapshot free, String reason) {
+  private CommitPlacement fresh(ApplicationRecord app, QosSpec spec, long clusterSetRevision, ClusterSnapshot free, Trigger trigger, String reason) {
     return switch (engine.place(spec, free)) {
       case PlacementOutcome.Placed p ->
-          new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, p.placement(), p.explanation().render(), "", reason);
-      case PlacementOutcome.Unschedulable u -> unschedulable(app, clusterSetRevision, reason, u.diagnosis().render());
+          new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, p.placement(), p.explanation().render(), "", trigger, reason);
+      case PlacementOutcome.Unschedulable u -> unschedulable(app, clusterSetRevision, trigger, reason, u.diagnosis().render());
     };
   }
 
-  private static CommitPlacement unschedulable(ApplicationRecord app, long clusterSetRevision, String reason, String diagnosis) {
-    return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, null, "", diagnosis, reason);
+  private static CommitPlacement unschedulable(ApplicationRecord app, long clusterSetRevision, Trigger trigger, String reason, String diagnosis) {
+    return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, null, "", diagnosis, trigger, reason);
   }
 
   /** The same placement, re-checked against the current member cluster set: no epoch change, nothing moves. */
   private static CommitPlacement keep(ApplicationRecord app, long clusterSetRevision) {
-    return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, app.placement(), app.explanation(), "", "kept");
+    return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, app.placement(), app.explanation(), "", Trigger.KEPT, "kept");
   }
 
   /** What runs may stay on a Suspect cluster: only new replicas avoid it. */

@@ -33,7 +33,8 @@ public final class CommandCodec {
       case Command.CommitPlacement c -> {
         var p = CommitPlacement.newBuilder().setApplication(c.application())
             .setBasedOnSpecRevision(c.basedOnSpecRevision()).setBasedOnClusterSetRevision(c.basedOnClusterSetRevision())
-            .setExplanation(c.explanation()).setDiagnosis(c.diagnosis()).setReason(c.reason());
+            .setExplanation(c.explanation()).setDiagnosis(c.diagnosis()).setReason(c.reason())
+            .setTrigger(io.qonnect.proto.v1.raft.DecisionTrigger.forNumber(c.trigger().ordinal()));
         if (c.placement() != null) p.setPlacement(ProtoMapper.toProto(c.placement()));
         b.setCommitPlacement(p);
       }
@@ -73,7 +74,7 @@ public final class CommandCodec {
       case COMMIT_PLACEMENT -> {
         CommitPlacement c = p.getCommitPlacement();
         yield new Command.CommitPlacement(c.getApplication(), c.getBasedOnSpecRevision(), c.getBasedOnClusterSetRevision(),
-            ProtoMapper.fromProto(c.getPlacement()), c.getExplanation(), c.getDiagnosis(), c.getReason());
+            ProtoMapper.fromProto(c.getPlacement()), c.getExplanation(), c.getDiagnosis(), trigger(c.getTriggerValue()), c.getReason());
       }
       case REGISTER_CLUSTER -> {
         RegisterCluster c = p.getRegisterCluster();
@@ -102,6 +103,12 @@ public final class CommandCodec {
       case CommandResult.Rejected r -> b.setAccepted(false).setRejection(r.reason()).setKind(toProto(r.kind()));
     }
     return b.build().toByteArray();
+  }
+
+  /** The enum and the proto's numbers line up by declaration order (CommandCodecTest checks it); an unknown number reads as UNSPECIFIED. */
+  private static Command.Trigger trigger(int number) {
+    Command.Trigger[] all = Command.Trigger.values();
+    return number >= 0 && number < all.length ? all[number] : Command.Trigger.UNSPECIFIED;
   }
 
   public static RejectionKind toProto(CommandResult.Rejection kind) {

@@ -27,11 +27,37 @@ public sealed interface Command {
 
   /**
    * The placement controller's decision for one application, computed against the given revisions. A
-   * {@code null} placement means unschedulable, with the diagnosis saying why. {@code reason} says what
-   * prompted it (spec, failover, migration), for events and drills.
+   * {@code null} placement means unschedulable, with the diagnosis saying why. {@code trigger} is what prompted
+   * it (what code decides on); {@code reason} says the same for people, with the details, in events.
    */
   record CommitPlacement(String application, long basedOnSpecRevision, long basedOnClusterSetRevision,
-      Placement placement, String explanation, String diagnosis, String reason) implements Command {}
+      Placement placement, String explanation, String diagnosis, Trigger trigger, String reason) implements Command {
+    /** A decision whose trigger does not matter to the caller (tests of the replicated state). */
+    public CommitPlacement(String application, long basedOnSpecRevision, long basedOnClusterSetRevision,
+        Placement placement, String explanation, String diagnosis, String reason) {
+      this(application, basedOnSpecRevision, basedOnClusterSetRevision, placement, explanation, diagnosis, Trigger.UNSPECIFIED, reason);
+    }
+  }
+
+  /** What prompted a placement decision. */
+  enum Trigger {
+    /** An entry written before 0.2, or a caller for which it does not matter. */
+    UNSPECIFIED,
+    /** The first decision for an application. */
+    NEW_SPEC,
+    /** A new spec revision. */
+    SPEC_CHANGED,
+    /** An unschedulable application tried again after the observations or the member clusters changed. */
+    RETRY,
+    /** A member cluster of the placement failed or left. */
+    FAILOVER,
+    /** Drifting observations broke a hard constraint for longer than the hold. */
+    CONSTRAINT,
+    /** A clearly better placement for longer than the hold (hysteresis). */
+    MIGRATION,
+    /** The same placement re-checked against a new member cluster set: nothing moves. */
+    KEPT
+  }
 
   record RegisterCluster(ClusterId cluster, Tier tier, String region, String agentAddress) implements Command {}
 

@@ -1,6 +1,7 @@
 package io.qonnect.lead.placing;
 
 import io.qonnect.lead.proto.SpecCodec;
+import io.qonnect.lead.state.Command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qonnect.lead.state.ApplicationRecord;
@@ -140,10 +141,11 @@ class PlacementRoundTest {
     ApplicationRecord alpha = alphaOnCloud1();
     // Suspect: nothing moves; the new cluster set revision is acknowledged with the same placement
     CommitPlacement kept = round.decide(List.of(alpha), 2, cheapAndDear(0.06, ClusterHealth.SUSPECT), false, 1_000).getFirst();
-    assertThat(kept.reason()).isEqualTo("kept");
+    assertThat(kept.trigger()).isEqualTo(Command.Trigger.KEPT);
     assertThat(kept.placement()).isEqualTo(alpha.placement());
     // Failed: re-placed on the other cluster in the same round, no hold time
     CommitPlacement moved = round.decide(List.of(alpha), 3, cheapAndDear(0.06, ClusterHealth.FAILED), false, 2_000).getFirst();
+    assertThat(moved.trigger()).isEqualTo(Command.Trigger.FAILOVER);
     assertThat(moved.reason()).startsWith("failover: web: cloud-1 is not an eligible member cluster");
     assertThat(moved.placement().of("web")).containsOnlyKeys(ClusterId.of("cloud-2"));
   }
@@ -197,7 +199,7 @@ class PlacementRoundTest {
     assertThat(round.decide(List.of(busy, alpha), 1, cheaper, false, 120_000)).as("the one slot is taken by aaa's migration")
         .noneMatch(d -> d.application().equals("alpha"));
     assertThat(round.decide(List.of(busy, alpha), 2, cheapAndDear(0.01, ClusterHealth.FAILED), false, 121_000))
-        .anyMatch(d -> d.application().equals("alpha") && d.reason().startsWith("failover"));
+        .anyMatch(d -> d.application().equals("alpha") && d.trigger() == Command.Trigger.FAILOVER);
   }
 
   @Test
@@ -223,14 +225,22 @@ class PlacementRoundTest {
     CommitPlacement kept = round.decide(List.of(edited), 1, snapshot, false, 0).getFirst();
     assertThat(kept.placement()).isEqualTo(running.placement());
     assertThat(kept.basedOnSpecRevision()).isEqualTo(5);
+    assertThat(kept.trigger()).isEqualTo(Command.Trigger.SPEC_CHANGED);
     assertThat(kept.reason()).contains("not clearly better");
 
-    // a weight edit that makes the other cluster clearly better moves it
+    // a weight edit that makes another cluster clearly better moves it: cost only, and cloud-2 three times dearer
+    ClusterSnapshot pricey = SnapshotBuilder.build(ObservationSnapshot.newBuilder()
+            .addClusters(report("cloud-1", 2, true, 0.03)).addClusters(report("cloud-2", 2, true, 0.09)).build(),
+        List.of(member("cloud-1", ClusterHealth.HEALTHY), member("cloud-2", ClusterHealth.HEALTHY)));
     String costOnly = spec("web", 2, "1").replace("{energy: 1, cost: 1, performance: 1}", "{energy: 0, cost: 1, performance: 0}");
-    ApplicationRecord cheap = new ApplicationRecord("web", costOnly, SpecCodec.fromLegacyYaml(costOnly), 6, 1, running.placement(), null,
+    io.qonnect.placement.Placement onCloud2 = new io.qonnect.placement.Placement(new java.util.TreeMap<>(
+        java.util.Map.of("web", new java.util.TreeMap<>(java.util.Map.of(ClusterId.of("cloud-2"), 2)))));
+    ApplicationRecord cheap = new ApplicationRecord("web", costOnly, SpecCodec.fromLegacyYaml(costOnly), 6, 1, onCloud2, null,
         running.explanation(), "", 2, 1, 2, 0);
-    CommitPlacement decided = round.decide(List.of(cheap), 1, snapshot, false, 0).getFirst();
-    assertThat(decided.reason()).startsWith("spec changed");
+    CommitPlacement decided = round.decide(List.of(cheap), 1, pricey, false, 0).getFirst();
+    assertThat(decided.trigger()).isEqualTo(Command.Trigger.SPEC_CHANGED);
+    assertThat(decided.placement().components().get("web")).containsOnlyKeys(ClusterId.of("cloud-1"));
+    assertThat(decided.reason()).contains("better");
 
     // more replicas than the running placement has: placed afresh
     String bigger = spec("web", 3, "1");
