@@ -85,9 +85,7 @@ final class SpecFiles {
   static String read(Path file) {
     try {
       long size = Files.size(file);
-      if (size > YamlLimits.DEFAULT.maxChars() * 4L) {
-        throw new QonnectMain.UserError(file + " is " + size + " bytes; a spec may be at most 1 MiB");
-      }
+      if (size > YamlLimits.MAX_DOCUMENT_BYTES) throw new QonnectMain.UserError(file + ": " + YamlLimits.tooLarge(size));
       return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
     } catch (NoSuchFileException e) {
       throw new QonnectMain.UserError("cannot read " + file + ": no such file");

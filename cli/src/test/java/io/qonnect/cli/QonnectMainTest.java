@@ -133,4 +133,18 @@ class QonnectMainTest {
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("placed by qonnect").contains("only energy").contains("borda");
   }
+
+  @Test
+  void aSpecOverTheOneSizeLimitIsRefusedBeforeAnythingElse(@TempDir Path dir) throws Exception {
+    Path big = dir.resolve("big.yaml");
+    java.nio.file.Files.writeString(big, "# " + "x".repeat(io.qonnect.placement.yaml.YamlLimits.MAX_DOCUMENT_BYTES) + "\n");
+    for (String[] command : new String[][] {{"validate"}, {"apply", "--server", "127.0.0.1:1"}}) {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command));
+      args.addAll(java.util.List.of("-f", big.toString()));
+      Run r = run(args.toArray(String[]::new));
+      assertThat(r.code()).as(command[0]).isEqualTo(1);
+      assertThat(r.err()).as(command[0]).contains("big.yaml: " + (1 + 2 + io.qonnect.placement.yaml.YamlLimits.MAX_DOCUMENT_BYTES) + " bytes")
+          .contains("at most 1048576 bytes (1 MiB)").doesNotContain("Exception");
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package io.qonnect.lead.api;
 
 import io.qonnect.lead.placing.Readiness;
+import io.qonnect.placement.yaml.YamlLimits;
 import io.qonnect.lead.state.FeatureLevels;
 import io.qonnect.lead.proto.SpecCodec;
 import io.qonnect.proto.v1.ApplicationSpec;
@@ -62,7 +63,6 @@ import java.util.stream.Collectors;
  * every violation and nothing is stored.
  */
 public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlaneImplBase {
-  private static final int MAX_SPEC_BYTES = 1 << 20;
   private static final int RECENT_EVENTS = 20;
 
   private final ControlPlaneStateMachine stateMachine;
@@ -93,8 +93,8 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
 
   @Override
   public void apply(ApplyRequest request, StreamObserver<ApplyResponse> out) {
-    if (request.getSpecYaml().length() > MAX_SPEC_BYTES) {
-      out.onError(GrpcErrors.invalid("spec_yaml", "larger than " + MAX_SPEC_BYTES + " bytes"));
+    if (request.getSpecYamlBytes().size() > YamlLimits.MAX_DOCUMENT_BYTES) {
+      out.onError(GrpcErrors.invalid("spec_yaml", YamlLimits.tooLarge(request.getSpecYamlBytes().size())));
       return;
     }
     QosSpec spec;

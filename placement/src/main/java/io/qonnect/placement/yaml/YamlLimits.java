@@ -9,6 +9,17 @@ package io.qonnect.placement.yaml;
  * @param maxNodes total number of nodes in one document
  */
 public record YamlLimits(int maxChars, int maxDepth, int maxNodes) {
+  /**
+   * The one size limit of a spec document: 1 MiB of UTF-8. The edges check it exactly (the CLI on the file, the
+   * lead agents' API on the request's bytes); the reader bounds characters by the same number, which no text
+   * within the limit exceeds.
+   */
+  public static final int MAX_DOCUMENT_BYTES = 1 << 20;
   /** 1 MiB, 64 levels, 200,000 nodes: far above any real QoS spec, far below what hurts. */
-  public static final YamlLimits DEFAULT = new YamlLimits(1 << 20, 64, 200_000);
+  public static final YamlLimits DEFAULT = new YamlLimits(MAX_DOCUMENT_BYTES, 64, 200_000);
+
+  /** The violation message for a document of {@code bytes} bytes over {@link #MAX_DOCUMENT_BYTES}. */
+  public static String tooLarge(long bytes) {
+    return bytes + " bytes; a spec document may be at most " + MAX_DOCUMENT_BYTES + " bytes (1 MiB)";
+  }
 }
