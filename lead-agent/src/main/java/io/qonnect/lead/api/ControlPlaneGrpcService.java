@@ -314,7 +314,8 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
   }
 
   static ControlPlaneEvent toProto(EventRecord e) {
-    return ControlPlaneEvent.newBuilder().setRevision(e.revision()).setTimeUnixMillis(e.timeMillis()).setKind(e.kind())
+    return ControlPlaneEvent.newBuilder().setRevision(e.revision()).setTimeUnixMillis(e.timeMillis()).setKind(e.kind().displayName())
+        .setType(io.qonnect.proto.v1.EventKind.forNumber(e.kind().ordinal()))
         .setSubject(e.subject()).setMessage(e.message()).build();
   }
 }

@@ -44,7 +44,7 @@ public final class SnapshotCodec {
     }
     for (EventRecord e : state.events()) {
       b.addEvents(io.qonnect.proto.v1.raft.EventRecord.newBuilder().setRevision(e.revision()).setTimeUnixMillis(e.timeMillis())
-          .setKind(e.kind()).setSubject(e.subject()).setMessage(e.message()));
+          .setKind(e.kind().displayName()).setSubject(e.subject()).setMessage(e.message()));
     }
     return b.build().toByteArray();
   }
@@ -71,7 +71,7 @@ public final class SnapshotCodec {
           a.getDiagnosis(), a.getPlacedSpecRevision(), a.getPlacedClusterSetRevision(), a.getIncarnation(), a.getMigratingSinceUnixMillis()));
     }
     List<EventRecord> events = s.getEventsList().stream()
-        .map(e -> new EventRecord(e.getRevision(), e.getTimeUnixMillis(), e.getKind(), e.getSubject(), e.getMessage()))
+        .map(e -> new EventRecord(e.getRevision(), e.getTimeUnixMillis(), io.qonnect.lead.state.EventKind.fromDisplayName(e.getKind()), e.getSubject(), e.getMessage()))
         .toList();
     state.restore(s.getLastAppliedIndex(), s.getRevision(), s.getClusterSetRevision(), s.getFeatureLevel(), clusters, applications, events);
   }

@@ -69,7 +69,7 @@ public final class ControlPlaneState {
       return CommandResult.rejected(Rejection.STALE, "no migration to epoch " + c.placementEpoch() + " in flight (epoch is " + app.placementEpoch() + ")");
     }
     long rev = ++revision;
-    event(time, "MigrationStalled", app.name(), c.detail());
+    event(time, EventKind.MIGRATION_STALLED, app.name(), c.detail());
     return CommandResult.changed(rev);
   }
 
@@ -80,7 +80,7 @@ public final class ControlPlaneState {
     }
     featureLevel = c.level();
     long rev = ++revision;
-    event(time, "FeatureLevelRaised", "lead-agents", "feature level " + featureLevel + ": every lead agent runs a version that knows it");
+    event(time, EventKind.FEATURE_LEVEL_RAISED, "lead-agents", "feature level " + featureLevel + ": every lead agent runs a version that knows it");
     return CommandResult.changed(rev);
   }
 
@@ -95,14 +95,14 @@ public final class ControlPlaneState {
     if (current != null && current.spec().equals(c.spec())) return CommandResult.unchanged(current.specRevision());
     long rev = ++revision;
     applications.put(c.application(), current == null ? ApplicationRecord.accepted(c.application(), c.specYaml(), c.spec(), rev) : current.withSpec(c.specYaml(), c.spec(), rev));
-    event(time, current == null ? "ApplicationCreated" : "ApplicationConfigured", c.application(), "spec revision " + rev);
+    event(time, current == null ? EventKind.APPLICATION_CREATED : EventKind.APPLICATION_CONFIGURED, c.application(), "spec revision " + rev);
     return CommandResult.changed(rev);
   }
 
   private CommandResult delete(long time, DeleteApplication c) {
     if (applications.remove(c.application()) == null) return CommandResult.rejected(Rejection.NOT_FOUND, "application " + c.application());
     long rev = ++revision;
-    event(time, "ApplicationDeleted", c.application(), "deleted");
+    event(time, EventKind.APPLICATION_DELETED, c.application(), "deleted");
     return CommandResult.changed(rev);
   }
 
@@ -133,10 +133,10 @@ public final class ControlPlaneState {
     boolean epochChanged = decided.placementEpoch() != app.placementEpoch();
     if (c.placement() == null) {
       if (!app.unschedulable() || epochChanged) {
-        event(time, "Unschedulable", app.name(), firstLine(c.diagnosis()) + (decided.placement() != null ? " (the current placement keeps running)" : ""));
+        event(time, EventKind.UNSCHEDULABLE, app.name(), firstLine(c.diagnosis()) + (decided.placement() != null ? " (the current placement keeps running)" : ""));
       }
     } else if (epochChanged) {
-      event(time, "PlacementCommitted", app.name(), "epoch " + decided.placementEpoch()
+      event(time, EventKind.PLACEMENT_COMMITTED, app.name(), "epoch " + decided.placementEpoch()
           + (c.reason().isEmpty() ? "" : " (" + c.reason() + ")") + ": " + c.placement().oneLine());
     }
     return CommandResult.changed(rev);
@@ -150,7 +150,7 @@ public final class ControlPlaneState {
     }
     applications.put(app.name(), app.withMigrationCompleted());
     long rev = ++revision;
-    event(time, "MigrationCompleted", app.name(), "epoch " + app.placementEpoch() + " Ready; the copies of the previous placement are removed");
+    event(time, EventKind.MIGRATION_COMPLETED, app.name(), "epoch " + app.placementEpoch() + " Ready; the copies of the previous placement are removed");
     return CommandResult.changed(rev);
   }
 
@@ -164,7 +164,7 @@ public final class ControlPlaneState {
     clusters.put(c.cluster(), new ClusterRecord(c.cluster(), c.tier(), c.region(), c.agentAddress(), health, reason));
     clusterSetRevision++;
     long rev = ++revision;
-    event(time, current == null ? "ClusterRegistered" : "ClusterUpdated", c.cluster().value(), c.tier().yamlName() + " in " + c.region());
+    event(time, current == null ? EventKind.CLUSTER_REGISTERED : EventKind.CLUSTER_UPDATED, c.cluster().value(), c.tier().yamlName() + " in " + c.region());
     return CommandResult.changed(rev);
   }
 
@@ -178,15 +178,15 @@ public final class ControlPlaneState {
     clusters.put(c.cluster(), current.withHealth(c.health(), c.reason()));
     clusterSetRevision++;
     long rev = ++revision;
-    event(time, "Cluster" + switch (c.health()) {
-      case HEALTHY -> "Healthy";
-      case SUSPECT -> "Suspect";
-      case FAILED -> "Failed";
+    event(time, switch (c.health()) {
+      case HEALTHY -> EventKind.CLUSTER_HEALTHY;
+      case SUSPECT -> EventKind.CLUSTER_SUSPECT;
+      case FAILED -> EventKind.CLUSTER_FAILED;
     }, c.cluster().value(), c.reason());
     return CommandResult.changed(rev);
   }
 
-  private void event(long time, String kind, String subject, String message) {
+  private void event(long time, EventKind kind, String subject, String message) {
     if (events.size() == MAX_EVENTS) events.removeFirst();
     events.addLast(new EventRecord(revision, time, kind, subject, message));
   }

@@ -1,4 +1,4 @@
 package io.qonnect.lead.state;
 
 /** Something the replicated state changed, at the proposer's time; what {@code qonnect events} shows. */
-public record EventRecord(long revision, long timeMillis, String kind, String subject, String message) {}
+public record EventRecord(long revision, long timeMillis, EventKind kind, String subject, String message) {}

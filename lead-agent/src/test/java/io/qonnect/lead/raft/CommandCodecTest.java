@@ -31,4 +31,11 @@ class CommandCodecTest {
     byte[] old = io.qonnect.proto.v1.raft.CommandResult.newBuilder().setAccepted(true).setRevision(7).setRejection("unchanged").build().toByteArray();
     assertThat(CommandCodec.decodeResult(old)).as("a result from a 0.1 leader").isEqualTo(CommandResult.unchanged(7));
   }
+
+  @ParameterizedTest
+  @EnumSource(io.qonnect.lead.state.EventKind.class)
+  void everyEventKindHasItsProtoNumberAndItsNameReadsBack(io.qonnect.lead.state.EventKind kind) {
+    assertThat(io.qonnect.proto.v1.EventKind.forNumber(kind.ordinal()).name()).isEqualTo("EVENT_KIND_" + kind.name());
+    assertThat(io.qonnect.lead.state.EventKind.fromDisplayName(kind.displayName())).isEqualTo(kind);
+  }
 }

@@ -64,7 +64,7 @@ class FeatureGateTest {
     assertThat(state.featureLevel()).isEqualTo(2);
     assertThat(state.apply(2, 2, new Command.SetFeatureLevel(2))).isEqualTo(CommandResult.unchanged(1));
     assertThat(state.apply(3, 3, new Command.SetFeatureLevel(FeatureLevels.SUPPORTED + 1))).isInstanceOf(CommandResult.Rejected.class);
-    assertThat(state.events()).extracting(e -> e.kind()).containsExactly("FeatureLevelRaised");
+    assertThat(state.events()).extracting(e -> e.kind()).containsExactly(io.qonnect.lead.state.EventKind.FEATURE_LEVEL_RAISED);
   }
 
   @Test
@@ -85,7 +85,7 @@ class FeatureGateTest {
     CommandResult early = state.apply(2, 2, stalled);
     assertThat(early).isInstanceOf(CommandResult.Rejected.class);
     assertThat(((CommandResult.Rejected) early).kind()).isEqualTo(CommandResult.Rejection.UNSUPPORTED);
-    assertThat(state.events()).extracting(e -> e.kind()).doesNotContain("MigrationStalled");
+    assertThat(state.events()).extracting(e -> e.kind()).doesNotContain(io.qonnect.lead.state.EventKind.MIGRATION_STALLED);
     state.apply(3, 3, new Command.SetFeatureLevel(2));
     CommandResult later = state.apply(4, 4, stalled);
     assertThat(((CommandResult.Rejected) later).kind()).as("known now; shop does not exist").isEqualTo(CommandResult.Rejection.NOT_FOUND);

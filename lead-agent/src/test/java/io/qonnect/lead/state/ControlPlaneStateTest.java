@@ -55,7 +55,7 @@ class ControlPlaneStateTest {
     assertThat(apply(submit("shop", "a", 0))).isEqualTo(CommandResult.unchanged(1));
     assertThat(apply(submit("shop", "b", 0))).isEqualTo(CommandResult.changed(2));
     assertThat(state.application("shop").orElseThrow().specRevision()).isEqualTo(2);
-    assertThat(state.events()).extracting(EventRecord::kind).containsExactly("ApplicationCreated", "ApplicationConfigured");
+    assertThat(state.events()).extracting(EventRecord::kind).containsExactly(EventKind.APPLICATION_CREATED, EventKind.APPLICATION_CONFIGURED);
   }
 
   @Test
@@ -102,7 +102,7 @@ class ControlPlaneStateTest {
     assertThat(state.application("shop").orElseThrow().placementEpoch()).isEqualTo(1);
     apply(new CommitPlacement("shop", spec, 2, placement("web", "cloud-2", 2), "", "", ""));
     assertThat(state.application("shop").orElseThrow().placementEpoch()).isEqualTo(2);
-    assertThat(state.events()).extracting(EventRecord::kind).containsSubsequence("PlacementCommitted", "PlacementCommitted");
+    assertThat(state.events()).extracting(EventRecord::kind).containsSubsequence(EventKind.PLACEMENT_COMMITTED, EventKind.PLACEMENT_COMMITTED);
   }
 
   @Test
@@ -151,7 +151,7 @@ class ControlPlaneStateTest {
     assertThat(kind(apply(new CompleteMigration("shop", 1)))).as("stale epoch").isEqualTo(Rejection.STALE);
     assertThat(apply(new CompleteMigration("shop", 2))).isInstanceOf(CommandResult.Accepted.class);
     assertThat(state.application("shop").orElseThrow().migrating()).isFalse();
-    assertThat(state.events().getLast().kind()).isEqualTo("MigrationCompleted");
+    assertThat(state.events().getLast().kind()).isEqualTo(EventKind.MIGRATION_COMPLETED);
     assertThat(kind(apply(new CompleteMigration("shop", 2)))).as("only once").isEqualTo(Rejection.STALE);
   }
 

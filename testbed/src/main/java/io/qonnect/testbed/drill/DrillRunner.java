@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qonnect.agent.reconcile.Labels;
+import io.qonnect.proto.v1.EventKind;
 import io.qonnect.placement.spec.ComponentSpec;
 import io.qonnect.placement.spec.Parsed;
 import io.qonnect.placement.spec.QosSpec;
@@ -45,6 +46,8 @@ import java.util.function.Consumer;
  * The clock is the wall clock on purpose: this measures the real system.
  */
 public final class DrillRunner implements AutoCloseable {
+  private static final java.util.Set<EventKind> CLUSTER_EVENTS = java.util.EnumSet.of(EventKind.EVENT_KIND_CLUSTER_REGISTERED,
+      EventKind.EVENT_KIND_CLUSTER_UPDATED, EventKind.EVENT_KIND_CLUSTER_HEALTHY, EventKind.EVENT_KIND_CLUSTER_SUSPECT, EventKind.EVENT_KIND_CLUSTER_FAILED);
   private static final long POLL_MS = 100;
   private static final long SINGLETON_SAMPLE_MS = 500;
   /**
@@ -136,9 +139,9 @@ public final class DrillRunner implements AutoCloseable {
         double when = Math.max(0, (e.getTimeUnixMillis() - start) / 1000.0); // the leader's stamp: same machine, same clock
         boolean aboutTarget = e.getSubject().equals(drill.cluster());
         if (aboutTarget) intervals.putIfAbsent("detected", when);
-        if (e.getKind().equals("PlacementCommitted")) migrating.add(e.getSubject());
-        if (e.getKind().equals("MigrationCompleted")) migrating.remove(e.getSubject());
-        if ((e.getKind().equals("PlacementCommitted") || e.getKind().equals("Unschedulable")) && intervals.get("detected") != null) {
+        if (e.getType() == EventKind.EVENT_KIND_PLACEMENT_COMMITTED) migrating.add(e.getSubject());
+        if (e.getType() == EventKind.EVENT_KIND_MIGRATION_COMPLETED) migrating.remove(e.getSubject());
+        if ((e.getType() == EventKind.EVENT_KIND_PLACEMENT_COMMITTED || e.getType() == EventKind.EVENT_KIND_UNSCHEDULABLE) && intervals.get("detected") != null) {
           intervals.putIfAbsent("committed", when);
         }
       }
@@ -199,7 +202,7 @@ public final class DrillRunner implements AutoCloseable {
         boolean ready = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList().stream()
             .allMatch(a -> a.getPhase() == ApplicationStatus.Phase.READY);
         boolean quiet = eventsSince(0).stream().noneMatch(e -> now - e.getTimeUnixMillis() < settleMillis
-            && (e.getKind().equals("PlacementCommitted") || e.getKind().equals("MigrationCompleted") || e.getKind().startsWith("Cluster")));
+            && (e.getType() == EventKind.EVENT_KIND_PLACEMENT_COMMITTED || e.getType() == EventKind.EVENT_KIND_MIGRATION_COMPLETED || CLUSTER_EVENTS.contains(e.getType())));
         if (healthy && ready && quiet && everyLeadAgentFollows()) return;
       } catch (RuntimeException e) {
         // no leader yet
