@@ -59,6 +59,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +92,9 @@ public final class ResourceAgentMain implements AutoCloseable {
   private final ExecutorService appliers = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("apply-", 0).daemon().factory());
   private final ManagedChannel kbChannel;
   private final LeadStream leadStream;
+  /** Wall time, only to stamp reports; leases are timed by {@link #monotonicMillis} (a clock step cannot stretch them). */
   private final Clock clock = Clock.systemUTC();
+  private final LongSupplier monotonicMillis = () -> System.nanoTime() / 1_000_000;
   private final Namespaces namespaces;
   private final ManifestRenderer renderer;
   private final WorkloadPlanner planner;
@@ -176,7 +179,7 @@ public final class ResourceAgentMain implements AutoCloseable {
 
   /** A lease arrived: run the singleton now, and re-render when the lease would run out unless renewed. */
   private void leaseReceived(SingletonLease lease) {
-    long now = clock.millis();
+    long now = monotonicMillis.getAsLong();
     boolean wasHeld = leases.held(lease.getApplication(), lease.getComponent(), now);
     long until = leases.received(lease.getApplication(), lease.getComponent(), lease.getDurationMillis(), now);
     if (!wasHeld) loops.execute(this::reconcileSafely);
@@ -232,7 +235,7 @@ public final class ResourceAgentMain implements AutoCloseable {
     Map<String, WorkloadPlanner.Owner> owners = new HashMap<>();
     if (state != null) {
       for (DesiredApplication app : state.getApplicationsList()) {
-        ManifestRenderer.Rendering rendering = renderer.render(app, (a, c) -> leases.held(a, c, clock.millis()));
+        ManifestRenderer.Rendering rendering = renderer.render(app, (a, c) -> leases.held(a, c, monotonicMillis.getAsLong()));
         owners.put(app.getApplication(), new WorkloadPlanner.Owner(app.getPlacementEpoch(), app.getIncarnation(), !rendering.usable()));
         if (rendering.usable()) want.addAll(rendering.objects());
         else reportOnce(app.getApplication(), "cannot run what the leader sent, keeping what runs: " + rendering.problem());
@@ -358,7 +361,7 @@ public final class ResourceAgentMain implements AutoCloseable {
     for (DesiredApplication app : state.getApplicationsList()) {
       // rendered from this very desired state (not the last reconcile's, which may be older): the workloads each
       // component must have, each as its cluster reports it (not created yet: none Ready)
-      ManifestRenderer.Rendering rendering = renderer.render(app, (a, c) -> leases.held(a, c, now));
+      ManifestRenderer.Rendering rendering = renderer.render(app, (a, c) -> leases.held(a, c, monotonicMillis.getAsLong()));
       if (!rendering.usable()) continue;
       for (DesiredComponent c : app.getComponentsList()) {
         List<WorkloadReadiness> workloads = rendering.objects().stream()

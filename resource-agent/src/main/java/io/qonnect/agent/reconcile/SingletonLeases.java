@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The singleton leases this agent holds, in its own clock. A lease of duration D received at t is trusted
+ * The singleton leases this agent holds, in its own monotonic clock (never the wall clock: a step would stretch a lease). A lease of duration D received at t is trusted
  * until t + D/2: the leader grants the singleton elsewhere only D after its last renewal here, so the other
  * half covers the message's delay and the time it takes to scale to zero. Pure: the caller passes the time.
  */
