@@ -62,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
           ./qonnect describe app bookinfo          why each component is where it is, and the events
           ./qonnect get clusters                   the member clusters: tier, region, health, capacity
           ./qonnect federation status              every process; kill -9 the leader, then ./qonnect get apps again
-          set performance: 1, energy: 0, cost: 0 in a copy of examples/bookinfo.yaml, ./qonnect apply -f it,
+          set cost: 1, energy: 0, performance: 0 in a copy of examples/bookinfo.yaml, ./qonnect apply -f it,
             and watch it move: ./qonnect get placements
           ./qonnect drill cluster-down cloud-1     stop a member cluster: a timeline of detection, failover, recovery
           ./qonnect drill leader-kill              kill -9 the leader and time the next accepted write
