@@ -96,33 +96,15 @@ public final class LeadAgentMain implements AutoCloseable {
     BooleanSupplier leaderReady = () -> division().getInfo().isLeaderReady();
     PlacementController placement = new PlacementController(stateMachine, leaderReady, observations, client,
         new PlacementEngine(), config.migration(), knowledgeBase != null ? knowledgeBase::recordPlacement : decision -> {}, Clock.systemUTC());
-    scheduler.scheduleWithFixedDelay(() -> {
-      try {
-        placement.reconcileOnce();
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("placement round failed, retrying next round: {}", e.toString());
-      }
-    }, config.placementIntervalMs(), config.placementIntervalMs(), TimeUnit.MILLISECONDS);
+    everyRound("placement", config.placementIntervalMs(), placement::reconcileOnce);
 
     featureGate = new FeatureGateController(stateMachine, leaderReady, view, client);
-    scheduler.scheduleWithFixedDelay(() -> {
-      try {
-        featureGate.reconcileOnce();
-      } catch (RuntimeException e) {
-        LOG.warn("feature gate round failed, retrying next round: {}", e.toString());
-      }
-    }, FEATURE_GATE_INTERVAL_MS, FEATURE_GATE_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    everyRound("feature gate", FEATURE_GATE_INTERVAL_MS, featureGate::reconcileOnce);
 
     AgentSessions sessions = new AgentSessions();
     AgentLiveness liveness = new AgentLiveness(sessions, observations);
     HealthController health = new HealthController(stateMachine, leaderReady, sessions, liveness, client, config.health(), Clock.systemUTC());
-    scheduler.scheduleWithFixedDelay(() -> {
-      try {
-        health.reconcileOnce();
-      } catch (RuntimeException e) {
-        LOG.warn("health round failed, retrying next round: {}", e.toString());
-      }
-    }, HEALTH_INTERVAL_MS, HEALTH_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    everyRound("health", HEALTH_INTERVAL_MS, health::reconcileOnce);
     AgentGatewayGrpcService gateway = new AgentGatewayGrpcService(client, view, stateMachine, sessions, liveness, scheduler, Clock.systemUTC(),
         config.leaseMillis());
     api = NettyServerBuilder.forAddress(new InetSocketAddress(config.self().host(), config.self().apiPort()))
@@ -133,6 +115,22 @@ public final class LeadAgentMain implements AutoCloseable {
     LOG.info("lead agent {} up: raft {}, api {}, peers {}, knowledge base {}, data {}", config.id(), config.self().raftAddress(),
         config.self().apiAddress(), config.peers().stream().map(Peer::id).toList(),
         config.knowledgeBase().isEmpty() ? "(none)" : config.knowledgeBase(), config.dataDir());
+  }
+
+  /** One round of a controller, on the scheduler every {@code intervalMs}; a failed round is logged and the next one runs. */
+  private void everyRound(String what, long intervalMs, Round round) {
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        round.run();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("{} round failed, retrying next round: {}", what, e.toString());
+      }
+    }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+  }
+
+  @FunctionalInterface
+  private interface Round {
+    void run() throws IOException;
   }
 
   private RaftServer.Division division() {

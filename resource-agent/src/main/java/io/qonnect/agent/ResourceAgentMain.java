@@ -293,11 +293,7 @@ public final class ResourceAgentMain implements AutoCloseable {
       try {
         if (create) {
           HasMetadata existing = kube.resource(object).get();
-          String owner = object.getMetadata().getAnnotations().get(Labels.OWNER);
-          if (existing != null && (existing.getMetadata().getAnnotations() == null
-              || !owner.equals(existing.getMetadata().getAnnotations().get(Labels.OWNER))
-              || !object.getMetadata().getLabels().get(Labels.APPLICATION).equals(existing.getMetadata().getLabels() == null ? null
-                  : existing.getMetadata().getLabels().get(Labels.APPLICATION)))) {
+          if (existing != null && !Labels.sameOwner(object, existing)) {
             reportOnce(key, "refused: exists and was not created by qonnect for this application; left as it is");
             return;
           }

@@ -56,15 +56,13 @@ public final class PlacementRound {
         throw new IllegalArgumentException("invalid migration policy " + this);
       }
     }
-
-    /**
-     * How much better than what runs a spec edit's new optimum must be to move it: 2 % of the objective, below
-     * which the difference is the wobble of measured latencies and utilisation, not the edit.
-     */
-    public double specChangeMargin() {
-      return 0.02;
-    }
   }
+
+  /**
+   * How much better than what runs a spec edit's new optimum must be to move it: 2 % of the objective, below
+   * which the difference is the wobble of measured latencies and utilisation, not the edit.
+   */
+  static final double SPEC_CHANGE_MARGIN = 0.02;
 
   private final PlacementEngine engine;
   private final Function<ApplicationRecord, Parsed<QosSpec>> specs;
@@ -166,7 +164,7 @@ public final class PlacementRound {
   /**
    * A new spec revision. When what runs still satisfies it (the same components and replicas, every constraint
    * met: an edit of weights or labels), it moves only if the new optimum is better by more than
-   * {@link Policy#specChangeMargin} (measurement noise: the observations an objective is computed from wobble from
+   * {@link #SPEC_CHANGE_MARGIN} (measurement noise: the observations an objective is computed from wobble from
    * round to round), and never while a migration is in flight; otherwise it stays, under the new spec revision and
    * the same epoch, so nothing restarts. Anything else is placed afresh.
    */
@@ -179,7 +177,7 @@ public final class PlacementRound {
     if (engine.place(spec, free) instanceof PlacementOutcome.Placed best && !best.placement().equals(app.placement())) {
       double gain = current.objective() > 0 ? 1 - best.explanation().objective().value() / current.objective() : 0;
       String objectives = String.format("objective %.3f -> %.3f (%.1f%% better)", current.objective(), best.explanation().objective().value(), gain * 100);
-      if (gain > policy.specChangeMargin() && !app.migrating()) {
+      if (gain > SPEC_CHANGE_MARGIN && !app.migrating()) {
         return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, best.placement(), best.explanation().render(), "",
             Trigger.SPEC_CHANGED, "spec changed: " + objectives);
       }

@@ -54,11 +54,8 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
    */
   @Override
   public CompletableFuture<CommandResult> propose(Command command) {
-    int level = committedFeatureLevel.getAsInt();
-    if (!(command instanceof Command.SetFeatureLevel) && FeatureLevels.required(command) > level) {
-      return CompletableFuture.completedFuture(CommandResult.rejected(CommandResult.Rejection.UNSUPPORTED,
-          command.getClass().getSimpleName() + " needs log feature level " + FeatureLevels.required(command) + "; the lead agents are at " + level));
-    }
+    var refused = FeatureLevels.refusal(command, committedFeatureLevel.getAsInt());
+    if (refused.isPresent()) return CompletableFuture.completedFuture(refused.get());
     Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(clock.millis(), command)));
     return client.async().send(message).thenApply(reply -> {
       if (!reply.isSuccess()) throw new CompletionException(new IOException("not committed: " + reply.getException()));

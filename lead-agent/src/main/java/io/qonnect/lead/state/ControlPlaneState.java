@@ -45,10 +45,8 @@ public final class ControlPlaneState {
 
   public CommandResult apply(long logIndex, long timeMillis, Command command) {
     lastAppliedIndex = logIndex;
-    if (!(command instanceof Command.SetFeatureLevel) && FeatureLevels.required(command) > featureLevel) {
-      return CommandResult.rejected(Rejection.UNSUPPORTED, command instanceof Command.Unsupported u ? u.what()
-          : command.getClass().getSimpleName() + " needs feature level " + FeatureLevels.required(command) + ", the lead agents are at " + featureLevel);
-    }
+    var refused = FeatureLevels.refusal(command, featureLevel);
+    if (refused.isPresent()) return refused.get();
     return switch (command) {
       case SubmitApplication c -> submit(timeMillis, c);
       case DeleteApplication c -> delete(timeMillis, c);

@@ -35,6 +35,17 @@ public final class FeatureLevels {
   }
 
   /**
+   * Why {@code command} may not be proposed or applied at the committed {@code level}, if it may not. The gate's
+   * own command is exempt: it is raised only once every peer knows the level (see {@link #next}).
+   */
+  public static java.util.Optional<CommandResult.Rejected> refusal(Command command, int level) {
+    if (command instanceof Command.SetFeatureLevel || required(command) <= level) return java.util.Optional.empty();
+    String why = command instanceof Command.Unsupported u ? u.what()
+        : command.getClass().getSimpleName() + " needs log feature level " + required(command) + "; the lead agents are at " + level;
+    return java.util.Optional.of(new CommandResult.Rejected(CommandResult.Rejection.UNSUPPORTED, why));
+  }
+
+  /**
    * The level to commit next, if any: the lowest level every peer supports (a peer that did not answer counts
    * as unknown, and then nothing is raised), when that is above the committed one.
    *

@@ -19,4 +19,15 @@ public final class Labels {
   public static final String SELECTOR = MANAGED_BY + "=" + MANAGER;
 
   private Labels() {}
+
+  /** Whether {@code live} is owned as {@code rendered} would be: the same application and incarnation. */
+  public static boolean sameOwner(io.fabric8.kubernetes.api.model.HasMetadata rendered, io.fabric8.kubernetes.api.model.HasMetadata live) {
+    return live != null && mark(rendered, OWNER, true) != null && mark(rendered, OWNER, true).equals(mark(live, OWNER, true))
+        && java.util.Objects.equals(mark(rendered, APPLICATION, false), mark(live, APPLICATION, false));
+  }
+
+  private static String mark(io.fabric8.kubernetes.api.model.HasMetadata o, String key, boolean annotation) {
+    java.util.Map<String, String> marks = annotation ? o.getMetadata().getAnnotations() : o.getMetadata().getLabels();
+    return marks == null ? null : marks.get(key);
+  }
 }

@@ -41,8 +41,7 @@ public final class ComponentReadinessRule {
     WorkloadReadiness.Builder b = WorkloadReadiness.newBuilder().setKind(rendered.getKind()).setName(rendered.getMetadata().getName())
         .setDesiredReplicas(replicas);
     if (!WATCHED.contains(rendered.getKind())) return b.setProblem(rendered.getKind() + " is not watched by the agent").build();
-    String owner = rendered.getMetadata().getAnnotations() == null ? null : rendered.getMetadata().getAnnotations().get(Labels.OWNER);
-    if (live == null || owner == null || live.getMetadata().getAnnotations() == null || !owner.equals(live.getMetadata().getAnnotations().get(Labels.OWNER))) {
+    if (!Labels.sameOwner(rendered, live)) {
       return b.setProblem("not created yet").build();
     }
     if (live instanceof Deployment d) {
