@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -62,6 +63,8 @@ public final class LeadAgentMain implements AutoCloseable {
   private final KnowledgeBaseClient knowledgeBase;
   private final FeatureGateController featureGate;
   private static final long FEATURE_GATE_INTERVAL_MS = 2000;
+  /** Every timer of the lead agent (hold times, health, leases, heartbeats' age) runs on this; wall time only stamps. */
+  private static final java.util.function.LongSupplier MONOTONIC_MILLIS = () -> System.nanoTime() / 1_000_000;
 
   public LeadAgentMain(LeadAgentConfig config) throws IOException {
     RaftProperties properties = RaftPropertiesFactory.create(config);
@@ -86,6 +89,7 @@ public final class LeadAgentMain implements AutoCloseable {
       @Override public List<Peer> peers() { return config.peers(); }
       @Override public Optional<String> leaderId() { return Optional.ofNullable(division().getInfo().getLeaderId()).map(RaftPeerId::toString); }
       @Override public long term() { return division().getInfo().getCurrentTerm(); }
+      @Override public boolean isLeaderReady() { return division().getInfo().isLeaderReady(); }
     };
     knowledgeBase = config.knowledgeBase().isEmpty() ? null : new KnowledgeBaseClient(config.knowledgeBase(), Clock.systemUTC());
     ObservationSource observations = knowledgeBase != null ? knowledgeBase : new ObservationSource() {
@@ -94,19 +98,25 @@ public final class LeadAgentMain implements AutoCloseable {
       @Override public boolean degraded() { return false; }
     };
     BooleanSupplier leaderReady = () -> division().getInfo().isLeaderReady();
-    PlacementController placement = new PlacementController(stateMachine, leaderReady, observations, client,
-        new PlacementEngine(), config.migration(), knowledgeBase != null ? knowledgeBase::recordPlacement : decision -> {}, Clock.systemUTC());
+    // the term is read before readiness: a leader ready now leads that term or a later one, so its decisions carry
+    // a term no newer than the one they were computed in (a later term's log then rejects them: safe)
+    LongSupplier readyTerm = () -> {
+      long term = division().getInfo().getCurrentTerm();
+      return leaderReady.getAsBoolean() ? term : 0;
+    };
+    PlacementController placement = new PlacementController(stateMachine, readyTerm, observations, client,
+        new PlacementEngine(), config.migration(), knowledgeBase != null ? knowledgeBase::recordPlacement : decision -> {}, Clock.systemUTC(), MONOTONIC_MILLIS);
     everyRound("placement", config.placementIntervalMs(), placement::reconcileOnce);
 
     featureGate = new FeatureGateController(stateMachine, leaderReady, view, client);
     everyRound("feature gate", FEATURE_GATE_INTERVAL_MS, featureGate::reconcileOnce);
 
     AgentSessions sessions = new AgentSessions();
-    AgentLiveness liveness = new AgentLiveness(sessions, observations);
-    HealthController health = new HealthController(stateMachine, leaderReady, sessions, liveness, client, config.health(), Clock.systemUTC());
+    AgentLiveness liveness = new AgentLiveness(sessions, observations, MONOTONIC_MILLIS);
+    HealthController health = new HealthController(stateMachine, readyTerm, sessions, liveness, client, config.health(), MONOTONIC_MILLIS);
     everyRound("health", HEALTH_INTERVAL_MS, health::reconcileOnce);
     AgentGatewayGrpcService gateway = new AgentGatewayGrpcService(client, view, stateMachine, sessions, liveness, scheduler, Clock.systemUTC(),
-        config.leaseMillis());
+        MONOTONIC_MILLIS, config.leaseMillis());
     api = NettyServerBuilder.forAddress(new InetSocketAddress(config.self().host(), config.self().apiPort()))
         .addService(new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, gateway::singletonWaiting, scheduler))
         .addService(gateway)

@@ -32,6 +32,17 @@ public record Placement(SortedMap<String, SortedMap<ClusterId, Integer>> compone
     return out;
   }
 
+  /**
+   * Every replica of both: per component and member cluster the larger count. What keeps serving while one
+   * placement replaces another that has not run Ready yet (make-before-break over several decisions).
+   */
+  public Placement union(Placement other) {
+    SortedMap<String, SortedMap<ClusterId, Integer>> out = new TreeMap<>();
+    components.forEach((k, v) -> out.put(k, new TreeMap<>(v)));
+    other.components.forEach((k, v) -> v.forEach((c, n) -> out.computeIfAbsent(k, x -> new TreeMap<>()).merge(c, n, Math::max)));
+    return new Placement(out);
+  }
+
   /** {@link #summary()} on one line, for events and logs. */
   public String oneLine() {
     return summary().strip().replace("\n", "; ");

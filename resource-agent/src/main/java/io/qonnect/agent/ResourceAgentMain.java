@@ -20,11 +20,13 @@ import io.qonnect.agent.reconcile.Labels;
 import io.qonnect.agent.reconcile.ManifestRenderer;
 import io.qonnect.agent.reconcile.ObservedObject;
 import io.qonnect.agent.reconcile.Plan;
-import io.qonnect.agent.reconcile.WorkloadPlanner;
+import io.qonnect.agent.reconcile.Reconciliation;
 import io.qonnect.agent.report.CapacityCollector;
 import io.qonnect.agent.probe.LatencyModel;
 import io.qonnect.agent.probe.PeerProber;
 import io.qonnect.agent.report.ComponentReadinessRule;
+import io.qonnect.agent.report.RunningComponents;
+import io.qonnect.agent.report.ReadinessReports;
 import io.qonnect.agent.reconcile.Namespaces;
 import io.qonnect.proto.v1.DesiredComponent;
 import io.qonnect.proto.v1.WorkloadReadiness;
@@ -96,8 +98,7 @@ public final class ResourceAgentMain implements AutoCloseable {
   private final Clock clock = Clock.systemUTC();
   private final LongSupplier monotonicMillis = () -> System.nanoTime() / 1_000_000;
   private final Namespaces namespaces;
-  private final ManifestRenderer renderer;
-  private final WorkloadPlanner planner;
+  private final Reconciliation reconciliation;
   /** The last problem logged per application (held, or an object refused), so each is logged once, not every second. */
   private final Map<String, String> reported = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong heartbeats = new AtomicLong();
@@ -112,8 +113,7 @@ public final class ResourceAgentMain implements AutoCloseable {
   public ResourceAgentMain(ResourceAgentConfig config) throws Exception {
     this.config = config;
     this.namespaces = config.namespaces();
-    this.renderer = new ManifestRenderer(namespaces);
-    this.planner = new WorkloadPlanner(namespaces);
+    this.reconciliation = new Reconciliation(namespaces);
     Config kubeConfig = config.kubeconfig().isEmpty() ? Config.autoConfigure(null)
         : Config.fromKubeconfig(config.context(), Files.readString(Path.of(config.kubeconfig())), config.kubeconfig());
     this.kube = new KubernetesClientBuilder().withConfig(kubeConfig).build();
@@ -135,7 +135,11 @@ public final class ResourceAgentMain implements AutoCloseable {
     this.prober = new PeerProber(config.cluster(), latencyModel(config.latencyModel()), clock);
     this.probeServer = NettyServerBuilder.forPort(config.probePort()).addService(new PeerProber.Service(config.cluster())).build();
     this.leadStream = new LeadStream(config.cluster(), config.leadAgents(), config.heartbeatMs(), this::registration, this::heartbeat, d -> {
-      desired.set(d);
+      DesiredState held = desired.getAndUpdate(current -> Reconciliation.newer(current, d));
+      if (held != null && d.getRevision() < held.getRevision()) {
+        LOG.warn("ignored desired state revision {}: older than revision {} held (a leader that has not caught up)", d.getRevision(), held.getRevision());
+        return;
+      }
       loops.execute(this::reconcileSafely);
       readinessChanged(); // a new epoch: report the same pods under it
     }, this::leaseReceived, config.faultDir());
@@ -208,17 +212,15 @@ public final class ResourceAgentMain implements AutoCloseable {
         .build();
   }
 
-  /** Singletons with replicas here, wanted or still running, as "application/component". */
+  /**
+   * Every component that runs or may start here (a pod, terminating ones included, or a workload asking for
+   * replicas), from the informers: what the leader takes as proof that a singleton stopped here (only while the
+   * API server is reachable: the heartbeat says so).
+   */
   private List<String> singletonsRunning() {
-    return deployments.getStore().list().stream()
-        .filter(d -> d.getMetadata().getAnnotations() != null && "true".equals(d.getMetadata().getAnnotations().get(Labels.SINGLETON)))
-        .filter(d -> positive(d.getSpec().getReplicas()) || positive(d.getStatus() == null ? null : d.getStatus().getReplicas()))
-        .map(d -> d.getMetadata().getLabels().get(Labels.APPLICATION) + "/" + d.getMetadata().getLabels().get(Labels.COMPONENT))
-        .sorted().toList();
-  }
-
-  private static boolean positive(Integer n) {
-    return n != null && n > 0;
+    List<HasMetadata> workloads = new ArrayList<>(deployments.getStore().list());
+    workloads.addAll(managedByKind.get("StatefulSet").getStore().list());
+    return RunningComponents.of(pods.getStore().list(), workloads);
   }
 
   private void reconcileSafely() {
@@ -230,21 +232,13 @@ public final class ResourceAgentMain implements AutoCloseable {
   }
 
   private synchronized void reconcile() {
-    DesiredState state = desired.get();
-    List<HasMetadata> want = new ArrayList<>();
-    Map<String, WorkloadPlanner.Owner> owners = new HashMap<>();
-    if (state != null) {
-      for (DesiredApplication app : state.getApplicationsList()) {
-        ManifestRenderer.Rendering rendering = renderer.render(app, (a, c) -> leases.held(a, c, monotonicMillis.getAsLong()));
-        owners.put(app.getApplication(), new WorkloadPlanner.Owner(app.getPlacementEpoch(), app.getIncarnation(), !rendering.usable()));
-        if (rendering.usable()) want.addAll(rendering.objects());
-        else reportOnce(app.getApplication(), "cannot run what the leader sent, keeping what runs: " + rendering.problem());
-      }
-    }
     List<ObservedObject> have = new ArrayList<>();
     managed.forEach(informer -> informer.getStore().list().forEach(r -> observe(r, have)));
     deployments.getStore().list().forEach(d -> observe(d, have));
-    Plan plan = planner.plan(want, have, owners, state != null);
+    DesiredState state = desired.get();
+    Reconciliation.Step step = reconciliation.plan(state, have, (a, c) -> leases.held(a, c, monotonicMillis.getAsLong()));
+    step.held().forEach((app, why) -> reportOnce(app, "cannot run what the leader sent, keeping what runs: " + why));
+    Plan plan = step.plan();
     plan.refused().forEach(r -> reportOnce(r.key(), "refused: " + r.reason()));
     // namespaces first, then everything in them at once: one apply is a round trip, an application is a dozen.
     // Each object on its own: one that fails (RBAC 403, invalid 422, a conflict) holds up no other and no delete.
@@ -310,14 +304,7 @@ public final class ResourceAgentMain implements AutoCloseable {
 
   /** Objects already being deleted (a namespace terminates for seconds) are gone as far as the planner goes. */
   private static void observe(HasMetadata r, List<ObservedObject> have) {
-    if (r.getMetadata().getDeletionTimestamp() == null) have.add(observed(r));
-  }
-
-  private static ObservedObject observed(HasMetadata r) {
-    Map<String, String> annotations = r.getMetadata().getAnnotations() == null ? Map.of() : r.getMetadata().getAnnotations();
-    return new ObservedObject(r.getApiVersion(), r.getKind(), r.getMetadata().getNamespace(), r.getMetadata().getName(),
-        r.getMetadata().getLabels() == null ? Map.of() : r.getMetadata().getLabels(), annotations.getOrDefault(Labels.HASH, ""),
-        ObservedObject.owner(annotations));
+    if (r.getMetadata().getDeletionTimestamp() == null) have.add(ObservedObject.of(r));
   }
 
   /**
@@ -351,33 +338,12 @@ public final class ResourceAgentMain implements AutoCloseable {
   }
 
   private ReadinessReport readiness(long now) {
-    ReadinessReport.Builder b = ReadinessReport.newBuilder().setCluster(config.cluster()).setObservedUnixMillis(now);
-    DesiredState state = desired.get();
-    if (state == null) return b.build();
-    for (DesiredApplication app : state.getApplicationsList()) {
-      // rendered from this very desired state (not the last reconcile's, which may be older): the workloads each
-      // component must have, each as its cluster reports it (not created yet: none Ready)
-      ManifestRenderer.Rendering rendering = renderer.render(app, (a, c) -> leases.held(a, c, monotonicMillis.getAsLong()));
-      if (!rendering.usable()) continue;
-      for (DesiredComponent c : app.getComponentsList()) {
-        List<WorkloadReadiness> workloads = rendering.objects().stream()
-            .filter(o -> ManifestRenderer.WORKLOADS.contains(o.getKind()) && c.getName().equals(o.getMetadata().getLabels().get(Labels.COMPONENT)))
-            .map(o -> workload(o, c)).toList();
-        b.addComponents(ComponentReadinessRule.of(app.getApplication(), app.getPlacementEpoch(), c.getName(), c.getReplicas(), workloads));
-      }
-    }
-    return b.build();
-  }
-
-  /** One rendered workload as its cluster has it (Deployments and StatefulSets are watched; see ComponentReadinessRule). */
-  private WorkloadReadiness workload(HasMetadata rendered, DesiredComponent component) {
-    String key = rendered.getMetadata().getNamespace() + "/" + rendered.getMetadata().getName();
-    HasMetadata live = switch (rendered.getKind()) {
-      case "Deployment" -> deployments.getStore().getByKey(key);
-      case "StatefulSet" -> managedByKind.get("StatefulSet").getStore().getByKey(key);
-      default -> null;
-    };
-    return ComponentReadinessRule.workload(rendered, live, component.getReplicas());
+    return ReadinessReports.of(config.cluster(), now, desired.get(), reconciliation, (a, c) -> leases.held(a, c, monotonicMillis.getAsLong()),
+        (kind, key) -> switch (kind) {
+          case "Deployment" -> deployments.getStore().getByKey(key);
+          case "StatefulSet" -> managedByKind.get("StatefulSet").getStore().getByKey(key);
+          default -> null;
+        });
   }
 
   /**

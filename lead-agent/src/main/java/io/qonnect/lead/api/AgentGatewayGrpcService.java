@@ -1,11 +1,11 @@
 package io.qonnect.lead.api;
 
+import io.qonnect.lead.state.StateReader;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.qonnect.lead.lease.SingletonLeases;
 import io.qonnect.lead.proto.ProtoMapper;
 import io.qonnect.lead.raft.ControlPlaneClient;
-import io.qonnect.lead.raft.ControlPlaneStateMachine;
 import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.lead.state.ClusterRecord;
 import io.qonnect.lead.state.Command;
@@ -21,6 +21,7 @@ import io.qonnect.proto.v1.SingletonLease;
 import io.qonnect.proto.v1.Tier;
 import io.qonnect.proto.v1.Violation;
 import java.time.Clock;
+import java.util.function.LongSupplier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,24 +38,25 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGatewayImplBase {
   private static final long PUSH_INTERVAL_MS = 100;
-  private static final long LEASE_RENEW_MS = 500;
 
   private final ControlPlaneClient client;
   private final GroupView group;
-  private final ControlPlaneStateMachine stateMachine;
+  private final StateReader stateMachine;
   private final AgentSessions sessions;
   private final SingletonLeases.Fences fences;
   private final ScheduledExecutorService timer;
+  /** Wall time only to stamp heartbeats for people; every timer (leases, heartbeats' age) runs on {@link #monotonicMillis}. */
   private final Clock clock;
+  private final LongSupplier monotonicMillis;
   private final long leaseMillis;
-  private final DesiredStates desiredStates = new DesiredStates();
   private final AtomicReference<TermLeases> leases = new AtomicReference<>();
 
   /** Leases are per term: a new leader starts a new book (see {@link SingletonLeases}). */
   private record TermLeases(long term, SingletonLeases book) {}
 
-  public AgentGatewayGrpcService(ControlPlaneClient client, GroupView group, ControlPlaneStateMachine stateMachine, AgentSessions sessions,
-      SingletonLeases.Fences fences, ScheduledExecutorService timer, Clock clock, long leaseMillis) {
+  public AgentGatewayGrpcService(ControlPlaneClient client, GroupView group, StateReader stateMachine, AgentSessions sessions,
+      SingletonLeases.Fences fences, ScheduledExecutorService timer, Clock clock, LongSupplier monotonicMillis, long leaseMillis) {
+    this.monotonicMillis = monotonicMillis;
     this.leaseMillis = leaseMillis;
     this.client = client;
     this.group = group;
@@ -87,7 +89,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
             ClusterId cluster = ClusterId.of(message.getHello().getCluster());
             pusher.set(timer.scheduleWithFixedDelay(new Pusher(cluster, out, stop), 0, PUSH_INTERVAL_MS, TimeUnit.MILLISECONDS));
           }
-          case HEARTBEAT -> sessions.heartbeat(message.getHeartbeat(), clock.millis());
+          case HEARTBEAT -> sessions.heartbeat(message.getHeartbeat(), monotonicMillis.getAsLong(), clock.millis());
           case APPLY_REPORT, BODY_NOT_SET -> { }
         }
       }
@@ -113,25 +115,17 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
 
   private SingletonLeases leases() {
     long term = group.term();
-    return leases.updateAndGet(t -> t != null && t.term() == term ? t : new TermLeases(term, new SingletonLeases(leaseMillis, clock.millis()))).book();
+    return leases.updateAndGet(t -> t != null && t.term() == term ? t : new TermLeases(term, new SingletonLeases(leaseMillis, monotonicMillis.getAsLong()))).book();
   }
 
-  /**
-   * Sends the cluster's desired state when the replicated state moved on and the content changed, and renews
-   * its singleton leases; ends the stream on losing leadership.
-   */
+  /** Sends what the cluster's {@link AgentFeed} says is due; ends the stream on losing leadership. */
   private final class Pusher implements Runnable {
-    private final ClusterId cluster;
+    private final AgentFeed feed;
     private final ServerCallStreamObserver<LeadMessage> out;
     private final Runnable stop;
-    private long seenRevision = -1;
-    private DesiredState sent;
-    private List<DesiredStates.Singleton> singletons = List.of();
-    private List<String> memberClusters = List.of();
-    private long leasesRenewed;
 
     Pusher(ClusterId cluster, ServerCallStreamObserver<LeadMessage> out, Runnable stop) {
-      this.cluster = cluster;
+      this.feed = new AgentFeed(cluster, stateMachine);
       this.out = out;
       this.stop = stop;
     }
@@ -148,36 +142,12 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
           out.onError(GrpcErrors.unavailable("leadership moved", group.leaderApiAddress()));
           return;
         }
-        pushDesired();
-        long now = clock.millis();
-        if (now - leasesRenewed >= LEASE_RENEW_MS) {
-          leasesRenewed = now;
-          SingletonLeases book = leases();
-          for (DesiredStates.Singleton s : singletons) {
-            if (!book.grant(s.application(), s.component(), cluster.value(), memberClusters, fences, now)) continue;
-            out.onNext(LeadMessage.newBuilder().setLease(SingletonLease.newBuilder().setApplication(s.application())
-                .setComponent(s.component()).setDurationMillis(book.durationMillis())).build());
-          }
-        }
+        // a new leader that has not applied the committed tail would send an older state: it waits until it has
+        if (group.isLeaderReady()) feed.next(leases(), fences, monotonicMillis.getAsLong()).forEach(out::onNext);
       } catch (RuntimeException e) {
         stop.run();
         out.onError(io.grpc.Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
       }
-    }
-
-    private void pushDesired() {
-      record Now(long revision, List<ApplicationRecord> applications, List<ClusterRecord> clusters) {}
-      Now now = stateMachine.read(s -> s.revision() == seenRevision ? new Now(seenRevision, List.of(), List.of())
-          : new Now(s.revision(), s.applications(), s.clusters()));
-      if (now.revision() == seenRevision) return;
-      seenRevision = now.revision();
-      DesiredStates.ForCluster desired = desiredStates.forCluster(cluster, now.applications(), now.clusters(), now.revision());
-      singletons = desired.singletons();
-      memberClusters = now.clusters().stream().filter(c -> !c.agentAddress().isEmpty()).map(c -> c.id().value()).toList();
-      if (sent != null && sent.getApplicationsList().equals(desired.state().getApplicationsList())
-          && sent.getPeersList().equals(desired.state().getPeersList())) return;
-      out.onNext(LeadMessage.newBuilder().setDesiredState(desired.state()).build());
-      sent = desired.state();
     }
   }
 

@@ -10,19 +10,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * on purpose: a new leader starts empty and learns within one heartbeat; only verdicts go through Raft.
  */
 public final class AgentSessions {
-  public record Last(long receivedMillis, Heartbeat heartbeat) {}
+  /**
+   * @param receivedMillis when it came, on this lead agent's monotonic clock (what every timer compares with)
+   * @param receivedUnixMillis the same moment in wall time, only to show it
+   */
+  public record Last(long receivedMillis, long receivedUnixMillis, Heartbeat heartbeat) {}
 
   private final Map<String, Last> last = new ConcurrentHashMap<>();
 
-  public void heartbeat(Heartbeat heartbeat, long nowMillis) {
-    last.put(heartbeat.getCluster(), new Last(nowMillis, heartbeat));
+  public void heartbeat(Heartbeat heartbeat, long monotonicMillis, long unixMillis) {
+    last.put(heartbeat.getCluster(), new Last(monotonicMillis, unixMillis, heartbeat));
   }
 
   public Optional<Last> last(String cluster) {
     return Optional.ofNullable(last.get(cluster));
   }
 
-  public long lastHeartbeat(String cluster) {
-    return last(cluster).map(Last::receivedMillis).orElse(0L);
+  /** When the cluster's agent last heartbeated, in wall time (0: never), for people. */
+  public long lastHeartbeatUnixMillis(String cluster) {
+    return last(cluster).map(Last::receivedUnixMillis).orElse(0L);
   }
 }

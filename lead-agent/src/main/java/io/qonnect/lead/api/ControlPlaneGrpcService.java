@@ -1,5 +1,6 @@
 package io.qonnect.lead.api;
 
+import io.qonnect.lead.state.StateReader;
 import io.qonnect.lead.placing.Readiness;
 import io.qonnect.placement.yaml.YamlLimits;
 import io.qonnect.lead.state.FeatureLevels;
@@ -12,7 +13,6 @@ import io.grpc.stub.StreamObserver;
 import io.qonnect.lead.placing.ObservationSource;
 import io.qonnect.lead.proto.ProtoMapper;
 import io.qonnect.lead.raft.ControlPlaneClient;
-import io.qonnect.lead.raft.ControlPlaneStateMachine;
 import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.lead.state.ClusterRecord;
 import io.qonnect.lead.state.Command;
@@ -65,7 +65,7 @@ import java.util.stream.Collectors;
 public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlaneImplBase {
   private static final int RECENT_EVENTS = 20;
 
-  private final ControlPlaneStateMachine stateMachine;
+  private final StateReader stateMachine;
   private final ControlPlaneClient client;
   private final GroupView group;
   private final ObservationSource observations;
@@ -80,7 +80,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     Optional<String> waiting(String application, String component);
   }
 
-  public ControlPlaneGrpcService(ControlPlaneStateMachine stateMachine, ControlPlaneClient client, GroupView group,
+  public ControlPlaneGrpcService(StateReader stateMachine, ControlPlaneClient client, GroupView group,
       ObservationSource observations, AgentSessions sessions, SingletonWaits singletonWaits, ScheduledExecutorService watchTimer) {
     this.sessions = sessions;
     this.singletonWaits = singletonWaits;
@@ -173,7 +173,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     for (ClusterRecord c : read(s -> s.clusters())) {
       var status = ClusterStatus.newBuilder().setName(c.id().value()).setTier(ProtoMapper.toProto(c.tier())).setRegion(c.region())
           .setHealth(ProtoMapper.toProto(c.health())).setHealthReason(c.healthReason())
-          .setLastHeartbeatUnixMillis(sessions.lastHeartbeat(c.id().value()));
+          .setLastHeartbeatUnixMillis(sessions.lastHeartbeatUnixMillis(c.id().value()));
       ClusterReport report = reports.get(c.id().value());
       if (report != null) {
         status.setAllocatable(sum(report.getNodesList(), NodeObservation::getAllocatable));

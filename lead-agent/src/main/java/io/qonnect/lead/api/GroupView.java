@@ -14,6 +14,9 @@ public interface GroupView {
 
   long term();
 
+  /** The leader, with everything committed before its term applied: what it sends is current. */
+  boolean isLeaderReady();
+
   default boolean isLeader() {
     return leaderId().map(selfId()::equals).orElse(false);
   }

@@ -1,12 +1,12 @@
 package io.qonnect.lead.gate;
 
+import io.qonnect.lead.state.StateReader;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.qonnect.lead.api.GroupView;
 import io.qonnect.lead.config.LeadAgentConfig.Peer;
 import io.qonnect.lead.placing.Proposer;
-import io.qonnect.lead.raft.ControlPlaneStateMachine;
 import io.qonnect.lead.state.Command;
 import io.qonnect.lead.state.ControlPlaneState;
 import io.qonnect.lead.state.FeatureLevels;
@@ -29,13 +29,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class FeatureGateController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FeatureGateController.class);
-  private final ControlPlaneStateMachine stateMachine;
+  private final StateReader stateMachine;
   private final BooleanSupplier leaderReady;
   private final GroupView group;
   private final Proposer proposer;
   private final Map<String, ManagedChannel> channels = new HashMap<>();
 
-  public FeatureGateController(ControlPlaneStateMachine stateMachine, BooleanSupplier leaderReady, GroupView group, Proposer proposer) {
+  public FeatureGateController(StateReader stateMachine, BooleanSupplier leaderReady, GroupView group, Proposer proposer) {
     this.stateMachine = stateMachine;
     this.leaderReady = leaderReady;
     this.group = group;

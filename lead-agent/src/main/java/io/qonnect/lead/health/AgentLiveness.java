@@ -5,7 +5,10 @@ import io.qonnect.lead.lease.SingletonLeases;
 import io.qonnect.lead.placing.ObservationSource;
 import io.qonnect.proto.v1.Heartbeat;
 import io.qonnect.proto.v1.LatencyReport;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * What the leader knows of each agent being alive: heartbeats on its own stream, and the peer agents' probes
@@ -15,36 +18,46 @@ import java.util.Optional;
 public final class AgentLiveness implements SingletonLeases.Fences {
   private final AgentSessions sessions;
   private final ObservationSource observations;
+  private final LongSupplier monotonicMillis;
+  /** Per cluster: the newest peer report (the peer's own time stamp) and when this lead agent first saw it (its own clock). */
+  private final Map<String, long[]> peerSightings = new HashMap<>();
 
-  public AgentLiveness(AgentSessions sessions, ObservationSource observations) {
+  public AgentLiveness(AgentSessions sessions, ObservationSource observations, LongSupplier monotonicMillis) {
     this.sessions = sessions;
     this.observations = observations;
+    this.monotonicMillis = monotonicMillis;
   }
 
-  /** When another member cluster's agent last reached this cluster's agent (its report's time), or 0. */
-  public long lastReachedByPeers(String cluster) {
+  /**
+   * When this lead agent learned that another member cluster's agent reached this cluster's agent, on its own
+   * monotonic clock (0: never). A peer's report is stamped with the peer's wall clock, which is never compared
+   * with this one's: only its change is noticed, and timed here.
+   */
+  public synchronized long lastReachedByPeers(String cluster) {
     long newest = 0;
     for (LatencyReport r : observations.cached().getLatencyList()) {
       if (r.getFromCluster().equals(cluster) || r.getObservedUnixMillis() <= newest) continue;
       if (r.getSamplesList().stream().anyMatch(s -> s.getTo().equals(cluster))) newest = r.getObservedUnixMillis();
     }
-    return newest;
+    if (newest == 0) return peerSightings.containsKey(cluster) ? peerSightings.get(cluster)[1] : 0;
+    long[] seen = peerSightings.get(cluster);
+    if (seen == null || newest > seen[0]) {
+      seen = new long[] {newest, monotonicMillis.getAsLong()};
+      peerSightings.put(cluster, seen);
+    }
+    return seen[1];
   }
 
   /**
-   * A heartbeat received after {@code sinceMillis} is the agent's own word on what it runs; one that says
-   * its API server is unreachable reports the cluster down, and qonnect counts a down cluster's singletons as
-   * stopped (if its nodes in fact run on, the singleton runs twice until the cluster is back and its agent
-   * removes the copy: docs/evaluation.md). Without a heartbeat, a peer reaching the agent after that shows it
-   * alive past its lease: it has scaled the singleton to zero (agents start their probe endpoint only after
-   * their first reconcile, so a restarted one has too).
+   * Positive proof only: a heartbeat received after {@code sinceMillis} in which the agent, reading a reachable
+   * API server, lists no pod of the singleton (terminating ones included). Nothing else counts: an unreachable
+   * API server says nothing of the pods its kubelets keep running, and an agent its peers reach may still run
+   * the singleton (a pod in its termination grace period, a lease clock of its own). A cluster that cannot
+   * prove it holds the singleton back until it can, or until it is removed from the federation.
    */
   @Override
   public boolean stoppedAfter(String cluster, String application, String component, long sinceMillis) {
     Optional<Heartbeat> last = sessions.last(cluster).filter(l -> l.receivedMillis() > sinceMillis).map(AgentSessions.Last::heartbeat);
-    if (last.isPresent()) {
-      return !last.get().getApiServerReachable() || !last.get().getSingletonsRunningList().contains(application + "/" + component);
-    }
-    return lastReachedByPeers(cluster) > sinceMillis;
+    return last.isPresent() && last.get().getApiServerReachable() && !last.get().getSingletonsRunningList().contains(application + "/" + component);
   }
 }

@@ -1,18 +1,17 @@
 package io.qonnect.lead.health;
 
+import io.qonnect.lead.state.StateReader;
 import io.qonnect.lead.api.AgentSessions;
 import io.qonnect.lead.placing.Proposer;
-import io.qonnect.lead.raft.ControlPlaneStateMachine;
 import io.qonnect.lead.state.ClusterRecord;
 import io.qonnect.lead.state.Command.SetClusterHealth;
 import io.qonnect.lead.state.CommandResult;
 import io.qonnect.proto.v1.Heartbeat;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,32 +35,35 @@ public final class HealthController {
    */
   static final long CONNECT_GRACE_MS = 20_000;
 
-  private final ControlPlaneStateMachine stateMachine;
-  private final BooleanSupplier leaderReady;
+  private final StateReader stateMachine;
+  /** The term this lead agent leads with its state caught up, 0 when it does not. */
+  private final LongSupplier readyTerm;
   private final AgentSessions sessions;
   private final AgentLiveness liveness;
   private final Proposer proposer;
   private final HealthRules.Config config;
-  private final Clock clock;
+  /** Monotonic: verdicts are durations, and a wall-clock step must not fail or heal a cluster. */
+  private final LongSupplier monotonicMillis;
   private HealthRules rules;
   /** When this leader first saw each cluster in the registry: silence of a newly registered agent counts from then. */
   private final Map<String, Long> firstSeen = new HashMap<>();
 
-  public HealthController(ControlPlaneStateMachine stateMachine, BooleanSupplier leaderReady, AgentSessions sessions,
-      AgentLiveness liveness, Proposer proposer, HealthRules.Config config, Clock clock) {
+  public HealthController(StateReader stateMachine, LongSupplier readyTerm, AgentSessions sessions,
+      AgentLiveness liveness, Proposer proposer, HealthRules.Config config, LongSupplier monotonicMillis) {
     this.stateMachine = stateMachine;
-    this.leaderReady = leaderReady;
+    this.readyTerm = readyTerm;
     this.sessions = sessions;
     this.liveness = liveness;
     this.proposer = proposer;
     this.config = config;
-    this.clock = clock;
+    this.monotonicMillis = monotonicMillis;
   }
 
   /** One pass; call it periodically from one thread. */
   public void reconcileOnce() {
-    long now = clock.millis();
-    if (!leaderReady.getAsBoolean()) {
+    long now = monotonicMillis.getAsLong();
+    long term = readyTerm.getAsLong();
+    if (term == 0) {
       rules = null;
       return;
     }
@@ -82,7 +84,7 @@ public final class HealthController {
       HealthRules.Signals signals = last.map(l -> signals(lastHeartbeat, l.heartbeat(), reachedByPeers))
           .orElse(new HealthRules.Signals(since, true, 0, 0, reachedByPeers));
       rules.evaluate(name, c.health(), signals, now).ifPresent(v ->
-          proposer.propose(new SetClusterHealth(c.id(), v.health(), v.reason(), work.clusterSetRevision())).whenComplete((r, e) -> {
+          proposer.propose(new SetClusterHealth(c.id(), v.health(), v.reason(), work.clusterSetRevision()), term).whenComplete((r, e) -> {
             if (r instanceof CommandResult.Accepted) LOG.info("{}: {} ({})", name, v.health(), v.reason());
           }));
     }

@@ -20,6 +20,12 @@ import java.util.Optional;
  */
 public final class HealthRules {
   /**
+   * The most unhealthy time one evaluation adds, however long since the last: a leader that stalled (a GC pause,
+   * a stopped VM) observed nothing in between, and must not fail every cluster at once on waking up.
+   */
+  public static final long MAX_ROUND_GAP_MILLIS = 500;
+
+  /**
    * @param silentAfterMillis how long without a heartbeat counts as silent
    * @param failAfterMillis accumulated unhealthy time that makes a cluster Failed
    * @param recoverAfterMillis problem-free time that makes a Suspect or Failed cluster Healthy again
@@ -55,7 +61,7 @@ public final class HealthRules {
   /** The verdict to commit for {@code cluster}, if it differs from {@code current}. */
   public Optional<Verdict> evaluate(String cluster, ClusterHealth current, Signals s, long now) {
     Track t = tracks.computeIfAbsent(cluster, k -> new Track());
-    long dt = t.lastMillis < 0 ? 0 : Math.max(0, now - t.lastMillis);
+    long dt = t.lastMillis < 0 ? 0 : Math.min(MAX_ROUND_GAP_MILLIS, Math.max(0, now - t.lastMillis));
     t.lastMillis = now;
     String problem = problem(s, now);
     if (problem != null) {

@@ -27,9 +27,9 @@ public final class SingletonLeases {
   @FunctionalInterface
   public interface Fences {
     /**
-     * True when the cluster's agent is known not to run the singleton at some moment after {@code sinceMillis}:
-     * it said so in a heartbeat received after that, or a peer reached it alive after that (an agent alive
-     * past its lease has stopped the singleton itself).
+     * True when the cluster's agent proved, at some moment after {@code sinceMillis}, that no pod of the singleton
+     * exists there (terminating ones included), reading its API server; never inferred from silence or from
+     * peers reaching it.
      */
     boolean stoppedAfter(String cluster, String application, String component, long sinceMillis);
   }

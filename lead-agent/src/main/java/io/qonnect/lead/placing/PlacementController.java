@@ -1,6 +1,6 @@
 package io.qonnect.lead.placing;
 
-import io.qonnect.lead.raft.ControlPlaneStateMachine;
+import io.qonnect.lead.state.StateReader;
 import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.lead.state.ClusterRecord;
 import io.qonnect.lead.state.Command;
@@ -12,14 +12,12 @@ import io.qonnect.placement.spec.Parsed;
 import io.qonnect.placement.spec.QosSpec;
 import io.qonnect.lead.proto.SpecCodec;
 import io.qonnect.proto.v1.ObservationSnapshot;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -36,13 +34,18 @@ import org.slf4j.LoggerFactory;
 public final class PlacementController {
   private static final Logger LOG = LoggerFactory.getLogger(PlacementController.class);
 
-  private final ControlPlaneStateMachine stateMachine;
-  private final BooleanSupplier leaderReady;
+  private final StateReader stateMachine;
+  /** The term this lead agent leads with its state caught up (Ratis's leader-ready), 0 when it does not. */
+  private final LongSupplier readyTerm;
   private final ObservationSource observations;
   private final Proposer proposer;
   private final PlacementRound round;
   private final Consumer<CommitPlacement> history;
-  private final Clock clock;
+  /** Wall time, compared only with times stamped in the state (when a migration started). */
+  private final Clock wall;
+  /** Monotonic time for the hold times: a wall-clock step must not start or end a migration. */
+  private final LongSupplier monotonicMillis;
+  private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
   private final Map<String, CachedSpec> specCache = new HashMap<>();
   /** The epoch whose stalled migration was last reported, per application: reported once per migration. */
   private final Map<String, Long> stallsReported = new HashMap<>();
@@ -53,12 +56,13 @@ public final class PlacementController {
 
   private record CachedSpec(long revision, Parsed<QosSpec> spec) {}
 
-  public PlacementController(ControlPlaneStateMachine stateMachine, BooleanSupplier leaderReady, ObservationSource observations,
-      Proposer proposer, PlacementEngine engine, PlacementRound.Policy policy, Consumer<CommitPlacement> history, Clock clock) {
+  public PlacementController(StateReader stateMachine, LongSupplier readyTerm, ObservationSource observations,
+      Proposer proposer, PlacementEngine engine, PlacementRound.Policy policy, Consumer<CommitPlacement> history, Clock wall, LongSupplier monotonicMillis) {
     this.history = history;
-    this.clock = clock;
+    this.wall = wall;
+    this.monotonicMillis = monotonicMillis;
     this.stateMachine = stateMachine;
-    this.leaderReady = leaderReady;
+    this.readyTerm = readyTerm;
     this.observations = observations;
     this.proposer = proposer;
     this.policy = policy;
@@ -72,58 +76,58 @@ public final class PlacementController {
     return new Parsed.Invalid<>(List.of(new io.qonnect.placement.spec.Violation("", "the stored spec (from an older version) does not validate here", 0, 0)));
   }
 
-  /** One pass; call it periodically from one thread. Returns how many decisions were committed. */
-  public int reconcileOnce() throws IOException {
-    if (!leaderReady.getAsBoolean()) {
+  /**
+   * One pass; call it periodically from one thread. Never blocks on the log: the decisions are proposed
+   * pipelined and their outcomes handled as they commit, and no new round decides while the previous round's
+   * decisions are still in flight (a round decided against a state they would change is wasted work).
+   * Returns how many decisions it proposed.
+   */
+  public int reconcileOnce() {
+    long term = readyTerm.getAsLong();
+    if (term == 0) {
       lastSnapshot = null;
       round.reset();
       return 0;
     }
+    if (!inFlight.isDone()) return 0;
     record Work(List<ApplicationRecord> applications, List<ClusterRecord> clusters, long clusterSetRevision) {}
     Work work = stateMachine.read(s -> new Work(s.applications(), s.clusters(), s.clusterSetRevision()));
     specCache.keySet().retainAll(work.applications().stream().map(ApplicationRecord::name).collect(Collectors.toSet()));
     ObservationSnapshot latest = observations.latest();
     ClusterSnapshot snapshot = SnapshotBuilder.build(latest, work.clusters());
-    long now = clock.millis();
+    long now = monotonicMillis.getAsLong();
     // observations wobble with every agent report; reconsidering on each would run the engine for every
     // application several times a second, so changes are looked at once per RECONSIDER_MS
-    boolean changed = !snapshot.equals(lastSnapshot) && now - lastReconsidered >= RECONSIDER_MS;
+    boolean changed = !snapshot.equals(lastSnapshot) && (lastSnapshot == null || now - lastReconsidered >= RECONSIDER_MS);
     if (changed) {
       lastSnapshot = snapshot;
       lastReconsidered = now;
     }
     List<CommitPlacement> decisions = round.decide(work.applications(), work.clusterSetRevision(), snapshot, changed, now);
-    List<CompletableFuture<CommandResult>> proposals = decisions.stream().map(proposer::propose).toList(); // pipelined
+    inFlight = CompletableFuture.allOf(decisions.stream().map(d -> proposer.propose(d, term).whenComplete((result, failure) -> {
+      if (failure != null) LOG.info("placement of {} not committed: {}", d.application(), failure.toString());
+      else if (result instanceof CommandResult.Rejected r) LOG.info("placement of {} not committed: {}", d.application(), r.reason());
+      else if (d.trigger() != Command.Trigger.KEPT) {
+        LOG.info("{}: decision committed: {}", d.application(), d.reason());
+        history.accept(d);
+      }
+    })).toArray(CompletableFuture[]::new));
     Readiness readiness = Readiness.of(latest);
+    long wallNow = wall.millis();
     stallsReported.keySet().retainAll(work.applications().stream().map(ApplicationRecord::name).collect(Collectors.toSet()));
     for (ApplicationRecord app : work.applications()) {
       if (app.migrating() && readiness.complete(app)) {
-        proposer.propose(new Command.CompleteMigration(app.name(), app.placementEpoch())).whenComplete((r, e) -> {
+        proposer.propose(new Command.CompleteMigration(app.name(), app.placementEpoch()), term).whenComplete((r, e) -> {
           if (r instanceof CommandResult.Accepted) LOG.info("{}: migration to epoch {} complete", app.name(), app.placementEpoch());
         });
       } else if (!Long.valueOf(app.placementEpoch()).equals(stallsReported.get(app.name()))) {
-        readiness.stalled(app, now, policy.readyBoundMillis()).ifPresent(why -> {
+        readiness.stalled(app, wallNow, policy.readyBoundMillis()).ifPresent(why -> {
           stallsReported.put(app.name(), app.placementEpoch());
           LOG.warn("{}: migration stalled: {}", app.name(), why);
-          proposer.propose(new Command.ReportMigrationStalled(app.name(), app.placementEpoch(), why));
+          proposer.propose(new Command.ReportMigrationStalled(app.name(), app.placementEpoch(), why), term);
         });
       }
     }
-    int committed = 0;
-    for (int i = 0; i < decisions.size(); i++) {
-      CommandResult result;
-      try {
-        result = proposals.get(i).join();
-      } catch (CompletionException e) {
-        throw new IOException("placement of " + decisions.get(i).application() + " not committed", e.getCause());
-      }
-      if (result instanceof CommandResult.Rejected r) LOG.info("placement of {} not committed: {}", decisions.get(i).application(), r.reason());
-      else if (decisions.get(i).trigger() != Command.Trigger.KEPT) {
-        LOG.info("{}: decision committed: {}", decisions.get(i).application(), decisions.get(i).reason());
-        committed++;
-        history.accept(decisions.get(i));
-      }
-    }
-    return committed;
+    return decisions.size();
   }
 }

@@ -10,5 +10,11 @@ import java.util.concurrent.CompletableFuture;
  */
 @FunctionalInterface
 public interface Proposer {
-  CompletableFuture<CommandResult> propose(Command command);
+  /** Proposes a leader's decision, computed while it led term {@code decidedInTerm} with its state caught up. */
+  CompletableFuture<CommandResult> propose(Command command, long decidedInTerm);
+
+  /** Proposes intent (a spec, a registration): no term, it stands whoever leads. */
+  default CompletableFuture<CommandResult> propose(Command command) {
+    return propose(command, 0);
+  }
 }

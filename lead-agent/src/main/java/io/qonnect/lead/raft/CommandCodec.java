@@ -21,11 +21,15 @@ import io.qonnect.proto.v1.raft.SubmitApplication;
 public final class CommandCodec {
   private CommandCodec() {}
 
-  /** A command with the proposer's time, as stored in the log. */
-  public record Stamped(long timeMillis, Command command) {}
+  /** A command with the proposer's time and the term it was decided in (0: intent, not a decision), as stored in the log. */
+  public record Stamped(long timeMillis, long decidedInTerm, Command command) {}
 
   public static byte[] encode(long timeMillis, Command command) {
-    var b = io.qonnect.proto.v1.raft.Command.newBuilder().setProposedUnixMillis(timeMillis);
+    return encode(timeMillis, 0, command);
+  }
+
+  public static byte[] encode(long timeMillis, long decidedInTerm, Command command) {
+    var b = io.qonnect.proto.v1.raft.Command.newBuilder().setProposedUnixMillis(timeMillis).setDecidedInTerm(decidedInTerm);
     switch (command) {
       case Command.SubmitApplication c -> b.setSubmitApplication(SubmitApplication.newBuilder()
           .setApplication(c.application()).setSpecYaml(c.specYaml()).setSpec(c.spec()).setExpectedRevision(c.expectedRevision()));
@@ -93,7 +97,7 @@ public final class CommandCodec {
       case BODY_NOT_SET -> new Command.Unsupported("a log entry of a command kind this version does not know (fields "
           + p.getUnknownFields().asMap().keySet() + "; written by a newer version?): applied as nothing");
     };
-    return new Stamped(p.getProposedUnixMillis(), command);
+    return new Stamped(p.getProposedUnixMillis(), p.getDecidedInTerm(), command);
   }
 
   public static byte[] encode(CommandResult result) {

@@ -53,10 +53,10 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
    * peer knows the level (see {@code FeatureGateController}).
    */
   @Override
-  public CompletableFuture<CommandResult> propose(Command command) {
+  public CompletableFuture<CommandResult> propose(Command command, long decidedInTerm) {
     var refused = FeatureLevels.refusal(command, committedFeatureLevel.getAsInt());
     if (refused.isPresent()) return CompletableFuture.completedFuture(refused.get());
-    Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(clock.millis(), command)));
+    Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(clock.millis(), decidedInTerm, command)));
     return client.async().send(message).thenApply(reply -> {
       if (!reply.isSuccess()) throw new CompletionException(new IOException("not committed: " + reply.getException()));
       return CommandCodec.decodeResult(reply.getMessage().getContent().toByteArray());

@@ -24,6 +24,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import io.qonnect.lead.state.StateReader;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * writes and loads snapshots. All rules live in the state; a business rejection is a result value, never an
  * exception (Ratis shuts a server down when apply throws).
  */
-public final class ControlPlaneStateMachine extends BaseStateMachine {
+public final class ControlPlaneStateMachine extends BaseStateMachine implements StateReader {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneStateMachine.class);
 
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
@@ -43,6 +44,7 @@ public final class ControlPlaneStateMachine extends BaseStateMachine {
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
   /** Runs {@code read} against the state under the read lock; the function must not keep references to mutable parts. */
+  @Override
   public <T> T read(Function<ControlPlaneState, T> read) {
     lock.readLock().lock();
     try {
@@ -144,7 +146,7 @@ public final class ControlPlaneStateMachine extends BaseStateMachine {
     CommandResult result;
     lock.writeLock().lock();
     try {
-      result = state.apply(entry.getIndex(), stamped.timeMillis(), stamped.command());
+      result = state.apply(entry.getIndex(), entry.getTerm(), stamped.timeMillis(), stamped.decidedInTerm(), stamped.command());
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     } finally {
       lock.writeLock().unlock();

@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param specRevision the revision at which the current spec was accepted
  * @param placementEpoch how many times its placement changed; agents use it to tell current objects from superseded ones
  * @param placement the committed placement; null before the first decision, and when its current spec cannot be placed
- * @param previousPlacement the placement before the last change while a migration is in flight (make-before-break:
- *     its copies keep running until the new placement is Ready); null otherwise
+ * @param previousPlacement while a migration is in flight, every placement it replaced that may still serve (make-before-break:
+ *     their copies keep running until the new placement is Ready): the last one that ran Ready and each decided since,
+ *     merged; null otherwise
  * @param diagnosis why the last decision found no placement; empty when it found one
  * @param placedSpecRevision / placedClusterSetRevision what the last decision was computed against (0 = none yet)
  * @param incarnation the revision that created the application: an application deleted and created again under the
@@ -48,12 +49,13 @@ public record ApplicationRecord(
   }
 
   /**
-   * Records a decision. No placement for an unchanged spec (clusters failed, capacity shrank) keeps the
-   * current one running where it still can: taking it away would delete healthy copies. No placement for a
-   * changed spec drops it. A changed placement starts a new epoch and remembers the one it replaces.
+   * Records a decision. No placement (clusters failed, capacity shrank, or a spec edit that cannot be placed)
+   * keeps the current one running where it still can: taking it away would delete healthy copies, or the running
+   * version everywhere. A changed placement starts a new epoch and remembers the one it replaces; a change while
+   * a migration is in flight remembers both (neither may be Ready yet, and the older one may be the only one serving).
    */
   ApplicationRecord withDecision(Placement newPlacement, String newExplanation, String newDiagnosis, long specRev, long clusterSetRev, long timeMillis) {
-    if (newPlacement == null && placement != null && placedSpecRevision == specRev) {
+    if (newPlacement == null && placement != null) {
       return new ApplicationRecord(name, specYaml, spec, specRevision, placementEpoch, placement, previousPlacement, explanation, newDiagnosis,
           specRev, clusterSetRev, incarnation, migratingSinceMillis);
     }
@@ -61,8 +63,9 @@ public record ApplicationRecord(
       return new ApplicationRecord(name, specYaml, spec, specRevision, placementEpoch, placement, previousPlacement, newExplanation, newDiagnosis,
           specRev, clusterSetRev, incarnation, migratingSinceMillis);
     }
-    return new ApplicationRecord(name, specYaml, spec, specRevision, placementEpoch + 1, newPlacement, placement, newExplanation, newDiagnosis,
-        specRev, clusterSetRev, incarnation, placement != null ? timeMillis : 0);
+    Placement serving = placement == null ? null : previousPlacement == null ? placement : previousPlacement.union(placement);
+    return new ApplicationRecord(name, specYaml, spec, specRevision, placementEpoch + 1, newPlacement, serving, newExplanation, newDiagnosis,
+        specRev, clusterSetRev, incarnation, placement == null ? 0 : timeMillis);
   }
 
   ApplicationRecord withMigrationCompleted() {

@@ -43,10 +43,23 @@ public final class ControlPlaneState {
   private long lastAppliedIndex;
   private int featureLevel = FeatureLevels.BASELINE;
 
+  /** Applies intent, or a decision from before 0.3 (no term): tests, and replay of old logs. */
   public CommandResult apply(long logIndex, long timeMillis, Command command) {
+    return apply(logIndex, 0, timeMillis, 0, command);
+  }
+
+  /**
+   * @param entryTerm the term of the log entry (the leader that appended it)
+   * @param decidedInTerm the term of the leader that decided it (0: intent, or written before 0.3)
+   */
+  public CommandResult apply(long logIndex, long entryTerm, long timeMillis, long decidedInTerm, Command command) {
     lastAppliedIndex = logIndex;
     var refused = FeatureLevels.refusal(command, featureLevel);
     if (refused.isPresent()) return refused.get();
+    if (decidedInTerm > 0 && decidedInTerm < entryTerm && isDecision(command)) {
+      // a deposed leader's decision, forwarded to (or retried at) the new one: computed from a view that may be stale
+      return CommandResult.rejected(Rejection.STALE, "decided by the leader of term " + decidedInTerm + ", the log is in term " + entryTerm);
+    }
     return switch (command) {
       case SubmitApplication c -> submit(timeMillis, c);
       case DeleteApplication c -> delete(timeMillis, c);
@@ -58,6 +71,12 @@ public final class ControlPlaneState {
       case Command.ReportMigrationStalled c -> migrationStalled(timeMillis, c);
       case Command.Unsupported c -> CommandResult.rejected(Rejection.UNSUPPORTED, c.what()); // unreachable: gated above
     };
+  }
+
+  /** What a leader's controller decides (and a deposed leader must not make stick), as opposed to a user's intent. */
+  static boolean isDecision(Command command) {
+    return command instanceof CommitPlacement || command instanceof SetClusterHealth || command instanceof CompleteMigration
+        || command instanceof Command.ReportMigrationStalled;
   }
 
   private CommandResult migrationStalled(long time, Command.ReportMigrationStalled c) {

@@ -67,4 +67,14 @@ class HealthRulesTest {
     assertThat(health).as("2.75 s without a problem").isEqualTo(ClusterHealth.FAILED);
     assertThat(run(6250, 6250, t -> fine(t)).orElseThrow().health()).isEqualTo(ClusterHealth.HEALTHY);
   }
+
+  @Test
+  void aPauseOfTheLeaderCountsAsOneRoundNotAsTheWholeGap() {
+    run(0, 2000, t -> fine(t));
+    // the leader stalls 2.5 s (a GC pause, a stopped VM): its first round after it sees every heartbeat as old,
+    // but it observed nothing in between; one round's worth of unhealthy time, not 2.5 s, so Suspect, not Failed
+    Optional<Verdict> v = rules.evaluate("fog-1", health, fine(2000), 4500);
+    assertThat(v).map(Verdict::health).contains(ClusterHealth.SUSPECT);
+    assertThat(rules.unhealthyMillis("fog-1")).isLessThanOrEqualTo(HealthRules.MAX_ROUND_GAP_MILLIS);
+  }
 }

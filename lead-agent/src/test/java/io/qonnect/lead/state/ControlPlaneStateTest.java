@@ -181,9 +181,49 @@ class ControlPlaneStateTest {
     assertThat(shop.placementEpoch()).isEqualTo(1);
     assertThat(state.events().getLast().message()).endsWith("(the current placement keeps running)");
 
+  }
+
+  @Test
+  void aSpecUpdateThatCannotBePlacedKeepsTheRunningVersion() {
+    register("cloud-1");
+    apply(submit("shop", "a", 0));
+    apply(new CommitPlacement("shop", 2, 1, placement("web", "cloud-1", 2), "", "", ""));
     apply(submit("shop", "b", 0));
-    apply(new CommitPlacement("shop", state.application("shop").orElseThrow().specRevision(), 2, null, "", "no cluster", "spec changed"));
-    assertThat(state.application("shop").orElseThrow().placement()).as("a changed spec that cannot be placed drops it").isNull();
+    apply(new CommitPlacement("shop", state.application("shop").orElseThrow().specRevision(), 1, null, "", "no cluster", "spec changed"));
+    ApplicationRecord shop = state.application("shop").orElseThrow();
+    assertThat(shop.placement()).as("dropping it would delete the running version everywhere").isEqualTo(placement("web", "cloud-1", 2));
+    assertThat(shop.unschedulable()).isTrue();
+  }
+
+  @Test
+  void aSecondDecisionDuringAMigrationKeepsEveryPlacementThatStillServes() {
+    register("a");
+    register("b");
+    register("c");
+    apply(submit("shop", "x", 0));
+    long spec = state.application("shop").orElseThrow().specRevision();
+    long set = state.clusterSetRevision();
+    apply(new CommitPlacement("shop", spec, set, placement("web", "a", 2), "", "", "new spec"));
+    apply(new CommitPlacement("shop", spec, set, placement("web", "b", 2), "", "", "migration")); // A -> B in flight
+    apply(new CommitPlacement("shop", spec, set, placement("web", "c", 2), "", "", "failover")); // B -> C before B was Ready
+    ApplicationRecord shop = state.application("shop").orElseThrow();
+    assertThat(shop.placement()).isEqualTo(placement("web", "c", 2));
+    assertThat(shop.previousPlacement().of("web")).as("A's Ready copies serve until C is Ready; B's may be further along")
+        .containsOnlyKeys(ClusterId.of("a"), ClusterId.of("b"));
+    apply(new CompleteMigration("shop", shop.placementEpoch()));
+    assertThat(state.application("shop").orElseThrow().previousPlacement()).isNull();
+  }
+
+  @Test
+  void aDecisionOfADeposedLeaderIsRejectedIntentIsNot() {
+    register("cloud-1");
+    apply(submit("shop", "a", 0));
+    var decision = new CommitPlacement("shop", 2, 1, placement("web", "cloud-1", 2), "", "", "new spec");
+    assertThat(kind(state.apply(++index, 5, 1000, 4, decision))).as("decided in term 4, appended in term 5").isEqualTo(Rejection.STALE);
+    assertThat(kind(state.apply(++index, 5, 1000, 4, new SetClusterHealth(ClusterId.of("cloud-1"), ClusterHealth.FAILED, "silent", 0))))
+        .isEqualTo(Rejection.STALE);
+    assertThat(state.apply(++index, 5, 1000, 5, decision)).isInstanceOf(CommandResult.Accepted.class);
+    assertThat(state.apply(++index, 6, 1000, 0, submit("shop", "b", 0))).as("a user's intent carries no term").isInstanceOf(CommandResult.Accepted.class);
   }
 
   @Test

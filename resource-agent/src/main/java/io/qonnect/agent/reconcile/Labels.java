@@ -16,6 +16,12 @@ public final class Labels {
   public static final String HASH = "qonnect.io/rendered-hash";
   /** On a singleton's Deployment: it must never run in two member clusters at once (drills check it). */
   public static final String SINGLETON = "qonnect.io/singleton";
+  /**
+   * The revision of the desired state an object was last written from. A desired state older than that (from a
+   * leader that has not applied the committed tail, or a deposed one) neither rewrites nor deletes the object:
+   * the cluster itself remembers how far its agent got, across agent restarts.
+   */
+  public static final String DESIRED_REVISION = "qonnect.io/desired-revision";
   public static final String SELECTOR = MANAGED_BY + "=" + MANAGER;
 
   private Labels() {}

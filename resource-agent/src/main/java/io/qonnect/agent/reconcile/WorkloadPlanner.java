@@ -24,7 +24,9 @@ import java.util.stream.Collectors;
  * whose epoch is the desired one or older. The same epoch counts: while an application migrates
  * make-before-break, the previous placement's copies are rendered (and so relabelled) under the new epoch,
  * and they must go once the migration completes. Objects of a newer epoch or incarnation than the desired
- * state knows are never touched (the desired state is the stale one).
+ * state knows are never touched (the desired state is the stale one), and neither are objects written from a
+ * newer desired state ({@link Labels#DESIRED_REVISION}): a new leader that has not applied the committed tail, or
+ * a deposed one, may send an older state, and it must not undo or delete what a newer one made.
  */
 public final class WorkloadPlanner {
   /** What the desired state says of one application: its placement epoch and incarnation; held = keep as is. */
@@ -38,9 +40,10 @@ public final class WorkloadPlanner {
 
   /**
    * @param applications every application in the desired state
-   * @param desiredKnown false until a desired state arrived from the leader: then nothing is deleted
+   * @param desiredRevision the revision of the desired state; 0 until one arrived from the leader: then nothing is deleted
    */
-  public Plan plan(List<HasMetadata> desired, List<ObservedObject> observed, Map<String, Owner> applications, boolean desiredKnown) {
+  public Plan plan(List<HasMetadata> desired, List<ObservedObject> observed, Map<String, Owner> applications, long desiredRevision) {
+    boolean desiredKnown = desiredRevision > 0;
     Map<String, ObservedObject> byKey = new HashMap<>();
     observed.forEach(o -> byKey.put(o.key(), o));
     List<HasMetadata> create = new ArrayList<>();
@@ -53,7 +56,8 @@ public final class WorkloadPlanner {
       if (have == null) {
         create.add(want);
       } else if (have.owned() && have.application().equals(application) && owner != null && have.owner() == owner.incarnation()) {
-        if (!have.hash().equals(annotation(want, Labels.HASH))) update.add(want);
+        boolean newer = have.revision() > desiredRevision || have.epoch() > owner.epoch(); // written from a newer state
+        if (!newer && !have.hash().equals(annotation(want, Labels.HASH))) update.add(want);
       } else if (!(have.owned() && have.application().equals(application) && owner != null && have.owner() < owner.incarnation())) {
         refused.add(new Plan.Refusal(key(want), "exists and is not owned by application " + application
             + (have.owned() ? " (it belongs to " + have.application() + ", incarnation " + have.owner() + ")" : "")));
@@ -64,6 +68,7 @@ public final class WorkloadPlanner {
     if (desiredKnown) {
       for (ObservedObject have : observed) {
         if (!have.owned() || namespaces.isReserved(have.kind().equals("Namespace") ? have.name() : have.namespace())) continue;
+        if (have.revision() > desiredRevision) continue; // this desired state is older than the one that wrote it
         Owner owner = applications.get(have.application());
         if (owner == null || have.owner() < owner.incarnation()) {
           delete.add(have);

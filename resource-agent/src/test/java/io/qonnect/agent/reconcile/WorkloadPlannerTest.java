@@ -123,13 +123,13 @@ class WorkloadPlannerTest {
   void renderingIsDeterministicAndWhatIsAlreadyThereIsNotAppliedAgain() {
     List<HasMetadata> first = render(desired(1, "details", "ratings"));
     List<HasMetadata> again = render(desired(1, "details", "ratings"));
-    Plan plan = planner.plan(again, first.stream().map(WorkloadPlannerTest::observed).toList(), owners(1), true);
+    Plan plan = planner.plan(again, first.stream().map(WorkloadPlannerTest::observed).toList(), owners(1), 1);
     assertThat(plan.isEmpty()).isTrue();
   }
 
   @Test
   void nothingIsDeletedBeforeTheLeaderHasSaidWhatIsDesired() {
-    Plan plan = planner.plan(List.of(), List.of(observed("Deployment", "details", 1)), Map.of(), false);
+    Plan plan = planner.plan(List.of(), List.of(observed("Deployment", "details", 1)), Map.of(), 0);
     assertThat(plan.delete()).isEmpty();
   }
 
@@ -137,12 +137,12 @@ class WorkloadPlannerTest {
   void objectsOfAnOlderEpochThatAreNoLongerRenderedAreDeletedNamespacesLast() {
     List<HasMetadata> want = render(desired(2, "details"));
     List<ObservedObject> have = List.of(observed("Deployment", "ratings", 1), observed("Deployment", "reviews-v1", 3));
-    Plan plan = planner.plan(want, have, owners(2), true);
+    Plan plan = planner.plan(want, have, owners(2), 1);
     assertThat(plan.delete()).extracting(ObservedObject::name).as("epoch 3 is newer than what we know: never touched").containsExactly("ratings");
 
     List<ObservedObject> gone = List.of(new ObservedObject("v1", "Namespace", null, "qonnect-shop", Map.of(Labels.APPLICATION, "shop"), "h", 3),
         new ObservedObject("apps/v1", "Deployment", "qonnect-shop", "web", Map.of(Labels.APPLICATION, "shop"), "h", 3));
-    assertThat(planner.plan(List.of(), gone, Map.of(), true).delete()).extracting(ObservedObject::kind).containsExactly("Deployment", "Namespace");
+    assertThat(planner.plan(List.of(), gone, Map.of(), 1).delete()).extracting(ObservedObject::kind).containsExactly("Deployment", "Namespace");
   }
 
   @Test
@@ -151,7 +151,7 @@ class WorkloadPlannerTest {
     // (and so labelled) under epoch 5. The migration completed: epoch 5 now renders only reviews-v1 here.
     List<HasMetadata> want = render(desired(5, "reviews-v1"));
     List<ObservedObject> have = List.of(observed("Deployment", "details", 5), observed("Service", "details", 5));
-    assertThat(planner.plan(want, have, owners(5), true).delete()).extracting(ObservedObject::name).containsExactly("details", "details");
+    assertThat(planner.plan(want, have, owners(5), 1).delete()).extracting(ObservedObject::name).containsExactly("details", "details");
   }
 
   @Test
@@ -162,18 +162,18 @@ class WorkloadPlannerTest {
         Map.of(Labels.MANAGED_BY, Labels.MANAGER, Labels.APPLICATION, "bookinfo"), "", ObservedObject.NOT_OWNED);
     ObservedObject foreignDeployment = observed("Deployment", "ratings", 1, ObservedObject.NOT_OWNED);
     List<HasMetadata> want = render(desired(1, "details"));
-    Plan plan = planner.plan(want, List.of(foreignNamespace, foreignDeployment), owners(1), true);
+    Plan plan = planner.plan(want, List.of(foreignNamespace, foreignDeployment), owners(1), 1);
     assertThat(plan.refused()).extracting(Plan.Refusal::key).containsExactly("Namespace/null/qonnect-bookinfo");
     assertThat(plan.update()).isEmpty();
     assertThat(plan.delete()).isEmpty();
-    assertThat(planner.plan(List.of(), List.of(foreignNamespace, foreignDeployment), Map.of(), true).delete()).as("application gone").isEmpty();
+    assertThat(planner.plan(List.of(), List.of(foreignNamespace, foreignDeployment), Map.of(), 1).delete()).as("application gone").isEmpty();
   }
 
   @Test
   void anotherApplicationsObjectIsRefusedNotTakenOver() {
     ObservedObject shops = new ObservedObject("v1", "Namespace", null, "qonnect-bookinfo", Map.of(Labels.APPLICATION, "shop"), "h", INCARNATION);
     Plan plan = planner.plan(render(desired(1, "details")), List.of(shops), Map.of("bookinfo", new WorkloadPlanner.Owner(1, INCARNATION, false),
-        "shop", new WorkloadPlanner.Owner(1, INCARNATION, false)), true);
+        "shop", new WorkloadPlanner.Owner(1, INCARNATION, false)), 1);
     assertThat(plan.refused()).hasSize(1);
     assertThat(plan.delete()).isEmpty();
   }
@@ -182,12 +182,12 @@ class WorkloadPlannerTest {
   void anOlderIncarnationIsDeletedAndANewerOneLeftAlone() {
     // bookinfo was deleted and created again (incarnation 7): the copies of incarnation 3 go whatever their epoch
     List<HasMetadata> want = render(desired(1, "details"));
-    Plan plan = planner.plan(want, List.of(observed("Deployment", "details", 9, 3), observed("Deployment", "ratings", 9, 3)), owners(1), true);
+    Plan plan = planner.plan(want, List.of(observed("Deployment", "details", 9, 3), observed("Deployment", "ratings", 9, 3)), owners(1), 1);
     assertThat(plan.delete()).extracting(ObservedObject::name).containsExactly("details", "ratings");
     assertThat(plan.refused()).as("details waits for the old copy to go").isEmpty();
     assertThat(plan.create()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).doesNotContain("Deployment/details");
     // incarnation 9 is newer than this desired state: it is the stale one
-    assertThat(planner.plan(want, List.of(observed("Deployment", "ratings", 1, 9)), owners(1), true).delete()).isEmpty();
+    assertThat(planner.plan(want, List.of(observed("Deployment", "ratings", 1, 9)), owners(1), 1).delete()).isEmpty();
   }
 
   @Test
@@ -198,7 +198,7 @@ class WorkloadPlannerTest {
     assertThat(r.usable()).isFalse();
     assertThat(r.problem()).contains("details").contains("does not know");
     Plan plan = planner.plan(r.objects(), List.of(observed("Deployment", "details", 1), observed("Namespace", "qonnect-bookinfo", 1)),
-        Map.of("bookinfo", new WorkloadPlanner.Owner(2, INCARNATION, true)), true);
+        Map.of("bookinfo", new WorkloadPlanner.Owner(2, INCARNATION, true)), 1);
     assertThat(plan.delete()).isEmpty();
   }
 
@@ -211,7 +211,7 @@ class WorkloadPlannerTest {
     assertThat(r.usable()).isFalse();
     assertThat(r.problem()).contains("older than this agent");
     Plan plan = planner.plan(r.objects(), List.of(observed("Deployment", "details", 3), observed("Namespace", "qonnect-bookinfo", 3)),
-        Map.of("bookinfo", new WorkloadPlanner.Owner(3, 0, true)), true);
+        Map.of("bookinfo", new WorkloadPlanner.Owner(3, 0, true)), 1);
     assertThat(plan.delete()).as("nothing deleted while the lead agents are older").isEmpty();
   }
 
@@ -222,7 +222,7 @@ class WorkloadPlannerTest {
     assertThat(r.usable()).isFalse();
     assertThat(new ManifestRenderer(bare).render(desired(1).toBuilder().setApplication("kube-system").build(), LEASED).problem()).contains("reserved");
     ObservedObject system = new ObservedObject("v1", "Namespace", null, "kube-system", Map.of(Labels.APPLICATION, "kube-system"), "h", 1);
-    assertThat(new WorkloadPlanner(bare).plan(List.of(), List.of(system), Map.of(), true).delete()).isEmpty();
+    assertThat(new WorkloadPlanner(bare).plan(List.of(), List.of(system), Map.of(), 1).delete()).isEmpty();
   }
 
   /** Property: whatever is observed, the planner never deletes an unowned object, a newer epoch, or anything of a held application. */
@@ -245,7 +245,7 @@ class WorkloadPlannerTest {
         have.add(observed("Deployment", names[random.nextInt(names.length)] + i, random.nextInt(6), owner));
       }
       List<HasMetadata> want = held ? List.of() : render(desired(desiredEpoch, names[random.nextInt(names.length)]));
-      Plan plan = planner.plan(want, have, Map.of("bookinfo", new WorkloadPlanner.Owner(desiredEpoch, INCARNATION, held)), true);
+      Plan plan = planner.plan(want, have, Map.of("bookinfo", new WorkloadPlanner.Owner(desiredEpoch, INCARNATION, held)), 1);
       for (ObservedObject d : plan.delete()) {
         deletions++;
         assertThat(d.owned()).isTrue();
@@ -257,5 +257,24 @@ class WorkloadPlannerTest {
       }
     }
     assertThat(deletions).as("the property saw deletions at all").isGreaterThan(100);
+  }
+
+  /** An object as a newer desired state wrote it: revision 20, epoch 4. */
+  static ObservedObject writtenByRevision20(String kind, String name) {
+    return new ObservedObject("apps/v1", kind, "qonnect-bookinfo", name,
+        Map.of(Labels.MANAGED_BY, Labels.MANAGER, Labels.APPLICATION, "bookinfo", Labels.EPOCH, "4"), "newer", INCARNATION, 20);
+  }
+
+  @Test
+  void anOlderDesiredStateNeitherDeletesNorRewritesWhatANewerOneWrote() {
+    // a new leader that has not applied the committed tail (or a deposed one) sends revision 10, which knows epoch 3
+    List<HasMetadata> want = render(desired(3, "details"));
+    List<ObservedObject> have = List.of(writtenByRevision20("Deployment", "details"), writtenByRevision20("Deployment", "reviews"));
+    Plan plan = planner.plan(want, have, owners(3), 10);
+    assertThat(plan.delete()).as("reviews was created by revision 20: revision 10 cannot know it").isEmpty();
+    assertThat(plan.update()).as("details was written by revision 20 under epoch 4").isEmpty();
+    Plan current = planner.plan(render(desired(4, "details")), have, owners(4), 20);
+    assertThat(current.delete()).extracting(ObservedObject::name).containsExactly("reviews");
+    assertThat(current.update()).extracting(o -> o.getMetadata().getName()).containsExactly("details");
   }
 }
