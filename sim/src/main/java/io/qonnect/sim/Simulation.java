@@ -83,7 +83,7 @@ import java.util.function.Function;
 public final class Simulation {
   /** What can go wrong in a run. */
   public enum Fault {
-    LEADER_CRASH, LEADER_PAUSE, LEAD_PARTITION, SLOW_APPLY, DELAYED_PROPOSAL, CLOCK_STEP,
+    LEADER_CRASH, LEADER_PAUSE, LEAD_PARTITION, SLOW_APPLY, NEW_LEADER_BEHIND, DELAYED_PROPOSAL, CLOCK_STEP,
     AGENT_CRASH, AGENT_PARTITION, API_DOWN, CLUSTER_DOWN, SPEC_EDIT, DELETE_RECREATE
   }
 
@@ -355,6 +355,15 @@ public final class Simulation {
         Lead l = leads[random.nextInt(LEADS)];
         l.applyLag = between(500, 4_000);
         at(between(5_000, 15_000), () -> l.applyLag = 20);
+      }
+      case NEW_LEADER_BEHIND -> {
+        // the followers apply late, the spec changes, the leader crashes: the next leader has not applied the tail
+        for (Lead l : leads) if (l.id != realLeader) l.applyLag = between(2_000, 4_000);
+        inject(Fault.SPEC_EDIT);
+        at(between(300, 800), () -> inject(Fault.LEADER_CRASH));
+        at(between(6_000, 9_000), () -> {
+          for (Lead l : leads) l.applyLag = 20;
+        });
       }
       case DELAYED_PROPOSAL -> {
         Lead l = leads[random.nextInt(LEADS)];
