@@ -30,6 +30,7 @@ import io.qonnect.lead.state.CommandResult;
 import io.qonnect.lead.state.ControlPlaneState;
 import io.qonnect.lead.state.FeatureLevels;
 import io.qonnect.lead.state.StateReader;
+import io.qonnect.placement.Placement;
 import io.qonnect.placement.PlacementEngine;
 import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.placement.spec.Parsed;
@@ -234,7 +235,7 @@ public final class Simulation {
   private void setUp() {
     for (int i = 0; i < LEADS; i++) leads[i] = new Lead(i);
     for (int i = 0; i < options.clusters(); i++) {
-      SimCluster c = new SimCluster("c" + i, i, between(3, 8) * 1000, between(6, 16) * MEMORY_GIB, random.split(), 4000);
+      SimCluster c = new SimCluster("c" + i, i, between(12, 40) * 100, between(6, 16) * MEMORY_GIB, random.split(), 4000);
       clusters.add(c);
       agents.add(new Agent(c));
       every(200, () -> {
@@ -501,6 +502,10 @@ public final class Simulation {
   private void propose(Lead from, Command command, long decidedInTerm, java.util.function.Consumer<CommandResult> done) {
     long proposerTerm = from == null ? 0 : from.believedTerm;
     long delay = from == null ? between(2, 15) : from.proposalDelay == 15 ? between(2, 15) : from.proposalDelay;
+    if (from != null) { // one lead agent's proposals arrive in order, as Ratis's async client sends them
+      delay = Math.max(delay, from.lastDelivery + 1 - now);
+      from.lastDelivery = now + delay;
+    }
     at(delay, () -> {
       Lead leader = realLeader >= 0 ? leads[realLeader] : null;
       boolean reaches = leader != null && reachableByPeers(leader) && (from == null || from == leader || reachableByPeers(from) || !from.up);
@@ -571,7 +576,9 @@ public final class Simulation {
     Map<String, Resources> demand = new TreeMap<>();
     for (ApplicationRecord app : truth.applications()) {
       if (app.placement() == null || !SpecCodec.usable(app.spec())) continue;
-      app.placement().demand(SpecCodec.fromProto(app.spec())).forEach((c, r) -> demand.merge(c.value(), r, Resources::plus));
+      // what runs: the placement, and while it migrates the placements it replaces (make-before-break)
+      Placement running = app.previousPlacement() == null ? app.placement() : app.previousPlacement().union(app.placement());
+      running.demand(SpecCodec.fromProto(app.spec())).forEach((c, r) -> demand.merge(c.value(), r, Resources::plus));
     }
     for (SimCluster c : clusters) {
       Resources d = demand.getOrDefault(c.name, Resources.ZERO);
@@ -654,6 +661,7 @@ public final class Simulation {
     boolean isolated;
     long applyLag = 20;
     long proposalDelay = 15;
+    long lastDelivery;
     long wallOffset;
     ControlPlaneState state = new ControlPlaneState();
     int applied;

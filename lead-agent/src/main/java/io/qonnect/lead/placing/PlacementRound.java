@@ -92,7 +92,7 @@ public final class PlacementRound {
     Map<String, Map<ClusterId, Resources>> demand = new HashMap<>();
     Map<ClusterId, Resources> total = new TreeMap<>();
     for (ApplicationRecord app : applications) {
-      Map<ClusterId, Resources> d = demandOf(app.placement(), specs.apply(app));
+      Map<ClusterId, Resources> d = demandOf(serving(app), specs.apply(app));
       demand.put(app.name(), d);
       d.forEach((c, r) -> total.merge(c, r, Resources::plus));
     }
@@ -108,7 +108,10 @@ public final class PlacementRound {
         case Parsed.Valid<QosSpec> valid -> decide(app, valid.value(), clusterSetRevision, free, observationsChanged, nowMillis,
             migrations < policy.maxConcurrentMigrations());
       };
-      Placement running = decision != null && decision.placement() != null ? decision.placement() : app.placement();
+      // until it commits and its migration completes, what a decision replaces keeps running: both hold capacity
+      // (and should the decision be rejected, what was reserved for it is reserved for what still runs)
+      Placement running = decision == null || decision.placement() == null ? serving(app)
+          : serving(app) == null ? decision.placement() : serving(app).union(decision.placement());
       Map<ClusterId, Resources> now = demandOf(running, specs.apply(app));
       now.forEach((c, r) -> total.merge(c, r, Resources::plus));
       if (decision == null || repeatsDiagnosis(app, decision, clusterSetRevision)) continue;
@@ -212,6 +215,12 @@ public final class PlacementRound {
   /** What runs may stay on a Suspect cluster: only new replicas avoid it. */
   private static ClusterSnapshot keepingSuspect(ClusterSnapshot free) {
     return free.replace(free.clusters().stream().filter(c -> !c.schedulable()).map((MemberCluster c) -> c.withSchedulable(true)).toList());
+  }
+
+  /** What runs of an application: its placement, and while it migrates every placement it replaced too. */
+  private static Placement serving(ApplicationRecord app) {
+    if (app.previousPlacement() == null) return app.placement();
+    return app.placement() == null ? app.previousPlacement() : app.previousPlacement().union(app.placement());
   }
 
   private static Map<ClusterId, Resources> demandOf(Placement placement, Parsed<QosSpec> spec) {
