@@ -18,9 +18,9 @@ import io.qonnect.lead.placing.PlacementController;
 import io.qonnect.lead.raft.ControlPlaneClient;
 import io.qonnect.lead.raft.ControlPlaneStateMachine;
 import io.qonnect.lead.raft.RaftPropertiesFactory;
+import io.qonnect.lead.raft.StorageStart;
 import io.qonnect.placement.PlacementEngine;
 import io.qonnect.proto.v1.ObservationSnapshot;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -71,16 +71,17 @@ public final class LeadAgentMain implements AutoCloseable {
     List<RaftPeer> peers = config.peers().stream()
         .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).build()).toList();
     RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers);
-    File storage = new File(config.dataDir().toFile(), "raft");
-    boolean fresh = !storage.isDirectory() || Optional.ofNullable(storage.list()).map(l -> l.length == 0).orElse(true);
+    StorageStart.Decision start = StorageStart.decide(config.id(), StorageStart.inspect(config.dataDir()), config.rejoinEmpty());
+    if (start instanceof StorageStart.Refuse refuse) throw new StorageStart.RefusedException(refuse.reason());
     server = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(config.id()))
         .setGroup(group)
         .setStateMachine(stateMachine)
         .setProperties(properties)
-        .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
+        .setOption(start instanceof StorageStart.Format ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
         .build();
     server.start();
+    StorageStart.recordFormatted(config.dataDir(), config.id());
     client = new ControlPlaneClient(group, RaftPeerId.valueOf(config.id()), properties, 100, Clock.systemUTC(),
         () -> stateMachine.read(ControlPlaneState::featureLevel));
 
@@ -122,9 +123,10 @@ public final class LeadAgentMain implements AutoCloseable {
         .addService(gateway)
         .build()
         .start();
-    LOG.info("lead agent {} up: raft {}, api {}, peers {}, knowledge base {}, data {}", config.id(), config.self().raftAddress(),
+    LOG.info("lead agent {} up: raft {}, api {}, peers {}, knowledge base {}, data {} ({})", config.id(), config.self().raftAddress(),
         config.self().apiAddress(), config.peers().stream().map(Peer::id).toList(),
-        config.knowledgeBase().isEmpty() ? "(none)" : config.knowledgeBase(), config.dataDir());
+        config.knowledgeBase().isEmpty() ? "(none)" : config.knowledgeBase(), config.dataDir(),
+        start instanceof StorageStart.Format ? "formatted" : "recovered");
   }
 
   /** One round of a controller, on the scheduler every {@code intervalMs}; a failed round is logged and the next one runs. */
@@ -174,7 +176,14 @@ public final class LeadAgentMain implements AutoCloseable {
       System.exit(1);
       return;
     }
-    LeadAgentMain agent = new LeadAgentMain(config);
+    LeadAgentMain agent;
+    try {
+      agent = new LeadAgentMain(config);
+    } catch (StorageStart.RefusedException e) {
+      System.err.println("lead-agent: refusing to start:\n" + e.getMessage());
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         agent.close();

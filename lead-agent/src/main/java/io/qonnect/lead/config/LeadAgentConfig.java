@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  *   --max-migrations N          QONNECT_MAX_MIGRATIONS     migrations in flight at once, default 2 (one per application)
  *   --fail-after MS             QONNECT_FAIL_AFTER         accumulated unhealthy time before a cluster is Failed, default 1500
  *   --lease MS                  QONNECT_LEASE              singleton lease duration, default 3000
+ *   --rejoin-empty true|false   QONNECT_LEAD_REJOIN_EMPTY  start with a lost (empty) Raft directory as a new empty member,
+ *                                                          after removing this peer from the group; default false (refuse)
  * </pre>
  *
  * The election timeout is longer than Ratis's 150-300 ms default on purpose: with Ratis 3.3 on a 2-core
@@ -34,7 +36,8 @@ import java.util.regex.Pattern;
  * 0.9-1.4 s after a leader kill.
  */
 public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String knowledgeBase, int electionMinMs, int electionMaxMs,
-    long snapshotEvery, int placementIntervalMs, PlacementRound.Policy migration, HealthRules.Config health, long leaseMillis) {
+    long snapshotEvery, int placementIntervalMs, PlacementRound.Policy migration, HealthRules.Config health, long leaseMillis,
+    boolean rejoinEmpty) {
 
   public record Peer(String id, String host, int raftPort, int apiPort) {
     public String raftAddress() {
@@ -72,6 +75,7 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     v.put("--max-migrations", env.getOrDefault("QONNECT_MAX_MIGRATIONS", "2"));
     v.put("--fail-after", env.getOrDefault("QONNECT_FAIL_AFTER", "1500"));
     v.put("--lease", env.getOrDefault("QONNECT_LEASE", "3000"));
+    v.put("--rejoin-empty", env.getOrDefault("QONNECT_LEAD_REJOIN_EMPTY", "false"));
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (!v.containsKey(args[i])) {
@@ -123,11 +127,13 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     long maxMigrations = positive(problems, "--max-migrations", v.get("--max-migrations"));
     long failAfter = positive(problems, "--fail-after", v.get("--fail-after"));
     long lease = positive(problems, "--lease", v.get("--lease"));
+    String rejoinEmpty = v.get("--rejoin-empty");
+    if (!rejoinEmpty.equals("true") && !rejoinEmpty.equals("false")) problems.add("--rejoin-empty: expected true or false, got '" + rejoinEmpty + "'");
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
     HealthRules.Config health = new HealthRules.Config(HealthRules.Config.DEFAULT.silentAfterMillis(), failAfter,
         HealthRules.Config.DEFAULT.recoverAfterMillis());
     return new LeadAgentConfig(id, List.copyOf(peers), Path.of(v.get("--data-dir")), kb, min, max, snapshotEvery, (int) interval,
-        new PlacementRound.Policy(hysteresis, hold, (int) maxMigrations, readyBound), health, lease);
+        new PlacementRound.Policy(hysteresis, hold, (int) maxMigrations, readyBound), health, lease, rejoinEmpty.equals("true"));
   }
 
   private static long positive(List<String> problems, String key, String value) {

@@ -4,9 +4,7 @@ import io.qonnect.lead.state.CommandResult;
 import io.qonnect.lead.state.ControlPlaneState;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -27,7 +25,6 @@ import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import io.qonnect.lead.state.StateReader;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
-import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,16 +89,20 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
     return storage;
   }
 
+  /**
+   * Replaces the state with the snapshot's; a snapshot whose bytes do not match their digest, or that does not
+   * decode, fails the start with an IOException naming the file (its log is gone: starting empty would be silent loss).
+   */
   private void load(SingleFileSnapshotInfo snapshot, String how) throws IOException {
     if (snapshot == null) return;
     Path file = snapshot.getFile().getPath();
-    MD5Hash expected = snapshot.getFile().getFileDigest();
-    if (expected != null) MD5FileUtil.verifySavedMD5(file.toFile(), expected);
-    byte[] bytes = Files.readAllBytes(file);
+    byte[] bytes = SnapshotFile.read(file);
     lock.writeLock().lock();
     try {
       SnapshotCodec.decodeInto(bytes, state);
       setLastAppliedTermIndex(snapshot.getTermIndex());
+    } catch (RuntimeException e) {
+      throw new IOException("snapshot " + file + " cannot be loaded: " + e.getMessage(), e);
     } finally {
       lock.writeLock().unlock();
     }
@@ -120,10 +121,8 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
       lock.readLock().unlock();
     }
     File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-    Path tmp = target.toPath().resolveSibling(target.getName() + ".tmp");
-    Files.write(tmp, bytes);
-    Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
+    // durable before returning: Ratis purges the log up to this index as soon as it has the index back
+    MD5Hash md5 = SnapshotFile.write(target, bytes);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
     return last.getIndex();
   }

@@ -1,7 +1,6 @@
 package io.qonnect.lead.raft;
 
 import io.qonnect.lead.config.LeadAgentConfig;
-import java.io.File;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.conf.RaftProperties;
@@ -16,7 +15,7 @@ public final class RaftPropertiesFactory {
 
   public static RaftProperties create(LeadAgentConfig config) {
     RaftProperties p = new RaftProperties();
-    RaftServerConfigKeys.setStorageDir(p, List.of(new File(config.dataDir().toFile(), "raft")));
+    RaftServerConfigKeys.setStorageDir(p, List.of(StorageStart.raftDir(config.dataDir()).toFile()));
     GrpcConfigKeys.Server.setHost(p, config.self().host());
     GrpcConfigKeys.Server.setPort(p, config.self().raftPort());
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(config.electionMinMs(), TimeUnit.MILLISECONDS));

@@ -19,11 +19,32 @@ import java.util.Map;
 /**
  * The whole state to and from bytes. Records are written sorted by key (the state keeps them sorted) as
  * repeated fields, never proto maps, so equal states encode to equal bytes and {@link #hash} compares replicas.
+ *
+ * <p>Framed: a header ({@code format}) before the state and a trailer ({@code end_marker}) after it, both
+ * ControlPlaneSnapshot fields (see raft.proto), so bytes cut short anywhere are refused, and an empty state is
+ * not zero bytes. Snapshots written before the frame (no {@code format}) are still read, as they are.
  */
 public final class SnapshotCodec {
+  /** The frame this build writes; 0 stands for the plain state written before it. */
+  static final int FORMAT = 1;
+  /** "QSN1": any other value in the trailer is not a trailer this codec wrote. */
+  static final int END_MARKER = 0x51534E31;
+  private static final byte[] HEADER = ControlPlaneSnapshot.newBuilder().setFormat(FORMAT).build().toByteArray();
+  private static final byte[] TRAILER = ControlPlaneSnapshot.newBuilder().setEndMarker(END_MARKER).build().toByteArray();
+
   private SnapshotCodec() {}
 
   public static byte[] encode(ControlPlaneState state) {
+    byte[] body = body(state);
+    byte[] framed = new byte[HEADER.length + body.length + TRAILER.length];
+    System.arraycopy(HEADER, 0, framed, 0, HEADER.length);
+    System.arraycopy(body, 0, framed, HEADER.length, body.length);
+    System.arraycopy(TRAILER, 0, framed, HEADER.length + body.length, TRAILER.length);
+    return framed;
+  }
+
+  /** The state alone, as the codec wrote it before the frame: what {@link #hash} digests, the same in every version. */
+  private static byte[] body(ControlPlaneState state) {
     var b = ControlPlaneSnapshot.newBuilder()
         .setLastAppliedIndex(state.lastAppliedIndex())
         .setRevision(state.revision())
@@ -49,12 +70,27 @@ public final class SnapshotCodec {
     return b.build().toByteArray();
   }
 
+  /**
+   * Replaces the state with the one in {@code bytes}; refuses (and leaves the state alone) bytes that are empty,
+   * cut short, or not a snapshot.
+   *
+   * @throws IllegalStateException naming what is wrong with the bytes
+   */
   public static void decodeInto(byte[] bytes, ControlPlaneState state) {
+    if (bytes.length == 0) {
+      throw new IllegalStateException("snapshot is empty (0 bytes): its data never reached the disk; even an empty state encodes to more");
+    }
     ControlPlaneSnapshot s;
     try {
       s = ControlPlaneSnapshot.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("corrupt snapshot", e);
+      throw new IllegalStateException("corrupt snapshot (" + bytes.length + " bytes): " + e.getMessage(), e);
+    }
+    if (s.getFormat() > FORMAT) {
+      throw new IllegalStateException("snapshot format " + s.getFormat() + " is newer than this build reads (" + FORMAT + ")");
+    }
+    if (s.getFormat() != 0 && s.getEndMarker() != END_MARKER) {
+      throw new IllegalStateException("snapshot is truncated (" + bytes.length + " bytes): its end marker is missing");
     }
     Map<ClusterId, ClusterRecord> clusters = new LinkedHashMap<>();
     for (var c : s.getClustersList()) {
@@ -76,10 +112,13 @@ public final class SnapshotCodec {
     state.restore(s.getLastAppliedIndex(), s.getRevision(), s.getClusterSetRevision(), s.getFeatureLevel(), clusters, applications, events);
   }
 
-  /** SHA-256 of the snapshot encoding, hex: equal on replicas that applied the same log prefix. */
+  /**
+   * SHA-256 of the state's encoding without the frame, hex: equal on replicas that applied the same log prefix,
+   * whichever version of the codec they run.
+   */
   public static String hash(ControlPlaneState state) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(encode(state)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body(state)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

@@ -23,6 +23,15 @@ class LeadAgentConfigTest {
     assertThat(c.snapshotEvery()).isEqualTo(500);
     assertThat(c.placementIntervalMs()).isEqualTo(200);
     assertThat(c.knowledgeBase()).isEmpty();
+    assertThat(c.rejoinEmpty()).as("refusing to start on a lost Raft directory is the default").isFalse();
+  }
+
+  @Test
+  void rejoiningEmptyIsAskedForExplicitly() {
+    assertThat(LeadAgentConfig.load(new String[] {"--id", "lead-2", "--data-dir", "/data", "--rejoin-empty", "true"},
+        Map.of("QONNECT_LEAD_PEERS", PEERS)).rejoinEmpty()).isTrue();
+    assertThat(LeadAgentConfig.load(new String[] {"--id", "lead-2", "--data-dir", "/data"},
+        Map.of("QONNECT_LEAD_PEERS", PEERS, "QONNECT_LEAD_REJOIN_EMPTY", "true")).rejoinEmpty()).isTrue();
   }
 
   @Test
@@ -34,7 +43,8 @@ class LeadAgentConfigTest {
   @Test
   void everyProblemIsReportedAtOnceNamingItsKey() {
     assertThatThrownBy(() -> LeadAgentConfig.load(new String[] {"--id", "lead-9", "--peers", "lead-1=host:7201:7301,lead-2=bad",
-        "--election-timeout", "900-400", "--snapshot-every", "-1", "--knowledge-base", "nowhere", "--colour", "blue"}, Map.of()))
+        "--election-timeout", "900-400", "--snapshot-every", "-1", "--knowledge-base", "nowhere", "--colour", "blue", "--rejoin-empty", "yes"},
+        Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown argument '--colour'")
         .hasMessageContaining("--peers: 'lead-2=bad' is not ID=HOST:RAFT_PORT:API_PORT")
@@ -43,6 +53,7 @@ class LeadAgentConfigTest {
         .hasMessageContaining("--data-dir: required")
         .hasMessageContaining("--knowledge-base: expected HOST:PORT")
         .hasMessageContaining("--election-timeout: expected MIN-MAX")
-        .hasMessageContaining("--snapshot-every: expected a positive number");
+        .hasMessageContaining("--snapshot-every: expected a positive number")
+        .hasMessageContaining("--rejoin-empty: expected true or false, got 'yes'");
   }
 }

@@ -1,0 +1,126 @@
+package io.qonnect.lead.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.qonnect.lead.state.Command;
+import io.qonnect.placement.snapshot.ClusterId;
+import io.qonnect.placement.spec.Tier;
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.MD5FileUtil;
+import org.apache.ratis.util.SizeInBytes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The state machine's own snapshots through Ratis's real storage layout: what takeSnapshot writes, initialize
+ * loads; a snapshot whose bytes no longer match its digest, or that is cut short, stops the start with an
+ * IOException naming the file instead of starting from a wrong (or empty) state.
+ */
+class ControlPlaneStateMachineSnapshotTest {
+  @TempDir Path dir;
+
+  /** BaseStateMachine only asks the server for its id. */
+  private static final RaftServer SERVER = (RaftServer) Proxy.newProxyInstance(RaftServer.class.getClassLoader(),
+      new Class<?>[] {RaftServer.class}, (proxy, method, args) -> switch (method.getName()) {
+        case "getId" -> RaftPeerId.valueOf("lead-1");
+        case "toString" -> "server lead-1";
+        default -> null;
+      });
+
+  private RaftStorage storage(RaftStorage.StartupOption option) throws IOException {
+    RaftStorage storage = RaftStorage.newBuilder().setDirectory(dir.toFile()).setOption(option)
+        .setLogCorruptionPolicy(RaftServerConfigKeys.Log.CorruptionPolicy.getDefault()).setStorageFreeSpaceMin(SizeInBytes.ONE_KB).build();
+    storage.initialize();
+    return storage;
+  }
+
+  /** The storage of the last state machine started: closed before the next one starts (it locks the directory). */
+  private RaftStorage open;
+
+  @AfterEach
+  void close() throws IOException {
+    if (open != null) open.close();
+  }
+
+  private ControlPlaneStateMachine started(RaftStorage.StartupOption option) throws IOException {
+    close();
+    open = storage(option);
+    ControlPlaneStateMachine sm = new ControlPlaneStateMachine();
+    sm.initialize(SERVER, RaftGroupId.randomId(), open);
+    return sm;
+  }
+
+  private static void apply(ControlPlaneStateMachine sm, long index, Command command) {
+    LogEntryProto entry = LogEntryProto.newBuilder().setTerm(1).setIndex(index).setStateMachineLogEntry(StateMachineLogEntryProto.newBuilder()
+        .setLogData(ByteString.copyFrom(CommandCodec.encode(1_000, command)))).build();
+    sm.applyTransaction(TransactionContext.newBuilder().setStateMachine(sm).setServerRole(RaftPeerRole.FOLLOWER).setLogEntry(entry).build()).join();
+  }
+
+  /** A state machine that applied two entries and wrote its snapshot; the snapshot file. */
+  private File snapshotWritten() throws IOException {
+    ControlPlaneStateMachine sm = started(RaftStorage.StartupOption.FORMAT);
+    apply(sm, 1, new Command.RegisterCluster(ClusterId.of("eu-1"), Tier.CLOUD, "eu", ""));
+    apply(sm, 2, new Command.RegisterCluster(ClusterId.of("eu-2"), Tier.FOG, "eu", ""));
+    assertThat(sm.takeSnapshot()).isEqualTo(2);
+    return sm.getStateMachineStorage().getLatestSnapshot().getFile().getPath().toFile();
+  }
+
+  @Test
+  void aSnapshotTakenIsTheStateLoaded() throws IOException {
+    ControlPlaneStateMachine before = started(RaftStorage.StartupOption.FORMAT);
+    apply(before, 1, new Command.RegisterCluster(ClusterId.of("eu-1"), Tier.CLOUD, "eu", ""));
+    before.takeSnapshot();
+
+    ControlPlaneStateMachine after = started(RaftStorage.StartupOption.RECOVER);
+
+    assertThat(after.stateHash()).isEqualTo(before.stateHash());
+    assertThat(after.<Integer>read(s -> s.clusters().size())).isEqualTo(1);
+    assertThat(after.getLastAppliedTermIndex().getIndex()).isEqualTo(1);
+  }
+
+  @Test
+  void aSnapshotWhoseBytesNoLongerMatchItsDigestStopsTheStart() throws IOException {
+    File snapshot = snapshotWritten();
+    try (RandomAccessFile f = new RandomAccessFile(snapshot, "rw")) {
+      byte[] bytes = new byte[(int) f.length()];
+      f.readFully(bytes);
+      int at = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("eu-2");
+      f.seek(at + 3);
+      f.write('3'); // eu-2 becomes eu-3: still a well-formed snapshot, silently wrong without the digest
+    }
+
+    assertThatThrownBy(() -> started(RaftStorage.StartupOption.RECOVER))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(snapshot.toString());
+  }
+
+  @Test
+  void aSnapshotCutShortStopsTheStartEvenWithAMatchingDigest() throws IOException {
+    File snapshot = snapshotWritten();
+    try (RandomAccessFile f = new RandomAccessFile(snapshot, "rw")) {
+      f.setLength(f.length() / 2);
+    }
+    MD5FileUtil.computeAndSaveMd5ForFile(snapshot); // as a writer that digested what reached the disk would have
+
+    assertThatThrownBy(() -> started(RaftStorage.StartupOption.RECOVER))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(snapshot.toString())
+        .hasMessageContaining("truncated");
+  }
+}
