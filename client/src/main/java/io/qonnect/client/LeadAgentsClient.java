@@ -30,7 +30,7 @@ public final class LeadAgentsClient implements AutoCloseable {
     if (addresses.isEmpty()) throw new IllegalArgumentException("no lead agent address given");
     this.addresses = List.copyOf(addresses);
     this.timeoutMs = timeoutMs;
-    for (String a : addresses) channels.put(a, NettyChannelBuilder.forTarget(a).usePlaintext().build());
+    for (String a : addresses) channels.put(a, GrpcKeepalive.channel(NettyChannelBuilder.forTarget(a)).usePlaintext().build());
   }
 
   public List<String> addresses() {

@@ -2,6 +2,7 @@ package io.qonnect.kb;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.qonnect.kb.api.GrpcKeepalive;
 import io.qonnect.kb.api.KnowledgeBaseGrpcService;
 import io.qonnect.kb.store.InMemoryKnowledgeStore;
 import io.qonnect.kb.store.KnowledgeStore;
@@ -21,7 +22,7 @@ public final class KnowledgeBaseMain {
 
   public KnowledgeBaseMain(KnowledgeBaseConfig config) throws IOException {
     this.store = config.inMemory() ? new InMemoryKnowledgeStore() : new RocksDbKnowledgeStore(config.dataDir());
-    this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+    this.server = GrpcKeepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port())))
         .addService(new KnowledgeBaseGrpcService(store, Clock.systemUTC()))
         .build()
         .start();

@@ -8,6 +8,7 @@ import io.qonnect.lead.api.AgentGatewayGrpcService;
 import io.qonnect.lead.api.AgentSessions;
 import io.qonnect.lead.api.ControlPlaneGrpcService;
 import io.qonnect.lead.api.GroupView;
+import io.qonnect.lead.api.GrpcKeepalive;
 import io.qonnect.lead.config.LeadAgentConfig;
 import io.qonnect.lead.config.LeadAgentConfig.Peer;
 import io.qonnect.lead.health.AgentLiveness;
@@ -118,7 +119,7 @@ public final class LeadAgentMain implements AutoCloseable {
     everyRound("health", HEALTH_INTERVAL_MS, health::reconcileOnce);
     AgentGatewayGrpcService gateway = new AgentGatewayGrpcService(client, view, stateMachine, sessions, liveness, scheduler, Clock.systemUTC(),
         MONOTONIC_MILLIS, config.leaseMillis());
-    api = NettyServerBuilder.forAddress(new InetSocketAddress(config.self().host(), config.self().apiPort()))
+    api = GrpcKeepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress(config.self().host(), config.self().apiPort())))
         .addService(new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, gateway::singletonWaiting, scheduler))
         .addService(gateway)
         .build()

@@ -129,11 +129,12 @@ public final class ResourceAgentMain implements AutoCloseable {
     List<SharedIndexInformer<?>> all = new ArrayList<>(List.of(nodes, pods, deployments));
     all.addAll(managed);
     awaitSynced(config.cluster(), all);
-    this.kbChannel = NettyChannelBuilder.forTarget(config.knowledgeBase()).usePlaintext().build();
+    this.kbChannel = GrpcKeepalive.channel(NettyChannelBuilder.forTarget(config.knowledgeBase())).usePlaintext().build();
     URI master = URI.create(kube.getMasterUrl().toString());
     this.apiServer = new InetSocketAddress(master.getHost(), master.getPort() > 0 ? master.getPort() : 443);
     this.prober = new PeerProber(config.cluster(), latencyModel(config.latencyModel()), clock);
-    this.probeServer = NettyServerBuilder.forPort(config.probePort()).addService(new PeerProber.Service(config.cluster())).build();
+    this.probeServer = GrpcKeepalive.server(NettyServerBuilder.forPort(config.probePort()))
+        .addService(new PeerProber.Service(config.cluster())).build();
     this.leadStream = new LeadStream(config.cluster(), config.leadAgents(), config.heartbeatMs(), this::registration, this::heartbeat, d -> {
       DesiredState held = desired.getAndUpdate(current -> Reconciliation.newer(current, d));
       if (held != null && d.getRevision() < held.getRevision()) {
@@ -142,7 +143,7 @@ public final class ResourceAgentMain implements AutoCloseable {
       }
       loops.execute(this::reconcileSafely);
       readinessChanged(); // a new epoch: report the same pods under it
-    }, this::leaseReceived, config.faultDir());
+    }, this::leaseReceived, config.faultDir(), monotonicMillis);
     Thread.ofPlatform().name("lead-stream").daemon().start(leadStream);
     deployments.addEventHandler(new ResourceEventHandler<>() {
       @Override public void onAdd(Deployment d) { readinessChanged(); }

@@ -1,6 +1,7 @@
 package io.qonnect.lead.api;
 
 import io.qonnect.lead.state.StateReader;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.qonnect.lead.lease.SingletonLeases;
@@ -17,7 +18,7 @@ import io.qonnect.proto.v1.DesiredState;
 import io.qonnect.proto.v1.LeadMessage;
 import io.qonnect.proto.v1.RegisterClusterRequest;
 import io.qonnect.proto.v1.RegisterClusterResponse;
-import io.qonnect.proto.v1.SingletonLease;
+import io.qonnect.proto.v1.StreamPing;
 import io.qonnect.proto.v1.Tier;
 import io.qonnect.proto.v1.Violation;
 import java.time.Clock;
@@ -32,12 +33,17 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Where resource agents register their member cluster and hold their stream: heartbeats up, the complete
- * desired state of their cluster down, pushed again whenever the replicated state changes it, and the leases
- * of the singletons it runs, renewed every {@value #LEASE_RENEW_MS} ms. Only the leader holds streams; a
- * follower refuses with a leader hint and the agent moves on.
+ * desired state of their cluster down, pushed again whenever the replicated state changes it, and the leases of the
+ * singletons it runs (what is sent when: {@link AgentFeed}); a ping when nothing else went down for about
+ * {@value #PING_INTERVAL_MS} ms, so that the agent can tell a quiet leader from a hung one. Only the leader holds
+ * streams; a follower refuses with a leader hint and the agent moves on. A stream is one session: one hello, one
+ * push task; a second hello closes it.
  */
 public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGatewayImplBase {
   private static final long PUSH_INTERVAL_MS = 100;
+  /** Well inside the agent's bound on silence (LeadStream.SILENCE_BOUND_MS, 5 s): a few pings may be late or lost. */
+  private static final long PING_INTERVAL_MS = 1000;
+  private static final LeadMessage PING = LeadMessage.newBuilder().setPing(StreamPing.getDefaultInstance()).build();
 
   private final ControlPlaneClient client;
   private final GroupView group;
@@ -69,21 +75,31 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
 
   @Override
   public StreamObserver<AgentMessage> connect(StreamObserver<LeadMessage> responseObserver) {
-    ServerCallStreamObserver<LeadMessage> out = (ServerCallStreamObserver<LeadMessage>) responseObserver;
+    Outbound out = new Outbound((ServerCallStreamObserver<LeadMessage>) responseObserver);
     AtomicReference<ScheduledFuture<?>> pusher = new AtomicReference<>();
     Runnable stop = () -> Optional.ofNullable(pusher.get()).ifPresent(f -> f.cancel(false));
-    out.setOnCancelHandler(stop::run);
+    out.onCancel(stop);
     return new StreamObserver<>() {
+      /** Only gRPC's thread for this call reads it: a call's messages are handed over one at a time. */
+      private boolean greeted;
+
       @Override
       public void onNext(AgentMessage message) {
         switch (message.getBodyCase()) {
           case HELLO -> {
+            if (greeted) {
+              // a second push task would write this stream from a second thread, and the agent gains nothing
+              stop.run();
+              out.fail(GrpcErrors.invalid("hello", "a second hello on one stream: a stream is one session, open a new one"));
+              return;
+            }
+            greeted = true;
             if (!group.isLeader()) {
-              out.onError(GrpcErrors.unavailable("not the leader", group.leaderApiAddress()));
+              out.fail(GrpcErrors.unavailable("not the leader", group.leaderApiAddress()));
               return;
             }
             if (!ClusterId.isValid(message.getHello().getCluster())) {
-              out.onError(GrpcErrors.invalid("hello.cluster", "not a DNS-1123 label"));
+              out.fail(GrpcErrors.invalid("hello.cluster", "not a DNS-1123 label"));
               return;
             }
             ClusterId cluster = ClusterId.of(message.getHello().getCluster());
@@ -102,9 +118,50 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
       @Override
       public void onCompleted() {
         stop.run();
-        out.onCompleted();
+        out.complete();
       }
     };
+  }
+
+  /**
+   * One stream's way down, written by its push task on the timer and by the inbound handler on gRPC's threads:
+   * never both at once (a StreamObserver is not thread-safe) and nothing after the stream ended.
+   */
+  private static final class Outbound {
+    private final ServerCallStreamObserver<LeadMessage> out;
+    private boolean ended;
+
+    Outbound(ServerCallStreamObserver<LeadMessage> out) {
+      this.out = out;
+    }
+
+    /** Before the first message (gRPC's rule); with a handler set, gRPC drops writes after a cancel instead of throwing. */
+    void onCancel(Runnable handler) {
+      out.setOnCancelHandler(handler);
+    }
+
+    synchronized boolean ended() {
+      return ended || out.isCancelled();
+    }
+
+    /** False when the stream has ended: nothing was sent. */
+    synchronized boolean send(LeadMessage message) {
+      if (ended()) return false;
+      out.onNext(message);
+      return true;
+    }
+
+    synchronized void fail(StatusRuntimeException error) {
+      if (ended) return;
+      ended = true;
+      out.onError(error);
+    }
+
+    synchronized void complete() {
+      if (ended) return;
+      ended = true;
+      out.onCompleted();
+    }
   }
 
   /** Why a singleton's lease is held back, as this lead agent's book says (a follower's book is empty). */
@@ -118,13 +175,18 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
     return leases.updateAndGet(t -> t != null && t.term() == term ? t : new TermLeases(term, new SingletonLeases(leaseMillis, monotonicMillis.getAsLong()))).book();
   }
 
-  /** Sends what the cluster's {@link AgentFeed} says is due; ends the stream on losing leadership. */
+  /**
+   * Sends what the cluster's {@link AgentFeed} says is due, and pings after {@value #PING_INTERVAL_MS} ms of
+   * nothing else; ends the stream on losing leadership.
+   */
   private final class Pusher implements Runnable {
     private final AgentFeed feed;
-    private final ServerCallStreamObserver<LeadMessage> out;
+    private final Outbound out;
     private final Runnable stop;
+    /** Runs in a row that sent nothing: counted, not timed, so no clock step can hold a ping back. */
+    private long quietRuns;
 
-    Pusher(ClusterId cluster, ServerCallStreamObserver<LeadMessage> out, Runnable stop) {
+    Pusher(ClusterId cluster, Outbound out, Runnable stop) {
       this.feed = new AgentFeed(cluster, stateMachine);
       this.out = out;
       this.stop = stop;
@@ -133,20 +195,25 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
     @Override
     public void run() {
       try {
-        if (out.isCancelled()) {
+        if (out.ended()) {
           stop.run();
           return;
         }
         if (!group.isLeader()) {
           stop.run();
-          out.onError(GrpcErrors.unavailable("leadership moved", group.leaderApiAddress()));
+          out.fail(GrpcErrors.unavailable("leadership moved", group.leaderApiAddress()));
           return;
         }
+        boolean spoke = false;
         // a new leader that has not applied the committed tail would send an older state: it waits until it has
-        if (group.isLeaderReady()) feed.next(leases(), fences, monotonicMillis.getAsLong()).forEach(out::onNext);
+        if (group.isLeaderReady()) {
+          for (LeadMessage m : feed.next(leases(), fences, monotonicMillis.getAsLong())) spoke |= out.send(m);
+        }
+        quietRuns = spoke ? 0 : quietRuns + 1;
+        if (quietRuns * PUSH_INTERVAL_MS >= PING_INTERVAL_MS && out.send(PING)) quietRuns = 0;
       } catch (RuntimeException e) {
         stop.run();
-        out.onError(io.grpc.Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+        out.fail(io.grpc.Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
       }
     }
   }

@@ -4,6 +4,7 @@ import io.qonnect.lead.state.StateReader;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.qonnect.lead.api.GrpcKeepalive;
 import io.qonnect.lead.api.GroupView;
 import io.qonnect.lead.config.LeadAgentConfig.Peer;
 import io.qonnect.lead.placing.Proposer;
@@ -53,7 +54,8 @@ public final class FeatureGateController implements AutoCloseable {
         continue;
       }
       try {
-        ManagedChannel channel = channels.computeIfAbsent(peer.apiAddress(), a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
+        ManagedChannel channel = channels.computeIfAbsent(peer.apiAddress(),
+            a -> GrpcKeepalive.channel(NettyChannelBuilder.forTarget(a)).usePlaintext().build());
         int level = ControlPlaneGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS).leader(LeaderRequest.getDefaultInstance())
             .getSupportedFeatureLevel();
         levels.add(Math.max(FeatureLevels.BASELINE, level));

@@ -3,6 +3,7 @@ package io.qonnect.lead.kb;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.qonnect.lead.api.GrpcKeepalive;
 import io.qonnect.lead.placing.ObservationSource;
 import io.qonnect.lead.state.Command.CommitPlacement;
 import io.qonnect.proto.v1.KnowledgeBaseGrpc;
@@ -32,7 +33,7 @@ public final class KnowledgeBaseClient implements ObservationSource, AutoCloseab
   public KnowledgeBaseClient(String address, Clock clock) {
     this.address = address;
     this.clock = clock;
-    this.channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+    this.channel = GrpcKeepalive.channel(NettyChannelBuilder.forTarget(address)).usePlaintext().build();
     this.stub = KnowledgeBaseGrpc.newBlockingStub(channel);
   }
 

@@ -3,6 +3,7 @@ package io.qonnect.agent.probe;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.qonnect.agent.GrpcKeepalive;
 import io.grpc.stub.StreamObserver;
 import io.qonnect.proto.v1.AgentProbeGrpc;
 import io.qonnect.proto.v1.LatencyReport;
@@ -59,7 +60,8 @@ public final class PeerProber implements AutoCloseable {
     });
     recent.keySet().retainAll(wanted.values());
     for (PeerAgent peer : peers) {
-      ManagedChannel channel = channels.computeIfAbsent(peer.getAddress(), a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
+      ManagedChannel channel = channels.computeIfAbsent(peer.getAddress(),
+          a -> GrpcKeepalive.channel(NettyChannelBuilder.forTarget(a)).usePlaintext().build());
       double best = Double.MAX_VALUE;
       for (int i = 0; i < PINGS; i++) {
         long start = System.nanoTime();

@@ -1,8 +1,10 @@
 package io.qonnect.agent.upstream;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.qonnect.agent.GrpcKeepalive;
 import io.qonnect.proto.v1.AgentGatewayGrpc;
 import io.qonnect.proto.v1.AgentMessage;
 import io.qonnect.proto.v1.DesiredState;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +30,18 @@ import org.slf4j.LoggerFactory;
  * The agent's line to the leader: registers the member cluster, then holds the Connect stream to whichever
  * lead agent leads (followers refuse; the next address is tried), heartbeats on it and hands every desired
  * state and singleton lease it receives to its handlers. Reconnects forever; losing the stream never deletes
- * anything. A drill can cut it off from the lead agents (a file named {@code partition} in the fault directory):
- * it then drops the stream and does not reconnect until the file is gone, as a network partition would.
+ * anything. A stream on which the lead agent said nothing, not even its ping, for {@value #SILENCE_BOUND_MS} ms
+ * is dropped and another one opened: a hung lead agent must not hold its agents. A drill can cut it off from
+ * the lead agents (a file named {@code partition} in the fault directory): it then drops the stream and does
+ * not reconnect until the file is gone, as a network partition would.
  */
 public final class LeadStream implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(LeadStream.class);
+  /**
+   * Five of the leader's pings (AgentGatewayGrpcService sends one after a second of nothing else): long enough for
+   * a GC pause or a busy two-core machine, short next to how long a hung lead agent would otherwise keep the agent.
+   */
+  static final long SILENCE_BOUND_MS = 5_000;
 
   private final String cluster;
   private final List<ManagedChannel> channels = new ArrayList<>();
@@ -41,15 +51,18 @@ public final class LeadStream implements Runnable {
   private final Consumer<DesiredState> onDesired;
   private final Consumer<SingletonLease> onLease;
   private final Path partitionFile;
+  private final LongSupplier monotonicMillis;
   private volatile boolean running = true;
 
   /** @param faultDir drills only; empty: none */
   public LeadStream(String cluster, List<String> addresses, long heartbeatMs, Supplier<RegisterClusterRequest> registration,
-      Supplier<Heartbeat> heartbeat, Consumer<DesiredState> onDesired, Consumer<SingletonLease> onLease, String faultDir) {
+      Supplier<Heartbeat> heartbeat, Consumer<DesiredState> onDesired, Consumer<SingletonLease> onLease, String faultDir,
+      LongSupplier monotonicMillis) {
+    this.monotonicMillis = monotonicMillis;
     this.onLease = onLease;
     this.partitionFile = faultDir.isEmpty() ? null : Path.of(faultDir, "partition");
     this.cluster = cluster;
-    addresses.forEach(a -> channels.add(NettyChannelBuilder.forTarget(a).usePlaintext().build()));
+    addresses.forEach(a -> channels.add(GrpcKeepalive.channel(NettyChannelBuilder.forTarget(a)).usePlaintext().build()));
     this.heartbeatMs = heartbeatMs;
     this.registration = registration;
     this.heartbeat = heartbeat;
@@ -84,9 +97,11 @@ public final class LeadStream implements Runnable {
   /** Returns when the stream ends (leader lost, lead agent gone); keeps heartbeating while it lasts. */
   private void holdStream(ManagedChannel channel) {
     CountDownLatch ended = new CountDownLatch(1);
+    StreamSilence silence = new StreamSilence(monotonicMillis, SILENCE_BOUND_MS);
     StreamObserver<AgentMessage> up = AgentGatewayGrpc.newStub(channel).connect(new StreamObserver<>() {
       @Override
       public void onNext(LeadMessage m) {
+        silence.heard(); // whatever it is: a ping says only that
         if (m.hasDesiredState()) onDesired.accept(m.getDesiredState());
         if (m.hasLease()) onLease.accept(m.getLease());
       }
@@ -107,6 +122,15 @@ public final class LeadStream implements Runnable {
         up.onNext(AgentMessage.newBuilder().setHeartbeat(heartbeat.get()).build());
       }
       while (running && !ended.await(heartbeatMs, TimeUnit.MILLISECONDS) && !partitioned()) {
+        if (silence.exceeded()) {
+          LOG.warn("{}: nothing from lead agent {} for {} ms; dropping the stream and connecting again", cluster, channel.authority(),
+              silence.silentMillis());
+          synchronized (up) {
+            up.onError(Status.DEADLINE_EXCEEDED.withDescription("the lead agent was silent for more than " + SILENCE_BOUND_MS + " ms")
+                .asRuntimeException()); // cancels the call: a half-close would leave it open on a hung lead agent
+          }
+          return;
+        }
         synchronized (up) {
           up.onNext(AgentMessage.newBuilder().setHeartbeat(heartbeat.get()).build());
         }

@@ -3,6 +3,7 @@ package io.qonnect.testbed.federation;
 import io.qonnect.client.LeadAgentsClient;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.qonnect.client.GrpcKeepalive;
 import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.placement.snapshot.ClusterSnapshot;
 import io.qonnect.placement.snapshot.MemberCluster;
@@ -25,7 +26,7 @@ public final class InventorySeeder {
   private InventorySeeder() {}
 
   public static void seed(ClusterSnapshot inventory, LeadAgentsClient leadAgents, String knowledgeBase, Clock clock, Consumer<String> progress) {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(knowledgeBase).usePlaintext().build();
+    ManagedChannel channel = GrpcKeepalive.channel(NettyChannelBuilder.forTarget(knowledgeBase)).usePlaintext().build();
     try {
       long now = clock.millis();
       for (MemberCluster c : inventory.clusters()) {

@@ -1,0 +1,131 @@
+package io.qonnect.lead.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.qonnect.lead.config.LeadAgentConfig.Peer;
+import io.qonnect.lead.raft.ControlPlaneStateMachine;
+import io.qonnect.proto.v1.AgentGatewayGrpc;
+import io.qonnect.proto.v1.AgentMessage;
+import io.qonnect.proto.v1.Hello;
+import io.qonnect.proto.v1.LeadMessage;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent stream as an agent sees it, over a loopback gRPC server (grpc-inprocess is not a dependency here; the
+ * CLI's TypedErrorsTest does the same): the leader of a one-peer group with an empty state.
+ */
+class AgentGatewayGrpcServiceTest {
+  /** Counts the push tasks scheduled: one per stream, or several threads write one stream. */
+  static final class CountingTimer extends ScheduledThreadPoolExecutor {
+    final AtomicInteger pushers = new AtomicInteger();
+
+    CountingTimer() {
+      super(2);
+    }
+
+    @Override
+    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+      pushers.incrementAndGet();
+      return super.scheduleWithFixedDelay(command, initialDelay, delay, unit);
+    }
+  }
+
+  private final CountingTimer timer = new CountingTimer();
+  private Server server;
+  private ManagedChannel channel;
+  /** What the agent received, in order: LeadMessages, then a Throwable or "completed". */
+  private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    GroupView leader = new GroupView() {
+      @Override public String selfId() { return "lead-1"; }
+      @Override public List<Peer> peers() { return List.of(new Peer("lead-1", "127.0.0.1", 1, 2)); }
+      @Override public Optional<String> leaderId() { return Optional.of("lead-1"); }
+      @Override public long term() { return 1; }
+      @Override public boolean isLeaderReady() { return true; }
+    };
+    AgentGatewayGrpcService gateway = new AgentGatewayGrpcService(null, leader, new ControlPlaneStateMachine(), new AgentSessions(),
+        (cluster, application, component, since) -> true, timer, Clock.systemUTC(), () -> System.nanoTime() / 1_000_000, 3000);
+    // with the keepalive of production: the server must also permit the client's pings
+    server = GrpcKeepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))).addService(gateway).build().start();
+    channel = GrpcKeepalive.channel(NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())).usePlaintext().build();
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    server.shutdownNow();
+    timer.shutdownNow();
+  }
+
+  private StreamObserver<AgentMessage> connect() {
+    return AgentGatewayGrpc.newStub(channel).connect(new StreamObserver<>() {
+      @Override public void onNext(LeadMessage m) { received.add(m); }
+      @Override public void onError(Throwable t) { received.add(t); }
+      @Override public void onCompleted() { received.add("completed"); }
+    });
+  }
+
+  private static AgentMessage hello(String cluster) {
+    return AgentMessage.newBuilder().setHello(Hello.newBuilder().setCluster(cluster)).build();
+  }
+
+  /** The first Throwable the agent receives within {@code seconds}, or null. */
+  private Throwable errorWithin(int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    for (Object o; (o = received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) != null; ) {
+      if (o instanceof Throwable t) return t;
+    }
+    return null;
+  }
+
+  @Test
+  void aSecondHelloOnOneStreamIsRefusedAndSchedulesNoSecondPusher() throws InterruptedException {
+    StreamObserver<AgentMessage> up = connect();
+    up.onNext(hello("eu-1"));
+    up.onNext(hello("eu-1"));
+
+    Throwable error = errorWithin(5);
+
+    assertThat(error).as("the stream is closed").isNotNull();
+    Status status = Status.fromThrowable(error);
+    assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(status.getDescription()).contains("hello");
+    assertThat(timer.pushers.get()).as("push tasks scheduled").isEqualTo(1);
+  }
+
+  @Test
+  void aQuietStreamStillHearsFromTheLeaderAboutEverySecond() throws InterruptedException {
+    StreamObserver<AgentMessage> up = connect();
+    up.onNext(hello("eu-1"));
+
+    Object first = received.poll(5, TimeUnit.SECONDS);
+    assertThat(first).as("the desired state, sent at once").isInstanceOfSatisfying(LeadMessage.class, m -> assertThat(m.hasDesiredState()).isTrue());
+    // nothing changes in the state, and there are no singletons to lease: only a ping breaks the silence
+    long before = System.nanoTime();
+    Object next = received.poll(3, TimeUnit.SECONDS);
+    long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
+    assertThat(next).as("a message after the desired state").isInstanceOfSatisfying(LeadMessage.class, m -> assertThat(m.hasPing()).isTrue());
+    assertThat(waitedMs).as("ms of silence before the ping").isBetween(700L, 2000L);
+    up.onCompleted();
+  }
+}

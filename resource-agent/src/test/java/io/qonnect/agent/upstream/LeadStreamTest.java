@@ -1,0 +1,105 @@
+package io.qonnect.agent.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.qonnect.agent.GrpcKeepalive;
+import io.qonnect.proto.v1.AgentGatewayGrpc;
+import io.qonnect.proto.v1.AgentMessage;
+import io.qonnect.proto.v1.Heartbeat;
+import io.qonnect.proto.v1.LeadMessage;
+import io.qonnect.proto.v1.RegisterClusterRequest;
+import io.qonnect.proto.v1.RegisterClusterResponse;
+import io.qonnect.proto.v1.StreamPing;
+import io.qonnect.proto.v1.Tier;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent against a lead agent that accepts its stream and then says nothing, over a loopback gRPC server: the
+ * agent keeps the stream while the silence is within the bound, and drops it and connects again past it. The
+ * agent's clock is a fake one the test moves; the stream's own waits are real but short.
+ */
+class LeadStreamTest {
+  /** What the lead agent saw, in order: "connect", "hello", "cancelled", "completed". */
+  private final BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+  private final AtomicLong now = new AtomicLong(1_000);
+  private volatile StreamObserver<LeadMessage> down;
+  private Server lead;
+  private LeadStream agent;
+
+  private void startLead() throws Exception {
+    lead = GrpcKeepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))).addService(new AgentGatewayGrpc.AgentGatewayImplBase() {
+      @Override
+      public void register(RegisterClusterRequest request, StreamObserver<RegisterClusterResponse> out) {
+        out.onNext(RegisterClusterResponse.getDefaultInstance());
+        out.onCompleted();
+      }
+
+      @Override
+      public StreamObserver<AgentMessage> connect(StreamObserver<LeadMessage> out) {
+        seen.add("connect");
+        ((ServerCallStreamObserver<LeadMessage>) out).setOnCancelHandler(() -> {}); // a ping after a cancel is dropped, not thrown
+        down = out;
+        return new StreamObserver<>() {
+          @Override public void onNext(AgentMessage m) { if (m.hasHello()) seen.add("hello"); }
+          @Override public void onError(Throwable t) { seen.add("cancelled"); }
+          @Override public void onCompleted() { seen.add("completed"); }
+        };
+      }
+    }).build().start();
+    RegisterClusterRequest registration = RegisterClusterRequest.newBuilder().setCluster("eu-1").setTier(Tier.TIER_CLOUD).setRegion("eu").build();
+    agent = new LeadStream("eu-1", List.of("127.0.0.1:" + lead.getPort()), 20, () -> registration,
+        () -> Heartbeat.newBuilder().setCluster("eu-1").build(), d -> {}, l -> {}, "", now::get);
+    Thread.ofPlatform().daemon().name("lead-stream-test").start(agent);
+  }
+
+  @AfterEach
+  void stop() {
+    if (agent != null) agent.stop();
+    if (lead != null) lead.shutdownNow();
+  }
+
+  private String next() throws InterruptedException {
+    String s = seen.poll(5, TimeUnit.SECONDS);
+    return s == null ? "(nothing within 5 s)" : s;
+  }
+
+  @Test
+  void aStreamSilentPastTheBoundIsDroppedAndOpenedAgain() throws Exception {
+    startLead();
+    assertThat(next()).isEqualTo("connect");
+    assertThat(next()).isEqualTo("hello");
+
+    now.addAndGet(LeadStream.SILENCE_BOUND_MS);          // silent for exactly the bound: kept
+    assertThat(seen.poll(300, TimeUnit.MILLISECONDS)).as("what happens within 15 heartbeats").isNull();
+
+    now.addAndGet(1);                                     // past it: dropped, and a new stream
+    assertThat(next()).isEqualTo("cancelled");
+    assertThat(next()).isEqualTo("connect");
+    assertThat(next()).isEqualTo("hello");
+  }
+
+  @Test
+  void aPingKeepsTheStream() throws Exception {
+    startLead();
+    assertThat(next()).isEqualTo("connect");
+    assertThat(next()).isEqualTo("hello");
+
+    for (int i = 0; i < 4; i++) {
+      now.addAndGet(LeadStream.SILENCE_BOUND_MS - 1000);
+      down.onNext(LeadMessage.newBuilder().setPing(StreamPing.getDefaultInstance()).build());
+      Thread.sleep(100);                                  // the ping arrives; the agent's loop looks 5 times
+    }
+    assertThat(seen.poll(300, TimeUnit.MILLISECONDS)).as("16 s of pings 4 s apart").isNull();
+  }
+}
