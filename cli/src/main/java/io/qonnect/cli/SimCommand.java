@@ -29,8 +29,12 @@ final class SimCommand implements Callable<Integer> {
   @Option(names = "--horizon", description = "virtual seconds per seed (default ${DEFAULT-VALUE})", defaultValue = "90")
   long horizonSeconds;
 
+  @Option(names = "--jobs", description = "seeds run at once (default: every core)")
+  Integer jobs;
+
   @Option(names = "--faults", description = "comma-separated faults to draw from, or 'all' (default): leader-crash, leader-pause, "
-      + "lead-partition, slow-apply, delayed-proposal, clock-step, agent-crash, agent-partition, api-down, cluster-down, spec-edit, delete-recreate",
+      + "lead-partition, slow-apply, new-leader-behind, delayed-proposal, clock-step, agent-crash, agent-partition, heartbeats-lost, api-down, "
+      + "cluster-down, spec-edit, delete-recreate",
       defaultValue = "all")
   String faults;
 
@@ -45,8 +49,10 @@ final class SimCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    SimMain.Summary s = seed != null ? SimMain.run(seed, 1, options, new java.io.PrintStream(System.out, true))
-        : SimMain.run(firstSeed, seeds, options, new java.io.PrintStream(System.out, true));
+    if (jobs != null && jobs < 1) throw new ParameterException(spec.commandLine(), "--jobs: must be at least 1");
+    int threads = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
+    SimMain.Summary s = seed != null ? SimMain.run(seed, 1, options, threads, new java.io.PrintStream(System.out, true))
+        : SimMain.run(firstSeed, seeds, options, threads, new java.io.PrintStream(System.out, true));
     return s.failed().isEmpty() ? QonnectMain.OK : QonnectMain.FAILED;
   }
 }

@@ -186,7 +186,7 @@ public final class ResourceAgentMain implements AutoCloseable {
   private void leaseReceived(SingletonLease lease) {
     long now = monotonicMillis.getAsLong();
     boolean wasHeld = leases.held(lease.getApplication(), lease.getComponent(), now);
-    long until = leases.received(lease.getApplication(), lease.getComponent(), lease.getDurationMillis(), now);
+    long until = leases.received(lease.getApplication(), lease.getComponent(), lease.getDurationMillis(), now, lease.getTerm());
     if (!wasHeld) loops.execute(this::reconcileSafely);
     loops.schedule(this::reconcileSafely, until - now + 1, TimeUnit.MILLISECONDS);
   }

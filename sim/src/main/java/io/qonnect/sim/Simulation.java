@@ -85,7 +85,7 @@ public final class Simulation {
   /** What can go wrong in a run. */
   public enum Fault {
     LEADER_CRASH, LEADER_PAUSE, LEAD_PARTITION, SLOW_APPLY, NEW_LEADER_BEHIND, DELAYED_PROPOSAL, CLOCK_STEP,
-    AGENT_CRASH, AGENT_PARTITION, API_DOWN, CLUSTER_DOWN, SPEC_EDIT, DELETE_RECREATE
+    AGENT_CRASH, AGENT_PARTITION, HEARTBEATS_LOST, API_DOWN, CLUSTER_DOWN, SPEC_EDIT, DELETE_RECREATE
   }
 
   /** The promises checked (design.md §5). */
@@ -244,7 +244,8 @@ public final class Simulation {
       });
     }
     at(between(200, 800), this::elect);
-    at(100, () -> propose(null, new Command.SetFeatureLevel(FeatureLevels.SUPPORTED), r -> {}));
+    // every lead agent runs this build: the gate is raised at once (FeatureGateController's job in a lead agent)
+    at(100, () -> clientPropose(new Command.SetFeatureLevel(FeatureLevels.SUPPORTED), "lead-agents", false));
     for (Agent a : agents) {
       at(between(300, 1500), a::connect);
       every(500, a::heartbeat);
@@ -320,7 +321,7 @@ public final class Simulation {
       }
       if (result instanceof CommandResult.Accepted) {
         if (submit) acknowledged.put(name, log.size()); // a delete's acknowledgement is recorded as it commits
-        note("client: " + (submit ? "submit " : "delete ") + name + " acknowledged at index " + log.size());
+        note("client: " + describe(command) + " acknowledged at index " + log.size());
       }
     });
   }
@@ -384,6 +385,11 @@ public final class Simulation {
         Agent a = agents.get(random.nextInt(agents.size()));
         a.partitioned = true;
         at(between(3_000, 12_000), () -> a.partitioned = false);
+      }
+      case HEARTBEATS_LOST -> { // asymmetric: the leader still reaches the agent, the agent's heartbeats are lost
+        Agent a = agents.get(random.nextInt(agents.size()));
+        a.heartbeatsLost = true;
+        at(between(3_000, 12_000), () -> a.heartbeatsLost = false);
       }
       case API_DOWN -> {
         SimCluster c = clusters.get(random.nextInt(clusters.size()));
@@ -531,7 +537,8 @@ public final class Simulation {
     CommandCodec.Stamped stamped = CommandCodec.decode(entry.bytes());
     CommandResult result = truth.apply(index, entry.term(), stamped.timeMillis(), stamped.decidedInTerm(), stamped.command());
     if (result instanceof CommandResult.Accepted a && a.changed() && entry.proposerTerm() > 0 && entry.proposerTerm() < entry.term()
-        && (command instanceof Command.CommitPlacement || command instanceof Command.SetClusterHealth || command instanceof Command.CompleteMigration)) {
+        && (command instanceof Command.CommitPlacement || command instanceof Command.SetClusterHealth || command instanceof Command.SetClusterHealths
+            || command instanceof Command.CompleteMigration)) {
       violation(Invariant.STALE_DECISION, "index " + index, command.getClass().getSimpleName() + " computed by a leader of term " + entry.proposerTerm()
           + " accepted in term " + entry.term() + ": " + describe(command));
     }
@@ -548,6 +555,7 @@ public final class Simulation {
     return switch (c) {
       case Command.CommitPlacement p -> "placement of " + p.application() + " (" + p.trigger() + ") " + (p.placement() == null ? "none" : p.placement().oneLine());
       case Command.SetClusterHealth h -> "health of " + h.cluster().value() + " = " + h.health();
+      case Command.SetClusterHealths h -> "health " + String.join(", ", h.verdicts().stream().map(v -> v.cluster().value() + " = " + v.health()).toList());
       case Command.CompleteMigration m -> "migration of " + m.application() + " to epoch " + m.placementEpoch() + " complete";
       case Command.SubmitApplication s -> "submit " + s.application();
       case Command.DeleteApplication d -> "delete " + d.application();
@@ -634,7 +642,10 @@ public final class Simulation {
     if (app == null || app.incarnation() != owner) return; // deleted or replaced by the user: its copies go
     int wanted = wantedEverywhere(app, component);
     if (wanted == 0) return;
-    for (SimCluster c : clusters) if (!c.nodesUp && app.placement().of(component).containsKey(ClusterId.of(c.name))) return; // an outage, not a removal
+    // an outage of a cluster the placement uses, or one it replaces (Ready when the migration completed), explains a
+    // shortfall: the promise is that the replacement was Ready before the old copies went, not that it never fails
+    Placement serving = app.previousPlacement() == null ? app.placement() : app.previousPlacement().union(app.placement());
+    for (SimCluster c : clusters) if (!c.nodesUp && serving.of(component).containsKey(ClusterId.of(c.name))) return;
     int before = readyEverywhere(application, owner, component);
     int after = before - lost;
     if (after < Math.min(before, wanted)) {
@@ -760,7 +771,7 @@ public final class Simulation {
       }
       for (AgentFeed feed : feeds.values()) {
         Agent agent = agents.get(Integer.parseInt(feed.cluster().value().substring(1)));
-        for (LeadMessage m : feed.next(book, liveness, now)) {
+        for (LeadMessage m : feed.next(book, bookTerm, liveness, now)) {
           at(between(1, 20), () -> agent.receive(this, m));
         }
       }
@@ -786,6 +797,7 @@ public final class Simulation {
     final Reconciliation reconciliation = new Reconciliation(Namespaces.defaults());
     boolean up = true;
     boolean partitioned;
+    boolean heartbeatsLost;
     int connectedTo = -1;
     int nextTry;
     DesiredState desired;
@@ -858,7 +870,8 @@ public final class Simulation {
         }
         case LEASE -> {
           boolean was = leases.held(m.getLease().getApplication(), m.getLease().getComponent(), now);
-          long until = leases.received(m.getLease().getApplication(), m.getLease().getComponent(), m.getLease().getDurationMillis(), now);
+          long until = leases.received(m.getLease().getApplication(), m.getLease().getComponent(), m.getLease().getDurationMillis(), now,
+              m.getLease().getTerm());
           if (!was) reconcile();
           at(until - now + 1, this::reconcile);
         }
@@ -869,7 +882,7 @@ public final class Simulation {
     void heartbeat() {
       if (!up || connectedTo < 0) return;
       Lead l = leads[connectedTo];
-      if (!linkTo(l)) return;
+      if (!linkTo(l) || heartbeatsLost) return;
       if (cluster.apiReachable()) {
         cache = List.copyOf(cluster.objects.values());
         podCache = listPods();

@@ -38,8 +38,8 @@ public final class AgentFeed {
     return cluster;
   }
 
-  /** The messages due now; {@code book} is the leader's lease book of its current term. */
-  public List<LeadMessage> next(SingletonLeases book, SingletonLeases.Fences fences, long nowMillis) {
+  /** The messages due now; {@code book} is the leader's lease book of its current term {@code term}. */
+  public List<LeadMessage> next(SingletonLeases book, long term, SingletonLeases.Fences fences, long nowMillis) {
     List<LeadMessage> out = new ArrayList<>();
     desiredIfChanged().ifPresent(d -> out.add(LeadMessage.newBuilder().setDesiredState(d).build()));
     if (leasesRenewed == Long.MIN_VALUE || nowMillis - leasesRenewed >= LEASE_RENEW_MS) {
@@ -47,7 +47,7 @@ public final class AgentFeed {
       for (DesiredStates.Singleton s : singletons) {
         if (!book.grant(s.application(), s.component(), cluster.value(), memberClusters, fences, nowMillis)) continue;
         out.add(LeadMessage.newBuilder().setLease(SingletonLease.newBuilder().setApplication(s.application())
-            .setComponent(s.component()).setDurationMillis(book.durationMillis())).build());
+            .setComponent(s.component()).setDurationMillis(book.durationMillis()).setTerm(term)).build());
       }
     }
     return out;

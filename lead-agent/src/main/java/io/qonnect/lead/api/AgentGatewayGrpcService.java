@@ -170,9 +170,9 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
     return t == null || t.term() != group.term() || !group.isLeader() ? Optional.empty() : t.book().waiting(application, component);
   }
 
-  private SingletonLeases leases() {
+  private TermLeases leases() {
     long term = group.term();
-    return leases.updateAndGet(t -> t != null && t.term() == term ? t : new TermLeases(term, new SingletonLeases(leaseMillis, monotonicMillis.getAsLong()))).book();
+    return leases.updateAndGet(t -> t != null && t.term() == term ? t : new TermLeases(term, new SingletonLeases(leaseMillis, monotonicMillis.getAsLong())));
   }
 
   /**
@@ -207,7 +207,8 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
         boolean spoke = false;
         // a new leader that has not applied the committed tail would send an older state: it waits until it has
         if (group.isLeaderReady()) {
-          for (LeadMessage m : feed.next(leases(), fences, monotonicMillis.getAsLong())) spoke |= out.send(m);
+          TermLeases book = leases();
+          for (LeadMessage m : feed.next(book.book(), book.term(), fences, monotonicMillis.getAsLong())) spoke |= out.send(m);
         }
         quietRuns = spoke ? 0 : quietRuns + 1;
         if (quietRuns * PUSH_INTERVAL_MS >= PING_INTERVAL_MS && out.send(PING)) quietRuns = 0;

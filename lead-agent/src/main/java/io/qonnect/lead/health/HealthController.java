@@ -4,9 +4,13 @@ import io.qonnect.lead.state.StateReader;
 import io.qonnect.lead.api.AgentSessions;
 import io.qonnect.lead.placing.Proposer;
 import io.qonnect.lead.state.ClusterRecord;
+import io.qonnect.lead.state.Command;
 import io.qonnect.lead.state.Command.SetClusterHealth;
+import io.qonnect.lead.state.Command.SetClusterHealths;
+import io.qonnect.lead.state.FeatureLevels;
 import io.qonnect.lead.state.CommandResult;
 import io.qonnect.proto.v1.Heartbeat;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
@@ -71,8 +75,9 @@ public final class HealthController {
       rules = new HealthRules(config);
       firstSeen.clear();
     }
-    record Work(List<ClusterRecord> clusters, long clusterSetRevision) {}
-    Work work = stateMachine.read(s -> new Work(s.clusters(), s.clusterSetRevision()));
+    record Work(List<ClusterRecord> clusters, long clusterSetRevision, int featureLevel) {}
+    Work work = stateMachine.read(s -> new Work(s.clusters(), s.clusterSetRevision(), s.featureLevel()));
+    List<SetClusterHealth> verdicts = new ArrayList<>();
     for (ClusterRecord c : work.clusters()) {
       if (c.agentAddress().isEmpty()) continue; // registered by an inventory seeder: no agent, no heartbeats to judge
       String name = c.id().value();
@@ -83,10 +88,16 @@ public final class HealthController {
       boolean reachedByPeers = liveness.lastReachedByPeers(name) > lastHeartbeat; // alive after it went silent
       HealthRules.Signals signals = last.map(l -> signals(lastHeartbeat, l.heartbeat(), reachedByPeers))
           .orElse(new HealthRules.Signals(since, true, 0, 0, reachedByPeers));
-      rules.evaluate(name, c.health(), signals, now).ifPresent(v ->
-          proposer.propose(new SetClusterHealth(c.id(), v.health(), v.reason(), work.clusterSetRevision()), term).whenComplete((r, e) -> {
-            if (r instanceof CommandResult.Accepted) LOG.info("{}: {} ({})", name, v.health(), v.reason());
-          }));
+      rules.evaluate(name, c.health(), signals, now).ifPresent(v -> verdicts.add(new SetClusterHealth(c.id(), v.health(), v.reason(), work.clusterSetRevision())));
+    }
+    if (verdicts.isEmpty()) return;
+    // one command for the round: each on its own, only the first would pass the compare-and-set
+    List<Command> commands = work.featureLevel() >= FeatureLevels.required(new SetClusterHealths(List.of(), 0))
+        ? List.of(new SetClusterHealths(verdicts, work.clusterSetRevision())) : List.copyOf(verdicts);
+    for (Command command : commands) {
+      proposer.propose(command, term).whenComplete((r, e) -> {
+        if (r instanceof CommandResult.Accepted) verdicts.forEach(v -> LOG.info("{}: {} ({})", v.cluster().value(), v.health(), v.reason()));
+      });
     }
   }
 

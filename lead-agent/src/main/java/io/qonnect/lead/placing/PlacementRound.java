@@ -147,7 +147,7 @@ public final class PlacementRound {
     }
     boolean reconsider = observationsChanged || clusterSetChanged || betterSince.containsKey(app.name()) || app.unschedulable();
     if (!reconsider) return null;
-    if (engine.place(spec, free) instanceof PlacementOutcome.Placed better && !better.placement().equals(app.placement())) {
+    if (place(app, spec, free) instanceof PlacementOutcome.Placed better && !better.placement().equals(app.placement())) {
       double gain = current.objective() > 0 ? 1 - better.explanation().objective().value() / current.objective() : 0;
       if (gain > policy.hysteresis()) {
         long since = betterSince.computeIfAbsent(app.name(), k -> now);
@@ -177,7 +177,7 @@ public final class PlacementRound {
     if (!current.feasible() || current.clusterGone() || !sameComponents) return fresh(app, spec, clusterSetRevision, free, Trigger.SPEC_CHANGED, "spec changed");
     betterSince.remove(app.name());
     String why = "the running placement still satisfies it";
-    if (engine.place(spec, free) instanceof PlacementOutcome.Placed best && !best.placement().equals(app.placement())) {
+    if (place(app, spec, free) instanceof PlacementOutcome.Placed best && !best.placement().equals(app.placement())) {
       double gain = current.objective() > 0 ? 1 - best.explanation().objective().value() / current.objective() : 0;
       String objectives = String.format("objective %.3f -> %.3f (%.1f%% better)", current.objective(), best.explanation().objective().value(), gain * 100);
       if (gain > SPEC_CHANGE_MARGIN && !app.migrating()) {
@@ -189,6 +189,28 @@ public final class PlacementRound {
     return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, app.placement(), app.explanation(), "", Trigger.SPEC_CHANGED, "spec changed: " + why);
   }
 
+  /**
+   * A placement whose copies fit beside what still runs of the application: make-before-break keeps both until
+   * the new one is Ready, so the new replicas need room next to the old ones (on a cluster both use, the larger
+   * count). The engine's best is taken when it does; otherwise the best placement beside the old copies
+   * entirely, or none (the running version keeps running). Without this a full cluster would hold the new
+   * replicas Pending, and the migration would never complete.
+   */
+  private PlacementOutcome place(ApplicationRecord app, QosSpec spec, ClusterSnapshot free) {
+    PlacementOutcome best = engine.place(spec, free);
+    Placement running = serving(app);
+    if (running == null || !(best instanceof PlacementOutcome.Placed p) || fitsBeside(p.placement(), running, spec, free)) return best;
+    return engine.place(spec, free.reserve(running.demand(spec)));
+  }
+
+  private static boolean fitsBeside(Placement candidate, Placement running, QosSpec spec, ClusterSnapshot free) {
+    for (var need : running.union(candidate).demand(spec).entrySet()) {
+      var cluster = free.cluster(need.getKey());
+      if (cluster.isPresent() && !need.getValue().fitsIn(cluster.get().free())) return false;
+    }
+    return true;
+  }
+
   /** Unschedulable again for the same reason against the same revisions: nothing new to commit. */
   private static boolean repeatsDiagnosis(ApplicationRecord app, CommitPlacement decision, long clusterSetRevision) {
     return decision.placement() == null && decision.diagnosis().equals(app.diagnosis()) && app.placedSpecRevision() == app.specRevision()
@@ -196,7 +218,7 @@ public final class PlacementRound {
   }
 
   private CommitPlacement fresh(ApplicationRecord app, QosSpec spec, long clusterSetRevision, ClusterSnapshot free, Trigger trigger, String reason) {
-    return switch (engine.place(spec, free)) {
+    return switch (place(app, spec, free)) {
       case PlacementOutcome.Placed p ->
           new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, p.placement(), p.explanation().render(), "", trigger, reason);
       case PlacementOutcome.Unschedulable u -> unschedulable(app, clusterSetRevision, trigger, reason, u.diagnosis().render());

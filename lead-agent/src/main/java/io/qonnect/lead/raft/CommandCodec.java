@@ -48,6 +48,12 @@ public final class CommandCodec {
           .setHealth(ProtoMapper.toProto(c.health())).setReason(c.reason()).setBasedOnClusterSetRevision(c.basedOnClusterSetRevision()));
       case Command.CompleteMigration c -> b.setCompleteMigration(CompleteMigration.newBuilder().setApplication(c.application())
           .setPlacementEpoch(c.placementEpoch()));
+      case Command.SetClusterHealths c -> {
+        var h = io.qonnect.proto.v1.raft.SetClusterHealths.newBuilder().setBasedOnClusterSetRevision(c.basedOnClusterSetRevision());
+        c.verdicts().forEach(v -> h.addVerdicts(SetClusterHealth.newBuilder().setCluster(v.cluster().value())
+            .setHealth(ProtoMapper.toProto(v.health())).setReason(v.reason())));
+        b.setSetClusterHealths(h);
+      }
       case Command.SetFeatureLevel c -> b.setSetFeatureLevel(io.qonnect.proto.v1.raft.SetFeatureLevel.newBuilder().setLevel(c.level()));
       case Command.ReportMigrationStalled c -> b.setReportMigrationStalled(io.qonnect.proto.v1.raft.ReportMigrationStalled.newBuilder()
           .setApplication(c.application()).setPlacementEpoch(c.placementEpoch()).setDetail(c.detail()));
@@ -92,6 +98,9 @@ public final class CommandCodec {
       case COMPLETE_MIGRATION -> new Command.CompleteMigration(p.getCompleteMigration().getApplication(),
           p.getCompleteMigration().getPlacementEpoch());
       case SET_FEATURE_LEVEL -> new Command.SetFeatureLevel(p.getSetFeatureLevel().getLevel());
+      case SET_CLUSTER_HEALTHS -> new Command.SetClusterHealths(p.getSetClusterHealths().getVerdictsList().stream()
+          .map(v -> new Command.SetClusterHealth(ClusterId.of(v.getCluster()), ProtoMapper.fromProto(v.getHealth()), v.getReason(), 0)).toList(),
+          p.getSetClusterHealths().getBasedOnClusterSetRevision());
       case REPORT_MIGRATION_STALLED -> new Command.ReportMigrationStalled(p.getReportMigrationStalled().getApplication(),
           p.getReportMigrationStalled().getPlacementEpoch(), p.getReportMigrationStalled().getDetail());
       case BODY_NOT_SET -> new Command.Unsupported("a log entry of a command kind this version does not know (fields "

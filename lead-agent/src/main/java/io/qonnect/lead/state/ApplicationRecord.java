@@ -53,9 +53,13 @@ public record ApplicationRecord(
    * keeps the current one running where it still can: taking it away would delete healthy copies, or the running
    * version everywhere. A changed placement starts a new epoch and remembers the one it replaces; a change while
    * a migration is in flight remembers both (neither may be Ready yet, and the older one may be the only one serving).
+   *
+   * @param safe the rules of feature level 3; below it (a group not yet all on 0.3) the rules of 0.2: a spec edit
+   *     that cannot be placed drops the placement, and a change during a migration remembers only the last placement
    */
-  ApplicationRecord withDecision(Placement newPlacement, String newExplanation, String newDiagnosis, long specRev, long clusterSetRev, long timeMillis) {
-    if (newPlacement == null && placement != null) {
+  ApplicationRecord withDecision(Placement newPlacement, String newExplanation, String newDiagnosis, long specRev, long clusterSetRev, long timeMillis,
+      boolean safe) {
+    if (newPlacement == null && placement != null && (safe || placedSpecRevision == specRev)) {
       return new ApplicationRecord(name, specYaml, spec, specRevision, placementEpoch, placement, previousPlacement, explanation, newDiagnosis,
           specRev, clusterSetRev, incarnation, migratingSinceMillis);
     }
@@ -63,7 +67,7 @@ public record ApplicationRecord(
       return new ApplicationRecord(name, specYaml, spec, specRevision, placementEpoch, placement, previousPlacement, newExplanation, newDiagnosis,
           specRev, clusterSetRev, incarnation, migratingSinceMillis);
     }
-    Placement serving = placement == null ? null : previousPlacement == null ? placement : previousPlacement.union(placement);
+    Placement serving = placement == null ? null : previousPlacement == null || !safe ? placement : previousPlacement.union(placement);
     return new ApplicationRecord(name, specYaml, spec, specRevision, placementEpoch + 1, newPlacement, serving, newExplanation, newDiagnosis,
         specRev, clusterSetRev, incarnation, placement == null ? 0 : timeMillis);
   }

@@ -81,4 +81,14 @@ public sealed interface Command {
 
   /** The leader's health verdict; {@code basedOnClusterSetRevision} > 0 makes it a compare-and-set. */
   record SetClusterHealth(ClusterId cluster, ClusterHealth health, String reason, long basedOnClusterSetRevision) implements Command {}
+
+  /**
+   * The leader's verdicts of one health round, all judged against {@code basedOnClusterSetRevision}: committed
+   * together or not at all (one command each would let only the first pass the compare-and-set).
+   */
+  record SetClusterHealths(java.util.List<SetClusterHealth> verdicts, long basedOnClusterSetRevision) implements Command {
+    public SetClusterHealths {
+      verdicts = java.util.List.copyOf(verdicts);
+    }
+  }
 }

@@ -56,7 +56,7 @@ public final class ControlPlaneState {
     lastAppliedIndex = logIndex;
     var refused = FeatureLevels.refusal(command, featureLevel);
     if (refused.isPresent()) return refused.get();
-    if (decidedInTerm > 0 && decidedInTerm < entryTerm && isDecision(command)) {
+    if (featureLevel >= FeatureLevels.SAFE_DECISIONS && decidedInTerm > 0 && decidedInTerm < entryTerm && isDecision(command)) {
       // a deposed leader's decision, forwarded to (or retried at) the new one: computed from a view that may be stale
       return CommandResult.rejected(Rejection.STALE, "decided by the leader of term " + decidedInTerm + ", the log is in term " + entryTerm);
     }
@@ -66,6 +66,7 @@ public final class ControlPlaneState {
       case CommitPlacement c -> commitPlacement(timeMillis, c);
       case RegisterCluster c -> register(timeMillis, c);
       case SetClusterHealth c -> setHealth(timeMillis, c);
+      case Command.SetClusterHealths c -> setHealths(timeMillis, c);
       case CompleteMigration c -> completeMigration(timeMillis, c);
       case Command.SetFeatureLevel c -> setFeatureLevel(timeMillis, c);
       case Command.ReportMigrationStalled c -> migrationStalled(timeMillis, c);
@@ -76,7 +77,7 @@ public final class ControlPlaneState {
   /** What a leader's controller decides (and a deposed leader must not make stick), as opposed to a user's intent. */
   static boolean isDecision(Command command) {
     return command instanceof CommitPlacement || command instanceof SetClusterHealth || command instanceof CompleteMigration
-        || command instanceof Command.ReportMigrationStalled;
+        || command instanceof Command.ReportMigrationStalled || command instanceof Command.SetClusterHealths;
   }
 
   private CommandResult migrationStalled(long time, Command.ReportMigrationStalled c) {
@@ -144,7 +145,8 @@ public final class ControlPlaneState {
         }
       }
     }
-    ApplicationRecord decided = app.withDecision(c.placement(), c.explanation(), c.diagnosis(), c.basedOnSpecRevision(), c.basedOnClusterSetRevision(), time);
+    ApplicationRecord decided = app.withDecision(c.placement(), c.explanation(), c.diagnosis(), c.basedOnSpecRevision(), c.basedOnClusterSetRevision(), time,
+        featureLevel >= FeatureLevels.SAFE_DECISIONS);
     long rev = ++revision;
     applications.put(app.name(), decided);
     boolean epochChanged = decided.placementEpoch() != app.placementEpoch();
@@ -201,6 +203,18 @@ public final class ControlPlaneState {
       case FAILED -> EventKind.CLUSTER_FAILED;
     }, c.cluster().value(), c.reason());
     return CommandResult.changed(rev);
+  }
+
+  private CommandResult setHealths(long time, Command.SetClusterHealths c) {
+    if (c.basedOnClusterSetRevision() > 0 && c.basedOnClusterSetRevision() != clusterSetRevision) {
+      return CommandResult.rejected(Rejection.STALE, "cluster set revision " + c.basedOnClusterSetRevision() + ", current is " + clusterSetRevision);
+    }
+    for (SetClusterHealth v : c.verdicts()) {
+      if (!clusters.containsKey(v.cluster())) return CommandResult.rejected(Rejection.NOT_FOUND, "member cluster " + v.cluster());
+    }
+    long before = revision;
+    for (SetClusterHealth v : c.verdicts()) setHealth(time, new SetClusterHealth(v.cluster(), v.health(), v.reason(), 0));
+    return revision == before ? CommandResult.unchanged(revision) : CommandResult.changed(revision);
   }
 
   private void event(long time, EventKind kind, String subject, String message) {

@@ -15,11 +15,17 @@ import java.util.OptionalInt;
  *   level 1  (0.1)  SubmitApplication, DeleteApplication, CommitPlacement, RegisterCluster, SetClusterHealth,
  *                   CompleteMigration — what a log written before the gate holds (its committed level reads as 1)
  *   level 2  (0.2)  SetFeatureLevel, ReportMigrationStalled
+ *   level 3  (0.3)  SetClusterHealths; and rules: a decision decided in an older term than its entry's is rejected; a
+ *                   decision during a migration keeps every placement it replaces; a spec edit that cannot be
+ *                   placed keeps the running placement. Rules change what apply does, so every replica must
+ *                   follow the same ones: they take effect with the level, never with the binary.
  * </pre>
  */
 public final class FeatureLevels {
   /** The highest level this build knows. */
-  public static final int SUPPORTED = 2;
+  public static final int SUPPORTED = 3;
+  /** The level from which apply follows the rules of 0.3 (see above). */
+  public static final int SAFE_DECISIONS = 3;
   /** The level of a log (or a peer) from before the gate. */
   public static final int BASELINE = 1;
 
@@ -29,6 +35,7 @@ public final class FeatureLevels {
     return switch (command) {
       case Command.SetFeatureLevel c -> 2;
       case Command.ReportMigrationStalled c -> 2;
+      case Command.SetClusterHealths c -> 3;
       case Command.Unsupported c -> Integer.MAX_VALUE;
       default -> BASELINE;
     };

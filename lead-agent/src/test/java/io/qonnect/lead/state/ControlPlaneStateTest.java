@@ -184,12 +184,26 @@ class ControlPlaneStateTest {
   }
 
   @Test
-  void aSpecUpdateThatCannotBePlacedKeepsTheRunningVersion() {
+  void belowLevel3TheRulesOf02StandSoMixedVersionReplicasAgree() {
     register("cloud-1");
     apply(submit("shop", "a", 0));
     apply(new CommitPlacement("shop", 2, 1, placement("web", "cloud-1", 2), "", "", ""));
     apply(submit("shop", "b", 0));
-    apply(new CommitPlacement("shop", state.application("shop").orElseThrow().specRevision(), 1, null, "", "no cluster", "spec changed"));
+    var stale = new CommitPlacement("shop", state.application("shop").orElseThrow().specRevision(), 1, null, "", "no cluster", "spec changed");
+    assertThat(state.apply(++index, 5, 1000, 4, stale)).as("no term rule below level 3").isInstanceOf(CommandResult.Accepted.class);
+    assertThat(state.application("shop").orElseThrow().placement()).as("0.2: a changed spec that cannot be placed drops it").isNull();
+  }
+
+  @Test
+  void aSpecUpdateThatCannotBePlacedKeepsTheRunningVersion() {
+    apply(new Command.SetFeatureLevel(FeatureLevels.SAFE_DECISIONS));
+    register("cloud-1");
+    apply(submit("shop", "a", 0));
+    apply(new CommitPlacement("shop", state.application("shop").orElseThrow().specRevision(), state.clusterSetRevision(),
+        placement("web", "cloud-1", 2), "", "", ""));
+    apply(submit("shop", "b", 0));
+    apply(new CommitPlacement("shop", state.application("shop").orElseThrow().specRevision(), state.clusterSetRevision(), null, "", "no cluster",
+        "spec changed"));
     ApplicationRecord shop = state.application("shop").orElseThrow();
     assertThat(shop.placement()).as("dropping it would delete the running version everywhere").isEqualTo(placement("web", "cloud-1", 2));
     assertThat(shop.unschedulable()).isTrue();
@@ -197,6 +211,7 @@ class ControlPlaneStateTest {
 
   @Test
   void aSecondDecisionDuringAMigrationKeepsEveryPlacementThatStillServes() {
+    apply(new Command.SetFeatureLevel(FeatureLevels.SAFE_DECISIONS));
     register("a");
     register("b");
     register("c");
@@ -216,9 +231,11 @@ class ControlPlaneStateTest {
 
   @Test
   void aDecisionOfADeposedLeaderIsRejectedIntentIsNot() {
+    apply(new Command.SetFeatureLevel(FeatureLevels.SAFE_DECISIONS));
     register("cloud-1");
     apply(submit("shop", "a", 0));
-    var decision = new CommitPlacement("shop", 2, 1, placement("web", "cloud-1", 2), "", "", "new spec");
+    var decision = new CommitPlacement("shop", state.application("shop").orElseThrow().specRevision(), state.clusterSetRevision(),
+        placement("web", "cloud-1", 2), "", "", "new spec");
     assertThat(kind(state.apply(++index, 5, 1000, 4, decision))).as("decided in term 4, appended in term 5").isEqualTo(Rejection.STALE);
     assertThat(kind(state.apply(++index, 5, 1000, 4, new SetClusterHealth(ClusterId.of("cloud-1"), ClusterHealth.FAILED, "silent", 0))))
         .isEqualTo(Rejection.STALE);

@@ -9,16 +9,30 @@ import java.util.Map;
  * half covers the message's delay and the time it takes to scale to zero. Pure: the caller passes the time.
  */
 public final class SingletonLeases {
-  private final Map<String, Long> validUntil = new HashMap<>();
+  private record Lease(long until, long term) {}
 
-  /** Records a grant or renewal; returns until when it is trusted. */
+  private final Map<String, Lease> leases = new HashMap<>();
+
+  /** Records a grant or renewal from a leader of unknown term (before 0.3); returns until when it is trusted. */
   public synchronized long received(String application, String component, long durationMillis, long now) {
+    return received(application, component, durationMillis, now, 0);
+  }
+
+  /**
+   * Records a grant or renewal; returns until when the lease is trusted. A renewal from an older term than one
+   * already seen for this singleton is ignored: a deposed leader must not stretch a lease its successor lets lapse.
+   */
+  public synchronized long received(String application, String component, long durationMillis, long now, long term) {
+    String key = application + "/" + component;
+    Lease current = leases.get(key);
+    if (current != null && term < current.term()) return current.until();
     long until = now + durationMillis / 2;
-    validUntil.merge(application + "/" + component, until, Math::max);
-    return until;
+    leases.put(key, new Lease(current == null ? until : Math.max(until, current.until()), Math.max(term, current == null ? 0 : current.term())));
+    return leases.get(key).until();
   }
 
   public synchronized boolean held(String application, String component, long now) {
-    return validUntil.getOrDefault(application + "/" + component, Long.MIN_VALUE) > now;
+    Lease lease = leases.get(application + "/" + component);
+    return lease != null && lease.until() > now;
   }
 }

@@ -1,6 +1,7 @@
 package io.qonnect.testbed.drill;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qonnect.agent.reconcile.Labels;
@@ -50,7 +51,8 @@ public final class DrillRunner implements AutoCloseable {
   private static final java.util.Set<EventKind> CLUSTER_EVENTS = java.util.EnumSet.of(EventKind.EVENT_KIND_CLUSTER_REGISTERED,
       EventKind.EVENT_KIND_CLUSTER_UPDATED, EventKind.EVENT_KIND_CLUSTER_HEALTHY, EventKind.EVENT_KIND_CLUSTER_SUSPECT, EventKind.EVENT_KIND_CLUSTER_FAILED);
   private static final long POLL_MS = 100;
-  private static final long SINGLETON_SAMPLE_MS = 500;
+  /** How often every running member cluster's singleton pods are listed (their lives: {@link SingletonHistory}). */
+  private static final long POD_LISTING_MS = 250;
   /**
    * A price change that has committed nothing this long past the settle time (which exceeds the migration hold)
    * moved nothing: reconsidering observations, a placement round and a commit take well under it.
@@ -58,6 +60,8 @@ public final class DrillRunner implements AutoCloseable {
   private static final long DECIDE_MARGIN_MS = 10_000;
 
   private final Testbed testbed;
+  private SingletonHistory singletons = new SingletonHistory();
+  private final Set<String> singletonKeys = new TreeSet<>();
   private final LocalFederation federation;
   private final LeadAgentsClient client;
   private final long budgetMillis;
@@ -124,6 +128,7 @@ public final class DrillRunner implements AutoCloseable {
 
     long deadline = start + budgetMillis;
     long lastSample = 0;
+    singletons = new SingletonHistory();
     Set<String> migrating = new TreeSet<>(); // placements committed during the drill whose make-before-break is not over
     boolean nothingToMove = false;
     while (System.currentTimeMillis() < deadline && intervals.get("recovered") == null) {
@@ -165,9 +170,9 @@ public final class DrillRunner implements AutoCloseable {
         intervals.put("recovered", now);
         step.accept("every component Ready at its placed count");
       }
-      if (System.currentTimeMillis() - lastSample >= SINGLETON_SAMPLE_MS) {
+      if (System.currentTimeMillis() - lastSample >= POD_LISTING_MS) {
         lastSample = System.currentTimeMillis();
-        violations.addAll(singletonsRunningTwice());
+        listSingletonPods();
       }
       Thread.sleep(POLL_MS);
     }
@@ -176,6 +181,8 @@ public final class DrillRunner implements AutoCloseable {
     heal(drill, restore);
     step.accept("healed");
     violations.addAll(awaitInvariants(drill));
+    listSingletonPods(); // a cluster stopped by the drill is back: what still runs there ran through the outage
+    violations.addAll(singletons.overlaps());
     step.accept(violations.isEmpty() ? "invariants hold" : violations.size() + " violation(s)");
     return new DrillReport(drill.kind(), args(drill), start, intervals, outcome, timeline, violations.stream().distinct().toList());
   }
@@ -399,6 +406,7 @@ public final class DrillRunner implements AutoCloseable {
     List<String> violations;
     do {
       Thread.sleep(500);
+      listSingletonPods();
       violations = invariants(drill);
     } while (!violations.isEmpty() && System.currentTimeMillis() < deadline);
     return violations;
@@ -452,7 +460,6 @@ public final class DrillRunner implements AutoCloseable {
             + c.getAllocatable().getCpuMillis() + "m, " + (c.getAllocatable().getMemoryBytes() >> 20) + " MiB");
       }
     });
-    out.addAll(singletonsRunningTwice());
     for (String cluster : clusters.keySet()) {
       if (!testbed.running(cluster)) continue;
       for (Deployment d : deployments(cluster)) {
@@ -471,21 +478,32 @@ public final class DrillRunner implements AutoCloseable {
     }
   }
 
-  /** Singleton components with Ready replicas in more than one member cluster at once. */
-  private List<String> singletonsRunningTwice() {
-    Map<String, List<String>> running = new HashMap<>();
+  /**
+   * Lists the singleton pods (Pending, running, terminating) of every member cluster whose control plane runs,
+   * into {@link #singletons}. Which components are singletons: any Deployment marked so, in any cluster, ever.
+   */
+  private void listSingletonPods() {
+    long now = System.currentTimeMillis();
     for (var c : testbed.clusters()) {
       if (!testbed.running(c.name())) continue;
-      for (Deployment d : deployments(c.name())) {
-        boolean singleton = "true".equals(d.getMetadata().getAnnotations() == null ? null : d.getMetadata().getAnnotations().get(Labels.SINGLETON));
-        int ready = d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
-        if (singleton && ready > 0) running.computeIfAbsent(d.getMetadata().getLabels().getOrDefault(Labels.APPLICATION, "?") + "/" + d.getMetadata().getName(), k -> new ArrayList<>()).add(c.name());
+      try {
+        KubernetesClient kube = kube(c.name());
+        for (Deployment d : kube.apps().deployments().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER).list().getItems()) {
+          if (d.getMetadata().getAnnotations() != null && "true".equals(d.getMetadata().getAnnotations().get(Labels.SINGLETON))) {
+            singletonKeys.add(d.getMetadata().getLabels().get(Labels.APPLICATION) + "/" + d.getMetadata().getLabels().get(Labels.COMPONENT));
+          }
+        }
+        Map<String, Map.Entry<String, Long>> pods = new HashMap<>();
+        for (Pod p : kube.pods().inAnyNamespace().withLabel(Labels.APPLICATION).list().getItems()) {
+          String key = p.getMetadata().getLabels().get(Labels.APPLICATION) + "/" + p.getMetadata().getLabels().get(Labels.COMPONENT);
+          if (singletonKeys.contains(key)) {
+            pods.put(p.getMetadata().getUid(), Map.entry(key, java.time.Instant.parse(p.getMetadata().getCreationTimestamp()).toEpochMilli()));
+          }
+        }
+        singletons.listed(c.name(), pods, now);
+      } catch (RuntimeException e) {
+        // its API server does not answer: not listed, so nothing it runs is taken as stopped
       }
     }
-    List<String> out = new ArrayList<>();
-    running.forEach((k, where) -> {
-      if (where.size() > 1) out.add("singleton " + k + " running in " + where);
-    });
-    return out;
   }
 }
