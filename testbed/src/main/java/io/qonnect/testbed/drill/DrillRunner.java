@@ -483,7 +483,6 @@ public final class DrillRunner implements AutoCloseable {
    * into {@link #singletons}. Which components are singletons: any Deployment marked so, in any cluster, ever.
    */
   private void listSingletonPods() {
-    long now = System.currentTimeMillis();
     for (var c : testbed.clusters()) {
       if (!testbed.running(c.name())) continue;
       try {
@@ -493,14 +492,14 @@ public final class DrillRunner implements AutoCloseable {
             singletonKeys.add(d.getMetadata().getLabels().get(Labels.APPLICATION) + "/" + d.getMetadata().getLabels().get(Labels.COMPONENT));
           }
         }
-        Map<String, Map.Entry<String, Long>> pods = new HashMap<>();
-        for (Pod p : kube.pods().inAnyNamespace().withLabel(Labels.APPLICATION).list().getItems()) {
+        Map<String, String> pods = new HashMap<>();
+        List<Pod> listed = kube.pods().inAnyNamespace().withLabel(Labels.APPLICATION).list().getItems();
+        long at = System.currentTimeMillis(); // the listing's own time: the pods it has existed then
+        for (Pod p : listed) {
           String key = p.getMetadata().getLabels().get(Labels.APPLICATION) + "/" + p.getMetadata().getLabels().get(Labels.COMPONENT);
-          if (singletonKeys.contains(key)) {
-            pods.put(p.getMetadata().getUid(), Map.entry(key, java.time.Instant.parse(p.getMetadata().getCreationTimestamp()).toEpochMilli()));
-          }
+          if (singletonKeys.contains(key)) pods.put(p.getMetadata().getUid(), key);
         }
-        singletons.listed(c.name(), pods, now);
+        singletons.listed(c.name(), pods, at);
       } catch (RuntimeException e) {
         // its API server does not answer: not listed, so nothing it runs is taken as stopped
       }
