@@ -23,11 +23,21 @@ import java.util.regex.Pattern;
 
 /**
  * The knowledge base's gRPC API: agents report, the leader reads a snapshot. Malformed reports are refused
- * with INVALID_ARGUMENT naming every bad field, and nothing of them is stored.
+ * with INVALID_ARGUMENT naming every bad field (the first {@value #MAX_PROBLEMS}), and nothing of them is stored.
+ *
+ * <p>Every list is bounded ({@value #MAX_ITEMS} entries) and every report is stamped with the time the knowledge
+ * base received it, never the sender's: a report stamped far in the future would otherwise stay the newest
+ * forever (the store keeps the newest report per cluster). One stamped more than {@value #MAX_SKEW_MILLIS} ms
+ * ahead of this clock is refused: its sender's clock is wrong, or it is not an agent.
  */
 public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeBaseImplBase {
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final int MAX_HISTORY = 10_000;
+  /** Entries of any list in a report: nodes, latency samples, components. */
+  static final int MAX_ITEMS = 10_000;
+  static final long MAX_SKEW_MILLIS = 30_000;
+  static final int MAX_PROBLEMS = 20;
+  private static final int MAX_TEXT = 253;
 
   private final KnowledgeStore store;
   private final Clock clock;
@@ -41,6 +51,11 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
   public void reportCluster(ClusterReport r, StreamObserver<ReportAck> out) {
     List<String> problems = new ArrayList<>();
     name(problems, "cluster", r.getCluster());
+    fromThePast(problems, "observed_unix_millis", r.getObservedUnixMillis());
+    if (bounded(problems, "nodes", r.getNodesCount())) {
+      answer(problems, out, () -> { });
+      return;
+    }
     nonNegative(problems, "price_per_core_hour", r.getPricePerCoreHour());
     nonNegative(problems, "price_per_gib_hour", r.getPricePerGibHour());
     nonNegative(problems, "bandwidth_mbps", r.getBandwidthMbps());
@@ -48,7 +63,7 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
     for (int i = 0; i < r.getNodesCount(); i++) {
       NodeObservation n = r.getNodes(i);
       String at = "nodes[" + i + "].";
-      if (n.getName().isEmpty()) problems.add(at + "name: must not be empty");
+      if (n.getName().isEmpty() || n.getName().length() > MAX_TEXT) problems.add(at + "name: must be 1-" + MAX_TEXT + " characters");
       nonNegative(problems, at + "allocatable.cpu_millis", n.getAllocatable().getCpuMillis());
       nonNegative(problems, at + "allocatable.memory_bytes", n.getAllocatable().getMemoryBytes());
       nonNegative(problems, at + "requested.cpu_millis", n.getRequested().getCpuMillis());
@@ -56,36 +71,43 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
       nonNegative(problems, at + "idle_watts", n.getIdleWatts());
       if (n.getMaxWatts() < n.getIdleWatts()) problems.add(at + "max_watts: must be at least idle_watts");
     }
-    answer(problems, out, () -> store.putClusterReport(r));
+    answer(problems, out, () -> store.putClusterReport(r.toBuilder().setObservedUnixMillis(clock.millis()).build()));
   }
 
   @Override
   public void reportLatency(LatencyReport r, StreamObserver<ReportAck> out) {
     List<String> problems = new ArrayList<>();
     name(problems, "from_cluster", r.getFromCluster());
-    for (int i = 0; i < r.getSamplesCount(); i++) {
+    fromThePast(problems, "observed_unix_millis", r.getObservedUnixMillis());
+    bounded(problems, "samples", r.getSamplesCount());
+    for (int i = 0; i < Math.min(r.getSamplesCount(), MAX_ITEMS); i++) {
       String to = r.getSamples(i).getTo();
-      if (to.isEmpty()) problems.add("samples[" + i + "].to: must not be empty");
+      if (to.isEmpty() || to.length() > MAX_TEXT) problems.add("samples[" + i + "].to: must be 1-" + MAX_TEXT + " characters");
       nonNegative(problems, "samples[" + i + "].rtt_ms", r.getSamples(i).getRttMs());
     }
-    answer(problems, out, () -> store.putLatencyReport(r));
+    answer(problems, out, () -> store.putLatencyReport(r.toBuilder().setObservedUnixMillis(clock.millis()).build()));
   }
 
   @Override
   public void reportReadiness(ReadinessReport r, StreamObserver<ReportAck> out) {
     List<String> problems = new ArrayList<>();
     name(problems, "cluster", r.getCluster());
-    for (int i = 0; i < r.getComponentsCount(); i++) {
+    fromThePast(problems, "observed_unix_millis", r.getObservedUnixMillis());
+    bounded(problems, "components", r.getComponentsCount());
+    for (int i = 0; i < Math.min(r.getComponentsCount(), MAX_ITEMS); i++) {
+      if (r.getComponents(i).getWorkloadsCount() > 100) problems.add("components[" + i + "].workloads: at most 100");
       name(problems, "components[" + i + "].application", r.getComponents(i).getApplication());
       name(problems, "components[" + i + "].component", r.getComponents(i).getComponent());
     }
-    answer(problems, out, () -> store.putReadinessReport(r));
+    answer(problems, out, () -> store.putReadinessReport(r.toBuilder().setObservedUnixMillis(clock.millis()).build()));
   }
 
   @Override
   public void recordEvent(ObservedEvent e, StreamObserver<ReportAck> out) {
     List<String> problems = new ArrayList<>();
-    if (e.getKind().isEmpty()) problems.add("kind: must not be empty");
+    if (e.getKind().isEmpty() || e.getKind().length() > 63) problems.add("kind: must be 1-63 characters");
+    if (e.getMessage().length() > 4096) problems.add("message: at most 4096 characters");
+    fromThePast(problems, "time_unix_millis", e.getTimeUnixMillis());
     if (e.getSubject().isEmpty() || e.getSubject().length() > 253 || e.getSubject().indexOf('\0') >= 0) {
       problems.add("subject: must be 1-253 characters without NUL");
     }
@@ -116,12 +138,26 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
 
   private static void answer(List<String> problems, StreamObserver<ReportAck> out, Runnable store) {
     if (!problems.isEmpty()) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription(String.join("; ", problems)).asRuntimeException());
+      String shown = String.join("; ", problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS)));
+      if (problems.size() > MAX_PROBLEMS) shown += "; … and " + (problems.size() - MAX_PROBLEMS) + " more problems";
+      out.onError(Status.INVALID_ARGUMENT.withDescription(shown).asRuntimeException());
       return;
     }
     store.run();
     out.onNext(ReportAck.getDefaultInstance());
     out.onCompleted();
+  }
+
+  /** True (and a problem) when a list is longer than {@link #MAX_ITEMS}. */
+  private static boolean bounded(List<String> problems, String field, int count) {
+    if (count <= MAX_ITEMS) return false;
+    problems.add(field + ": at most " + MAX_ITEMS + " entries, got " + count);
+    return true;
+  }
+
+  private void fromThePast(List<String> problems, String field, long stampedMillis) {
+    long ahead = stampedMillis - clock.millis();
+    if (ahead > MAX_SKEW_MILLIS) problems.add(field + ": " + ahead + " ms ahead of the knowledge base's clock (at most " + MAX_SKEW_MILLIS + ")");
   }
 
   private static void name(List<String> problems, String field, String value) {

@@ -7,14 +7,12 @@ import io.grpc.stub.StreamObserver;
 import io.qonnect.lead.lease.SingletonLeases;
 import io.qonnect.lead.proto.ProtoMapper;
 import io.qonnect.lead.raft.ControlPlaneClient;
-import io.qonnect.lead.state.ApplicationRecord;
-import io.qonnect.lead.state.ClusterRecord;
 import io.qonnect.lead.state.Command;
 import io.qonnect.lead.state.CommandResult;
 import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.proto.v1.AgentGatewayGrpc;
 import io.qonnect.proto.v1.AgentMessage;
-import io.qonnect.proto.v1.DesiredState;
+import io.qonnect.proto.v1.Heartbeat;
 import io.qonnect.proto.v1.LeadMessage;
 import io.qonnect.proto.v1.RegisterClusterRequest;
 import io.qonnect.proto.v1.RegisterClusterResponse;
@@ -41,6 +39,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGatewayImplBase {
   private static final long PUSH_INTERVAL_MS = 100;
+  /** Components listed in one heartbeat (every component with a pod in the cluster). */
+  static final int MAX_RUNNING = 10_000;
   /** Well inside the agent's bound on silence (LeadStream.SILENCE_BOUND_MS, 5 s): a few pings may be late or lost. */
   private static final long PING_INTERVAL_MS = 1000;
   private static final LeadMessage PING = LeadMessage.newBuilder().setPing(StreamPing.getDefaultInstance()).build();
@@ -80,8 +80,10 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
     Runnable stop = () -> Optional.ofNullable(pusher.get()).ifPresent(f -> f.cancel(false));
     out.onCancel(stop);
     return new StreamObserver<>() {
-      /** Only gRPC's thread for this call reads it: a call's messages are handed over one at a time. */
+      /** Only gRPC's thread for this call reads these: a call's messages are handed over one at a time. */
       private boolean greeted;
+      /** The member cluster this stream speaks for, from its hello: every heartbeat on it must be that cluster's. */
+      private String cluster;
 
       @Override
       public void onNext(AgentMessage message) {
@@ -103,9 +105,18 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
               return;
             }
             ClusterId cluster = ClusterId.of(message.getHello().getCluster());
+            this.cluster = cluster.value();
             pusher.set(timer.scheduleWithFixedDelay(new Pusher(cluster, out, stop), 0, PUSH_INTERVAL_MS, TimeUnit.MILLISECONDS));
           }
-          case HEARTBEAT -> sessions.heartbeat(message.getHeartbeat(), monotonicMillis.getAsLong(), clock.millis());
+          case HEARTBEAT -> {
+            Optional<FieldProblem> problem = heartbeatProblem(cluster, message.getHeartbeat());
+            if (problem.isPresent()) {
+              stop.run();
+              out.fail(GrpcErrors.invalid(problem.get().field(), problem.get().message()));
+              return;
+            }
+            sessions.heartbeat(message.getHeartbeat(), monotonicMillis.getAsLong(), clock.millis());
+          }
           case APPLY_REPORT, BODY_NOT_SET -> { }
         }
       }
@@ -121,6 +132,19 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
         out.complete();
       }
     };
+  }
+
+  record FieldProblem(String field, String message) {}
+
+  /** Heartbeats name the cluster of the stream's hello (a stream speaks for one cluster), and are bounded. */
+  static Optional<FieldProblem> heartbeatProblem(String streamCluster, Heartbeat h) {
+    if (streamCluster == null) return Optional.of(new FieldProblem("hello", "a heartbeat before the hello"));
+    if (!h.getCluster().equals(streamCluster)) return Optional.of(new FieldProblem("heartbeat.cluster", "this stream speaks for " + streamCluster));
+    if (h.getSingletonsRunningCount() > MAX_RUNNING) return Optional.of(new FieldProblem("heartbeat.singletons_running", "at most " + MAX_RUNNING + " entries"));
+    for (String s : h.getSingletonsRunningList()) {
+      if (s.length() > 2 * 63 + 1) return Optional.of(new FieldProblem("heartbeat.singletons_running", "entries are application/component, at most 127 characters"));
+    }
+    return Optional.empty();
   }
 
   /**

@@ -53,6 +53,7 @@ class AgentGatewayGrpcServiceTest {
   private ManagedChannel channel;
   /** What the agent received, in order: LeadMessages, then a Throwable or "completed". */
   private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+  private final AgentSessions sessions = new AgentSessions();
 
   @BeforeEach
   void start() throws Exception {
@@ -63,7 +64,7 @@ class AgentGatewayGrpcServiceTest {
       @Override public long term() { return 1; }
       @Override public boolean isLeaderReady() { return true; }
     };
-    AgentGatewayGrpcService gateway = new AgentGatewayGrpcService(null, leader, new ControlPlaneStateMachine(), new AgentSessions(),
+    AgentGatewayGrpcService gateway = new AgentGatewayGrpcService(null, leader, new ControlPlaneStateMachine(), sessions,
         (cluster, application, component, since) -> true, timer, Clock.systemUTC(), () -> System.nanoTime() / 1_000_000, 3000);
     // with the keepalive of production: the server must also permit the client's pings
     server = GrpcKeepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))).addService(gateway).build().start();
@@ -127,5 +128,35 @@ class AgentGatewayGrpcServiceTest {
     assertThat(next).as("a message after the desired state").isInstanceOfSatisfying(LeadMessage.class, m -> assertThat(m.hasPing()).isTrue());
     assertThat(waitedMs).as("ms of silence before the ping").isBetween(700L, 2000L);
     up.onCompleted();
+  }
+
+  private static AgentMessage heartbeat(String cluster) {
+    return AgentMessage.newBuilder().setHeartbeat(io.qonnect.proto.v1.Heartbeat.newBuilder().setCluster(cluster).setApiServerReachable(true)).build();
+  }
+
+  @Test
+  void aStreamSpeaksOnlyForTheClusterItSaidHelloAs() throws InterruptedException {
+    StreamObserver<AgentMessage> up = connect();
+    up.onNext(hello("eu-1"));
+    up.onNext(heartbeat("eu-2")); // forged: keep a dead cluster Healthy, or satisfy its singleton fence
+
+    Throwable error = errorWithin(5);
+
+    assertThat(error).as("the stream is closed").isNotNull();
+    assertThat(Status.fromThrowable(error).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(Status.fromThrowable(error).getDescription()).contains("heartbeat.cluster");
+    assertThat(sessions.last("eu-2")).as("nothing recorded for eu-2").isEmpty();
+  }
+
+  @Test
+  void aHeartbeatBeforeHelloIsRefused() throws InterruptedException {
+    StreamObserver<AgentMessage> up = connect();
+    up.onNext(heartbeat("eu-1"));
+
+    Throwable error = errorWithin(5);
+
+    assertThat(error).isNotNull();
+    assertThat(Status.fromThrowable(error).getDescription()).contains("hello");
+    assertThat(sessions.last("eu-1")).isEmpty();
   }
 }
