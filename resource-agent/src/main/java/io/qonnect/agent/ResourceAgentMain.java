@@ -26,7 +26,7 @@ import io.qonnect.agent.probe.PeerProber;
 import io.qonnect.agent.report.RunningComponents;
 import io.qonnect.agent.report.ReadinessReports;
 import io.qonnect.agent.reconcile.Namespaces;
-import io.qonnect.agent.reconcile.SingletonLeases;
+import io.qonnect.agent.reconcile.HeldLeases;
 import io.qonnect.agent.upstream.LeadStream;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -98,7 +98,7 @@ public final class ResourceAgentMain implements AutoCloseable {
   private final Map<String, String> reported = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong heartbeats = new AtomicLong();
   private static final long READINESS_DEBOUNCE_MS = 100;
-  private final SingletonLeases leases = new SingletonLeases();
+  private final HeldLeases leases = new HeldLeases();
   private final AtomicBoolean readinessPending = new AtomicBoolean();
   private final PeerProber prober;
   private final Server probeServer;

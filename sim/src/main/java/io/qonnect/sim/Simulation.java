@@ -2,6 +2,7 @@ package io.qonnect.sim;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.qonnect.agent.reconcile.HeldLeases;
 import io.qonnect.agent.reconcile.Labels;
 import io.qonnect.agent.reconcile.Namespaces;
 import io.qonnect.agent.reconcile.Plan;
@@ -17,7 +18,7 @@ import io.qonnect.lead.api.DesiredStates;
 import io.qonnect.lead.health.AgentLiveness;
 import io.qonnect.lead.health.HealthController;
 import io.qonnect.lead.health.HealthRules;
-import io.qonnect.lead.lease.SingletonLeases;
+import io.qonnect.lead.lease.LeaseBook;
 import io.qonnect.lead.placing.ObservationSource;
 import io.qonnect.lead.placing.PlacementController;
 import io.qonnect.lead.placing.PlacementRound;
@@ -73,7 +74,7 @@ import java.util.function.Function;
  * <p>What is real and what is a model. Real: the replicated state ({@link ControlPlaneState}, every command
  * through {@link CommandCodec}, restarts through {@link SnapshotCodec}), the placement and health controllers
  * with their pure cores ({@link PlacementRound}, {@link HealthRules}), the leader's lease book and agent feed
- * ({@link SingletonLeases}, {@link AgentFeed}, {@link DesiredStates}), the agent's reconcile step, renderer,
+ * ({@link LeaseBook}, {@link AgentFeed}, {@link DesiredStates}), the agent's reconcile step, renderer,
  * planner, lease clock and readiness rule. Modelled: Raft (a committed log with terms, elections, replicas that
  * apply with lag, deposed leaders that do not know yet), gRPC (delays, drops, partitions), the knowledge base,
  * and member clusters ({@link SimCluster}).
@@ -241,6 +242,7 @@ public final class Simulation {
       every(200, () -> {
         c.tick(now);
         checkSingletons();
+        noteReady();
       });
     }
     at(between(200, 800), this::elect);
@@ -619,19 +621,37 @@ public final class Simulation {
     }
   }
 
-  /** Ready replicas of a component over every member cluster, of the given incarnation. */
-  private int readyEverywhere(String application, long owner, String component) {
-    int n = 0;
-    for (SimCluster c : clusters) n += c.readyReplicas(application, owner, component, now);
-    return n;
+  /**
+   * The simulation's own record, kept apart from the code's bookkeeping: per application incarnation and
+   * component, the last committed placement seen running Ready in full (every cluster at its placed count).
+   */
+  private final Map<String, Map<ClusterId, Integer>> lastReady = new HashMap<>();
+
+  /** Whether every cluster of {@code placed} runs its placed count of the component Ready now. */
+  private boolean runsReady(String application, long owner, String component, Map<ClusterId, Integer> placed) {
+    for (var e : placed.entrySet()) {
+      SimCluster c = clusters.stream().filter(x -> x.name.equals(e.getKey().value())).findFirst().orElse(null);
+      if (c == null || c.readyReplicas(application, owner, component, now) < e.getValue()) return false;
+    }
+    return true;
   }
 
-  /** How many replicas of a component the committed placement (and the one it replaces) ask for in total. */
-  private int wantedEverywhere(ApplicationRecord app, String component) {
-    return app.placement() == null ? 0 : app.placement().of(component).values().stream().mapToInt(Integer::intValue).sum();
+  /** After pods changed: notes every committed placement that now runs Ready in full. */
+  private void noteReady() {
+    for (ApplicationRecord app : truth.applications()) {
+      if (app.placement() == null) continue;
+      app.placement().components().forEach((component, placed) -> {
+        if (runsReady(app.name(), app.incarnation(), component, placed)) lastReady.put(app.name() + "/" + app.incarnation() + "/" + component, placed);
+      });
+    }
   }
 
-  /** An agent is about to remove {@code lost} Ready pods of a Deployment: make-before-break must hold after it. */
+  /**
+   * An agent is about to remove {@code lost} Ready pods of a Deployment. Make-before-break: copies of the last
+   * placement that ran Ready in full may go only once the newest committed placement runs Ready in full too (the
+   * simulation's own observation, not the code's). Copies outside it (left over from a placement replaced long ago)
+   * may go; an outage of a cluster the newest placement uses explains a shortfall.
+   */
   private void checkRemoval(SimCluster where, Deployment d, int lost) {
     if (lost <= 0) return;
     String application = d.getMetadata().getLabels().get(Labels.APPLICATION);
@@ -639,20 +659,17 @@ public final class Simulation {
     if (d.getMetadata().getAnnotations() != null && "true".equals(d.getMetadata().getAnnotations().get(Labels.SINGLETON))) return;
     long owner = ObservedObject.owner(d.getMetadata().getAnnotations() == null ? Map.of() : d.getMetadata().getAnnotations());
     ApplicationRecord app = truth.application(application).orElse(null);
-    if (app == null || app.incarnation() != owner) return; // deleted or replaced by the user: its copies go
-    int wanted = wantedEverywhere(app, component);
-    if (wanted == 0) return;
-    // an outage of a cluster the placement uses, or one it replaces (Ready when the migration completed), explains a
-    // shortfall: the promise is that the replacement was Ready before the old copies went, not that it never fails
-    Placement serving = app.previousPlacement() == null ? app.placement() : app.previousPlacement().union(app.placement());
-    for (SimCluster c : clusters) if (!c.nodesUp && serving.of(component).containsKey(ClusterId.of(c.name))) return;
-    int before = readyEverywhere(application, owner, component);
-    int after = before - lost;
-    if (after < Math.min(before, wanted)) {
-      violation(Invariant.MAKE_BEFORE_BREAK, application + "/" + component + "/" + where.name, "the agent of " + where.name + " removes " + lost
-          + " Ready replicas of " + application + "/" + component + " leaving " + after + " Ready of the " + wanted + " committed (epoch "
-          + app.placementEpoch() + ", placement " + app.placement().oneLine() + (app.previousPlacement() != null ? ", previous " + app.previousPlacement().oneLine() : "") + ")");
-    }
+    if (app == null || app.incarnation() != owner || app.placement() == null) return; // deleted or replaced by the user: its copies go
+    Map<ClusterId, Integer> ready = lastReady.get(application + "/" + owner + "/" + component);
+    Map<ClusterId, Integer> newest = app.placement().of(component);
+    if (ready == null || !ready.containsKey(ClusterId.of(where.name)) || runsReady(application, owner, component, newest)) return;
+    for (SimCluster c : clusters) if (!c.nodesUp && newest.containsKey(ClusterId.of(c.name))) return;
+    int here = where.readyReplicas(application, owner, component, now);
+    if (here - lost >= ready.get(ClusterId.of(where.name))) return; // what the Ready placement has here stays
+    violation(Invariant.MAKE_BEFORE_BREAK, application + "/" + component + "/" + where.name, "the agent of " + where.name + " removes " + lost
+        + " Ready replicas of " + application + "/" + component + " from the last placement that ran Ready (" + ready + ") while the newest, epoch "
+        + app.placementEpoch() + " (" + app.placement().oneLine() + (app.previousPlacement() != null ? "; previous " + app.previousPlacement().oneLine() : "")
+        + "), does not run Ready yet");
   }
 
   // ==================================================================================== the knowledge base
@@ -683,7 +700,7 @@ public final class Simulation {
     int readyIndex;
     AgentSessions sessions;
     AgentLiveness liveness;
-    SingletonLeases book;
+    LeaseBook book;
     long bookTerm = -1;
     final Map<String, AgentFeed> feeds = new TreeMap<>();
 
@@ -766,7 +783,7 @@ public final class Simulation {
       }
       if (!leaderReady()) return; // as the gateway: nothing is sent before the committed tail is applied
       if (book == null || bookTerm != believedTerm) {
-        book = new SingletonLeases(LEASE_MILLIS, now);
+        book = new LeaseBook(LEASE_MILLIS, now);
         bookTerm = believedTerm;
       }
       for (AgentFeed feed : feeds.values()) {
@@ -801,7 +818,7 @@ public final class Simulation {
     int connectedTo = -1;
     int nextTry;
     DesiredState desired;
-    io.qonnect.agent.reconcile.SingletonLeases leases = new io.qonnect.agent.reconcile.SingletonLeases();
+    HeldLeases leases = new HeldLeases();
     /** The informer cache: what the agent last read from its API server. */
     List<HasMetadata> cache = List.of();
     List<Pod> podCache = List.of();
@@ -843,7 +860,7 @@ public final class Simulation {
       up = false;
       connectedTo = -1;
       desired = null;
-      leases = new io.qonnect.agent.reconcile.SingletonLeases();
+      leases = new HeldLeases();
       podCache = List.of();
       cache = List.of();
       for (Lead l : leads) l.feeds.remove(cluster.name);

@@ -31,7 +31,7 @@ public final class InMemoryKnowledgeStore implements KnowledgeStore {
   @Override
   public synchronized void putReadinessReport(ReadinessReport report) {
     ReadinessReport old = readiness.get(report.getCluster());
-    if (old == null || old.getObservedUnixMillis() <= report.getObservedUnixMillis()) readiness.put(report.getCluster(), Readiness.sorted(report));
+    if (old == null || old.getObservedUnixMillis() <= report.getObservedUnixMillis()) readiness.put(report.getCluster(), ReadinessOrder.sorted(report));
   }
 
   @Override

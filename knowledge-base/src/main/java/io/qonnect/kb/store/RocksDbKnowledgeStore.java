@@ -82,7 +82,7 @@ public final class RocksDbKnowledgeStore implements KnowledgeStore {
 
   @Override
   public synchronized void putReadinessReport(ReadinessReport report) {
-    putIfNewer(readiness, report.getCluster(), Readiness.sorted(report), ReadinessReport.parser(), ReadinessReport::getObservedUnixMillis);
+    putIfNewer(readiness, report.getCluster(), ReadinessOrder.sorted(report), ReadinessReport.parser(), ReadinessReport::getObservedUnixMillis);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.qonnect.lead.api;
 
-import io.qonnect.lead.lease.SingletonLeases;
+import io.qonnect.lead.lease.LeaseBook;
 import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.lead.state.ClusterRecord;
 import io.qonnect.lead.state.StateReader;
@@ -39,7 +39,7 @@ public final class AgentFeed {
   }
 
   /** The messages due now; {@code book} is the leader's lease book of its current term {@code term}. */
-  public List<LeadMessage> next(SingletonLeases book, long term, SingletonLeases.Fences fences, long nowMillis) {
+  public List<LeadMessage> next(LeaseBook book, long term, LeaseBook.Fences fences, long nowMillis) {
     List<LeadMessage> out = new ArrayList<>();
     desiredIfChanged().ifPresent(d -> out.add(LeadMessage.newBuilder().setDesiredState(d).build()));
     if (leasesRenewed == Long.MIN_VALUE || nowMillis - leasesRenewed >= LEASE_RENEW_MS) {

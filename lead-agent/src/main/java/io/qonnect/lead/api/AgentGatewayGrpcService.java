@@ -4,7 +4,7 @@ import io.qonnect.lead.state.StateReader;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.qonnect.lead.lease.SingletonLeases;
+import io.qonnect.lead.lease.LeaseBook;
 import io.qonnect.lead.proto.ProtoMapper;
 import io.qonnect.lead.raft.ControlPlaneClient;
 import io.qonnect.lead.state.Command;
@@ -49,7 +49,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
   private final GroupView group;
   private final StateReader stateMachine;
   private final AgentSessions sessions;
-  private final SingletonLeases.Fences fences;
+  private final LeaseBook.Fences fences;
   private final ScheduledExecutorService timer;
   /** Wall time only to stamp heartbeats for people; every timer (leases, heartbeats' age) runs on {@link #monotonicMillis}. */
   private final Clock clock;
@@ -57,11 +57,11 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
   private final long leaseMillis;
   private final AtomicReference<TermLeases> leases = new AtomicReference<>();
 
-  /** Leases are per term: a new leader starts a new book (see {@link SingletonLeases}). */
-  private record TermLeases(long term, SingletonLeases book) {}
+  /** Leases are per term: a new leader starts a new book (see {@link LeaseBook}). */
+  private record TermLeases(long term, LeaseBook book) {}
 
   public AgentGatewayGrpcService(ControlPlaneClient client, GroupView group, StateReader stateMachine, AgentSessions sessions,
-      SingletonLeases.Fences fences, ScheduledExecutorService timer, Clock clock, LongSupplier monotonicMillis, long leaseMillis) {
+      LeaseBook.Fences fences, ScheduledExecutorService timer, Clock clock, LongSupplier monotonicMillis, long leaseMillis) {
     this.monotonicMillis = monotonicMillis;
     this.leaseMillis = leaseMillis;
     this.client = client;
@@ -196,7 +196,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
 
   private TermLeases leases() {
     long term = group.term();
-    return leases.updateAndGet(t -> t != null && t.term() == term ? t : new TermLeases(term, new SingletonLeases(leaseMillis, monotonicMillis.getAsLong())));
+    return leases.updateAndGet(t -> t != null && t.term() == term ? t : new TermLeases(term, new LeaseBook(leaseMillis, monotonicMillis.getAsLong())));
   }
 
   /**

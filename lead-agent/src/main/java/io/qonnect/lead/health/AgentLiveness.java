@@ -1,7 +1,7 @@
 package io.qonnect.lead.health;
 
 import io.qonnect.lead.api.AgentSessions;
-import io.qonnect.lead.lease.SingletonLeases;
+import io.qonnect.lead.lease.LeaseBook;
 import io.qonnect.lead.placing.ObservationSource;
 import io.qonnect.proto.v1.Heartbeat;
 import io.qonnect.proto.v1.LatencyReport;
@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * as the knowledge base has them. Health verdicts use it to tell an agent cut off from the lead agents from
  * one that is gone; singleton leases use it to know an agent has stopped a singleton.
  */
-public final class AgentLiveness implements SingletonLeases.Fences {
+public final class AgentLiveness implements LeaseBook.Fences {
   private final AgentSessions sessions;
   private final ObservationSource observations;
   private final LongSupplier monotonicMillis;

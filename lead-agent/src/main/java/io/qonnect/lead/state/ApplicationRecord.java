@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param spec the canonical typed form of the accepted spec: what controllers and desired states use
  * @param specRevision the revision at which the current spec was accepted
  * @param placementEpoch how many times its placement changed; agents use it to tell current objects from superseded ones
- * @param placement the committed placement; null before the first decision, and when its current spec cannot be placed
+ * @param placement the committed placement; null before the first decision (and, below feature level 3, when a changed
+ *     spec cannot be placed: from level 3 the running placement stays)
  * @param previousPlacement while a migration is in flight, every placement it replaced that may still serve (make-before-break:
  *     their copies keep running until the new placement is Ready): the last one that ran Ready and each decided since,
  *     merged; null otherwise

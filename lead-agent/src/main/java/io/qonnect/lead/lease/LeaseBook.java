@@ -22,7 +22,7 @@ import java.util.Optional;
  * member cluster's agent to be known to have stopped it. A cluster whose agent never comes back therefore
  * holds singletons back after a leader change until it is removed from the federation.
  */
-public final class SingletonLeases {
+public final class LeaseBook {
   /** What the leader knows of whether a member cluster's agent has a singleton stopped. */
   @FunctionalInterface
   public interface Fences {
@@ -42,7 +42,7 @@ public final class SingletonLeases {
   private final Map<String, String> waiting = new HashMap<>();
 
   /** @param leaderSinceMillis when this lead agent became leader */
-  public SingletonLeases(long durationMillis, long leaderSinceMillis) {
+  public LeaseBook(long durationMillis, long leaderSinceMillis) {
     if (durationMillis <= 0) throw new IllegalArgumentException("lease duration must be positive");
     this.durationMillis = durationMillis;
     this.leaderSinceMillis = leaderSinceMillis;

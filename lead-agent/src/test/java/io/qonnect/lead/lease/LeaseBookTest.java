@@ -7,15 +7,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class SingletonLeasesTest {
+class LeaseBookTest {
   private static final long D = 3000;
   private static final List<String> CLUSTERS = List.of("cloud-1", "fog-1", "edge-1");
 
   /** When each cluster's agent was last known to have the singleton stopped (absent: never). */
   private final Map<String, Long> stoppedAt = new HashMap<>();
-  private final SingletonLeases.Fences fences = (cluster, app, component, since) -> stoppedAt.getOrDefault(cluster, -1L) > since;
+  private final LeaseBook.Fences fences = (cluster, app, component, since) -> stoppedAt.getOrDefault(cluster, -1L) > since;
 
-  private boolean grant(SingletonLeases leases, String component, String cluster, long now) {
+  private boolean grant(LeaseBook leases, String component, String cluster, long now) {
     return leases.grant("app", component, cluster, CLUSTERS, fences, now);
   }
 
@@ -25,7 +25,7 @@ class SingletonLeasesTest {
 
   @Test
   void aNewLeaderGrantsNothingDuringItsFirstLeaseDuration() {
-    SingletonLeases leases = new SingletonLeases(D, 10_000);
+    LeaseBook leases = new LeaseBook(D, 10_000);
     allAgentsStoppedItAt(13_001);
     assertThat(grant(leases, "db", "cloud-1", 10_000)).isFalse();
     assertThat(grant(leases, "db", "cloud-1", 12_999)).isFalse();
@@ -34,7 +34,7 @@ class SingletonLeasesTest {
 
   @Test
   void aNewLeaderWaitsUntilEveryOtherAgentIsKnownToHaveStoppedIt() {
-    SingletonLeases leases = new SingletonLeases(D, 0);
+    LeaseBook leases = new LeaseBook(D, 0);
     stoppedAt.put("fog-1", 4_000L);
     assertThat(grant(leases, "db", "cloud-1", 5_000)).as("edge-1's agent never said").isFalse();
     stoppedAt.put("edge-1", 3_500L);
@@ -43,7 +43,7 @@ class SingletonLeasesTest {
 
   @Test
   void renewalsKeepTheLeaseAndNoOtherClusterGetsIt() {
-    SingletonLeases leases = new SingletonLeases(D, 0);
+    LeaseBook leases = new LeaseBook(D, 0);
     allAgentsStoppedItAt(4_000);
     assertThat(grant(leases, "db", "cloud-1", 5_000)).isTrue();
     assertThat(grant(leases, "db", "cloud-1", 7_000)).isTrue();
@@ -53,7 +53,7 @@ class SingletonLeasesTest {
 
   @Test
   void anotherClusterGetsTheLeaseOnceTheLastRenewalExpiredAndTheHolderStoppedIt() {
-    SingletonLeases leases = new SingletonLeases(D, 0);
+    LeaseBook leases = new LeaseBook(D, 0);
     allAgentsStoppedItAt(4_000);
     grant(leases, "db", "cloud-1", 5_000);
     stoppedAt.put("cloud-1", 8_500L);
@@ -63,7 +63,7 @@ class SingletonLeasesTest {
 
   @Test
   void aHolderWhoseAgentIsGoneKeepsTheSingletonPastItsLease() {
-    SingletonLeases leases = new SingletonLeases(D, 0);
+    LeaseBook leases = new LeaseBook(D, 0);
     allAgentsStoppedItAt(4_000);
     grant(leases, "db", "cloud-1", 5_000); // then cloud-1's agent dies; its cluster may run the singleton on
     assertThat(grant(leases, "db", "fog-1", 60_000)).as("nobody could stop it in cloud-1").isFalse();
@@ -75,7 +75,7 @@ class SingletonLeasesTest {
 
   @Test
   void singletonsAreIndependent() {
-    SingletonLeases leases = new SingletonLeases(D, 0);
+    LeaseBook leases = new LeaseBook(D, 0);
     allAgentsStoppedItAt(4_000);
     assertThat(grant(leases, "db", "cloud-1", 5_000)).isTrue();
     assertThat(grant(leases, "queue", "fog-1", 5_000)).isTrue();

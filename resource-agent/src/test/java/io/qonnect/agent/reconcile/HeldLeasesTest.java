@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class SingletonLeasesTest {
+class HeldLeasesTest {
   @Test
   void aLeaseIsTrustedForHalfItsDurationFromReceiptAndRenewalsExtendIt() {
-    SingletonLeases leases = new SingletonLeases();
+    HeldLeases leases = new HeldLeases();
     assertThat(leases.held("app", "db", 0)).as("never granted").isFalse();
     assertThat(leases.received("app", "db", 3000, 10_000)).isEqualTo(11_500);
     assertThat(leases.held("app", "db", 11_499)).isTrue();
@@ -19,7 +19,7 @@ class SingletonLeasesTest {
 
   @Test
   void aRenewalFromALeaderOfAnOlderTermIsIgnored() {
-    SingletonLeases leases = new SingletonLeases();
+    HeldLeases leases = new HeldLeases();
     leases.received("app", "db", 3000, 10_000, 2);
     // a deposed leader (term 1) still renews: it must not stretch the lease the current leader lets lapse
     assertThat(leases.received("app", "db", 3000, 11_000, 1)).isEqualTo(11_500);

@@ -8,7 +8,7 @@ import java.util.Map;
  * until t + D/2: the leader grants the singleton elsewhere only D after its last renewal here, so the other
  * half covers the message's delay and the time it takes to scale to zero. Pure: the caller passes the time.
  */
-public final class SingletonLeases {
+public final class HeldLeases {
   private record Lease(long until, long term) {}
 
   private final Map<String, Lease> leases = new HashMap<>();
