@@ -703,6 +703,13 @@ public final class Simulation {
     LeaseBook book;
     long bookTerm = -1;
     final Map<String, AgentFeed> feeds = new TreeMap<>();
+    /** This replica's state, as the controllers and the gateway read it (whatever state a restart installed). */
+    final StateReader reader = new StateReader() {
+      @Override
+      public <T> T read(Function<ControlPlaneState, T> read) {
+        return read.apply(state);
+      }
+    };
 
     Lead(int id) {
       this.id = id;
@@ -723,12 +730,6 @@ public final class Simulation {
 
     /** What a (re)started lead agent process runs: the real controllers on this replica's state. */
     void controllers() {
-      StateReader reader = new StateReader() {
-        @Override
-        public <T> T read(Function<ControlPlaneState, T> read) {
-          return read.apply(state);
-        }
-      };
       ObservationSource kb = new ObservationSource() {
         @Override public ObservationSnapshot latest() { return observations(); }
         @Override public ObservationSnapshot cached() { return observations(); }
@@ -797,12 +798,7 @@ public final class Simulation {
     /** A HELLO: accepted when this lead agent believes it leads (as the gateway does). */
     boolean hello(Agent agent) {
       if (!believesLeader) return false;
-      feeds.put(agent.cluster.name, new AgentFeed(ClusterId.of(agent.cluster.name), new StateReader() {
-        @Override
-        public <T> T read(Function<ControlPlaneState, T> read) {
-          return read.apply(state);
-        }
-      }));
+      feeds.put(agent.cluster.name, new AgentFeed(ClusterId.of(agent.cluster.name), reader));
       return true;
     }
   }
