@@ -80,7 +80,7 @@ inside() {
 }
 (inside io.qonnect.cli.QonnectMain --version) > "$check/out" 2>&1 || { echo "build-image: qonnect --version failed inside the image:"; cat "$check/out"; exit 1; }
 echo "build-image: inside the image: $(grep -v '^NOTE' "$check/out" | head -1)"
-inside io.qonnect.kb.KnowledgeBaseMain --listen 127.0.0.1:0 --data-dir /data > "$check/out" 2>&1 &
+inside io.qonnect.kb.KnowledgeBaseMain --listen 127.0.0.1:0 --data-dir /data --insecure > "$check/out" 2>&1 &
 kb=$!
 for _ in $(seq 1 120); do grep -q 'knowledge base serving' "$check/out" && break; sleep 0.5; done
 kill_tree "$kb"; wait "$kb" 2>/dev/null || true

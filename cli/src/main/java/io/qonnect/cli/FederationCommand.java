@@ -6,7 +6,6 @@ import io.qonnect.placement.spec.Parsed;
 import io.qonnect.testbed.cluster.MemberClusterSpec;
 import io.qonnect.testbed.cluster.Testbed;
 import io.qonnect.testbed.federation.InventorySeeder;
-import io.qonnect.client.LeadAgentsClient;
 import io.qonnect.testbed.federation.LocalFederation;
 import io.qonnect.testbed.federation.LocalFederation.MemberStatus;
 import java.io.PrintWriter;
@@ -48,6 +47,9 @@ final class FederationCommand implements Runnable {
     @Option(names = "--lead-agents", description = "1, 3 or 5 (default 3)")
     int leadAgents = 3;
 
+    @Option(names = "--insecure", description = "plaintext everywhere, no certificates (only on the first up of a work directory)")
+    boolean insecure;
+
     @Option(names = "--inventory", description = "report this ClusterInventory as if agents had (planning without member clusters)")
     Path inventory;
 
@@ -59,6 +61,9 @@ final class FederationCommand implements Runnable {
       LocalFederation f = parent.federation();
       out.printf("federation up: knowledge base and %d lead agents in %s%n", leadAgents, f.workDir());
       try {
+        if (insecure) f.useInsecure();
+        out.println(f.insecure() ? "  plaintext (--insecure): nothing is authenticated or encrypted"
+            : "  mutual TLS: a certificate per process from the CA in " + f.pki() + "; the CLI acts as its admin user");
         f.up(leadAgents, List.of(), line -> {
           out.println("  " + line);
           out.flush();
@@ -67,9 +72,7 @@ final class FederationCommand implements Runnable {
         throw new QonnectMain.UserError(e.getMessage());
       }
       if (clusters != null) {
-        try (LeadAgentsClient client = new LeadAgentsClient(f.leadAgentAddresses(), 15_000)) {
-          InventorySeeder.seed(clusters, client, f.knowledgeBaseAddress().orElseThrow(), Clock.systemUTC(), line -> out.println("  " + line));
-        }
+        InventorySeeder.seed(clusters, f, Clock.systemUTC(), line -> out.println("  " + line));
       } else {
         Testbed testbed = new Testbed(Testbed.defaultWorkDir(), Path.of("/nonexistent"));
         List<String> members = testbed.clusters().stream().map(MemberClusterSpec::name).filter(testbed::running).toList();

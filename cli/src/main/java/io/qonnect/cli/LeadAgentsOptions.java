@@ -5,24 +5,64 @@ import io.qonnect.client.ApiError;
 import io.qonnect.proto.v1.Violation;
 import io.qonnect.client.LeadAgentsClient;
 import io.qonnect.testbed.federation.LocalFederation;
+import io.qonnect.transport.Transport;
+import io.qonnect.transport.TransportFlags;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
-/** {@code --server}: which lead agents to talk to; by default the local federation's, from {@code federation up}. */
+/**
+ * {@code --server}: which lead agents to talk to, and as whom; by default the local federation's, from
+ * {@code federation up}, as its admin user.
+ */
 final class LeadAgentsOptions {
   @Option(names = "--server", split = ",", paramLabel = "HOST:PORT",
       description = "lead agent addresses, comma-separated; any of them works (default: the local federation's)")
   List<String> servers;
 
+  @Option(names = "--ca", paramLabel = "FILE", description = "the federation's CA certificate (default: the local federation's)")
+  Path ca;
+
+  @Option(names = "--cert", paramLabel = "FILE", description = "your user certificate, from 'qonnect certs issue --user' (default: the local federation's admin)")
+  Path cert;
+
+  @Option(names = "--key", paramLabel = "FILE", description = "your certificate's key")
+  Path key;
+
+  @Option(names = "--insecure", description = "plaintext, for a federation started with --insecure")
+  boolean insecure;
+
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up after this long without a lead agent answering (default 15)")
   int timeoutSeconds = 15;
 
   LeadAgentsClient connect() {
-    List<String> addresses = servers != null && !servers.isEmpty() ? servers
-        : new LocalFederation(LocalFederation.defaultWorkDir(), "", List.of()).leadAgentAddresses();
+    LocalFederation local = new LocalFederation(LocalFederation.defaultWorkDir(), "", List.of());
+    List<String> addresses = servers != null && !servers.isEmpty() ? servers : local.leadAgentAddresses();
     if (addresses.isEmpty()) throw new QonnectMain.UserError("no lead agents known: run './qonnect federation up' or pass --server HOST:PORT");
-    return new LeadAgentsClient(addresses, timeoutSeconds * 1000L);
+    return new LeadAgentsClient(addresses, timeoutSeconds * 1000L, transport(local));
+  }
+
+  private Transport transport(LocalFederation local) {
+    List<String> problems = new ArrayList<>();
+    Transport t;
+    if (insecure || ca != null || cert != null || key != null) {
+      t = TransportFlags.parse(ca == null ? "" : ca.toString(), cert == null ? "" : cert.toString(), key == null ? "" : key.toString(),
+          insecure ? "true" : "", problems);
+    } else if (!local.members().isEmpty()) {
+      try {
+        t = local.clientTransport();
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+        t = null;
+      }
+    } else {
+      problems.add("--cert: required for --server (with --ca and --key), or --insecure");
+      t = null;
+    }
+    if (!problems.isEmpty()) throw new QonnectMain.UserError(String.join("\n", problems));
+    return t;
   }
 
   /** Runs one call, turning gRPC failures into one-line user errors (violations one per line). */

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.qonnect.proto.v1.LatencyReport;
 import io.qonnect.proto.v1.SnapshotRequest;
 import io.qonnect.client.LeadAgentsClient;
@@ -102,7 +101,8 @@ class BookinfoE2E {
   }
 
   private List<LatencyReport> latencyReports() throws InterruptedException {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(federation.processes().knowledgeBaseAddress().orElseThrow()).usePlaintext().build();
+    ManagedChannel channel = federation.processes().clientTransport()
+        .channel(federation.processes().knowledgeBaseAddress().orElseThrow(), io.qonnect.transport.Identity.KnowledgeBase.class);
     try {
       List<LatencyReport>[] last = new List[1];
       await("agents report round-trip times", () -> {

@@ -48,6 +48,7 @@ final class E2eFederation implements AutoCloseable {
     StringWriter err = new StringWriter();
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--server", String.join(",", servers)));
+    all.addAll(io.qonnect.transport.TransportFlags.args(federation.clientTransport())); // as this federation's admin
     int code = QonnectMain.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
     assertThat(code).as("qonnect %s: %s", String.join(" ", args), err).isZero();
     return out.toString();

@@ -115,7 +115,7 @@ class QonnectMainTest {
 
   @Test
   void clientCommandsSayInOneLineThatNoLeadAgentAnswers() {
-    Run r = run("get", "apps", "--server", "127.0.0.1:1", "--timeout", "1");
+    Run r = run("get", "apps", "--server", "127.0.0.1:1", "--timeout", "1", "--insecure");
     assertThat(r.code()).isEqualTo(QonnectMain.UNAVAILABLE);
     assertThat(r.err()).startsWith("error: lead agents unavailable: no lead agent answered within 1000 ms").doesNotContain("Exception");
   }

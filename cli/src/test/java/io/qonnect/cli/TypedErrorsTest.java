@@ -64,7 +64,7 @@ class TypedErrorsTest {
     code = status;
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = QonnectMain.run(new String[] {"delete", "app", "shop", "--server", "127.0.0.1:" + server.getPort(), "--timeout", "3"},
+    int exit = QonnectMain.run(new String[] {"delete", "app", "shop", "--server", "127.0.0.1:" + server.getPort(), "--timeout", "3", "--insecure"},
         new PrintWriter(out), new PrintWriter(err));
     assertThat(exit).isEqualTo(exitCode);
     assertThat(err.toString()).startsWith("error: ").contains(says).doesNotContain("Exception").doesNotContain("\tat ");

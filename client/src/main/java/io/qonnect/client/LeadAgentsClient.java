@@ -3,7 +3,8 @@ package io.qonnect.client;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.qonnect.transport.Identity;
+import io.qonnect.transport.Transport;
 import io.qonnect.proto.v1.ControlPlaneGrpc;
 import io.qonnect.proto.v1.KnowledgeBaseGrpc;
 import io.qonnect.proto.v1.LeaderRequest;
@@ -26,11 +27,15 @@ public final class LeadAgentsClient implements AutoCloseable {
   private final long timeoutMs;
   private volatile int preferred;
 
-  public LeadAgentsClient(List<String> addresses, long timeoutMs) {
+  /**
+   * @param addresses the lead agents' client API addresses, or their agent gateway addresses for {@link #callGateway}
+   * @param transport this user's certificate (or {@code --insecure}); the servers must be lead agents
+   */
+  public LeadAgentsClient(List<String> addresses, long timeoutMs, Transport transport) {
     if (addresses.isEmpty()) throw new IllegalArgumentException("no lead agent address given");
     this.addresses = List.copyOf(addresses);
     this.timeoutMs = timeoutMs;
-    for (String a : addresses) channels.put(a, GrpcKeepalive.channel(NettyChannelBuilder.forTarget(a)).usePlaintext().build());
+    for (String a : addresses) channels.put(a, transport.channel(a, Identity.LeadAgent.class));
   }
 
   public List<String> addresses() {

@@ -1,8 +1,7 @@
 package io.qonnect.kb;
 
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.qonnect.kb.api.GrpcKeepalive;
+import io.qonnect.transport.Access;
 import io.qonnect.kb.api.KnowledgeBaseGrpcService;
 import io.qonnect.kb.store.InMemoryKnowledgeStore;
 import io.qonnect.kb.store.KnowledgeStore;
@@ -22,12 +21,12 @@ public final class KnowledgeBaseMain {
 
   public KnowledgeBaseMain(KnowledgeBaseConfig config) throws IOException {
     this.store = config.inMemory() ? new InMemoryKnowledgeStore() : new RocksDbKnowledgeStore(config.dataDir());
-    this.server = GrpcKeepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port())))
-        .addService(new KnowledgeBaseGrpcService(store, Clock.systemUTC()))
+    this.server = config.transport().server(new InetSocketAddress(config.host(), config.port()))
+        .addService(Access.guard(new KnowledgeBaseGrpcService(store, Clock.systemUTC()), KnowledgeBaseGrpcService.ACCESS))
         .build()
         .start();
-    LOG.info("knowledge base serving on {}:{} ({})", config.host(), server.getPort(),
-        config.inMemory() ? "in memory" : "RocksDB in " + config.dataDir());
+    LOG.info("knowledge base serving on {}:{} ({}), {}", config.host(), server.getPort(),
+        config.inMemory() ? "in memory" : "RocksDB in " + config.dataDir(), config.transport().describe());
   }
 
   public int port() {

@@ -1,14 +1,13 @@
 package io.qonnect.lead;
 
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.qonnect.transport.Access;
 import io.qonnect.lead.gate.FeatureGateController;
 import io.qonnect.lead.state.ControlPlaneState;
 import io.qonnect.lead.api.AgentGatewayGrpcService;
 import io.qonnect.lead.api.AgentSessions;
 import io.qonnect.lead.api.ControlPlaneGrpcService;
 import io.qonnect.lead.api.GroupView;
-import io.qonnect.lead.api.GrpcKeepalive;
 import io.qonnect.lead.config.LeadAgentConfig;
 import io.qonnect.lead.config.LeadAgentConfig.Peer;
 import io.qonnect.lead.health.AgentLiveness;
@@ -56,6 +55,7 @@ public final class LeadAgentMain implements AutoCloseable {
   private final ControlPlaneStateMachine stateMachine = new ControlPlaneStateMachine();
   private final ControlPlaneClient client;
   private final Server api;
+  private final Server gateway;
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4, r -> {
     Thread t = new Thread(r, "lead-agent-controllers");
     t.setDaemon(true);
@@ -79,11 +79,13 @@ public final class LeadAgentMain implements AutoCloseable {
         .setGroup(group)
         .setStateMachine(stateMachine)
         .setProperties(properties)
+        .setParameters(RaftPropertiesFactory.parameters(config.transport()))
         .setOption(start instanceof StorageStart.Format ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
         .build();
     server.start();
     StorageStart.recordFormatted(config.dataDir(), config.id());
-    client = new ControlPlaneClient(group, RaftPeerId.valueOf(config.id()), properties, 100, Clock.systemUTC(),
+    client = new ControlPlaneClient(group, RaftPeerId.valueOf(config.id()), properties, RaftPropertiesFactory.parameters(config.transport()), 100,
+        Clock.systemUTC(),
         () -> stateMachine.read(ControlPlaneState::featureLevel));
 
     GroupView view = new GroupView() {
@@ -93,7 +95,7 @@ public final class LeadAgentMain implements AutoCloseable {
       @Override public long term() { return division().getInfo().getCurrentTerm(); }
       @Override public boolean isLeaderReady() { return division().getInfo().isLeaderReady(); }
     };
-    knowledgeBase = config.knowledgeBase().isEmpty() ? null : new KnowledgeBaseClient(config.knowledgeBase(), Clock.systemUTC());
+    knowledgeBase = config.knowledgeBase().isEmpty() ? null : new KnowledgeBaseClient(config.knowledgeBase(), config.transport(), Clock.systemUTC());
     ObservationSource observations = knowledgeBase != null ? knowledgeBase : new ObservationSource() {
       @Override public ObservationSnapshot latest() { return ObservationSnapshot.getDefaultInstance(); }
       @Override public ObservationSnapshot cached() { return ObservationSnapshot.getDefaultInstance(); }
@@ -106,28 +108,34 @@ public final class LeadAgentMain implements AutoCloseable {
       long term = division().getInfo().getCurrentTerm();
       return leaderReady.getAsBoolean() ? term : 0;
     };
+    AgentSessions sessions = new AgentSessions();
     PlacementController placement = new PlacementController(stateMachine, readyTerm, observations, client,
-        new PlacementEngine(), config.migration(), knowledgeBase != null ? knowledgeBase::recordPlacement : decision -> {}, Clock.systemUTC(), MONOTONIC_MILLIS);
+        new PlacementEngine(), config.migration(), knowledgeBase != null ? knowledgeBase::recordPlacement : decision -> {}, Clock.systemUTC(), MONOTONIC_MILLIS,
+        cluster -> sessions.last(cluster).map(AgentSessions.Last::receivedMillis).orElse(Long.MIN_VALUE));
     everyRound("placement", config.placementIntervalMs(), placement::reconcileOnce);
 
-    featureGate = new FeatureGateController(stateMachine, leaderReady, view, client);
+    featureGate = new FeatureGateController(stateMachine, leaderReady, view, client, config.transport());
     everyRound("feature gate", FEATURE_GATE_INTERVAL_MS, featureGate::reconcileOnce);
 
-    AgentSessions sessions = new AgentSessions();
     AgentLiveness liveness = new AgentLiveness(sessions, observations, MONOTONIC_MILLIS);
     HealthController health = new HealthController(stateMachine, readyTerm, sessions, liveness, client, config.health(), MONOTONIC_MILLIS);
     everyRound("health", HEALTH_INTERVAL_MS, health::reconcileOnce);
-    AgentGatewayGrpcService gateway = new AgentGatewayGrpcService(client, view, stateMachine, sessions, liveness, scheduler, Clock.systemUTC(),
+    AgentGatewayGrpcService gatewayService = new AgentGatewayGrpcService(client, view, stateMachine, sessions, liveness, scheduler, Clock.systemUTC(),
         MONOTONIC_MILLIS, config.leaseMillis());
-    api = GrpcKeepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress(config.self().host(), config.self().apiPort())))
-        .addService(new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, gateway::singletonWaiting, scheduler))
-        .addService(gateway)
+    // users and agents on ports of their own, so network policy can keep users away from the gateway and agents from the API
+    api = config.transport().server(new InetSocketAddress(config.self().host(), config.self().apiPort()))
+        .addService(Access.guard(new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, gatewayService::singletonWaiting,
+            scheduler), ControlPlaneGrpcService.ACCESS))
         .build()
         .start();
-    LOG.info("lead agent {} up: raft {}, api {}, peers {}, knowledge base {}, data {} ({})", config.id(), config.self().raftAddress(),
-        config.self().apiAddress(), config.peers().stream().map(Peer::id).toList(),
+    gateway = config.transport().server(new InetSocketAddress(config.self().host(), config.self().gatewayPort()))
+        .addService(Access.guard(gatewayService, AgentGatewayGrpcService.ACCESS))
+        .build()
+        .start();
+    LOG.info("lead agent {} up: raft {}, api {}, gateway {}, peers {}, knowledge base {}, data {} ({}), {}", config.id(), config.self().raftAddress(),
+        config.self().apiAddress(), config.self().gatewayAddress(), config.peers().stream().map(Peer::id).toList(),
         config.knowledgeBase().isEmpty() ? "(none)" : config.knowledgeBase(), config.dataDir(),
-        start instanceof StorageStart.Format ? "formatted" : "recovered");
+        start instanceof StorageStart.Format ? "formatted" : "recovered", config.transport().describe());
   }
 
   /** One round of a controller, on the scheduler every {@code intervalMs}; a failed round is logged and the next one runs. */
@@ -163,6 +171,7 @@ public final class LeadAgentMain implements AutoCloseable {
     scheduler.shutdownNow();
     featureGate.close();
     api.shutdownNow();
+    gateway.shutdownNow();
     client.close();
     server.close();
     if (knowledgeBase != null) knowledgeBase.close();

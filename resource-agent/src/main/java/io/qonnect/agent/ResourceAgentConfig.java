@@ -1,5 +1,9 @@
 package io.qonnect.agent;
 
+import io.qonnect.transport.Identity;
+import io.qonnect.transport.Transport;
+import io.qonnect.transport.TransportFlags;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +18,7 @@ import io.qonnect.agent.reconcile.Namespaces;
  *   --cluster NAME            QONNECT_CLUSTER          the member cluster's name (DNS-1123)
  *   --kubeconfig PATH         KUBECONFIG               out of cluster; empty: in-cluster service account
  *   --context NAME            QONNECT_CONTEXT          kubeconfig context (default: the cluster name)
- *   --lead-agents A,B,C       QONNECT_LEAD_AGENTS      lead agent API addresses (any order; the leader is found)
+ *   --lead-agents A,B,C       QONNECT_LEAD_AGENTS      lead agents' agent gateway addresses (any order; the leader is found)
  *   --knowledge-base H:P      QONNECT_KNOWLEDGE_BASE   where observations go
  *   --heartbeat-ms N          QONNECT_HEARTBEAT_MS     default 500
  *   --report-ms N             QONNECT_REPORT_MS        default 2000
@@ -23,10 +27,13 @@ import io.qonnect.agent.reconcile.Namespaces;
  *   --namespace-prefix P      QONNECT_NAMESPACE_PREFIX application namespaces are P + application name; default qonnect-
  *   --reserved-namespaces A,B QONNECT_RESERVED_NAMESPACES never used nor deleted, beside the system ones and qonnect-system
  *   --fault-dir DIR           QONNECT_FAULT_DIR        drills only: a file "partition" there cuts the agent off from the lead agents
+ *   --ca, --cert, --key FILE | --insecure                the transport ({@link TransportFlags}); the certificate names this
+ *                                                      agent's member cluster, and no other
  * </pre>
  */
 public record ResourceAgentConfig(String cluster, String kubeconfig, String context, List<String> leadAgents, String knowledgeBase,
-    long heartbeatMs, long reportMs, String probeAddress, String latencyModel, String faultDir, Namespaces namespaces) {
+    long heartbeatMs, long reportMs, String probeAddress, String latencyModel, String faultDir, Namespaces namespaces,
+    Transport transport) {
 
   public int probePort() {
     return Integer.parseInt(probeAddress.substring(probeAddress.lastIndexOf(':') + 1));
@@ -46,9 +53,13 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     v.put("--fault-dir", env.getOrDefault("QONNECT_FAULT_DIR", ""));
     v.put("--namespace-prefix", env.getOrDefault("QONNECT_NAMESPACE_PREFIX", Namespaces.DEFAULT_PREFIX));
     v.put("--reserved-namespaces", env.getOrDefault("QONNECT_RESERVED_NAMESPACES", ""));
+    for (String flag : List.of(TransportFlags.CA, TransportFlags.CERT, TransportFlags.KEY, TransportFlags.INSECURE)) {
+      v.put(flag, TransportFlags.fromEnv(flag, env));
+    }
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
-      if (!v.containsKey(args[i])) problems.add("unknown argument '" + args[i] + "' (expected one of " + String.join(", ", v.keySet()) + ")");
+      if (args[i].equals(TransportFlags.INSECURE)) v.put(args[i], "true"); // a switch, without a value
+      else if (!v.containsKey(args[i])) problems.add("unknown argument '" + args[i] + "' (expected one of " + String.join(", ", v.keySet()) + ")");
       else if (i + 1 >= args.length) problems.add(args[i] + ": needs a value");
       else v.put(args[i], args[++i]);
     }
@@ -66,10 +77,15 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     }
     Set<String> reserved = Set.of(v.get("--reserved-namespaces").split(",")).stream().map(String::strip).filter(n -> !n.isEmpty())
         .collect(java.util.stream.Collectors.toSet());
+    Transport transport = TransportFlags.parse(v.get(TransportFlags.CA), v.get(TransportFlags.CERT), v.get(TransportFlags.KEY),
+        v.get(TransportFlags.INSECURE), problems);
+    if (transport instanceof Transport.MutualTls tls && !(tls.self() instanceof Identity.Agent agent && agent.cluster().equals(cluster))) {
+      problems.add(TransportFlags.CERT + ": the certificate names " + tls.self().describe() + ", not the agent of member cluster " + cluster);
+    }
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
     String context = v.get("--context").isEmpty() ? cluster : v.get("--context");
     return new ResourceAgentConfig(cluster, v.get("--kubeconfig"), context, leads, v.get("--knowledge-base"), heartbeat, report,
-        v.get("--probe-address"), v.get("--latency-model"), v.get("--fault-dir"), new Namespaces(v.get("--namespace-prefix"), reserved));
+        v.get("--probe-address"), v.get("--latency-model"), v.get("--fault-dir"), new Namespaces(v.get("--namespace-prefix"), reserved), transport);
   }
 
   private static long positive(List<String> problems, String key, String value) {

@@ -15,7 +15,8 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.qonnect.transport.Access;
+import io.qonnect.transport.Identity;
 import io.qonnect.agent.reconcile.Labels;
 import io.qonnect.agent.reconcile.ObservedObject;
 import io.qonnect.agent.reconcile.Plan;
@@ -29,7 +30,6 @@ import io.qonnect.agent.reconcile.Namespaces;
 import io.qonnect.agent.reconcile.HeldLeases;
 import io.qonnect.agent.upstream.LeadStream;
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.qonnect.proto.v1.SingletonLease;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -124,13 +124,13 @@ public final class ResourceAgentMain implements AutoCloseable {
     List<SharedIndexInformer<?>> all = new ArrayList<>(List.of(nodes, pods, deployments));
     all.addAll(managed);
     awaitSynced(config.cluster(), all);
-    this.kbChannel = GrpcKeepalive.channel(NettyChannelBuilder.forTarget(config.knowledgeBase())).usePlaintext().build();
+    this.kbChannel = config.transport().channel(config.knowledgeBase(), Identity.KnowledgeBase.class);
     URI master = URI.create(kube.getMasterUrl().toString());
     this.apiServer = new InetSocketAddress(master.getHost(), master.getPort() > 0 ? master.getPort() : 443);
-    this.prober = new PeerProber(config.cluster(), latencyModel(config.latencyModel()), clock);
-    this.probeServer = GrpcKeepalive.server(NettyServerBuilder.forPort(config.probePort()))
-        .addService(new PeerProber.Service(config.cluster())).build();
-    this.leadStream = new LeadStream(config.cluster(), config.leadAgents(), config.heartbeatMs(), this::registration, this::heartbeat, d -> {
+    this.prober = new PeerProber(config.cluster(), latencyModel(config.latencyModel()), config.transport(), clock);
+    this.probeServer = config.transport().server(new InetSocketAddress(config.probePort()))
+        .addService(Access.guard(new PeerProber.Service(config.cluster()), PeerProber.Service.ACCESS)).build();
+    this.leadStream = new LeadStream(config.cluster(), config.leadAgents(), config.transport(), config.heartbeatMs(), this::registration, this::heartbeat, d -> {
       DesiredState held = desired.getAndUpdate(current -> Reconciliation.newer(current, d));
       if (held != null && d.getRevision() < held.getRevision()) {
         LOG.warn("ignored desired state revision {}: older than revision {} held (a leader that has not caught up)", d.getRevision(), held.getRevision());

@@ -754,7 +754,8 @@ public final class Simulation {
         return f;
       };
       PlacementController placement = new PlacementController(reader, this::readyTerm, kb, proposer, new PlacementEngine(),
-          new PlacementRound.Policy(0.10, 10_000, 2, 120_000), d -> {}, clock, () -> now);
+          new PlacementRound.Policy(0.10, 10_000, 2, 120_000), d -> {}, clock, () -> now,
+          cluster -> sessions.last(cluster).map(AgentSessions.Last::receivedMillis).orElse(Long.MIN_VALUE));
       HealthController health = new HealthController(reader, this::readyTerm, sessions, liveness, proposer, HealthRules.Config.DEFAULT, () -> now);
       long mine = incarnation;
       round(mine, 200, placement::reconcileOnce);

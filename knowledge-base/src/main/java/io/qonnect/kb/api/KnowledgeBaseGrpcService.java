@@ -1,5 +1,9 @@
 package io.qonnect.kb.api;
 
+import io.qonnect.transport.Access;
+import io.qonnect.transport.Identity;
+import java.util.Map;
+
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.qonnect.kb.store.KnowledgeStore;
@@ -42,6 +46,18 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
   private final KnowledgeStore store;
   private final Clock clock;
 
+  /**
+   * Who may call what: an agent reports for its own member cluster only (checked per report); an admin may seed
+   * clusters without agents (an inventory); lead agents read and record placement events; users read.
+   */
+  public static final Map<String, Access.Rule> ACCESS = Map.of(
+      "ReportCluster", Access.Rule.users(Identity.Role.ADMIN).and(Identity.Agent.class),
+      "ReportLatency", Access.Rule.users(Identity.Role.ADMIN).and(Identity.Agent.class),
+      "ReportReadiness", Access.Rule.services(Identity.Agent.class),
+      "RecordEvent", Access.Rule.services(Identity.LeadAgent.class),
+      "Snapshot", Access.Rule.users(Identity.Role.VIEWER).and(Identity.LeadAgent.class),
+      "History", Access.Rule.users(Identity.Role.VIEWER).and(Identity.LeadAgent.class));
+
   public KnowledgeBaseGrpcService(KnowledgeStore store, Clock clock) {
     this.store = store;
     this.clock = clock;
@@ -49,6 +65,7 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
 
   @Override
   public void reportCluster(ClusterReport r, StreamObserver<ReportAck> out) {
+    if (!speaksFor("cluster", r.getCluster(), out)) return;
     List<String> problems = new ArrayList<>();
     name(problems, "cluster", r.getCluster());
     fromThePast(problems, "observed_unix_millis", r.getObservedUnixMillis());
@@ -76,6 +93,7 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
 
   @Override
   public void reportLatency(LatencyReport r, StreamObserver<ReportAck> out) {
+    if (!speaksFor("from_cluster", r.getFromCluster(), out)) return;
     List<String> problems = new ArrayList<>();
     name(problems, "from_cluster", r.getFromCluster());
     fromThePast(problems, "observed_unix_millis", r.getObservedUnixMillis());
@@ -90,6 +108,7 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
 
   @Override
   public void reportReadiness(ReadinessReport r, StreamObserver<ReportAck> out) {
+    if (!speaksFor("cluster", r.getCluster(), out)) return;
     List<String> problems = new ArrayList<>();
     name(problems, "cluster", r.getCluster());
     fromThePast(problems, "observed_unix_millis", r.getObservedUnixMillis());
@@ -134,6 +153,13 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
     int limit = r.getLimit() <= 0 ? 100 : Math.min(r.getLimit(), MAX_HISTORY);
     out.onNext(HistoryResponse.newBuilder().addAllEvents(store.history(r.getSubject(), r.getFromUnixMillis(), to, limit)).build());
     out.onCompleted();
+  }
+
+  /** An agent reports for the member cluster its certificate names, and no other; refused with PERMISSION_DENIED. */
+  private static boolean speaksFor(String field, String cluster, StreamObserver<ReportAck> out) {
+    if (!(Access.caller() instanceof Identity.Agent agent) || agent.cluster().equals(cluster)) return true;
+    out.onError(Status.PERMISSION_DENIED.withDescription(field + ": " + agent.describe() + " may not report for '" + cluster + "'").asRuntimeException());
+    return false;
   }
 
   private static void answer(List<String> problems, StreamObserver<ReportAck> out, Runnable store) {

@@ -1,5 +1,9 @@
 package io.qonnect.lead.api;
 
+import io.qonnect.transport.Access;
+import io.qonnect.transport.Identity;
+import java.util.Map;
+
 import io.qonnect.lead.state.StateReader;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -60,6 +64,11 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
   /** Leases are per term: a new leader starts a new book (see {@link LeaseBook}). */
   private record TermLeases(long term, LeaseBook book) {}
 
+  /** Agents only, each for its own member cluster (checked on register and hello); an admin may register clusters without agents. */
+  public static final Map<String, Access.Rule> ACCESS = Map.of(
+      "Register", Access.Rule.users(Identity.Role.ADMIN).and(Identity.Agent.class),
+      "Connect", Access.Rule.services(Identity.Agent.class));
+
   public AgentGatewayGrpcService(ControlPlaneClient client, GroupView group, StateReader stateMachine, AgentSessions sessions,
       LeaseBook.Fences fences, ScheduledExecutorService timer, Clock clock, LongSupplier monotonicMillis, long leaseMillis) {
     this.monotonicMillis = monotonicMillis;
@@ -97,7 +106,12 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
             }
             greeted = true;
             if (!group.isLeader()) {
-              out.fail(GrpcErrors.unavailable("not the leader", group.leaderApiAddress()));
+              out.fail(GrpcErrors.unavailable("not the leader", group.leaderGatewayAddress()));
+              return;
+            }
+            Optional<String> foreign = foreignCluster(message.getHello().getCluster());
+            if (foreign.isPresent()) {
+              out.fail(GrpcErrors.forbidden("hello.cluster: " + foreign.get()));
               return;
             }
             if (!ClusterId.isValid(message.getHello().getCluster())) {
@@ -225,7 +239,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
         }
         if (!group.isLeader()) {
           stop.run();
-          out.fail(GrpcErrors.unavailable("leadership moved", group.leaderApiAddress()));
+          out.fail(GrpcErrors.unavailable("leadership moved", group.leaderGatewayAddress()));
           return;
         }
         boolean spoke = false;
@@ -245,6 +259,11 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
 
   @Override
   public void register(RegisterClusterRequest request, StreamObserver<RegisterClusterResponse> out) {
+    Optional<String> foreign = foreignCluster(request.getCluster());
+    if (foreign.isPresent()) {
+      out.onError(GrpcErrors.forbidden("cluster: " + foreign.get()));
+      return;
+    }
     List<Violation> problems = new ArrayList<>();
     if (!ClusterId.isValid(request.getCluster())) problems.add(violation("cluster", "'" + request.getCluster() + "' is not a DNS-1123 label"));
     if (request.getTier() == Tier.TIER_UNSPECIFIED || request.getTier() == Tier.UNRECOGNIZED) problems.add(violation("tier", "must be cloud, fog or edge"));
@@ -256,7 +275,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
     client.propose(new Command.RegisterCluster(ClusterId.of(request.getCluster()), ProtoMapper.fromProto(request.getTier()),
         request.getRegion(), request.getAgentAddress())).whenComplete((result, failure) -> {
           if (failure != null) {
-            out.onError(GrpcErrors.notCommitted(failure, group.leaderApiAddress()));
+            out.onError(GrpcErrors.notCommitted(failure, group.leaderGatewayAddress()));
           } else if (result instanceof CommandResult.Accepted a) {
             out.onNext(RegisterClusterResponse.newBuilder().setClusterSetRevision(a.revision()).build());
             out.onCompleted();
@@ -264,6 +283,14 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
             out.onError(GrpcErrors.rejected(r));
           }
         });
+  }
+
+  /** Why the caller may not speak for {@code cluster}: an agent speaks for the member cluster its certificate names. */
+  static Optional<String> foreignCluster(String cluster) {
+    if (Access.caller() instanceof Identity.Agent agent && !agent.cluster().equals(cluster)) {
+      return Optional.of(agent.describe() + " may not speak for '" + cluster + "'");
+    }
+    return Optional.empty();
   }
 
   private static Violation violation(String path, String message) {

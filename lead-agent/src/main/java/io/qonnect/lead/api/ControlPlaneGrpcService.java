@@ -1,5 +1,8 @@
 package io.qonnect.lead.api;
 
+import io.qonnect.transport.Access;
+import io.qonnect.transport.Identity;
+
 import io.qonnect.lead.state.StateReader;
 import io.qonnect.lead.placing.Readiness;
 import io.qonnect.placement.yaml.YamlLimits;
@@ -63,6 +66,17 @@ import java.util.stream.Collectors;
  * every violation and nothing is stored.
  */
 public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlaneImplBase {
+  /** Users by role: viewers read, operators apply and delete. Lead agents ask each other {@code Leader} (the feature gate). */
+  public static final Map<String, Access.Rule> ACCESS = Map.of(
+      "Apply", Access.Rule.users(Identity.Role.OPERATOR),
+      "DeleteApplication", Access.Rule.users(Identity.Role.OPERATOR),
+      "GetApplication", Access.Rule.users(Identity.Role.VIEWER),
+      "ListApplications", Access.Rule.users(Identity.Role.VIEWER),
+      "DescribeApplication", Access.Rule.users(Identity.Role.VIEWER),
+      "ListClusters", Access.Rule.users(Identity.Role.VIEWER),
+      "Watch", Access.Rule.users(Identity.Role.VIEWER),
+      "Leader", Access.Rule.users(Identity.Role.VIEWER).and(Identity.LeadAgent.class));
+
   private static final int RECENT_EVENTS = 20;
 
   private final StateReader stateMachine;

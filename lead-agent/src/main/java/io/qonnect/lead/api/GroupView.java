@@ -21,6 +21,11 @@ public interface GroupView {
     return leaderId().map(selfId()::equals).orElse(false);
   }
 
+  /** The agent gateway address of the current leader, if one is known. */
+  default String leaderGatewayAddress() {
+    return leaderId().flatMap(id -> peers().stream().filter(p -> p.id().equals(id)).findFirst()).map(Peer::gatewayAddress).orElse("");
+  }
+
   /** The client API address of the current leader, if one is known. */
   default String leaderApiAddress() {
     return leaderId().flatMap(id -> peers().stream().filter(p -> p.id().equals(id)).findFirst()).map(Peer::apiAddress).orElse("");

@@ -48,6 +48,11 @@ public final class GrpcErrors {
     return error(code, r.reason(), ErrorDetail.newBuilder().setKind(CommandCodec.toProto(r.kind())).build());
   }
 
+  /** The caller is known but may not do this (an agent speaking for another cluster). */
+  public static StatusRuntimeException forbidden(String message) {
+    return error(Status.Code.PERMISSION_DENIED, message, ErrorDetail.newBuilder().setKind(RejectionKind.REJECTION_KIND_FORBIDDEN).build());
+  }
+
   public static StatusRuntimeException notFound(String what) {
     return rejected(new CommandResult.Rejected(CommandResult.Rejection.NOT_FOUND, what));
   }

@@ -1,5 +1,9 @@
 package io.qonnect.lead.config;
 
+import io.qonnect.transport.Identity;
+import io.qonnect.transport.Transport;
+import io.qonnect.transport.TransportFlags;
+
 import io.qonnect.lead.health.HealthRules;
 import io.qonnect.lead.placing.PlacementRound;
 import java.nio.file.Path;
@@ -15,7 +19,8 @@ import java.util.regex.Pattern;
  *
  * <pre>
  *   --id ID                     QONNECT_LEAD_ID            this lead agent's peer id (one of --peers)
- *   --peers ID=HOST:RAFT:API,…  QONNECT_LEAD_PEERS         the group: 1, 3 or 5 lead agents
+ *   --peers ID=HOST:RAFT:API:GATEWAY,…  QONNECT_LEAD_PEERS  the group: 1, 3 or 5 lead agents, each with its Raft port,
+ *                                                          client API port (users) and agent gateway port (agents)
  *   --data-dir DIR              QONNECT_LEAD_DATA_DIR      Raft log and snapshots
  *   --knowledge-base HOST:PORT  QONNECT_KNOWLEDGE_BASE     observations (empty: none, placement sees no clusters)
  *   --election-timeout MIN-MAX  QONNECT_ELECTION_TIMEOUT   ms, default 500-1000
@@ -29,6 +34,8 @@ import java.util.regex.Pattern;
  *   --lease MS                  QONNECT_LEASE              singleton lease duration, default 3000
  *   --rejoin-empty true|false   QONNECT_LEAD_REJOIN_EMPTY  start with a lost (empty) Raft directory as a new empty member,
  *                                                          after removing this peer from the group; default false (refuse)
+ *   --ca, --cert, --key FILE | --insecure                  the transport ({@link TransportFlags}); Raft, the client API and
+ *                                                          the gateway all use it; the Raft port admits lead agents only
  * </pre>
  *
  * The election timeout is longer than Ratis's 150-300 ms default on purpose: with Ratis 3.3 on a 2-core
@@ -37,9 +44,9 @@ import java.util.regex.Pattern;
  */
 public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String knowledgeBase, int electionMinMs, int electionMaxMs,
     long snapshotEvery, int placementIntervalMs, PlacementRound.Policy migration, HealthRules.Config health, long leaseMillis,
-    boolean rejoinEmpty) {
+    boolean rejoinEmpty, Transport transport) {
 
-  public record Peer(String id, String host, int raftPort, int apiPort) {
+  public record Peer(String id, String host, int raftPort, int apiPort, int gatewayPort) {
     public String raftAddress() {
       return host + ":" + raftPort;
     }
@@ -47,9 +54,13 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     public String apiAddress() {
       return host + ":" + apiPort;
     }
+
+    public String gatewayAddress() {
+      return host + ":" + gatewayPort;
+    }
   }
 
-  private static final Pattern PEER = Pattern.compile("([a-z0-9][-a-z0-9]{0,30})=([^:=,]+):(\\d{1,5}):(\\d{1,5})");
+  private static final Pattern PEER = Pattern.compile("([a-z0-9][-a-z0-9]{0,30})=([^:=,]+):(\\d{1,5}):(\\d{1,5}):(\\d{1,5})");
 
   public Peer self() {
     return peer(id).orElseThrow();
@@ -76,9 +87,13 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     v.put("--fail-after", env.getOrDefault("QONNECT_FAIL_AFTER", "1500"));
     v.put("--lease", env.getOrDefault("QONNECT_LEASE", "3000"));
     v.put("--rejoin-empty", env.getOrDefault("QONNECT_LEAD_REJOIN_EMPTY", "false"));
+    for (String flag : List.of(TransportFlags.CA, TransportFlags.CERT, TransportFlags.KEY, TransportFlags.INSECURE)) {
+      v.put(flag, TransportFlags.fromEnv(flag, env));
+    }
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
-      if (!v.containsKey(args[i])) {
+      if (args[i].equals(TransportFlags.INSECURE)) v.put(args[i], "true"); // a switch, without a value
+      else if (!v.containsKey(args[i])) {
         problems.add("unknown argument '" + args[i] + "' (expected one of " + String.join(", ", v.keySet()) + ")");
         if (args[i].startsWith("--") && i + 1 < args.length && !args[i + 1].startsWith("--")) i++; // and its value
       } else if (i + 1 >= args.length) problems.add(args[i] + ": needs a value");
@@ -89,13 +104,17 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
       if (p.isBlank()) continue;
       var m = PEER.matcher(p.trim());
       if (!m.matches()) {
-        problems.add("--peers: '" + p + "' is not ID=HOST:RAFT_PORT:API_PORT");
+        problems.add("--peers: '" + p + "' is not ID=HOST:RAFT_PORT:API_PORT:GATEWAY_PORT");
         continue;
       }
       int raft = Integer.parseInt(m.group(3));
       int api = Integer.parseInt(m.group(4));
-      if (raft < 1 || raft > 65535 || api < 1 || api > 65535) problems.add("--peers: ports of " + m.group(1) + " must be 1-65535");
-      peers.add(new Peer(m.group(1), m.group(2), raft, api));
+      int gateway = Integer.parseInt(m.group(5));
+      if (raft < 1 || raft > 65535 || api < 1 || api > 65535 || gateway < 1 || gateway > 65535) {
+        problems.add("--peers: ports of " + m.group(1) + " must be 1-65535");
+      }
+      if (api == gateway) problems.add("--peers: " + m.group(1) + "'s client API and agent gateway need ports of their own");
+      peers.add(new Peer(m.group(1), m.group(2), raft, api, gateway));
     }
     if (peers.size() != 1 && peers.size() != 3 && peers.size() != 5) problems.add("--peers: a group has 1, 3 or 5 lead agents, got " + peers.size());
     if (peers.stream().map(Peer::id).distinct().count() != peers.size()) problems.add("--peers: peer ids must be unique");
@@ -129,11 +148,16 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     long lease = positive(problems, "--lease", v.get("--lease"));
     String rejoinEmpty = v.get("--rejoin-empty");
     if (!rejoinEmpty.equals("true") && !rejoinEmpty.equals("false")) problems.add("--rejoin-empty: expected true or false, got '" + rejoinEmpty + "'");
+    Transport transport = TransportFlags.parse(v.get(TransportFlags.CA), v.get(TransportFlags.CERT), v.get(TransportFlags.KEY),
+        v.get(TransportFlags.INSECURE), problems);
+    if (transport instanceof Transport.MutualTls tls && !(tls.self() instanceof Identity.LeadAgent lead && lead.id().equals(id))) {
+      problems.add(TransportFlags.CERT + ": the certificate names " + tls.self().describe() + ", not lead agent " + id);
+    }
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
     HealthRules.Config health = new HealthRules.Config(HealthRules.Config.DEFAULT.silentAfterMillis(), failAfter,
         HealthRules.Config.DEFAULT.recoverAfterMillis());
     return new LeadAgentConfig(id, List.copyOf(peers), Path.of(v.get("--data-dir")), kb, min, max, snapshotEvery, (int) interval,
-        new PlacementRound.Policy(hysteresis, hold, (int) maxMigrations, readyBound), health, lease, rejoinEmpty.equals("true"));
+        new PlacementRound.Policy(hysteresis, hold, (int) maxMigrations, readyBound), health, lease, rejoinEmpty.equals("true"), transport);
   }
 
   private static long positive(List<String> problems, String key, String value) {

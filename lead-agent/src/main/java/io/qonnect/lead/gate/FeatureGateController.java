@@ -3,8 +3,8 @@ package io.qonnect.lead.gate;
 import io.qonnect.lead.state.StateReader;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.qonnect.lead.api.GrpcKeepalive;
+import io.qonnect.transport.Identity;
+import io.qonnect.transport.Transport;
 import io.qonnect.lead.api.GroupView;
 import io.qonnect.lead.config.LeadAgentConfig.Peer;
 import io.qonnect.lead.placing.Proposer;
@@ -35,8 +35,10 @@ public final class FeatureGateController implements AutoCloseable {
   private final GroupView group;
   private final Proposer proposer;
   private final Map<String, ManagedChannel> channels = new HashMap<>();
+  private final Transport transport;
 
-  public FeatureGateController(StateReader stateMachine, BooleanSupplier leaderReady, GroupView group, Proposer proposer) {
+  public FeatureGateController(StateReader stateMachine, BooleanSupplier leaderReady, GroupView group, Proposer proposer, Transport transport) {
+    this.transport = transport;
     this.stateMachine = stateMachine;
     this.leaderReady = leaderReady;
     this.group = group;
@@ -55,7 +57,7 @@ public final class FeatureGateController implements AutoCloseable {
       }
       try {
         ManagedChannel channel = channels.computeIfAbsent(peer.apiAddress(),
-            a -> GrpcKeepalive.channel(NettyChannelBuilder.forTarget(a)).usePlaintext().build());
+            a -> transport.channel(a, Identity.LeadAgent.class));
         int level = ControlPlaneGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS).leader(LeaderRequest.getDefaultInstance())
             .getSupportedFeatureLevel();
         levels.add(Math.max(FeatureLevels.BASELINE, level));

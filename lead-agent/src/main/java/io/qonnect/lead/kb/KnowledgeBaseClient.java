@@ -2,8 +2,8 @@ package io.qonnect.lead.kb;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.qonnect.lead.api.GrpcKeepalive;
+import io.qonnect.transport.Identity;
+import io.qonnect.transport.Transport;
 import io.qonnect.lead.placing.ObservationSource;
 import io.qonnect.lead.state.Command.CommitPlacement;
 import io.qonnect.proto.v1.KnowledgeBaseGrpc;
@@ -30,10 +30,10 @@ public final class KnowledgeBaseClient implements ObservationSource, AutoCloseab
   private volatile ObservationSnapshot last = ObservationSnapshot.getDefaultInstance();
   private volatile boolean degraded;
 
-  public KnowledgeBaseClient(String address, Clock clock) {
+  public KnowledgeBaseClient(String address, Transport transport, Clock clock) {
     this.address = address;
     this.clock = clock;
-    this.channel = GrpcKeepalive.channel(NettyChannelBuilder.forTarget(address)).usePlaintext().build();
+    this.channel = transport.channel(address, Identity.KnowledgeBase.class);
     this.stub = KnowledgeBaseGrpc.newBlockingStub(channel);
   }
 

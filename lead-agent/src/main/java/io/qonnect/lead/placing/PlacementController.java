@@ -1,5 +1,9 @@
 package io.qonnect.lead.placing;
 
+import io.qonnect.placement.snapshot.ClusterId;
+
+import io.qonnect.lead.state.ClusterHealth;
+
 import io.qonnect.lead.state.StateReader;
 import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.lead.state.ClusterRecord;
@@ -18,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -30,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * simply decided again in the next round. Committed decisions go to {@code history} (the knowledge base's
  * placement history). Also ends migrations: once an application's new placement runs Ready, it commits
  * {@code CompleteMigration}, and agents remove the previous placement's copies (make-before-break).
+ *
+ * <p>Readiness reports arrive from each member cluster at its own time, so "every cluster reported Ready" may
+ * combine a report from a cluster that died since with fresh ones from the others. A migration therefore
+ * completes only once every member cluster of the new placement is Healthy and its agent has been heard from
+ * (a heartbeat at this lead agent) after the moment the reports first added up to Ready: proof that it was
+ * alive when the placement ran Ready, not only before.
  */
 public final class PlacementController {
   private static final Logger LOG = LoggerFactory.getLogger(PlacementController.class);
@@ -45,6 +56,10 @@ public final class PlacementController {
   private final Clock wall;
   /** Monotonic time for the hold times: a wall-clock step must not start or end a migration. */
   private final LongSupplier monotonicMillis;
+  /** When this lead agent last heard a member cluster's agent (a heartbeat), on {@link #monotonicMillis}; MIN_VALUE: never. */
+  private final ToLongFunction<String> lastHeardMillis;
+  /** Per application and epoch ("shop/3"), when the readiness reports first added up to Ready (monotonic). */
+  private final Map<String, Long> readySince = new HashMap<>();
   private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
   private final Map<String, CachedSpec> specCache = new HashMap<>();
   /** The epoch whose stalled migration was last reported, per application: reported once per migration. */
@@ -57,7 +72,9 @@ public final class PlacementController {
   private record CachedSpec(long revision, Parsed<QosSpec> spec) {}
 
   public PlacementController(StateReader stateMachine, LongSupplier readyTerm, ObservationSource observations,
-      Proposer proposer, PlacementEngine engine, PlacementRound.Policy policy, Consumer<CommitPlacement> history, Clock wall, LongSupplier monotonicMillis) {
+      Proposer proposer, PlacementEngine engine, PlacementRound.Policy policy, Consumer<CommitPlacement> history, Clock wall, LongSupplier monotonicMillis,
+      ToLongFunction<String> lastHeardMillis) {
+    this.lastHeardMillis = lastHeardMillis;
     this.history = history;
     this.wall = wall;
     this.monotonicMillis = monotonicMillis;
@@ -87,6 +104,7 @@ public final class PlacementController {
     if (term == 0) {
       lastSnapshot = null;
       round.reset();
+      readySince.clear();
       return 0;
     }
     if (!inFlight.isDone()) return 0;
@@ -115,8 +133,12 @@ public final class PlacementController {
     Readiness readiness = Readiness.of(latest);
     long wallNow = wall.millis();
     stallsReported.keySet().retainAll(work.applications().stream().map(ApplicationRecord::name).collect(Collectors.toSet()));
+    Map<String, ClusterHealth> health = work.clusters().stream().collect(Collectors.toMap(c -> c.id().value(), ClusterRecord::health));
+    Map<String, Long> stillReady = new HashMap<>();
     for (ApplicationRecord app : work.applications()) {
-      if (app.migrating() && readiness.complete(app)) {
+      boolean ready = app.migrating() && readiness.complete(app);
+      if (ready) stillReady.put(app.name() + "/" + app.placementEpoch(), readySince.getOrDefault(app.name() + "/" + app.placementEpoch(), now));
+      if (ready && heardFromEveryClusterSince(app, health, stillReady.get(app.name() + "/" + app.placementEpoch()))) {
         proposer.propose(new Command.CompleteMigration(app.name(), app.placementEpoch()), term).whenComplete((r, e) -> {
           if (r instanceof CommandResult.Accepted) LOG.info("{}: migration to epoch {} complete", app.name(), app.placementEpoch());
         });
@@ -128,6 +150,18 @@ public final class PlacementController {
         });
       }
     }
+    readySince.clear();
+    readySince.putAll(stillReady);
     return decisions.size();
+  }
+
+  /** Every member cluster of the new placement is Healthy and its agent spoke after {@code since}. */
+  private boolean heardFromEveryClusterSince(ApplicationRecord app, Map<String, ClusterHealth> health, long since) {
+    for (var placed : app.placement().components().values()) {
+      for (ClusterId c : placed.keySet()) {
+        if (health.get(c.value()) != ClusterHealth.HEALTHY || lastHeardMillis.applyAsLong(c.value()) <= since) return false;
+      }
+    }
+    return true;
   }
 }

@@ -34,11 +34,13 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
   private final IntSupplier committedFeatureLevel;
 
   /** @param committedFeatureLevel the log's feature level as this lead agent applied it: the gate of {@link #propose} */
-  public ControlPlaneClient(RaftGroup group, RaftPeerId local, RaftProperties properties, int retries, Clock clock, IntSupplier committedFeatureLevel) {
+  public ControlPlaneClient(RaftGroup group, RaftPeerId local, RaftProperties properties, org.apache.ratis.conf.Parameters parameters, int retries,
+      Clock clock, IntSupplier committedFeatureLevel) {
     this.committedFeatureLevel = committedFeatureLevel;
     this.client = RaftClient.newBuilder()
         .setRaftGroup(group)
         .setProperties(properties)
+        .setParameters(parameters)
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries, TimeDuration.valueOf(RETRY_SLEEP_MS, java.util.concurrent.TimeUnit.MILLISECONDS)))
         .build();
     this.local = local;

@@ -1,5 +1,10 @@
 package io.qonnect.lead.raft;
 
+import io.qonnect.transport.Identity;
+import io.qonnect.transport.Transport;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.grpc.GrpcTlsConfig;
+
 import io.qonnect.lead.config.LeadAgentConfig;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +17,23 @@ import org.apache.ratis.util.TimeDuration;
 /** The one place that turns a {@link LeadAgentConfig} into Ratis properties. */
 public final class RaftPropertiesFactory {
   private RaftPropertiesFactory() {}
+
+  /**
+   * Ratis's TLS settings for {@code transport}: with mutual TLS the Raft port (server, client and admin
+   * protocols) presents this lead agent's certificate and admits only lead agents' ones, so no other process
+   * can propose a command, vote or install a snapshot. Empty parameters without TLS.
+   */
+  public static Parameters parameters(Transport transport) {
+    Parameters parameters = new Parameters();
+    if (transport instanceof Transport.MutualTls tls) {
+      GrpcTlsConfig conf = new GrpcTlsConfig(tls.keyManager(), tls.trustManager(Identity.LeadAgent.class), true);
+      GrpcConfigKeys.TLS.setConf(parameters, conf);
+      GrpcConfigKeys.Server.setTlsConf(parameters, conf);
+      GrpcConfigKeys.Client.setTlsConf(parameters, conf);
+      GrpcConfigKeys.Admin.setTlsConf(parameters, conf);
+    }
+    return parameters;
+  }
 
   public static RaftProperties create(LeadAgentConfig config) {
     RaftProperties p = new RaftProperties();

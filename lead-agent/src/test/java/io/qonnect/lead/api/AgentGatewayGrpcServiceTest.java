@@ -1,12 +1,20 @@
 package io.qonnect.lead.api;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.qonnect.transport.Access;
+import io.qonnect.transport.CertificateAuthority;
+import io.qonnect.transport.Identity;
+import io.qonnect.transport.Transport;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.io.TempDir;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.qonnect.lead.config.LeadAgentConfig.Peer;
 import io.qonnect.lead.raft.ControlPlaneStateMachine;
@@ -29,8 +37,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agent stream as an agent sees it, over a loopback gRPC server (grpc-inprocess is not a dependency here; the
- * CLI's TypedErrorsTest does the same): the leader of a one-peer group with an empty state.
+ * The agent stream as an agent sees it, over a loopback gRPC server with mutual TLS and the gateway's access rules,
+ * as in production: the leader of a one-peer group with an empty state, and the agent of member cluster eu-1.
  */
 class AgentGatewayGrpcServiceTest {
   /** Counts the push tasks scheduled: one per stream, or several threads write one stream. */
@@ -51,6 +59,8 @@ class AgentGatewayGrpcServiceTest {
   private final CountingTimer timer = new CountingTimer();
   private Server server;
   private ManagedChannel channel;
+  @TempDir Path pki;
+  private CertificateAuthority ca;
   /** What the agent received, in order: LeadMessages, then a Throwable or "completed". */
   private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
   private final AgentSessions sessions = new AgentSessions();
@@ -59,16 +69,26 @@ class AgentGatewayGrpcServiceTest {
   void start() throws Exception {
     GroupView leader = new GroupView() {
       @Override public String selfId() { return "lead-1"; }
-      @Override public List<Peer> peers() { return List.of(new Peer("lead-1", "127.0.0.1", 1, 2)); }
+      @Override public List<Peer> peers() { return List.of(new Peer("lead-1", "127.0.0.1", 1, 2, 3)); }
       @Override public Optional<String> leaderId() { return Optional.of("lead-1"); }
       @Override public long term() { return 1; }
       @Override public boolean isLeaderReady() { return true; }
     };
     AgentGatewayGrpcService gateway = new AgentGatewayGrpcService(null, leader, new ControlPlaneStateMachine(), sessions,
         (cluster, application, component, since) -> true, timer, Clock.systemUTC(), () -> System.nanoTime() / 1_000_000, 3000);
-    // with the keepalive of production: the server must also permit the client's pings
-    server = GrpcKeepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))).addService(gateway).build().start();
-    channel = GrpcKeepalive.channel(NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())).usePlaintext().build();
+    ca = CertificateAuthority.create(pki, "test CA", Duration.ofDays(1));
+    server = as(new Identity.LeadAgent("lead-1")).server(new InetSocketAddress("127.0.0.1", 0))
+        .addService(Access.guard(gateway, AgentGatewayGrpcService.ACCESS)).build().start();
+    channel = channelAs(new Identity.Agent("eu-1"));
+  }
+
+  private Transport as(Identity who) {
+    CertificateAuthority.Issued issued = ca.issue(who, List.of(), Duration.ofDays(1), pki);
+    return Transport.mutualTls(pki.resolve(CertificateAuthority.CA_CERT), issued.certificate(), issued.key());
+  }
+
+  private ManagedChannel channelAs(Identity who) {
+    return as(who).channel("127.0.0.1:" + server.getPort(), Identity.LeadAgent.class);
   }
 
   @AfterEach
@@ -79,7 +99,11 @@ class AgentGatewayGrpcServiceTest {
   }
 
   private StreamObserver<AgentMessage> connect() {
-    return AgentGatewayGrpc.newStub(channel).connect(new StreamObserver<>() {
+    return connect(channel);
+  }
+
+  private StreamObserver<AgentMessage> connect(ManagedChannel over) {
+    return AgentGatewayGrpc.newStub(over).connect(new StreamObserver<>() {
       @Override public void onNext(LeadMessage m) { received.add(m); }
       @Override public void onError(Throwable t) { received.add(t); }
       @Override public void onCompleted() { received.add("completed"); }
@@ -146,6 +170,40 @@ class AgentGatewayGrpcServiceTest {
     assertThat(Status.fromThrowable(error).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(Status.fromThrowable(error).getDescription()).contains("heartbeat.cluster");
     assertThat(sessions.last("eu-2")).as("nothing recorded for eu-2").isEmpty();
+  }
+
+  @Test
+  void anAgentSpeaksOnlyForTheClusterItsCertificateNames() throws InterruptedException {
+    StreamObserver<AgentMessage> up = connect();
+    up.onNext(hello("eu-2")); // eu-1's agent asking for eu-2's desired state and leases
+
+    Throwable error = errorWithin(5);
+
+    assertThat(error).as("the stream is closed").isNotNull();
+    assertThat(Status.fromThrowable(error).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(Status.fromThrowable(error).getDescription()).contains("hello.cluster").contains("member cluster eu-1").contains("eu-2");
+    assertThat(received).as("no desired state was sent").noneMatch(LeadMessage.class::isInstance);
+    assertThat(timer.pushers.get()).as("push tasks scheduled").isZero();
+  }
+
+  @Test
+  void aUserCannotOpenAnAgentStreamAndAnAgentCannotRegisterAnotherCluster() throws InterruptedException {
+    ManagedChannel user = channelAs(new Identity.User("alice", Identity.Role.ADMIN));
+    try {
+      connect(user).onNext(hello("eu-1"));
+      Throwable error = errorWithin(5);
+      assertThat(error).isNotNull();
+      assertThat(Status.fromThrowable(error).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(Status.fromThrowable(error).getDescription()).contains("user alice");
+    } finally {
+      user.shutdownNow();
+    }
+    assertThatThrownBy(() -> AgentGatewayGrpc.newBlockingStub(channel).register(io.qonnect.proto.v1.RegisterClusterRequest.newBuilder()
+        .setCluster("eu-2").setTier(io.qonnect.proto.v1.Tier.TIER_EDGE).setRegion("eu").build()))
+        .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+          assertThat(e.getStatus().getDescription()).contains("eu-2");
+        });
   }
 
   @Test

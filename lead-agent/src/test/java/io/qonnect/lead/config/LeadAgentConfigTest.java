@@ -8,15 +8,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LeadAgentConfigTest {
-  static final String PEERS = "lead-1=127.0.0.1:7201:7301,lead-2=127.0.0.1:7202:7302,lead-3=127.0.0.1:7203:7303";
+  static final String PEERS = "lead-1=127.0.0.1:7201:7301:7401,lead-2=127.0.0.1:7202:7302:7402,lead-3=127.0.0.1:7203:7303:7403";
 
   @Test
   void flagsOverrideTheEnvironmentWhichOverridesDefaults() {
     LeadAgentConfig c = LeadAgentConfig.load(new String[] {"--id", "lead-2", "--data-dir", "/data", "--election-timeout", "400-900"},
-        Map.of("QONNECT_LEAD_PEERS", PEERS, "QONNECT_LEAD_ID", "lead-1", "QONNECT_SNAPSHOT_EVERY", "500"));
+        Map.of("QONNECT_LEAD_PEERS", PEERS, "QONNECT_LEAD_ID", "lead-1", "QONNECT_SNAPSHOT_EVERY", "500", "QONNECT_INSECURE", "true"));
 
     assertThat(c.id()).isEqualTo("lead-2");
     assertThat(c.self().apiAddress()).isEqualTo("127.0.0.1:7302");
+    assertThat(c.self().gatewayAddress()).isEqualTo("127.0.0.1:7402");
+    assertThat(c.transport()).isInstanceOf(io.qonnect.transport.Transport.Insecure.class);
     assertThat(c.dataDir()).isEqualTo(Path.of("/data"));
     assertThat(c.electionMinMs()).isEqualTo(400);
     assertThat(c.electionMaxMs()).isEqualTo(900);
@@ -28,26 +30,45 @@ class LeadAgentConfigTest {
 
   @Test
   void rejoiningEmptyIsAskedForExplicitly() {
-    assertThat(LeadAgentConfig.load(new String[] {"--id", "lead-2", "--data-dir", "/data", "--rejoin-empty", "true"},
+    assertThat(LeadAgentConfig.load(new String[] {"--id", "lead-2", "--data-dir", "/data", "--rejoin-empty", "true", "--insecure"},
         Map.of("QONNECT_LEAD_PEERS", PEERS)).rejoinEmpty()).isTrue();
-    assertThat(LeadAgentConfig.load(new String[] {"--id", "lead-2", "--data-dir", "/data"},
+    assertThat(LeadAgentConfig.load(new String[] {"--id", "lead-2", "--data-dir", "/data", "--insecure"},
         Map.of("QONNECT_LEAD_PEERS", PEERS, "QONNECT_LEAD_REJOIN_EMPTY", "true")).rejoinEmpty()).isTrue();
   }
 
   @Test
+  void thereIsNoPlaintextByDefaultAndACertificateMustNameThisLeadAgent(@org.junit.jupiter.api.io.TempDir Path pki) {
+    assertThatThrownBy(() -> LeadAgentConfig.load(new String[] {"--id", "lead-2", "--data-dir", "/data"}, Map.of("QONNECT_LEAD_PEERS", PEERS)))
+        .hasMessageContaining("--ca: required").hasMessageContaining("--cert: required").hasMessageContaining("--key: required")
+        .hasMessageContaining("or --insecure");
+    var ca = io.qonnect.transport.CertificateAuthority.create(pki, "test", java.time.Duration.ofDays(1));
+    var other = ca.issue(new io.qonnect.transport.Identity.LeadAgent("lead-1"), java.util.List.of(), java.time.Duration.ofDays(1), pki);
+    assertThatThrownBy(() -> LeadAgentConfig.load(new String[] {"--id", "lead-2", "--data-dir", "/data", "--ca", pki.resolve("ca.crt").toString(),
+        "--cert", other.certificate().toString(), "--key", other.key().toString()}, Map.of("QONNECT_LEAD_PEERS", PEERS)))
+        .hasMessage("--cert: the certificate names lead agent lead-1, not lead agent lead-2");
+    assertThatThrownBy(() -> LeadAgentConfig.load(new String[] {"--id", "lead-1", "--data-dir", "/data", "--insecure", "--ca", "x"},
+        Map.of("QONNECT_LEAD_PEERS", PEERS))).hasMessageContaining("--insecure: cannot be combined with --ca/--cert/--key");
+    assertThat(LeadAgentConfig.load(new String[] {"--id", "lead-1", "--data-dir", "/data", "--ca", pki.resolve("ca.crt").toString(),
+        "--cert", other.certificate().toString(), "--key", other.key().toString()}, Map.of("QONNECT_LEAD_PEERS", PEERS)).transport())
+        .isInstanceOf(io.qonnect.transport.Transport.MutualTls.class);
+  }
+
+  @Test
   void aGroupHasOneThreeOrFiveLeadAgents() {
-    assertThatThrownBy(() -> LeadAgentConfig.load(new String[] {"--id", "a", "--data-dir", "/d", "--peers", "a=h:1:2,b=h:3:4"}, Map.of()))
+    assertThatThrownBy(() -> LeadAgentConfig.load(new String[] {"--id", "a", "--data-dir", "/d", "--peers", "a=h:1:2:5,b=h:3:4:6", "--insecure"}, Map.of()))
         .hasMessage("--peers: a group has 1, 3 or 5 lead agents, got 2");
   }
 
   @Test
   void everyProblemIsReportedAtOnceNamingItsKey() {
-    assertThatThrownBy(() -> LeadAgentConfig.load(new String[] {"--id", "lead-9", "--peers", "lead-1=host:7201:7301,lead-2=bad",
+    assertThatThrownBy(() -> LeadAgentConfig.load(new String[] {"--id", "lead-9", "--peers", "lead-1=host:7201:7301:7301,lead-2=bad",
         "--election-timeout", "900-400", "--snapshot-every", "-1", "--knowledge-base", "nowhere", "--colour", "blue", "--rejoin-empty", "yes"},
         Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown argument '--colour'")
-        .hasMessageContaining("--peers: 'lead-2=bad' is not ID=HOST:RAFT_PORT:API_PORT")
+        .hasMessageContaining("--peers: 'lead-2=bad' is not ID=HOST:RAFT_PORT:API_PORT:GATEWAY_PORT")
+        .hasMessageContaining("--peers: lead-1's client API and agent gateway need ports of their own")
+        .hasMessageContaining("--ca: required")
         .hasMessageNotContaining("'blue'")
         .hasMessageContaining("--id: 'lead-9' is not one of the --peers")
         .hasMessageContaining("--data-dir: required")

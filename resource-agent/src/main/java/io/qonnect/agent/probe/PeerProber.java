@@ -2,8 +2,9 @@ package io.qonnect.agent.probe;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.qonnect.agent.GrpcKeepalive;
+import io.qonnect.transport.Access;
+import io.qonnect.transport.Identity;
+import io.qonnect.transport.Transport;
 import io.grpc.stub.StreamObserver;
 import io.qonnect.proto.v1.AgentProbeGrpc;
 import io.qonnect.proto.v1.LatencyReport;
@@ -38,10 +39,12 @@ public final class PeerProber implements AutoCloseable {
   private final LatencyModel model;
   private final Clock clock;
   private final Map<String, ManagedChannel> channels = new HashMap<>();
+  private final Transport transport;
   private final Map<String, java.util.ArrayDeque<Double>> recent = new HashMap<>();
 
   /** @param model the wide-area latency to add (an empty matrix: none) */
-  public PeerProber(String cluster, LatencyModel model, Clock clock) {
+  public PeerProber(String cluster, LatencyModel model, Transport transport, Clock clock) {
+    this.transport = transport;
     this.cluster = cluster;
     this.model = model;
     this.clock = clock;
@@ -61,7 +64,7 @@ public final class PeerProber implements AutoCloseable {
     recent.keySet().retainAll(wanted.values());
     for (PeerAgent peer : peers) {
       ManagedChannel channel = channels.computeIfAbsent(peer.getAddress(),
-          a -> GrpcKeepalive.channel(NettyChannelBuilder.forTarget(a)).usePlaintext().build());
+          a -> transport.channel(a, Identity.Agent.class));
       double best = Double.MAX_VALUE;
       for (int i = 0; i < PINGS; i++) {
         long start = System.nanoTime();
@@ -97,6 +100,8 @@ public final class PeerProber implements AutoCloseable {
 
   /** What every agent serves at its registered agent address. */
   public static final class Service extends AgentProbeGrpc.AgentProbeImplBase {
+    /** Only other member clusters' agents measure their round trip here. */
+    public static final java.util.Map<String, Access.Rule> ACCESS = java.util.Map.of("Ping", Access.Rule.services(Identity.Agent.class));
     private final String cluster;
 
     public Service(String cluster) {

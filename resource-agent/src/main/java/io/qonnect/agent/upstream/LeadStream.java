@@ -2,9 +2,9 @@ package io.qonnect.agent.upstream;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.qonnect.transport.Identity;
+import io.qonnect.transport.Transport;
 import io.grpc.stub.StreamObserver;
-import io.qonnect.agent.GrpcKeepalive;
 import io.qonnect.proto.v1.AgentGatewayGrpc;
 import io.qonnect.proto.v1.AgentMessage;
 import io.qonnect.proto.v1.DesiredState;
@@ -55,14 +55,14 @@ public final class LeadStream implements Runnable {
   private volatile boolean running = true;
 
   /** @param faultDir drills only; empty: none */
-  public LeadStream(String cluster, List<String> addresses, long heartbeatMs, Supplier<RegisterClusterRequest> registration,
+  public LeadStream(String cluster, List<String> addresses, Transport transport, long heartbeatMs, Supplier<RegisterClusterRequest> registration,
       Supplier<Heartbeat> heartbeat, Consumer<DesiredState> onDesired, Consumer<SingletonLease> onLease, String faultDir,
       LongSupplier monotonicMillis) {
     this.monotonicMillis = monotonicMillis;
     this.onLease = onLease;
     this.partitionFile = faultDir.isEmpty() ? null : Path.of(faultDir, "partition");
     this.cluster = cluster;
-    addresses.forEach(a -> channels.add(GrpcKeepalive.channel(NettyChannelBuilder.forTarget(a)).usePlaintext().build()));
+    addresses.forEach(a -> channels.add(transport.channel(a, Identity.LeadAgent.class)));
     this.heartbeatMs = heartbeatMs;
     this.registration = registration;
     this.heartbeat = heartbeat;

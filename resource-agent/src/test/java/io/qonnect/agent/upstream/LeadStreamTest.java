@@ -3,10 +3,9 @@ package io.qonnect.agent.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.qonnect.transport.Transport;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.qonnect.agent.GrpcKeepalive;
 import io.qonnect.proto.v1.AgentGatewayGrpc;
 import io.qonnect.proto.v1.AgentMessage;
 import io.qonnect.proto.v1.Heartbeat;
@@ -38,7 +37,7 @@ class LeadStreamTest {
   private LeadStream agent;
 
   private void startLead() throws Exception {
-    lead = GrpcKeepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))).addService(new AgentGatewayGrpc.AgentGatewayImplBase() {
+    lead = Transport.insecure().server(new InetSocketAddress("127.0.0.1", 0)).addService(new AgentGatewayGrpc.AgentGatewayImplBase() {
       @Override
       public void register(RegisterClusterRequest request, StreamObserver<RegisterClusterResponse> out) {
         out.onNext(RegisterClusterResponse.getDefaultInstance());
@@ -58,7 +57,7 @@ class LeadStreamTest {
       }
     }).build().start();
     RegisterClusterRequest registration = RegisterClusterRequest.newBuilder().setCluster("eu-1").setTier(Tier.TIER_CLOUD).setRegion("eu").build();
-    agent = new LeadStream("eu-1", List.of("127.0.0.1:" + lead.getPort()), 20, () -> registration,
+    agent = new LeadStream("eu-1", List.of("127.0.0.1:" + lead.getPort()), Transport.insecure(), 20, () -> registration,
         () -> Heartbeat.newBuilder().setCluster("eu-1").build(), d -> {}, l -> {}, "", now::get);
     Thread.ofPlatform().daemon().name("lead-stream-test").start(agent);
   }

@@ -34,7 +34,7 @@ public final class FederationBench {
     LocalFederation federation = new LocalFederation(dir, classpath, config.jvmOptions());
     try {
       federation.up(3, List.of(), line -> say(progress, "  " + line));
-      try (LeadAgentsClient client = new LeadAgentsClient(federation.leadAgentAddresses(), 30_000)) {
+      try (LeadAgentsClient client = federation.client(30_000)) {
         for (int i = 0; i < 500; i++) submit(client, "warmup-" + i);  // JIT and connections warm
         say(progress, "  throughput: " + config.submissions() + " submissions from " + config.writers() + " writers");
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());

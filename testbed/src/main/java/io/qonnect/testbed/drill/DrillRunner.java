@@ -14,8 +14,7 @@ import io.qonnect.proto.v1.ApplicationDescription;
 import io.qonnect.proto.v1.ApplicationStatus;
 import io.qonnect.proto.v1.ApplyRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.qonnect.client.GrpcKeepalive;
+import io.qonnect.transport.Identity;
 import io.qonnect.proto.v1.ClusterHealth;
 import io.qonnect.proto.v1.ClusterReport;
 import io.qonnect.proto.v1.SnapshotRequest;
@@ -300,8 +299,7 @@ public final class DrillRunner implements AutoCloseable {
   /** Price and node drills are detected when the cluster's agent has reported them to the knowledge base. */
   private boolean observed(Drill drill) {
     if (!(drill instanceof Drill.PriceChange || drill instanceof Drill.NodeNotReady)) return false;
-    ManagedChannel channel = GrpcKeepalive.channel(NettyChannelBuilder.forTarget(federation.knowledgeBaseAddress().orElseThrow()))
-        .usePlaintext().build();
+    ManagedChannel channel = federation.clientTransport().channel(federation.knowledgeBaseAddress().orElseThrow(), Identity.KnowledgeBase.class);
     try {
       for (ClusterReport r : LeadAgentsClient.knowledgeBase(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
           .snapshot(SnapshotRequest.newBuilder().addClusters(drill.cluster()).build()).getClustersList()) {

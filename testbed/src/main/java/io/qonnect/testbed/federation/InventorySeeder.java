@@ -2,8 +2,8 @@ package io.qonnect.testbed.federation;
 
 import io.qonnect.client.LeadAgentsClient;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.qonnect.client.GrpcKeepalive;
+import io.qonnect.transport.Identity;
+import io.qonnect.transport.Transport;
 import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.placement.snapshot.ClusterSnapshot;
 import io.qonnect.placement.snapshot.MemberCluster;
@@ -25,9 +25,11 @@ import java.util.function.Consumer;
 public final class InventorySeeder {
   private InventorySeeder() {}
 
-  public static void seed(ClusterSnapshot inventory, LeadAgentsClient leadAgents, String knowledgeBase, Clock clock, Consumer<String> progress) {
-    ManagedChannel channel = GrpcKeepalive.channel(NettyChannelBuilder.forTarget(knowledgeBase)).usePlaintext().build();
-    try {
+  /** As the federation's admin user: registering clusters without agents is an admin's act. */
+  public static void seed(ClusterSnapshot inventory, LocalFederation federation, Clock clock, Consumer<String> progress) {
+    Transport transport = federation.clientTransport();
+    ManagedChannel channel = transport.channel(federation.knowledgeBaseAddress().orElseThrow(), Identity.KnowledgeBase.class);
+    try (LeadAgentsClient leadAgents = new LeadAgentsClient(federation.gatewayAddresses(), 20_000, transport)) {
       long now = clock.millis();
       for (MemberCluster c : inventory.clusters()) {
         LeadAgentsClient.knowledgeBase(channel).reportCluster(report(c, now));

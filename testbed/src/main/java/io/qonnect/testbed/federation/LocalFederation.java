@@ -8,7 +8,12 @@ import io.qonnect.placement.snapshot.ClusterSnapshot;
 import io.qonnect.placement.snapshot.InventoryParser;
 import io.qonnect.placement.snapshot.LatencyMatrix;
 import io.qonnect.placement.spec.Parsed;
+import io.qonnect.transport.CertificateAuthority;
+import io.qonnect.transport.Identity;
+import io.qonnect.transport.Transport;
+import io.qonnect.transport.TransportFlags;
 import java.io.IOException;
+import java.time.Duration;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -28,8 +33,14 @@ import java.util.stream.Stream;
  * 127.0.0.1, each with its data directory and log file under one work directory. Ports are chosen once and
  * kept in {@code members.tsv}, so {@code down} + {@code up} restarts the same group on its old data.
  *
+ * <p>Every process talks mutual TLS: the first {@code up} creates a CA in {@code WORK/pki} and a certificate for
+ * each process and for an {@code admin} user (what the CLI uses against this federation). {@link #useInsecure}
+ * before the first {@code up} runs everything in plaintext instead.
+ *
  * <pre>
- *   WORK/members.tsv           role, name, api port, raft port (one line per process)
+ *   WORK/members.tsv           role, name, api port, raft port, gateway port, kubeconfig (one line per process)
+ *   WORK/pki/                  ca.crt, ca.key, and NAME.crt / NAME.key per process and user (qonnect certs)
+ *   WORK/insecure              present: plaintext, no certificates
  *   WORK/NAME/                 the process's data (RocksDB, or Raft log and snapshots)
  *   WORK/NAME.pid, NAME.log    its pid and its log
  *   WORK/latency-model.txt     resource agents: the testbed's wide-area latency, added to measured RTTs
@@ -54,14 +65,31 @@ public final class LocalFederation {
   private final List<String> jvmOptions;
 
   /**
-   * One process of the federation. {@code raftPort} is 0 except for lead agents; a resource agent's
+   * One process of the federation. {@code raftPort} and {@code gatewayPort} are 0 except for lead agents; a resource agent's
    * {@code apiPort} is its probe port, and it keeps its member cluster's kubeconfig path in {@code kubeconfig}.
    */
-  public record Member(String role, String name, int apiPort, int raftPort, String kubeconfig) {
+  public record Member(String role, String name, int apiPort, int raftPort, int gatewayPort, String kubeconfig) {
     public String address() {
       return apiPort == 0 ? "-" : HOST + ":" + apiPort;
     }
+
+    public String gatewayAddress() {
+      return HOST + ":" + gatewayPort;
+    }
+
+    /** Who this process is in the federation's PKI. */
+    public Identity identity() {
+      return switch (role) {
+        case KNOWLEDGE_BASE -> new Identity.KnowledgeBase(name);
+        case LEAD_AGENT -> new Identity.LeadAgent(name);
+        default -> new Identity.Agent(name.substring("agent-".length()));
+      };
+    }
   }
+
+  /** The user the CLI and the testbed's tools act as against a local federation. */
+  public static final Identity.User ADMIN = new Identity.User("admin", Identity.Role.ADMIN);
+  private static final Duration VALIDITY = Duration.ofDays(365);
 
   public record MemberStatus(Member member, long pid, boolean alive, boolean leads) {}
 
@@ -105,8 +133,11 @@ public final class LocalFederation {
     Path layout = workDir.resolve("members.tsv");
     if (!Files.isRegularFile(layout)) return List.of();
     try (Stream<String> lines = Files.lines(layout)) {
-      return lines.filter(l -> !l.isBlank() && !l.startsWith("#")).map(l -> l.split("\t"))
-          .map(f -> new Member(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), f.length > 4 ? f[4] : "")).toList();
+      return lines.filter(l -> !l.isBlank() && !l.startsWith("#"))
+          .map(l -> l.split("\t", -1))
+          .map(f -> f.length >= 6 ? new Member(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]), f[5])
+              // written before lead agents had a gateway port: up() gives them one
+              : new Member(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), 0, f.length > 4 ? f[4] : "")).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -114,6 +145,58 @@ public final class LocalFederation {
 
   public List<String> leadAgentAddresses() {
     return members().stream().filter(m -> m.role().equals(LEAD_AGENT)).map(Member::address).toList();
+  }
+
+  /** The lead agents' agent gateway addresses: what resource agents connect to. */
+  public List<String> gatewayAddresses() {
+    return members().stream().filter(m -> m.role().equals(LEAD_AGENT)).map(Member::gatewayAddress).toList();
+  }
+
+  public Path pki() {
+    return workDir.resolve("pki");
+  }
+
+  public boolean insecure() {
+    return Files.exists(workDir.resolve("insecure"));
+  }
+
+  /** Plaintext for every process of this federation; only before its first {@code up}. */
+  public void useInsecure() {
+    if (!insecure() && Files.isDirectory(pki())) throw new IllegalArgumentException("this federation already runs with TLS; 'down --wipe' first");
+    try {
+      Files.createDirectories(workDir);
+      Files.writeString(workDir.resolve("insecure"), "plaintext: no certificates, no authentication\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A client of this federation's lead agents, as its admin user. */
+  public LeadAgentsClient client(long timeoutMs) {
+    return new LeadAgentsClient(leadAgentAddresses(), timeoutMs, clientTransport());
+  }
+
+  /** How the CLI and the testbed's tools talk to this federation: as its admin user, or in plaintext. */
+  public Transport clientTransport() {
+    return transport(ADMIN);
+  }
+
+  /** A transport presenting {@code who}'s certificate from this federation's PKI (issued on first use). */
+  public Transport transport(Identity who) {
+    if (insecure()) return Transport.insecure();
+    Path cert = pki().resolve(CertificateAuthority.fileName(who) + ".crt");
+    Path key = pki().resolve(CertificateAuthority.fileName(who) + ".key");
+    if (!Files.isRegularFile(cert) || !Files.isRegularFile(key)) {
+      CertificateAuthority.Issued issued = authority().issue(who, List.of(HOST, "localhost"), VALIDITY, pki());
+      cert = issued.certificate();
+      key = issued.key();
+    }
+    return Transport.mutualTls(pki().resolve(CertificateAuthority.CA_CERT), cert, key);
+  }
+
+  private synchronized CertificateAuthority authority() {
+    return Files.isRegularFile(pki().resolve(CertificateAuthority.CA_KEY)) ? CertificateAuthority.load(pki())
+        : CertificateAuthority.create(pki(), "qonnect local federation CA", Duration.ofDays(10 * 365));
   }
 
   public Optional<String> knowledgeBaseAddress() {
@@ -133,6 +216,10 @@ public final class LocalFederation {
       writeLayout(members);
     } else if (leadAgentAddresses().size() != leadAgents) {
       throw new IllegalArgumentException("this federation has " + leadAgentAddresses().size() + " lead agents; use 'down --wipe' to change the count");
+    } else if (members.stream().anyMatch(m -> m.role().equals(LEAD_AGENT) && m.gatewayPort() == 0)) {
+      members = members.stream().map(m -> !m.role().equals(LEAD_AGENT) || m.gatewayPort() != 0 ? m
+          : new Member(m.role(), m.name(), m.apiPort(), m.raftPort(), freePort(), m.kubeconfig())).toList();
+      writeLayout(members);
     }
     // the control plane first: a dozen JVMs starting at once on two cores can starve the election
     for (boolean agents : new boolean[] {false, true}) {
@@ -181,7 +268,7 @@ public final class LocalFederation {
     List<Member> members = new ArrayList<>(members());
     for (String cluster : clusters) {
       if (members.stream().noneMatch(m -> m.name().equals(agentName(cluster)))) {
-        members.add(new Member(RESOURCE_AGENT, agentName(cluster), freePort(), 0, kubeconfig.toAbsolutePath().toString()));
+        members.add(new Member(RESOURCE_AGENT, agentName(cluster), freePort(), 0, 0, kubeconfig.toAbsolutePath().toString()));
       }
     }
     writeLayout(members);
@@ -223,15 +310,15 @@ public final class LocalFederation {
 
   private List<Member> plan(int leadAgents) {
     List<Member> members = new ArrayList<>();
-    members.add(new Member(KNOWLEDGE_BASE, KNOWLEDGE_BASE, freePort(), 0, ""));
-    for (int i = 1; i <= leadAgents; i++) members.add(new Member(LEAD_AGENT, "lead-" + i, freePort(), freePort(), ""));
+    members.add(new Member(KNOWLEDGE_BASE, KNOWLEDGE_BASE, freePort(), 0, 0, ""));
+    for (int i = 1; i <= leadAgents; i++) members.add(new Member(LEAD_AGENT, "lead-" + i, freePort(), freePort(), freePort(), ""));
     return members;
   }
 
   private void writeLayout(List<Member> members) {
-    StringBuilder b = new StringBuilder("# role\tname\tapi port\traft port\tkubeconfig\n");
+    StringBuilder b = new StringBuilder("# role\tname\tapi port\traft port\tgateway port\tkubeconfig\n");
     members.forEach(m -> b.append(m.role()).append('\t').append(m.name()).append('\t').append(m.apiPort()).append('\t').append(m.raftPort())
-        .append('\t').append(m.kubeconfig()).append('\n'));
+        .append('\t').append(m.gatewayPort()).append('\t').append(m.kubeconfig()).append('\n'));
     try {
       Files.createDirectories(workDir);
       Files.writeString(workDir.resolve("members.tsv"), b);
@@ -257,18 +344,21 @@ public final class LocalFederation {
     cmd.add(classpath);
     if (m.role().equals(KNOWLEDGE_BASE)) {
       cmd.addAll(List.of("io.qonnect.kb.KnowledgeBaseMain", "--listen", m.address(), "--data-dir", workDir.resolve(m.name()).toString()));
+      cmd.addAll(TransportFlags.args(transport(m.identity())));
     } else if (m.role().equals(RESOURCE_AGENT)) {
       String cluster = m.name().substring("agent-".length());
       cmd.addAll(List.of("io.qonnect.agent.ResourceAgentMain", "--cluster", cluster, "--kubeconfig", m.kubeconfig(), "--context", cluster,
-          "--lead-agents", String.join(",", leadAgentAddresses()), "--knowledge-base", knowledgeBaseAddress().orElseThrow(),
+          "--lead-agents", String.join(",", gatewayAddresses()), "--knowledge-base", knowledgeBaseAddress().orElseThrow(),
           "--probe-address", m.address(), "--fault-dir", faultDir(m).toString()));
       Path model = workDir.resolve("latency-model.txt");
       if (Files.isRegularFile(model)) cmd.addAll(List.of("--latency-model", model.toString()));
+      cmd.addAll(TransportFlags.args(transport(m.identity())));
     } else {
       String peers = String.join(",", members().stream().filter(p -> p.role().equals(LEAD_AGENT))
-          .map(p -> p.name() + "=" + HOST + ":" + p.raftPort() + ":" + p.apiPort()).toList());
+          .map(p -> p.name() + "=" + HOST + ":" + p.raftPort() + ":" + p.apiPort() + ":" + p.gatewayPort()).toList());
       cmd.addAll(List.of("io.qonnect.lead.LeadAgentMain", "--id", m.name(), "--peers", peers, "--data-dir", workDir.resolve(m.name()).toString()));
       knowledgeBaseAddress().ifPresent(kb -> cmd.addAll(List.of("--knowledge-base", kb)));
+      cmd.addAll(TransportFlags.args(transport(m.identity())));
       cmd.addAll(extraLeadAgentArgs);
     }
     try {
@@ -367,7 +457,7 @@ public final class LocalFederation {
     String leader = "";
     List<String> leads = leadAgentAddresses();
     if (!leads.isEmpty() && members().stream().anyMatch(m -> m.role().equals(LEAD_AGENT) && pid(m).isPresent())) {
-      try (LeadAgentsClient client = new LeadAgentsClient(leads, 2000)) {
+      try (LeadAgentsClient client = client(2000)) {
         leader = client.call(s -> s.leader(LeaderRequest.getDefaultInstance())).getLeaderId();
       } catch (RuntimeException e) {
         leader = "";
@@ -384,7 +474,7 @@ public final class LocalFederation {
   /** Waits until some lead agent reports a leader; returns its answer. */
   public LeaderResponse awaitLeader(long timeoutMs) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    try (LeadAgentsClient client = new LeadAgentsClient(leadAgentAddresses(), 2000)) {
+    try (LeadAgentsClient client = client(2000)) {
       while (true) {
         try {
           LeaderResponse r = client.call(s -> s.leader(LeaderRequest.getDefaultInstance()));

@@ -97,7 +97,7 @@ class LeadAgentsIT {
   @Test
   void everyAcknowledgedSubmissionSurvivesAKillMinusNineOfTheLeader() throws Exception {
     federation();
-    try (LeadAgentsClient client = new LeadAgentsClient(federation.leadAgentAddresses(), 20_000)) {
+    try (LeadAgentsClient client = federation.client(20_000)) {
       AtomicInteger done = new AtomicInteger();
       String leader = federation.awaitLeader(30_000).getLeaderId();
       Set<String> acked = submit(client, 0, 1000, 4, () -> {
@@ -118,8 +118,8 @@ class LeadAgentsIT {
     String inventory = Files.readString(Path.of(System.getenv().getOrDefault("QONNECT_HOME", "..")).resolve("examples/inventory-9.yaml"));
     ClusterSnapshot clusters = ((Parsed.Valid<ClusterSnapshot>) new InventoryParser().parse(inventory)).value();
     Map<String, ApplicationStatus> before;
-    try (LeadAgentsClient client = new LeadAgentsClient(federation.leadAgentAddresses(), 20_000)) {
-      InventorySeeder.seed(clusters, client, federation.knowledgeBaseAddress().orElseThrow(), Clock.systemUTC(), line -> {});
+    try (LeadAgentsClient client = federation.client(20_000)) {
+      InventorySeeder.seed(clusters, federation, Clock.systemUTC(), line -> {});
       Set<String> acked = submit(client, 0, 200, 4, () -> {});
       assertThat(acked).hasSize(200);
       before = awaitAllPlaced(client, 200);
@@ -127,7 +127,7 @@ class LeadAgentsIT {
     for (LocalFederation.Member m : federation.members()) federation.kill(m.name());
 
     federation.up(3, List.of(), line -> {});
-    try (LeadAgentsClient client = new LeadAgentsClient(federation.leadAgentAddresses(), 20_000)) {
+    try (LeadAgentsClient client = federation.client(20_000)) {
       Map<String, ApplicationStatus> after = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance()))
           .getApplicationsList().stream().collect(Collectors.toMap(ApplicationStatus::getName, a -> a));
       assertThat(after).isEqualTo(before);
@@ -138,7 +138,7 @@ class LeadAgentsIT {
   @Test
   void aFollowerThatMissedManySnapshotsCatchesUpByInstallingOne() throws Exception {
     federation("--snapshot-every", "200");
-    try (LeadAgentsClient client = new LeadAgentsClient(federation.leadAgentAddresses(), 20_000)) {
+    try (LeadAgentsClient client = federation.client(20_000)) {
       String leader = federation.awaitLeader(30_000).getLeaderId();
       String follower = federation.members().stream().filter(m -> m.role().equals(LocalFederation.LEAD_AGENT))
           .map(LocalFederation.Member::name).filter(n -> !n.equals(leader)).findFirst().orElseThrow();
