@@ -8,6 +8,7 @@ import io.qonnect.testbed.cluster.TestbedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,6 +57,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--kills", description = "federation: leader kill -9 rounds (default 20)")
   int kills = 20;
+
+  @Option(names = "--transport", description = "federation: tls (default), insecure, or both (one after the other, side by side in the report)")
+  String transport = "tls";
+
+  @Option(names = "--storm", description = "federation: fresh clients connecting at once, for the reconnect storm (default 200, 0: none)")
+  int storm = 200;
 
   @Option(names = {"-f", "--file"}, description = "ready: the application to submit (default examples/bookinfo.yaml)")
   Path file;
@@ -116,12 +123,25 @@ final class BenchCommand implements Callable<Integer> {
 
   private int benchFederation() throws IOException {
     if (submissions < 1 || writers < 1 || writers > 256 || kills < 0) throw new QonnectMain.UserError("--submissions, --writers (1-256) and --kills must be positive");
+    if (storm < 0 || storm > 2000) throw new QonnectMain.UserError("--storm: 0-2000, got " + storm);
+    List<Boolean> insecureRuns = switch (transport) {
+      case "tls" -> List.of(false);
+      case "insecure" -> List.of(true);
+      case "both" -> List.of(true, false);
+      default -> throw new QonnectMain.UserError("--transport: tls, insecure or both, got '" + transport + "'");
+    };
     var w = spec.commandLine().getErr();
-    w.println("bench federation: " + submissions + " submissions, " + writers + " writers, " + kills + " leader kills");
     List<String> jvm = io.qonnect.testbed.federation.LocalFederation.defaultJvmOptions();
     try {
-      var result = new FederationBench().run(new FederationBench.Config(submissions, writers, kills, jvm), System.getProperty("java.class.path"), w);
-      write(FederationBench.report(result, "./qonnect bench federation --submissions " + submissions + " --writers " + writers + " --kills " + kills));
+      List<FederationBench.Result> results = new ArrayList<>();
+      for (boolean insecure : insecureRuns) {
+        w.println("bench federation (" + (insecure ? "plaintext" : "mutual TLS") + "): " + submissions + " submissions, " + writers + " writers, "
+            + storm + " fresh clients at once, " + kills + " leader kills");
+        results.add(new FederationBench().run(new FederationBench.Config(submissions, writers, kills, jvm, insecure, storm),
+            System.getProperty("java.class.path"), w));
+      }
+      write(FederationBench.report(results, "./qonnect bench federation --submissions " + submissions + " --writers " + writers + " --kills " + kills
+          + " --storm " + storm + " --transport " + transport));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new QonnectMain.UserError("interrupted");

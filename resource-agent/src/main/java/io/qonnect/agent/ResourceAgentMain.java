@@ -79,6 +79,8 @@ public final class ResourceAgentMain implements AutoCloseable {
 
   private final ResourceAgentConfig config;
   private final KubernetesClient kube;
+  /** The real cluster behind the name: its kube-system namespace's UID, which the lead agents bind the name to ("" if unreadable). */
+  private final String clusterUid;
   private final SharedIndexInformer<Node> nodes;
   private final SharedIndexInformer<Pod> pods;
   private final List<SharedIndexInformer<GenericKubernetesResource>> managed = new ArrayList<>();
@@ -112,6 +114,7 @@ public final class ResourceAgentMain implements AutoCloseable {
     Config kubeConfig = config.kubeconfig().isEmpty() ? Config.autoConfigure(null)
         : Config.fromKubeconfig(config.context(), Files.readString(Path.of(config.kubeconfig())), config.kubeconfig());
     this.kube = new KubernetesClientBuilder().withConfig(kubeConfig).build();
+    this.clusterUid = clusterUid(kube);
     this.nodes = informer(kube.nodes());
     this.pods = informer(kube.pods().inAnyNamespace());
     this.deployments = informer(kube.apps().deployments().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER));
@@ -165,7 +168,20 @@ public final class ResourceAgentMain implements AutoCloseable {
       default -> Tier.TIER_UNSPECIFIED;
     };
     return RegisterClusterRequest.newBuilder().setCluster(config.cluster()).setTier(tier)
-        .setRegion(labels.getOrDefault("topology.kubernetes.io/region", "unknown")).setAgentAddress(config.probeAddress()).build();
+        .setRegion(labels.getOrDefault("topology.kubernetes.io/region", "unknown")).setAgentAddress(config.probeAddress())
+        .setClusterUid(clusterUid).build();
+  }
+
+  private static String clusterUid(KubernetesClient kube) {
+    try {
+      var ns = kube.namespaces().withName("kube-system").get();
+      if (ns != null && ns.getMetadata().getUid() != null) return ns.getMetadata().getUid();
+      LOG.warn("no kube-system namespace: this member cluster registers without a cluster UID, its name is not bound to it");
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      LOG.warn("cannot read the kube-system namespace ({}): this member cluster registers without a cluster UID, its name is not bound to it",
+          e.getCode());
+    }
+    return "";
   }
 
   private static LatencyModel latencyModel(String path) throws IOException {

@@ -29,6 +29,7 @@ import javax.net.ssl.SSLSession;
  * <p>Without TLS ({@code --insecure}) every caller is {@link Identity.Insecure} and everything is allowed.
  */
 public final class Access implements ServerInterceptor {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Access.class);
   private static final Context.Key<Identity> CALLER = Context.key("qonnect-caller");
 
   /** Who may call one method: users with at least a role (null: no user), and these kinds of services. */
@@ -100,6 +101,8 @@ public final class Access implements ServerInterceptor {
     }
     Rule rule = rules.get(method);
     if (rule == null || !rule.allows(who.get())) {
+      // the audit trail of refusals (what was allowed and changed something is in the replicated events)
+      LOG.warn("refused {}/{} to {} ({}): it is for {}", service, method, who.get().uri(), who.get().describe(), rule == null ? "nobody" : rule.needs());
       call.close(Status.PERMISSION_DENIED.withDescription(service + "/" + method + " is for " + (rule == null ? "nobody" : rule.needs())
           + "; the caller is " + who.get().describe()), new Metadata());
       return new ServerCall.Listener<>() {};

@@ -69,6 +69,9 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
       "Register", Access.Rule.users(Identity.Role.ADMIN).and(Identity.Agent.class),
       "Connect", Access.Rule.services(Identity.Agent.class));
 
+  /** A stream silent this long is taken as dead when its cluster opens another: the health rules' silence. */
+  static final long STREAM_SILENT_MILLIS = io.qonnect.lead.health.HealthRules.Config.DEFAULT.silentAfterMillis();
+
   public AgentGatewayGrpcService(ControlPlaneClient client, GroupView group, StateReader stateMachine, AgentSessions sessions,
       LeaseBook.Fences fences, ScheduledExecutorService timer, Clock clock, LongSupplier monotonicMillis, long leaseMillis) {
     this.monotonicMillis = monotonicMillis;
@@ -86,7 +89,11 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
   public StreamObserver<AgentMessage> connect(StreamObserver<LeadMessage> responseObserver) {
     Outbound out = new Outbound((ServerCallStreamObserver<LeadMessage>) responseObserver);
     AtomicReference<ScheduledFuture<?>> pusher = new AtomicReference<>();
-    Runnable stop = () -> Optional.ofNullable(pusher.get()).ifPresent(f -> f.cancel(false));
+    AtomicReference<String> claimed = new AtomicReference<>();
+    Runnable stop = () -> {
+      Optional.ofNullable(pusher.get()).ifPresent(f -> f.cancel(false));
+      Optional.ofNullable(claimed.get()).ifPresent(c -> sessions.streamClosed(c, out));
+    };
     out.onCancel(stop);
     return new StreamObserver<>() {
       /** Only gRPC's thread for this call reads these: a call's messages are handed over one at a time. */
@@ -119,6 +126,15 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
               return;
             }
             ClusterId cluster = ClusterId.of(message.getHello().getCluster());
+            Optional<String> busy = sessions.openStream(cluster.value(), out, monotonicMillis.getAsLong(), STREAM_SILENT_MILLIS, () -> {
+              stop.run();
+              out.fail(io.grpc.Status.ABORTED.withDescription("replaced by a newer stream of " + cluster.value() + " (this one was silent)").asRuntimeException());
+            });
+            if (busy.isPresent()) {
+              out.fail(io.grpc.Status.ALREADY_EXISTS.withDescription(busy.get()).asRuntimeException());
+              return;
+            }
+            claimed.set(cluster.value());
             this.cluster = cluster.value();
             pusher.set(timer.scheduleWithFixedDelay(new Pusher(cluster, out, stop), 0, PUSH_INTERVAL_MS, TimeUnit.MILLISECONDS));
           }
@@ -267,13 +283,16 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
     List<Violation> problems = new ArrayList<>();
     if (!ClusterId.isValid(request.getCluster())) problems.add(violation("cluster", "'" + request.getCluster() + "' is not a DNS-1123 label"));
     if (request.getTier() == Tier.TIER_UNSPECIFIED || request.getTier() == Tier.UNRECOGNIZED) problems.add(violation("tier", "must be cloud, fog or edge"));
-    if (request.getRegion().isBlank()) problems.add(violation("region", "must not be empty"));
+    if (request.getRegion().isBlank() || request.getRegion().length() > 63) problems.add(violation("region", "must be 1-63 characters"));
+    if (request.getAgentAddress().length() > 253 + 6) problems.add(violation("agent_address", "at most HOST:PORT, 259 characters"));
+    if (request.getLabelsCount() > 64) problems.add(violation("labels", "at most 64 entries"));
+    if (!request.getClusterUid().matches("[A-Za-z0-9-]{0,64}")) problems.add(violation("cluster_uid", "at most 64 letters, digits and '-'"));
     if (!problems.isEmpty()) {
       out.onError(GrpcErrors.invalid(problems));
       return;
     }
     client.propose(new Command.RegisterCluster(ClusterId.of(request.getCluster()), ProtoMapper.fromProto(request.getTier()),
-        request.getRegion(), request.getAgentAddress())).whenComplete((result, failure) -> {
+        request.getRegion(), request.getAgentAddress(), request.getClusterUid())).whenComplete((result, failure) -> {
           if (failure != null) {
             out.onError(GrpcErrors.notCommitted(failure, group.leaderGatewayAddress()));
           } else if (result instanceof CommandResult.Accepted a) {

@@ -67,6 +67,11 @@ import java.util.stream.Collectors;
  */
 public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlaneImplBase {
   /** Users by role: viewers read, operators apply and delete. Lead agents ask each other {@code Leader} (the feature gate). */
+  /** Who asks, for the audit trail: the caller's certificate identity ("" without TLS). */
+  private static String actor() {
+    return Access.caller() instanceof Identity.Insecure ? "" : Access.caller().uri();
+  }
+
   public static final Map<String, Access.Rule> ACCESS = Map.of(
       "Apply", Access.Rule.users(Identity.Role.OPERATOR),
       "DeleteApplication", Access.Rule.users(Identity.Role.OPERATOR),
@@ -128,7 +133,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
       answer(out, ApplyResponse.newBuilder().setApplication(spec.name()).setOutcome(outcome).setSpecRevision(before.map(ApplicationRecord::specRevision).orElse(0L)).build());
       return;
     }
-    propose(out, new Command.SubmitApplication(spec.name(), request.getSpecYaml(), canonical, request.getExpectedRevision()), accepted ->
+    propose(out, new Command.SubmitApplication(spec.name(), request.getSpecYaml(), canonical, request.getExpectedRevision(), actor()), accepted ->
         ApplyResponse.newBuilder().setApplication(spec.name()).setSpecRevision(accepted.revision())
             .setOutcome(!accepted.changed() ? ApplyResponse.Outcome.UNCHANGED
                 : before.isPresent() ? ApplyResponse.Outcome.CONFIGURED : ApplyResponse.Outcome.CREATED)
@@ -137,7 +142,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
 
   @Override
   public void deleteApplication(DeleteApplicationRequest request, StreamObserver<DeleteApplicationResponse> out) {
-    propose(out, new Command.DeleteApplication(request.getName()),
+    propose(out, new Command.DeleteApplication(request.getName(), actor()),
         accepted -> DeleteApplicationResponse.newBuilder().setRevision(accepted.revision()).build());
   }
 
@@ -170,7 +175,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     List<ControlPlaneEvent> events = found.events().stream().filter(e -> e.subject().equals(app.name())).map(ControlPlaneGrpcService::toProto).toList();
     answer(out, ApplicationDescription.newBuilder()
         .setStatus(status(app, readiness()))
-        .setSpecYaml(app.specYaml())
+        .setSpecYaml(SpecRedaction.redact(app.specYaml()))
         .setExplanation(app.explanation())
         .setDiagnosis(app.diagnosis())
         .addAllRecentEvents(events.subList(Math.max(0, events.size() - RECENT_EVENTS), events.size()))
@@ -186,7 +191,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     var b = ListClustersResponse.newBuilder();
     for (ClusterRecord c : read(s -> s.clusters())) {
       var status = ClusterStatus.newBuilder().setName(c.id().value()).setTier(ProtoMapper.toProto(c.tier())).setRegion(c.region())
-          .setHealth(ProtoMapper.toProto(c.health())).setHealthReason(c.healthReason())
+          .setHealth(ProtoMapper.toProto(c.health())).setHealthReason(c.healthReason()).setClusterUid(c.clusterUid())
           .setLastHeartbeatUnixMillis(sessions.lastHeartbeatUnixMillis(c.id().value()));
       ClusterReport report = reports.get(c.id().value());
       if (report != null) {

@@ -32,8 +32,8 @@ public final class CommandCodec {
     var b = io.qonnect.proto.v1.raft.Command.newBuilder().setProposedUnixMillis(timeMillis).setDecidedInTerm(decidedInTerm);
     switch (command) {
       case Command.SubmitApplication c -> b.setSubmitApplication(SubmitApplication.newBuilder()
-          .setApplication(c.application()).setSpecYaml(c.specYaml()).setSpec(c.spec()).setExpectedRevision(c.expectedRevision()));
-      case Command.DeleteApplication c -> b.setDeleteApplication(DeleteApplication.newBuilder().setApplication(c.application()));
+          .setApplication(c.application()).setSpecYaml(c.specYaml()).setSpec(c.spec()).setExpectedRevision(c.expectedRevision()).setActor(c.actor()));
+      case Command.DeleteApplication c -> b.setDeleteApplication(DeleteApplication.newBuilder().setApplication(c.application()).setActor(c.actor()));
       case Command.CommitPlacement c -> {
         var p = CommitPlacement.newBuilder().setApplication(c.application())
             .setBasedOnSpecRevision(c.basedOnSpecRevision()).setBasedOnClusterSetRevision(c.basedOnClusterSetRevision())
@@ -43,7 +43,7 @@ public final class CommandCodec {
         b.setCommitPlacement(p);
       }
       case Command.RegisterCluster c -> b.setRegisterCluster(RegisterCluster.newBuilder().setCluster(c.cluster().value())
-          .setTier(ProtoMapper.toProto(c.tier())).setRegion(c.region()).setAgentAddress(c.agentAddress()));
+          .setTier(ProtoMapper.toProto(c.tier())).setRegion(c.region()).setAgentAddress(c.agentAddress()).setClusterUid(c.clusterUid()));
       case Command.SetClusterHealth c -> b.setSetClusterHealth(SetClusterHealth.newBuilder().setCluster(c.cluster().value())
           .setHealth(ProtoMapper.toProto(c.health())).setReason(c.reason()).setBasedOnClusterSetRevision(c.basedOnClusterSetRevision()));
       case Command.CompleteMigration c -> b.setCompleteMigration(CompleteMigration.newBuilder().setApplication(c.application())
@@ -78,9 +78,9 @@ public final class CommandCodec {
       case SUBMIT_APPLICATION -> {
         SubmitApplication c = p.getSubmitApplication();
         yield new Command.SubmitApplication(c.getApplication(), c.getSpecYaml(),
-            c.hasSpec() ? c.getSpec() : SpecCodec.fromLegacyYaml(c.getSpecYaml()), c.getExpectedRevision());
+            c.hasSpec() ? c.getSpec() : SpecCodec.fromLegacyYaml(c.getSpecYaml()), c.getExpectedRevision(), c.getActor());
       }
-      case DELETE_APPLICATION -> new Command.DeleteApplication(p.getDeleteApplication().getApplication());
+      case DELETE_APPLICATION -> new Command.DeleteApplication(p.getDeleteApplication().getApplication(), p.getDeleteApplication().getActor());
       case COMMIT_PLACEMENT -> {
         CommitPlacement c = p.getCommitPlacement();
         yield new Command.CommitPlacement(c.getApplication(), c.getBasedOnSpecRevision(), c.getBasedOnClusterSetRevision(),
@@ -88,7 +88,8 @@ public final class CommandCodec {
       }
       case REGISTER_CLUSTER -> {
         RegisterCluster c = p.getRegisterCluster();
-        yield new Command.RegisterCluster(ClusterId.of(c.getCluster()), ProtoMapper.fromProto(c.getTier()), c.getRegion(), c.getAgentAddress());
+        yield new Command.RegisterCluster(ClusterId.of(c.getCluster()), ProtoMapper.fromProto(c.getTier()), c.getRegion(), c.getAgentAddress(),
+            c.getClusterUid());
       }
       case SET_CLUSTER_HEALTH -> {
         SetClusterHealth c = p.getSetClusterHealth();

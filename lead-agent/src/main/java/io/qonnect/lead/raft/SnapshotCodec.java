@@ -52,7 +52,8 @@ public final class SnapshotCodec {
         .setFeatureLevel(state.featureLevel());
     for (ClusterRecord c : state.clusters()) {
       b.addClusters(io.qonnect.proto.v1.raft.ClusterRecord.newBuilder().setCluster(c.id().value()).setTier(ProtoMapper.toProto(c.tier()))
-          .setRegion(c.region()).setAgentAddress(c.agentAddress()).setHealth(ProtoMapper.toProto(c.health())).setHealthReason(c.healthReason()));
+          .setRegion(c.region()).setAgentAddress(c.agentAddress()).setHealth(ProtoMapper.toProto(c.health())).setHealthReason(c.healthReason())
+          .setClusterUid(c.clusterUid()));
     }
     for (ApplicationRecord a : state.applications()) {
       var r = io.qonnect.proto.v1.raft.ApplicationRecord.newBuilder().setApplication(a.name()).setSpecYaml(a.specYaml()).setSpec(a.spec())
@@ -96,7 +97,7 @@ public final class SnapshotCodec {
     for (var c : s.getClustersList()) {
       ClusterId id = ClusterId.of(c.getCluster());
       clusters.put(id, new ClusterRecord(id, ProtoMapper.fromProto(c.getTier()), c.getRegion(), c.getAgentAddress(),
-          ProtoMapper.fromProto(c.getHealth()), c.getHealthReason()));
+          ProtoMapper.fromProto(c.getHealth()), c.getHealthReason(), c.getClusterUid()));
     }
     Map<String, ApplicationRecord> applications = new LinkedHashMap<>();
     for (var a : s.getApplicationsList()) {

@@ -15,15 +15,26 @@ public sealed interface Command {
    * Accept a validated QoS spec: the user's document and its canonical typed form (the form decides whether
    * anything changed). {@code expectedRevision} > 0 makes it a compare-and-set on the spec revision.
    */
-  record SubmitApplication(String application, String specYaml, ApplicationSpec spec, long expectedRevision) implements Command {
+  record SubmitApplication(String application, String specYaml, ApplicationSpec spec, long expectedRevision, String actor) implements Command {
     public SubmitApplication {
       Objects.requireNonNull(application);
       Objects.requireNonNull(specYaml);
       Objects.requireNonNull(spec);
+      Objects.requireNonNull(actor);
+    }
+
+    /** Without a known actor (tests, and entries from before level 4). */
+    public SubmitApplication(String application, String specYaml, ApplicationSpec spec, long expectedRevision) {
+      this(application, specYaml, spec, expectedRevision, "");
     }
   }
 
-  record DeleteApplication(String application) implements Command {}
+  /** @param actor who asked (a certificate's identity), "" when unknown: the audit trail in the events */
+  record DeleteApplication(String application, String actor) implements Command {
+    public DeleteApplication(String application) {
+      this(application, "");
+    }
+  }
 
   /**
    * The placement controller's decision for one application, computed against the given revisions. A
@@ -59,7 +70,12 @@ public sealed interface Command {
     KEPT
   }
 
-  record RegisterCluster(ClusterId cluster, Tier tier, String region, String agentAddress) implements Command {}
+  /** @param clusterUid the real cluster behind the name (its kube-system namespace UID), "" when not known (an inventory) */
+  record RegisterCluster(ClusterId cluster, Tier tier, String region, String agentAddress, String clusterUid) implements Command {
+    public RegisterCluster(ClusterId cluster, Tier tier, String region, String agentAddress) {
+      this(cluster, tier, region, agentAddress, "");
+    }
+  }
 
   /** The placement at {@code placementEpoch} runs Ready everywhere: the copies of the one it replaced may go. */
   record CompleteMigration(String application, long placementEpoch) implements Command {}

@@ -113,14 +113,19 @@ public final class ControlPlaneState {
     if (current != null && current.spec().equals(c.spec())) return CommandResult.unchanged(current.specRevision());
     long rev = ++revision;
     applications.put(c.application(), current == null ? ApplicationRecord.accepted(c.application(), c.specYaml(), c.spec(), rev) : current.withSpec(c.specYaml(), c.spec(), rev));
-    event(time, current == null ? EventKind.APPLICATION_CREATED : EventKind.APPLICATION_CONFIGURED, c.application(), "spec revision " + rev);
+    event(time, current == null ? EventKind.APPLICATION_CREATED : EventKind.APPLICATION_CONFIGURED, c.application(), "spec revision " + rev + by(c.actor()));
     return CommandResult.changed(rev);
+  }
+
+  /** Who asked, for the audit trail the events keep (from level 4: below, every replica writes what 0.3 wrote). */
+  private String by(String actor) {
+    return featureLevel >= FeatureLevels.BOUND_CLUSTERS && !actor.isEmpty() ? " by " + actor : "";
   }
 
   private CommandResult delete(long time, DeleteApplication c) {
     if (applications.remove(c.application()) == null) return CommandResult.rejected(Rejection.NOT_FOUND, "application " + c.application());
     long rev = ++revision;
-    event(time, EventKind.APPLICATION_DELETED, c.application(), "deleted");
+    event(time, EventKind.APPLICATION_DELETED, c.application(), "deleted" + by(c.actor()));
     return CommandResult.changed(rev);
   }
 
@@ -175,12 +180,22 @@ public final class ControlPlaneState {
 
   private CommandResult register(long time, RegisterCluster c) {
     ClusterRecord current = clusters.get(c.cluster());
-    if (current != null && current.tier() == c.tier() && current.region().equals(c.region()) && current.agentAddress().equals(c.agentAddress())) {
+    // from level 4 a name is bound to the real cluster that first registered with one (below, uids are ignored:
+    // every replica of a mixed-version group applies the same rules)
+    boolean bound = featureLevel >= FeatureLevels.BOUND_CLUSTERS;
+    String uid = bound && !c.clusterUid().isEmpty() ? c.clusterUid() : current == null ? "" : current.clusterUid();
+    if (bound && current != null && !current.clusterUid().isEmpty() && !c.clusterUid().isEmpty() && !current.clusterUid().equals(c.clusterUid())) {
+      return CommandResult.rejected(Rejection.CONFLICT, "member cluster " + c.cluster().value() + " is bound to the Kubernetes cluster whose kube-system "
+          + "namespace has UID " + current.clusterUid() + "; this agent runs in " + c.clusterUid()
+          + ": two clusters under one name? Give this one its own name (or remove the old registration)");
+    }
+    if (current != null && current.tier() == c.tier() && current.region().equals(c.region()) && current.agentAddress().equals(c.agentAddress())
+        && current.clusterUid().equals(uid)) {
       return CommandResult.unchanged(revision);
     }
     ClusterHealth health = current == null ? ClusterHealth.HEALTHY : current.health();
     String reason = current == null ? "registered" : current.healthReason();
-    clusters.put(c.cluster(), new ClusterRecord(c.cluster(), c.tier(), c.region(), c.agentAddress(), health, reason));
+    clusters.put(c.cluster(), new ClusterRecord(c.cluster(), c.tier(), c.region(), c.agentAddress(), health, reason, uid));
     clusterSetRevision++;
     long rev = ++revision;
     event(time, current == null ? EventKind.CLUSTER_REGISTERED : EventKind.CLUSTER_UPDATED, c.cluster().value(), c.tier().yamlName() + " in " + c.region());

@@ -19,13 +19,18 @@ import java.util.OptionalInt;
  *                   decision during a migration keeps every placement it replaces; a spec edit that cannot be
  *                   placed keeps the running placement. Rules change what apply does, so every replica must
  *                   follow the same ones: they take effect with the level, never with the binary.
+ *   level 4  (0.4)  rules: a member cluster's name is bound to the real cluster that first registered it with a
+ *                   cluster UID (another UID under that name is refused); events of application changes name
+ *                   who asked (the audit trail).
  * </pre>
  */
 public final class FeatureLevels {
   /** The highest level this build knows. */
-  public static final int SUPPORTED = 3;
+  public static final int SUPPORTED = 4;
   /** The level from which apply follows the rules of 0.3 (see above). */
   public static final int SAFE_DECISIONS = 3;
+  /** The level from which names are bound to cluster UIDs and application events name their actor. */
+  public static final int BOUND_CLUSTERS = 4;
   /** The level of a log (or a peer) from before the gate. */
   public static final int BASELINE = 1;
 

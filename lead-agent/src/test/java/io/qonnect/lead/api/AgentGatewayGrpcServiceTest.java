@@ -57,6 +57,8 @@ class AgentGatewayGrpcServiceTest {
   }
 
   private final CountingTimer timer = new CountingTimer();
+  /** Added to the gateway's monotonic clock: a stream made to look silent without waiting. */
+  private final java.util.concurrent.atomic.AtomicLong skew = new java.util.concurrent.atomic.AtomicLong();
   private Server server;
   private ManagedChannel channel;
   @TempDir Path pki;
@@ -75,7 +77,7 @@ class AgentGatewayGrpcServiceTest {
       @Override public boolean isLeaderReady() { return true; }
     };
     AgentGatewayGrpcService gateway = new AgentGatewayGrpcService(null, leader, new ControlPlaneStateMachine(), sessions,
-        (cluster, application, component, since) -> true, timer, Clock.systemUTC(), () -> System.nanoTime() / 1_000_000, 3000);
+        (cluster, application, component, since) -> true, timer, Clock.systemUTC(), () -> System.nanoTime() / 1_000_000 + skew.get(), 3000);
     ca = CertificateAuthority.create(pki, "test CA", Duration.ofDays(1));
     server = as(new Identity.LeadAgent("lead-1")).server(new InetSocketAddress("127.0.0.1", 0))
         .addService(Access.guard(gateway, AgentGatewayGrpcService.ACCESS)).build().start();
@@ -103,11 +105,47 @@ class AgentGatewayGrpcServiceTest {
   }
 
   private StreamObserver<AgentMessage> connect(ManagedChannel over) {
+    return connect(over, received);
+  }
+
+  private static StreamObserver<AgentMessage> connect(ManagedChannel over, BlockingQueue<Object> into) {
     return AgentGatewayGrpc.newStub(over).connect(new StreamObserver<>() {
-      @Override public void onNext(LeadMessage m) { received.add(m); }
-      @Override public void onError(Throwable t) { received.add(t); }
-      @Override public void onCompleted() { received.add("completed"); }
+      @Override public void onNext(LeadMessage m) { into.add(m); }
+      @Override public void onError(Throwable t) { into.add(t); }
+      @Override public void onCompleted() { into.add("completed"); }
     });
+  }
+
+  private static Object firstOf(BlockingQueue<Object> queue, Class<?> kind) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    for (Object o; (o = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) != null; ) {
+      if (kind.isInstance(o)) return o;
+    }
+    return null;
+  }
+
+  @Test
+  void aSecondLiveStreamOfOneClusterIsRefusedAndASilentOneIsReplaced() throws InterruptedException {
+    StreamObserver<AgentMessage> first = connect();
+    first.onNext(hello("eu-1"));
+    first.onNext(heartbeat("eu-1"));
+    assertThat(firstOf(received, LeadMessage.class)).as("the first stream gets its desired state").isNotNull();
+
+    BlockingQueue<Object> second = new LinkedBlockingQueue<>();
+    connect(channel, second).onNext(hello("eu-1")); // a second agent with eu-1's certificate, while the first speaks
+    Object refused = firstOf(second, Throwable.class);
+    assertThat(refused).isNotNull();
+    assertThat(Status.fromThrowable((Throwable) refused).getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(Status.fromThrowable((Throwable) refused).getDescription()).contains("eu-1").contains("second agent");
+    assertThat(second).noneMatch(LeadMessage.class::isInstance);
+
+    skew.addAndGet(AgentGatewayGrpcService.STREAM_SILENT_MILLIS + 1); // the first falls silent (a connection gone without a close)
+    BlockingQueue<Object> third = new LinkedBlockingQueue<>();
+    connect(channel, third).onNext(hello("eu-1"));
+    assertThat(firstOf(third, LeadMessage.class)).as("the reconnecting agent is served").isNotNull();
+    Object replaced = firstOf(received, Throwable.class);
+    assertThat(replaced).as("the silent stream is closed").isNotNull();
+    assertThat(Status.fromThrowable((Throwable) replaced).getCode()).isEqualTo(Status.Code.ABORTED);
   }
 
   private static AgentMessage hello(String cluster) {

@@ -39,7 +39,7 @@ class DesiredStatesTest {
   }
 
   static ClusterRecord cluster(String name) {
-    return new ClusterRecord(ClusterId.of(name), Tier.CLOUD, "eu", "127.0.0.1:7" + name.length(), ClusterHealth.HEALTHY, "registered");
+    return new ClusterRecord(ClusterId.of(name), Tier.CLOUD, "eu", "127.0.0.1:7" + name.length(), ClusterHealth.HEALTHY, "registered", "");
   }
 
   /** {@code placement("api", "cloud-1", 2, "writer", "edge-1", 1)} */

@@ -66,7 +66,7 @@ class PlacementRoundTest {
   }
 
   static ClusterRecord member(String name, ClusterHealth health) {
-    return new ClusterRecord(ClusterId.of(name), Tier.CLOUD, "eu", "", health, "");
+    return new ClusterRecord(ClusterId.of(name), Tier.CLOUD, "eu", "", health, "", "");
   }
 
   @Test

@@ -53,7 +53,7 @@ class FeatureGateTest {
     assertThat(FeatureLevels.next(1, List.of(2, 1, 2), 3)).as("a peer of the previous release").isEmpty();
     assertThat(FeatureLevels.next(1, List.of(2, 2, 2), 3)).isEqualTo(OptionalInt.of(2));
     assertThat(FeatureLevels.next(2, List.of(2, 2, 2), 3)).as("already there").isEmpty();
-    assertThat(FeatureLevels.next(1, List.of(5, 3, 4), 3)).as("never above what this version knows").isEqualTo(OptionalInt.of(FeatureLevels.SUPPORTED));
+    assertThat(FeatureLevels.next(1, List.of(FeatureLevels.SUPPORTED + 2, FeatureLevels.SUPPORTED + 1, FeatureLevels.SUPPORTED + 1), 3)).as("never above what this version knows").isEqualTo(OptionalInt.of(FeatureLevels.SUPPORTED));
   }
 
   @Test

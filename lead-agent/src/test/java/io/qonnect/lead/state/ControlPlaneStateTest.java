@@ -195,6 +195,39 @@ class ControlPlaneStateTest {
   }
 
   @Test
+  void fromLevel4AMemberClustersNameIsBoundToTheRealClusterThatFirstRegisteredIt() {
+    apply(new Command.SetFeatureLevel(FeatureLevels.BOUND_CLUSTERS));
+    ClusterId edge = ClusterId.of("edge-1");
+    assertThat(apply(new RegisterCluster(edge, Tier.EDGE, "eu", "10.0.0.1:7070", "uid-a"))).isInstanceOf(CommandResult.Accepted.class);
+    long revision = state.revision();
+    // a second Kubernetes cluster deployed under the same name (the default name, a copied manifest)
+    CommandResult other = apply(new RegisterCluster(edge, Tier.EDGE, "eu", "10.9.9.9:7070", "uid-b"));
+    assertThat(kind(other)).isEqualTo(Rejection.CONFLICT);
+    assertThat(((CommandResult.Rejected) other).reason()).contains("uid-a").contains("uid-b");
+    assertThat(state.revision()).as("nothing changed").isEqualTo(revision);
+    assertThat(state.clusters()).singleElement().satisfies(c -> assertThat(c.agentAddress()).isEqualTo("10.0.0.1:7070"));
+    // the same cluster again, or a registration without a UID (an inventory), keeps the binding
+    assertThat(apply(new RegisterCluster(edge, Tier.EDGE, "eu", "10.0.0.1:7070", "uid-a"))).isEqualTo(CommandResult.unchanged(revision));
+    assertThat(apply(new RegisterCluster(edge, Tier.EDGE, "eu", "10.0.0.1:7070", ""))).isEqualTo(CommandResult.unchanged(revision));
+    assertThat(state.clusters().getFirst().clusterUid()).isEqualTo("uid-a");
+  }
+
+  @Test
+  void fromLevel4AnApplicationsEventsNameWhoAskedBelowItNothingChanges() {
+    apply(submit("old", "a", 0));
+    apply(new DeleteApplication("old", "spiffe://qonnect/user/alice"));
+    apply(new RegisterCluster(ClusterId.of("edge-1"), Tier.EDGE, "eu", "", "uid-a"));
+    assertThat(apply(new RegisterCluster(ClusterId.of("edge-1"), Tier.EDGE, "eu", "", "uid-b"))).as("no binding below level 4")
+        .isInstanceOf(CommandResult.Accepted.class);
+    assertThat(state.clusters().getFirst().clusterUid()).as("0.3 stores no UID").isEmpty();
+    apply(new Command.SetFeatureLevel(FeatureLevels.BOUND_CLUSTERS));
+    apply(new Command.SubmitApplication("shop", "a", submit("shop", "a", 0).spec(), 0, "spiffe://qonnect/user/alice"));
+    apply(new DeleteApplication("shop", "spiffe://qonnect/user/bob"));
+    assertThat(state.events()).extracting(EventRecord::message)
+        .contains("deleted", "spec revision 5 by spiffe://qonnect/user/alice", "deleted by spiffe://qonnect/user/bob");
+  }
+
+  @Test
   void aSpecUpdateThatCannotBePlacedKeepsTheRunningVersion() {
     apply(new Command.SetFeatureLevel(FeatureLevels.SAFE_DECISIONS));
     register("cloud-1");

@@ -16,12 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The lead agents under load, as separate processes on loopback: submissions committed per second through
- * the 3-peer group with their commit latency, then leader kill -9 → next committed write, repeated.
+ * the 3-peer group with their commit latency, a reconnect storm (many fresh clients at once, each a new
+ * connection: with TLS, a handshake), then leader kill -9 → next committed write, repeated. With mutual TLS
+ * (the default) or plaintext, so the cost of TLS is measured side by side.
  */
 public final class FederationBench {
-  public record Config(int submissions, int writers, int kills, List<String> jvmOptions) {}
+  public record Config(int submissions, int writers, int kills, List<String> jvmOptions, boolean insecure, int stormClients) {}
 
-  public record Result(int submissions, int writers, double seconds, List<Double> latenciesMs, List<Double> failoverMs, int failedWrites) {}
+  /** @param stormMs per fresh client: from the storm's start to its first answer */
+  public record Result(boolean insecure, int submissions, int writers, double seconds, List<Double> latenciesMs, int stormClients,
+      List<Double> stormMs, List<Double> failoverMs, int failedWrites) {}
 
   /** A one-component application named {@code name}: what the benchmarks and the lead agent tests submit. */
   public static String spec(String name) {
@@ -33,6 +37,7 @@ public final class FederationBench {
     Path dir = Files.createTempDirectory("qonnect-federation-bench-");
     LocalFederation federation = new LocalFederation(dir, classpath, config.jvmOptions());
     try {
+      if (config.insecure()) federation.useInsecure();
       federation.up(3, List.of(), line -> say(progress, "  " + line));
       try (LeadAgentsClient client = federation.client(30_000)) {
         for (int i = 0; i < 500; i++) submit(client, "warmup-" + i);  // JIT and connections warm
@@ -57,6 +62,7 @@ public final class FederationBench {
         }
         for (Thread t : writers) t.join();
         double seconds = (System.nanoTime() - t0) / 1e9;
+        List<Double> storm = storm(federation, config.stormClients(), progress);
 
         List<Double> failovers = new ArrayList<>();
         for (int k = 1; k <= config.kills(); k++) {
@@ -70,11 +76,60 @@ public final class FederationBench {
           federation.start(federation.member(leader), List.of());
           awaitAllAnswer(client, federation);
         }
-        return new Result(config.submissions(), config.writers(), seconds, latencies, failovers, failed.get());
+        return new Result(config.insecure(), config.submissions(), config.writers(), seconds, latencies, config.stormClients(), storm, failovers,
+            failed.get());
       }
     } finally {
       federation.down(true, line -> {});
     }
+  }
+
+  /** Connects the channel (TCP, and with TLS the handshake); whether it became READY within {@code timeoutMs}. */
+  private static boolean connected(io.grpc.ManagedChannel ch, long timeoutMs) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+    while (System.nanoTime() < deadline) {
+      io.grpc.ConnectivityState state = ch.getState(true);
+      if (state == io.grpc.ConnectivityState.READY) return true;
+      java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
+      ch.notifyWhenStateChanged(state, changed::countDown);
+      changed.await(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+    return false;
+  }
+
+  /**
+   * {@code clients} new connections to the leader at once (what a thousand agents do after a leader change): per
+   * client, ms until its connection is READY, the TLS handshake included. No call is made: only the connection is timed.
+   */
+  private static List<Double> storm(LocalFederation federation, int clients, PrintWriter progress) throws InterruptedException {
+    if (clients == 0) return List.of();
+    say(progress, "  reconnect storm: " + clients + " fresh clients at once");
+    String leader;
+    try (LeadAgentsClient client = federation.client(30_000)) {
+      leader = client.call(s -> s.leader(io.qonnect.proto.v1.LeaderRequest.getDefaultInstance())).getLeaderAddress();
+    }
+    var transport = federation.clientTransport();
+    List<io.grpc.ManagedChannel> channels = new ArrayList<>();
+    for (int i = 0; i < clients; i++) channels.add(transport.channel(leader, io.qonnect.transport.Identity.LeadAgent.class));
+    List<Double> ms = Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    long[] start = new long[1];
+    for (io.grpc.ManagedChannel ch : channels) {
+      threads.add(Thread.ofPlatform().start(() -> {
+        try {
+          go.await();
+          if (connected(ch, 60_000)) ms.add((System.nanoTime() - start[0]) / 1e6);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
+    }
+    start[0] = System.nanoTime();
+    go.countDown();
+    for (Thread t : threads) t.join();
+    channels.forEach(io.grpc.ManagedChannel::shutdownNow);
+    return ms;
   }
 
   private static void submit(LeadAgentsClient client, String name) {
@@ -107,21 +162,40 @@ public final class FederationBench {
     return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100 * sorted.size()) - 1));
   }
 
-  public static String report(Result r, String command) {
+  /** One or more runs (plaintext and TLS side by side), one row each. */
+  public static String report(List<Result> runs, String command) {
     StringBuilder b = new StringBuilder();
     b.append("Command: `").append(command).append("`  \n");
     b.append("Java ").append(Runtime.version()).append(", ").append(Runtime.getRuntime().availableProcessors())
         .append(" cores; 3 lead agents and the knowledge base as separate JVMs on 127.0.0.1, the client in a fourth.\n\n");
-    b.append("| submissions | writers | committed/s | p50 ms | p99 ms | max ms | failed |\n|---:|---:|---:|---:|---:|---:|---:|\n");
-    b.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.2f | %.2f | %.2f | %d |%n%n", r.submissions(), r.writers(),
-        r.latenciesMs().size() / r.seconds(), percentile(r.latenciesMs(), 50), percentile(r.latenciesMs(), 99),
-        percentile(r.latenciesMs(), 100), r.failedWrites()));
-    if (!r.failoverMs().isEmpty()) {
-      b.append("| leader kills (kill -9) | next committed write p50 ms | p99 ms | max ms |\n|---:|---:|---:|---:|\n");
-      b.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f |%n", r.failoverMs().size(), percentile(r.failoverMs(), 50),
-          percentile(r.failoverMs(), 99), percentile(r.failoverMs(), 100)));
-      b.append("\nEach kill, in ms: ").append(String.join(", ", r.failoverMs().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList())).append('\n');
+    b.append("| transport | submissions | writers | committed/s | p50 ms | p99 ms | max ms | failed |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Result r : runs) {
+      b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.2f | %.2f | %.2f | %d |%n", transport(r), r.submissions(), r.writers(),
+          r.latenciesMs().size() / r.seconds(), percentile(r.latenciesMs(), 50), percentile(r.latenciesMs(), 99),
+          percentile(r.latenciesMs(), 100), r.failedWrites()));
+    }
+    if (runs.stream().anyMatch(r -> !r.stormMs().isEmpty())) {
+      b.append("\n| transport | reconnect storm: fresh connections at once | connected | connected p50 ms | p99 ms | all connected ms |\n|---|---:|---:|---:|---:|---:|\n");
+      for (Result r : runs) {
+        b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.0f |%n", transport(r), r.stormClients(), r.stormMs().size(),
+            percentile(r.stormMs(), 50), percentile(r.stormMs(), 99), percentile(r.stormMs(), 100)));
+      }
+    }
+    if (runs.stream().anyMatch(r -> !r.failoverMs().isEmpty())) {
+      b.append("\n| transport | leader kills (kill -9) | next committed write p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|\n");
+      for (Result r : runs) {
+        b.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f |%n", transport(r), r.failoverMs().size(), percentile(r.failoverMs(), 50),
+            percentile(r.failoverMs(), 99), percentile(r.failoverMs(), 100)));
+      }
+      for (Result r : runs) {
+        b.append("\n").append(transport(r)).append(", each kill in ms: ")
+            .append(String.join(", ", r.failoverMs().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList())).append('\n');
+      }
     }
     return b.toString();
+  }
+
+  private static String transport(Result r) {
+    return r.insecure() ? "plaintext" : "mutual TLS";
   }
 }

@@ -201,6 +201,28 @@ class HostileClientsIT {
     assertThat(state()).isEqualTo(before);
   }
 
+  @Test
+  void aMemberClustersNameStaysBoundToTheClusterThatRegisteredItFirst() throws InterruptedException {
+    try (LeadAgentsClient admin = federation.client(20_000)) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (admin.call(s -> s.leader(io.qonnect.proto.v1.LeaderRequest.getDefaultInstance())).getFeatureLevel() < 4) {
+        assertThat(System.nanoTime()).as("the lead agents raise the feature level to 4").isLessThan(deadline);
+        Thread.sleep(200);
+      }
+    }
+    try (LeadAgentsClient agent = new LeadAgentsClient(federation.gatewayAddresses(), 20_000, federation.transport(new Identity.Agent("fog-7")))) {
+      RegisterClusterRequest first = RegisterClusterRequest.newBuilder().setCluster("fog-7").setTier(Tier.TIER_FOG).setRegion("eu")
+          .setClusterUid("6f1c2a8e-0000-4000-8000-000000000001").build();
+      agent.callGateway(g -> g.register(first));
+      String before = state();
+      // another Kubernetes cluster whose agent was deployed under the same name, with fog-7's certificate copied
+      refused(Status.Code.FAILED_PRECONDITION, "bound to the Kubernetes cluster", () -> agent.callGateway(g -> g.register(first.toBuilder()
+          .setClusterUid("0b9d7f3c-0000-4000-8000-000000000002").setAgentAddress("10.9.9.9:7070").build())));
+      agent.callGateway(g -> g.register(first)); // the same cluster again: unchanged
+      assertThat(state()).isEqualTo(before);
+    }
+  }
+
   private static StreamObserver<LeadMessage> observer(Consumer<LeadMessage> onMessage, Consumer<Throwable> onClose) {
     return new StreamObserver<>() {
       @Override public void onNext(LeadMessage m) { onMessage.accept(m); }
