@@ -41,6 +41,8 @@ import java.util.stream.Stream;
  *   WORK/members.tsv           role, name, api port, raft port, gateway port, kubeconfig (one line per process)
  *   WORK/pki/                  ca.crt, ca.key, and NAME.crt / NAME.key per process and user (qonnect certs)
  *   WORK/insecure              present: plaintext, no certificates
+ *   WORK/agent-CLUSTER.kubeconfig  an agent's credentials in its member cluster: the resource-agent ServiceAccount's
+ *                              token (deploy/'s least-privilege roles), never the testbed's admin
  *   WORK/NAME/                 the process's data (RocksDB, or Raft log and snapshots)
  *   WORK/NAME.pid, NAME.log    its pid and its log
  *   WORK/latency-model.txt     resource agents: the testbed's wide-area latency, added to measured RTTs
@@ -279,9 +281,16 @@ public final class LocalFederation {
     }
     for (Member m : members) {
       if (!m.role().equals(RESOURCE_AGENT) || pid(m).isPresent()) continue;
+      String cluster = m.name().substring("agent-".length());
+      AgentAccess.provision(Path.of(m.kubeconfig()), cluster, agentKubeconfig(m));
       start(m, List.of());
       progress.accept(m.name() + ": started (log " + log(m) + ")");
     }
+  }
+
+  /** The agent's own kubeconfig: its ServiceAccount's token, under deploy/'s least-privilege roles ({@link AgentAccess}). */
+  Path agentKubeconfig(Member m) {
+    return workDir.resolve(m.name() + ".kubeconfig");
   }
 
   public static String agentName(String cluster) {
@@ -347,7 +356,7 @@ public final class LocalFederation {
       cmd.addAll(TransportFlags.args(transport(m.identity())));
     } else if (m.role().equals(RESOURCE_AGENT)) {
       String cluster = m.name().substring("agent-".length());
-      cmd.addAll(List.of("io.qonnect.agent.ResourceAgentMain", "--cluster", cluster, "--kubeconfig", m.kubeconfig(), "--context", cluster,
+      cmd.addAll(List.of("io.qonnect.agent.ResourceAgentMain", "--cluster", cluster, "--kubeconfig", agentKubeconfig(m).toString(), "--context", cluster,
           "--lead-agents", String.join(",", gatewayAddresses()), "--knowledge-base", knowledgeBaseAddress().orElseThrow(),
           "--probe-address", m.address(), "--fault-dir", faultDir(m).toString()));
       Path model = workDir.resolve("latency-model.txt");
