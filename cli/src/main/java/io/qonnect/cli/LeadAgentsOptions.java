@@ -10,12 +10,14 @@ import io.qonnect.transport.TransportFlags;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --server}: which lead agents to talk to, and as whom; by default the local federation's, from
- * {@code federation up}, as its admin user.
+ * Which lead agents to talk to, and as whom: the flags given ({@code --server}, {@code --ca/--cert/--key} or
+ * {@code --insecure}), else the context ({@code --context}, else the config file's current one, see
+ * {@link CliConfig}), else the local federation's, from {@code federation up}, as its admin user.
  */
 final class LeadAgentsOptions {
   @Option(names = "--server", split = ",", paramLabel = "HOST:PORT",
@@ -34,20 +36,34 @@ final class LeadAgentsOptions {
   @Option(names = "--insecure", description = "plaintext, for a federation started with --insecure")
   boolean insecure;
 
+  @Option(names = "--context", paramLabel = "NAME", description = "a context of the config file (default: its current context)")
+  String context;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "the config file (default $QONNECT_CONFIG or ~/.qonnect/config)")
+  Path config;
+
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up after this long without a lead agent answering (default 15)")
   int timeoutSeconds = 15;
 
   LeadAgentsClient connect() {
     LocalFederation local = new LocalFederation(LocalFederation.defaultWorkDir(), "", List.of());
-    List<String> addresses = servers != null && !servers.isEmpty() ? servers : local.leadAgentAddresses();
-    if (addresses.isEmpty()) throw new QonnectMain.UserError("no lead agents known: run './qonnect federation up' or pass --server HOST:PORT");
-    return new LeadAgentsClient(addresses, timeoutSeconds * 1000L, transport(local));
+    Path file = config != null ? config : CliConfig.defaultPath();
+    Optional<CliConfig.Context> ctx = CliConfig.load(file).select(context, file);
+    List<String> addresses = servers != null && !servers.isEmpty() ? servers
+        : ctx.map(CliConfig.Context::servers).filter(s -> !s.isEmpty()).orElse(local.leadAgentAddresses());
+    if (addresses.isEmpty()) throw new QonnectMain.UserError("no lead agents known: run './qonnect federation up', pass --server HOST:PORT or set a context");
+    return new LeadAgentsClient(addresses, timeoutSeconds * 1000L, transport(local, ctx));
   }
 
-  private Transport transport(LocalFederation local) {
+  private Transport transport(LocalFederation local, Optional<CliConfig.Context> ctx) {
     List<String> problems = new ArrayList<>();
     Transport t;
-    if (insecure || ca != null || cert != null || key != null) {
+    boolean flags = insecure || ca != null || cert != null || key != null;
+    if (!flags && ctx.isPresent()) {
+      CliConfig.Context c = ctx.get();
+      t = TransportFlags.parse(c.ca() == null ? "" : c.ca(), c.cert() == null ? "" : c.cert(), c.key() == null ? "" : c.key(),
+          c.insecure() ? "true" : "", problems);
+    } else if (flags) {
       t = TransportFlags.parse(ca == null ? "" : ca.toString(), cert == null ? "" : cert.toString(), key == null ? "" : key.toString(),
           insecure ? "true" : "", problems);
     } else if (!local.members().isEmpty()) {

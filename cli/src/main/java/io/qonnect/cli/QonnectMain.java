@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ValidateCommand.class, PlanCommand.class, ApplyCommand.class, GetCommand.class, DescribeCommand.class, DeleteCommand.class,
       EventsCommand.class, EventsCommand.Leader.class, FederationCommand.class, TestbedCommand.class, DemoCommand.class, BenchCommand.class,
-      DrillCommand.class, SimCommand.class, CertsCommand.class,
+      DrillCommand.class, SimCommand.class, CertsCommand.class, ConfigCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class QonnectMain implements Runnable {

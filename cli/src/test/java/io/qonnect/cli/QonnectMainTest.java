@@ -121,6 +121,22 @@ class QonnectMainTest {
   }
 
   @Test
+  void contextsSayWhichLeadAgentsAndAsWhomLikeKubectls(@TempDir Path dir) {
+    String config = dir.resolve("config").toString();
+    assertThat(run("config", "--config", config, "set-context", "lab", "--server", "127.0.0.1:1", "--insecure").code()).isZero();
+    assertThat(run("config", "--config", config, "get-contexts").out()).contains("*").contains("lab").contains("127.0.0.1:1").contains("(insecure)");
+    // the current context is used when no flag says otherwise
+    Run r = run("get", "apps", "--config", config, "--timeout", "1");
+    assertThat(r.code()).isEqualTo(QonnectMain.UNAVAILABLE);
+    assertThat(r.err()).contains("127.0.0.1:1");
+    assertThat(run("get", "apps", "--config", config, "--context", "prod").err())
+        .isEqualTo("error: --context: no context named 'prod' in " + config + " (contexts: [lab])\n");
+    assertThat(run("config", "--config", config, "set-context", "prod", "--server", "a:1", "--cert", "x.crt").err())
+        .startsWith("error: --ca, --cert and --key: all three, or --insecure");
+    assertThat(run("config", "--config", config, "use-context", "prod").err()).startsWith("error: no context named 'prod'");
+  }
+
+  @Test
   void unknownKindsAndFormatsAreUserErrors() {
     assertThat(run("get", "pods", "--server", "127.0.0.1:1").err()).isEqualTo("error: get pods: unknown kind; use apps, clusters or placements\n");
     assertThat(run("get", "apps", "-o", "xml", "--server", "127.0.0.1:1").err()).startsWith("error: -o xml: use json, yaml or wide");

@@ -58,6 +58,9 @@ public final class FeatureGateController implements AutoCloseable {
       try {
         ManagedChannel channel = channels.computeIfAbsent(peer.apiAddress(),
             a -> transport.channel(a, Identity.LeadAgent.class));
+        // a peer that was not up yet when first asked: gRPC would wait out its reconnect backoff (up to 2 min), and
+        // the level would stay where it is that long; this loop has its own pace
+        channel.resetConnectBackoff();
         int level = ControlPlaneGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS).leader(LeaderRequest.getDefaultInstance())
             .getSupportedFeatureLevel();
         levels.add(Math.max(FeatureLevels.BASELINE, level));
