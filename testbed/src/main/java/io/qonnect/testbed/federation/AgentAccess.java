@@ -20,8 +20,8 @@ import java.time.Duration;
 
 /**
  * The testbed's agents run as deploy/ runs them: under the {@code resource-agent} ServiceAccount and its
- * least-privilege ClusterRole (deploy/kubernetes/resource-agent/rbac.yaml, packaged with this module), not with
- * the testbed's admin credentials. For each member cluster this applies the agent's namespace and roles with the
+ * least-privilege ClusterRole (deploy/kubernetes/resource-agent/rbac.yaml, packaged with this module) and its
+ * ValidatingAdmissionPolicy (admission-policy.yaml), not with the testbed's admin credentials. For each member cluster this applies the agent's namespace and roles with the
  * admin kubeconfig, asks the API server for a token of the ServiceAccount (TokenRequest), and writes a kubeconfig
  * holding only that token: whatever the agent does that the roles do not allow fails in every test and demo.
  */
@@ -31,6 +31,8 @@ final class AgentAccess {
   /** Long enough for a demo left running; the API server may cap it (--service-account-max-token-expiration). */
   static final Duration TOKEN_LIFETIME = Duration.ofDays(7);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** deploy/kubernetes/resource-agent's, as packaged: the namespace, the roles, and the admission policy that keeps the agent in qonnect's namespaces. */
+  static final String[] MANIFESTS = {"namespace.yaml", "rbac.yaml", "admission-policy.yaml"};
 
   private AgentAccess() {}
 
@@ -44,7 +46,7 @@ final class AgentAccess {
       Config config = Config.fromKubeconfig(cluster, admin, adminKubeconfig.toString());
       String token;
       try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-        for (String manifest : new String[] {"namespace.yaml", "rbac.yaml"}) {
+        for (String manifest : MANIFESTS) {
           try (InputStream in = AgentAccess.class.getResourceAsStream("/deploy/resource-agent/" + manifest)) {
             if (in == null) throw new IllegalStateException("deploy/resource-agent/" + manifest + " is not packaged with the testbed");
             client.load(in).forceConflicts().serverSideApply();

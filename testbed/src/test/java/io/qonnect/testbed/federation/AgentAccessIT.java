@@ -1,0 +1,83 @@
+package io.qonnect.testbed.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.qonnect.testbed.junit.TestbedClusters;
+import io.qonnect.testbed.junit.WithTestbed;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent's credentials on a real kube-apiserver: deploy/'s ServiceAccount, ClusterRole and admission policy, as
+ * the testbed's agents use them. RBAC alone lets the agent write ConfigMaps, Secrets and Deployments in every
+ * namespace; the ValidatingAdmissionPolicy keeps it to qonnect's application namespaces and its own labelled objects.
+ */
+@WithTestbed(clusters = "edge=1")
+class AgentAccessIT {
+  private static final Map<String, String> OURS = Map.of("app.kubernetes.io/managed-by", "qonnect");
+
+  private static ConfigMap configMap(String namespace, String name, Map<String, String> labels) {
+    return new ConfigMapBuilder().withNewMetadata().withNamespace(namespace).withName(name).withLabels(labels).endMetadata()
+        .addToData("k", "v").build();
+  }
+
+  private static void denied(String because, Runnable call) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+      assertThat(e.getCode()).as(e.getMessage()).isIn(403, 422);
+      assertThat(e.getMessage()).contains(because);
+    });
+  }
+
+  /** An admission policy is enforced once the API server has loaded it, a moment after it was created: a dry run tells. */
+  private static void awaitEnforced(KubernetesClient agent) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        agent.configMaps().resource(configMap("default", "probe", OURS)).dryRun().create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 403 || e.getCode() == 422) return;
+        throw e;
+      }
+      assertThat(System.nanoTime()).as("the admission policy is enforced within 30 s").isLessThan(deadline);
+      Thread.sleep(250);
+    }
+  }
+
+  @Test
+  void theAgentWritesOnlyQonnectsOwnObjectsInQonnectsNamespaces(TestbedClusters clusters, @TempDir Path dir) throws Exception {
+    String cluster = clusters.names().getFirst();
+    Path kubeconfig = AgentAccess.provision(clusters.testbed().kubeconfig(), cluster, dir.resolve("agent.kubeconfig"));
+    assertThat(Files.readString(kubeconfig)).as("the agent's kubeconfig holds a token, not the admin's certificate")
+        .contains("token:").doesNotContain("client-key");
+    Config config = Config.fromKubeconfig(cluster, Files.readString(kubeconfig), kubeconfig.toString());
+    try (KubernetesClient agent = new KubernetesClientBuilder().withConfig(config).build()) {
+      awaitEnforced(agent);
+      // what the agent does for an application
+      agent.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("qonnect-shop").withLabels(OURS).endMetadata().build())
+          .serverSideApply();
+      agent.configMaps().resource(configMap("qonnect-shop", "settings", OURS)).serverSideApply();
+      agent.configMaps().inNamespace("qonnect-shop").withName("settings").delete();
+
+      // what RBAC would let it do, and the policy does not
+      denied("only in application namespaces", () -> agent.configMaps().resource(configMap("default", "planted", OURS)).create());
+      denied("only in application namespaces", () -> agent.namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName("bystander").withLabels(OURS).endMetadata().build()).create());
+      denied("labelled app.kubernetes.io/managed-by=qonnect", () -> agent.configMaps().resource(configMap("qonnect-shop", "unlabelled", Map.of())).create());
+      denied("only in application namespaces", () -> agent.configMaps().inNamespace("kube-system").withName("extension-apiserver-authentication").delete());
+      denied("only in application namespaces", () -> agent.namespaces().withName(AgentAccess.NAMESPACE).delete());
+    }
+    assertThat(clusters.client(cluster).configMaps().inNamespace("kube-system").withName("extension-apiserver-authentication").get())
+        .as("the system's objects are untouched").isNotNull();
+  }
+}
