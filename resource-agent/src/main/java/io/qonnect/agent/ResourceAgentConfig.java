@@ -26,6 +26,7 @@ import io.qonnect.agent.reconcile.Namespaces;
  *   --latency-model PATH      QONNECT_LATENCY_MODEL    testbed only: wide-area RTTs added to measured ones (see probe.LatencyModel)
  *   --namespace-prefix P      QONNECT_NAMESPACE_PREFIX application namespaces are P + application name; default qonnect-
  *   --reserved-namespaces A,B QONNECT_RESERVED_NAMESPACES never used nor deleted, beside the system ones and qonnect-system
+ *   --pod-security LEVEL      QONNECT_POD_SECURITY     enforced on application namespaces: privileged, baseline (default), restricted
  *   --fault-dir DIR           QONNECT_FAULT_DIR        drills only: a file "partition" there cuts the agent off from the lead agents
  *   --ca, --cert, --key FILE | --insecure                the transport ({@link TransportFlags}); the certificate names this
  *                                                      agent's member cluster, and no other
@@ -53,6 +54,7 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     v.put("--fault-dir", env.getOrDefault("QONNECT_FAULT_DIR", ""));
     v.put("--namespace-prefix", env.getOrDefault("QONNECT_NAMESPACE_PREFIX", Namespaces.DEFAULT_PREFIX));
     v.put("--reserved-namespaces", env.getOrDefault("QONNECT_RESERVED_NAMESPACES", ""));
+    v.put("--pod-security", env.getOrDefault("QONNECT_POD_SECURITY", Namespaces.DEFAULT_POD_SECURITY));
     for (String flag : List.of(TransportFlags.CA, TransportFlags.CERT, TransportFlags.KEY, TransportFlags.INSECURE)) {
       v.put(flag, TransportFlags.fromEnv(flag, env));
     }
@@ -77,6 +79,9 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     }
     Set<String> reserved = Set.of(v.get("--reserved-namespaces").split(",")).stream().map(String::strip).filter(n -> !n.isEmpty())
         .collect(java.util.stream.Collectors.toSet());
+    if (!Namespaces.POD_SECURITY_LEVELS.contains(v.get("--pod-security"))) {
+      problems.add("--pod-security: expected privileged, baseline or restricted, got '" + v.get("--pod-security") + "'");
+    }
     Transport transport = TransportFlags.parse(v.get(TransportFlags.CA), v.get(TransportFlags.CERT), v.get(TransportFlags.KEY),
         v.get(TransportFlags.INSECURE), problems);
     if (transport instanceof Transport.MutualTls tls && !(tls.self() instanceof Identity.Agent agent && agent.cluster().equals(cluster))) {
@@ -85,7 +90,8 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
     String context = v.get("--context").isEmpty() ? cluster : v.get("--context");
     return new ResourceAgentConfig(cluster, v.get("--kubeconfig"), context, leads, v.get("--knowledge-base"), heartbeat, report,
-        v.get("--probe-address"), v.get("--latency-model"), v.get("--fault-dir"), new Namespaces(v.get("--namespace-prefix"), reserved), transport);
+        v.get("--probe-address"), v.get("--latency-model"), v.get("--fault-dir"), new Namespaces(v.get("--namespace-prefix"), reserved,
+        v.get("--pod-security")), transport);
   }
 
   private static long positive(List<String> problems, String key, String value) {

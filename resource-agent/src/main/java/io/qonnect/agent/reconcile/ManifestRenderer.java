@@ -71,7 +71,9 @@ public final class ManifestRenderer {
     base.put(Labels.APPLICATION, app);
     base.put(Labels.EPOCH, Long.toString(desired.getPlacementEpoch()));
     List<HasMetadata> out = new ArrayList<>();
-    out.add(new NamespaceBuilder().withNewMetadata().withName(ns).withLabels(base).endMetadata().build());
+    Map<String, String> nsLabels = new java.util.TreeMap<>(base);
+    nsLabels.putAll(namespaces.podSecurityLabels());
+    out.add(new NamespaceBuilder().withNewMetadata().withName(ns).withLabels(nsLabels).endMetadata().build());
     for (DesiredComponent c : desired.getComponentsList()) {
       Map<String, String> labels = new LinkedHashMap<>(base);
       labels.put(Labels.COMPONENT, c.getName());

@@ -64,6 +64,9 @@ class WorkloadPlannerTest {
     List<HasMetadata> objects = render(desired(3, "details"));
     assertThat(objects).extracting(HasMetadata::getKind).containsExactly("Namespace", "Deployment", "Service");
     assertThat(objects.getFirst().getMetadata().getName()).as("behind the prefix, never the bare application name").isEqualTo("qonnect-bookinfo");
+    assertThat(objects.getFirst().getMetadata().getLabels()).as("Pod Security Admission: baseline enforced, restricted warned and audited")
+        .containsEntry("pod-security.kubernetes.io/enforce", "baseline").containsEntry("pod-security.kubernetes.io/warn", "restricted")
+        .containsEntry("pod-security.kubernetes.io/audit", "restricted");
     assertThat(objects).allSatisfy(o -> {
       assertThat(o.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.MANAGER).containsEntry(Labels.APPLICATION, "bookinfo")
           .containsEntry(Labels.EPOCH, "3");

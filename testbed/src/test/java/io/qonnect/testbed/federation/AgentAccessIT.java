@@ -64,7 +64,9 @@ class AgentAccessIT {
     try (KubernetesClient agent = new KubernetesClientBuilder().withConfig(config).build()) {
       awaitEnforced(agent);
       // what the agent does for an application
-      agent.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("qonnect-shop").withLabels(OURS).endMetadata().build())
+      Map<String, String> nsLabels = new java.util.HashMap<>(OURS);
+      nsLabels.putAll(io.qonnect.agent.reconcile.Namespaces.defaults().podSecurityLabels()); // as the agent renders it
+      agent.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("qonnect-shop").withLabels(nsLabels).endMetadata().build())
           .serverSideApply();
       agent.configMaps().resource(configMap("qonnect-shop", "settings", OURS)).serverSideApply();
       agent.configMaps().inNamespace("qonnect-shop").withName("settings").delete();
@@ -77,6 +79,11 @@ class AgentAccessIT {
       denied("only in application namespaces", () -> agent.configMaps().inNamespace("kube-system").withName("extension-apiserver-authentication").delete());
       denied("only in application namespaces", () -> agent.namespaces().withName(AgentAccess.NAMESPACE).delete());
     }
+    // the application namespace's Pod Security level holds for whoever creates pods there (here the admin)
+    io.fabric8.kubernetes.api.model.Pod privileged = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("root")
+        .withNamespace("qonnect-shop").endMetadata().withNewSpec().withHostNetwork(true).addNewContainer().withName("c").withImage("busybox")
+        .withNewSecurityContext().withPrivileged(true).endSecurityContext().endContainer().endSpec().build();
+    denied("violates PodSecurity \"baseline:latest\"", () -> clusters.client(cluster).pods().resource(privileged).create());
     assertThat(clusters.client(cluster).configMaps().inNamespace("kube-system").withName("extension-apiserver-authentication").get())
         .as("the system's objects are untouched").isNotNull();
   }
