@@ -90,6 +90,7 @@ public final class LeadAgentsClient implements AutoCloseable {
   private <T> T withRetry(Function<ManagedChannel, T> attempt) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     List<String> failures = new ArrayList<>();
+    int handshakesFailed = 0;
     int i = preferred;
     while (true) {
       String address = addresses.get(i % addresses.size());
@@ -101,6 +102,13 @@ public final class LeadAgentsClient implements AutoCloseable {
         Status.Code code = e.getStatus().getCode();
         if (!retryable(e.getStatus())) throw e;
         failures.add(address + ": " + code + (e.getStatus().getDescription() == null ? "" : " " + e.getStatus().getDescription()));
+        // a TLS handshake every lead agent refused will not succeed by waiting: the certificates or --insecure are wrong
+        Throwable tls = tlsFailure(e);
+        handshakesFailed = tls == null ? 0 : handshakesFailed + 1;
+        if (handshakesFailed >= addresses.size()) {
+          throw Status.UNAVAILABLE.withDescription("the TLS handshake failed with every lead agent (" + tls.getMessage()
+              + "): check the CA, certificate and key you connect with, or whether the federation runs --insecure").withCause(tls).asRuntimeException();
+        }
         if (System.nanoTime() > deadline) {
           throw Status.UNAVAILABLE.withDescription("no lead agent answered within " + timeoutMs + " ms: "
               + String.join("; ", failures.subList(Math.max(0, failures.size() - addresses.size()), failures.size()))).asRuntimeException();
@@ -116,6 +124,12 @@ public final class LeadAgentsClient implements AutoCloseable {
         if (i % addresses.size() == preferred) sleep(100);
       }
     }
+  }
+
+  /** The TLS error under a failed call, if that is why it failed. */
+  private static Throwable tlsFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof javax.net.ssl.SSLException) return t;
+    return null;
   }
 
   /**

@@ -142,6 +142,11 @@ class HostileClientsIT {
         .channel(api, Identity.LeadAgent.class);
     channels.add(impostor);
     refused(Status.Code.UNAVAILABLE, null, () -> controlPlane(impostor).apply(ApplyRequest.newBuilder().setSpecYaml(FederationBench.spec("forged")).build()));
+    // the client library says at once that TLS is what fails, rather than retrying until its timeout
+    try (LeadAgentsClient wrongCa = new LeadAgentsClient(federation.leadAgentAddresses(), 60_000,
+        Transport.mutualTls(elsewhere.resolve(CertificateAuthority.CA_CERT), forged.certificate(), forged.key()))) {
+      refused(Status.Code.UNAVAILABLE, "TLS handshake failed with every lead agent", () -> wrongCa.call(s -> s.leader(io.qonnect.proto.v1.LeaderRequest.getDefaultInstance())));
+    }
     assertThat(state()).isEqualTo(before);
   }
 
