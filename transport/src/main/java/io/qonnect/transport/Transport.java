@@ -53,7 +53,8 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
   }
 
   /**
-   * Mutual TLS with this process's certificate and key (PEM files) under the CA certificate in {@code ca}.
+   * Mutual TLS with this process's certificate and key (PEM files) under the CA certificate in {@code ca}. Its files
+   * are watched for as long as the process runs: make one per identity and keep it.
    *
    * @throws IllegalArgumentException naming the file that is missing or unreadable
    */
@@ -118,6 +119,7 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
       self = Identity.of(files.chain()[0]).orElseThrow(() -> new IllegalArgumentException("TLS certificate " + cert
           + ": carries no qonnect identity (issue it with 'qonnect certs issue')"));
       keyManager.updateIdentityCredentials(files.chain(), files.key());
+      // for the life of the process: servers and channels hold the key and trust managers, not this object
       RELOAD.scheduleWithFixedDelay(this::reloadIfChanged, RELOAD_SECONDS, RELOAD_SECONDS, TimeUnit.SECONDS);
     }
 

@@ -65,6 +65,8 @@ public final class LocalFederation {
   private final Path workDir;
   private final String classpath;
   private final List<String> jvmOptions;
+  /** One transport per identity: each re-reads its certificate files while it is used. */
+  private final Map<Identity, Transport> transports = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * One process of the federation. {@code raftPort} and {@code gatewayPort} are 0 except for lead agents; a resource agent's
@@ -183,9 +185,13 @@ public final class LocalFederation {
     return transport(ADMIN);
   }
 
-  /** A transport presenting {@code who}'s certificate from this federation's PKI (issued on first use). */
+  /** A transport presenting {@code who}'s certificate from this federation's PKI (issued on first use; one per identity). */
   public Transport transport(Identity who) {
     if (insecure()) return Transport.insecure();
+    return transports.computeIfAbsent(who, this::issue);
+  }
+
+  private Transport issue(Identity who) {
     Path cert = pki().resolve(CertificateAuthority.fileName(who) + ".crt");
     Path key = pki().resolve(CertificateAuthority.fileName(who) + ".key");
     if (!Files.isRegularFile(cert) || !Files.isRegularFile(key)) {
@@ -452,6 +458,7 @@ public final class LocalFederation {
         progress.accept(m.name() + ": killed (pid " + h.pid() + ", still running after 20 s)");
       }
     });
+    if (wipe) transports.clear(); // the PKI goes with the data
     if (wipe && Files.isDirectory(workDir)) {
       try (Stream<Path> walk = Files.walk(workDir)) {
         walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
