@@ -53,7 +53,7 @@ final class GetCommand implements Callable<Integer> {
       case "clusters", "cluster" -> {
         ListClustersResponse clusters = leadAgents.call(c -> c.call(s -> s.listClusters(ListClustersRequest.getDefaultInstance())), "get");
         if (format.structured()) out.print(format.writeProto(clusters));
-        else printClusters(out, clusters.getClustersList());
+        else printClusters(out, clusters.getClustersList(), format == OutputFormat.WIDE, System.currentTimeMillis());
       }
       default -> throw new QonnectMain.UserError("get " + kind + ": unknown kind; use apps, clusters or placements");
     }
@@ -90,14 +90,23 @@ final class GetCommand implements Callable<Integer> {
     }
   }
 
-  private static void printClusters(PrintWriter out, List<ClusterStatus> clusters) {
-    out.printf("%-14s %-6s %-14s %-8s %12s %12s  %s%n", "NAME", "TIER", "REGION", "HEALTH", "CPU USED", "MEM USED", "REASON");
+  static void printClusters(PrintWriter out, List<ClusterStatus> clusters, boolean wide, long nowMillis) {
+    out.printf("%-14s %-6s %-14s %-8s %12s %12s  %s%s%n", "NAME", "TIER", "REGION", "HEALTH", "CPU USED", "MEM USED",
+        wide ? String.format("%-11s ", "AGENT CERT") : "", "REASON");
     for (ClusterStatus c : clusters) {
-      out.printf("%-14s %-6s %-14s %-8s %12s %12s  %s%n", c.getName(), c.getTier().name().substring(5).toLowerCase(Locale.ROOT), c.getRegion(),
+      out.printf("%-14s %-6s %-14s %-8s %12s %12s  %s%s%n", c.getName(), c.getTier().name().substring(5).toLowerCase(Locale.ROOT), c.getRegion(),
           c.getHealth().name().substring(15).toLowerCase(Locale.ROOT),
           String.format(Locale.ROOT, "%.1f/%.1f", c.getUsed().getCpuMillis() / 1000.0, c.getAllocatable().getCpuMillis() / 1000.0),
           String.format(Locale.ROOT, "%.0f/%.0fGi", c.getUsed().getMemoryBytes() / 1073741824.0, c.getAllocatable().getMemoryBytes() / 1073741824.0),
-          c.getHealthReason());
+          wide ? String.format("%-11s ", certificateLeft(c.getAgentCertificateNotAfterUnixMillis(), nowMillis)) : "", c.getHealthReason());
     }
+  }
+
+  /** How long an agent's certificate has left: "364d", "5h", "expired", or "-" when unknown (no TLS, no heartbeat yet). */
+  static String certificateLeft(long notAfterMillis, long nowMillis) {
+    if (notAfterMillis == 0) return "-";
+    long left = notAfterMillis - nowMillis;
+    if (left <= 0) return "expired";
+    return left >= 86_400_000 ? left / 86_400_000 + "d" : left / 3_600_000 + "h";
   }
 }

@@ -69,6 +69,8 @@ class BookinfoE2E {
     qonnect("apply", "-f", bookinfo(dir, 1, 0, 0).toString());
     JsonNode energy = awaitReady(1);
     assertRunsAsPlaced(clusters, energy);
+    // each agent's certificate expiry, from its heartbeats (the local federation issues them for 365 days)
+    assertThat(qonnect("get", "clusters", "-o", "wide")).contains("AGENT CERT").containsPattern("\\s36[45]d\\s");
     String described = qonnect("describe", "app", "bookinfo");
     assertThat(described).contains("placed by qonnect").contains("Ready").contains("productpage");
 

@@ -137,6 +137,21 @@ class QonnectMainTest {
   }
 
   @Test
+  void getClustersWideShowsHowLongEachAgentsCertificateHasLeft() {
+    long now = 1_800_000_000_000L;
+    var clusters = java.util.List.of(
+        io.qonnect.proto.v1.ClusterStatus.newBuilder().setName("edge-1").setAgentCertificateNotAfterUnixMillis(now + 30L * 86_400_000).build(),
+        io.qonnect.proto.v1.ClusterStatus.newBuilder().setName("edge-2").setAgentCertificateNotAfterUnixMillis(now + 5 * 3_600_000).build(),
+        io.qonnect.proto.v1.ClusterStatus.newBuilder().setName("edge-3").setAgentCertificateNotAfterUnixMillis(now - 1).build(),
+        io.qonnect.proto.v1.ClusterStatus.newBuilder().setName("edge-4").build());
+    java.io.StringWriter text = new java.io.StringWriter();
+    GetCommand.printClusters(new java.io.PrintWriter(text), clusters, true, now);
+    assertThat(text.toString()).contains("AGENT CERT");
+    assertThat(text.toString().lines().skip(1).map(l -> l.trim().split("\\s+")).map(f -> f[f.length - 1]).toList())
+        .as("the last column here (no health reasons)").containsExactly("30d", "5h", "expired", "-");
+  }
+
+  @Test
   void unknownKindsAndFormatsAreUserErrors() {
     assertThat(run("get", "pods", "--server", "127.0.0.1:1").err()).isEqualTo("error: get pods: unknown kind; use apps, clusters or placements\n");
     assertThat(run("get", "apps", "-o", "xml", "--server", "127.0.0.1:1").err()).startsWith("error: -o xml: use json, yaml or wide");

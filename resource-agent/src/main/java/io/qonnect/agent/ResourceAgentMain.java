@@ -221,6 +221,7 @@ public final class ResourceAgentMain implements AutoCloseable {
         .setApiServerReachable(apiServerReachable()).setNodesTotal(all.size())
         .setNodesReady((int) all.stream().filter(CapacityCollector::ready).count())
         .addAllSingletonsRunning(singletonsRunning())
+        .setCertificateNotAfterUnixMillis(config.transport() instanceof io.qonnect.transport.Transport.MutualTls tls ? tls.notAfter().toEpochMilli() : 0)
         .build();
   }
 

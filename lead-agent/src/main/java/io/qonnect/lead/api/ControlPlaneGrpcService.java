@@ -192,7 +192,8 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     for (ClusterRecord c : read(s -> s.clusters())) {
       var status = ClusterStatus.newBuilder().setName(c.id().value()).setTier(ProtoMapper.toProto(c.tier())).setRegion(c.region())
           .setHealth(ProtoMapper.toProto(c.health())).setHealthReason(c.healthReason()).setClusterUid(c.clusterUid())
-          .setLastHeartbeatUnixMillis(sessions.lastHeartbeatUnixMillis(c.id().value()));
+          .setLastHeartbeatUnixMillis(sessions.lastHeartbeatUnixMillis(c.id().value()))
+          .setAgentCertificateNotAfterUnixMillis(sessions.last(c.id().value()).map(l -> l.heartbeat().getCertificateNotAfterUnixMillis()).orElse(0L));
       ClusterReport report = reports.get(c.id().value());
       if (report != null) {
         status.setAllocatable(sum(report.getNodesList(), NodeObservation::getAllocatable));
