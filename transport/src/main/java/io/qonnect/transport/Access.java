@@ -110,6 +110,15 @@ public final class Access implements ServerInterceptor {
     return Contexts.interceptCall(Context.current().withValue(CALLER, who.get()), call, headers, next);
   }
 
+  /**
+   * The rule every agent call follows: an agent speaks for the member cluster its certificate names, and no other.
+   * Returns the calling agent when it asks to speak for another {@code cluster}; empty when it may (or the caller
+   * is no agent, whose rules are the method's).
+   */
+  public static Optional<Identity.Agent> agentSpeakingForAnother(String cluster) {
+    return caller() instanceof Identity.Agent agent && !agent.cluster().equals(cluster) ? Optional.of(agent) : Optional.empty();
+  }
+
   /** The caller's identity: Insecure without a TLS session, empty when its certificate names nobody. */
   private static Optional<Identity> identity(SSLSession session) {
     if (session == null) return Optional.of(new Identity.Insecure());

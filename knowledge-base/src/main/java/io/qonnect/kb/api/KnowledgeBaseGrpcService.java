@@ -3,6 +3,7 @@ package io.qonnect.kb.api;
 import io.qonnect.transport.Access;
 import io.qonnect.transport.Identity;
 import java.util.Map;
+import java.util.Optional;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -157,9 +158,10 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
 
   /** An agent reports for the member cluster its certificate names, and no other; refused with PERMISSION_DENIED. */
   private static boolean speaksFor(String field, String cluster, StreamObserver<ReportAck> out) {
-    if (!(Access.caller() instanceof Identity.Agent agent) || agent.cluster().equals(cluster)) return true;
-    out.onError(Status.PERMISSION_DENIED.withDescription(field + ": " + agent.describe() + " may not report for '" + cluster + "'").asRuntimeException());
-    return false;
+    Optional<Identity.Agent> other = Access.agentSpeakingForAnother(cluster);
+    other.ifPresent(agent -> out.onError(Status.PERMISSION_DENIED.withDescription(field + ": " + agent.describe() + " may not report for '" + cluster + "'")
+        .asRuntimeException()));
+    return other.isEmpty();
   }
 
   private static void answer(List<String> problems, StreamObserver<ReportAck> out, Runnable store) {

@@ -306,10 +306,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
 
   /** Why the caller may not speak for {@code cluster}: an agent speaks for the member cluster its certificate names. */
   static Optional<String> foreignCluster(String cluster) {
-    if (Access.caller() instanceof Identity.Agent agent && !agent.cluster().equals(cluster)) {
-      return Optional.of(agent.describe() + " may not speak for '" + cluster + "'");
-    }
-    return Optional.empty();
+    return Access.agentSpeakingForAnother(cluster).map(agent -> agent.describe() + " may not speak for '" + cluster + "'");
   }
 
   private static Violation violation(String path, String message) {
