@@ -51,7 +51,8 @@ final class GetCommand implements Callable<Integer> {
         else printApps(out, apps.getApplicationsList(), format == OutputFormat.WIDE);
       }
       case "clusters", "cluster" -> {
-        ListClustersResponse clusters = leadAgents.call(c -> c.call(s -> s.listClusters(ListClustersRequest.getDefaultInstance())), "get");
+        // at the leader: heartbeats (their time, the agents' certificate expiry) are known only there
+        ListClustersResponse clusters = leadAgents.call(c -> c.callLeader(s -> s.listClusters(ListClustersRequest.getDefaultInstance())), "get");
         if (format.structured()) out.print(format.writeProto(clusters));
         else printClusters(out, clusters.getClustersList(), format == OutputFormat.WIDE, System.currentTimeMillis());
       }
