@@ -79,7 +79,10 @@ class AgentAccessIT {
       denied("only in application namespaces", () -> agent.configMaps().inNamespace("kube-system").withName("extension-apiserver-authentication").delete());
       denied("only in application namespaces", () -> agent.namespaces().withName(AgentAccess.NAMESPACE).delete());
     }
-    // the application namespace's Pod Security level holds for whoever creates pods there (here the admin)
+    // the application namespace's Pod Security level holds for whoever creates pods there (here the admin); the
+    // ServiceAccount admission runs first and refuses any pod until the controller manager has made "default"
+    clusters.client(cluster).serviceAccounts().inNamespace("qonnect-shop").withName("default")
+        .waitUntilCondition(java.util.Objects::nonNull, 60, java.util.concurrent.TimeUnit.SECONDS);
     io.fabric8.kubernetes.api.model.Pod privileged = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("root")
         .withNamespace("qonnect-shop").endMetadata().withNewSpec().withHostNetwork(true).addNewContainer().withName("c").withImage("busybox")
         .withNewSecurityContext().withPrivileged(true).endSecurityContext().endContainer().endSpec().build();
