@@ -20,6 +20,8 @@ import io.qonnect.transport.Identity;
 import io.qonnect.agent.reconcile.Labels;
 import io.qonnect.agent.reconcile.ObservedObject;
 import io.qonnect.agent.reconcile.Plan;
+import io.qonnect.agent.reconcile.RetryBook;
+import io.qonnect.agent.apply.PlanExecutor;
 import io.qonnect.agent.reconcile.Reconciliation;
 import io.qonnect.agent.report.CapacityCollector;
 import io.qonnect.agent.probe.LatencyModel;
@@ -48,7 +50,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -67,7 +68,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResourceAgentMain implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResourceAgentMain.class);
-  private static final String FIELD_MANAGER = "qonnect-agent";
   /**
    * What the agent may create and therefore watches and deletes: the kinds its RBAC grants. Deployments are
    * watched once, typed (their ready replicas are reported), and join the others as observed objects; the ready
@@ -89,6 +89,7 @@ public final class ResourceAgentMain implements AutoCloseable {
   private final AtomicReference<DesiredState> desired = new AtomicReference<>();
   private final ScheduledExecutorService loops = Executors.newScheduledThreadPool(2);
   private final ExecutorService appliers = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("apply-", 0).daemon().factory());
+  private final PlanExecutor executor;
   private final ManagedChannel kbChannel;
   private final LeadStream leadStream;
   /** Wall time, only to stamp reports; leases are timed by {@link #monotonicMillis} (a clock step cannot stretch them). */
@@ -115,6 +116,7 @@ public final class ResourceAgentMain implements AutoCloseable {
         : Config.fromKubeconfig(config.context(), Files.readString(Path.of(config.kubeconfig())), config.kubeconfig());
     this.kube = new KubernetesClientBuilder().withConfig(kubeConfig).build();
     this.clusterUid = clusterUid(kube);
+    this.executor = new PlanExecutor(kube, appliers, RetryBook.standard(), monotonicMillis);
     this.nodes = informer(kube.nodes());
     this.pods = informer(kube.pods().inAnyNamespace());
     this.deployments = informer(kube.apps().deployments().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER));
@@ -253,19 +255,17 @@ public final class ResourceAgentMain implements AutoCloseable {
     step.held().forEach((app, why) -> reportOnce(app, "cannot run what the leader sent, keeping what runs: " + why));
     Plan plan = step.plan();
     plan.refused().forEach(r -> reportOnce(r.key(), "refused: " + r.reason()));
-    // namespaces first, then everything in them at once: one apply is a round trip, an application is a dozen.
-    // Each object on its own: one that fails (RBAC 403, invalid 422, a conflict) holds up no other and no delete.
-    applyAll(plan.create().stream().filter(o -> o.getMetadata().getNamespace() == null).toList(), true);
-    applyAll(plan.update().stream().filter(o -> o.getMetadata().getNamespace() == null).toList(), false);
-    applyAll(plan.create().stream().filter(o -> o.getMetadata().getNamespace() != null).toList(), true);
-    applyAll(plan.update().stream().filter(o -> o.getMetadata().getNamespace() != null).toList(), false);
-    for (ObservedObject gone : plan.delete()) {
-      try {
-        var resources = kube.genericKubernetesResources(gone.apiVersion(), gone.kind());
-        (gone.namespace() == null ? resources.withName(gone.name()) : resources.inNamespace(gone.namespace()).withName(gone.name())).delete();
-        LOG.info("deleted {} (epoch {}, no longer owned)", gone.key(), gone.epoch());
-      } catch (KubernetesClientException e) {
-        LOG.warn("could not delete {}: {}", gone.key(), e.getMessage());
+    for (PlanExecutor.Outcome outcome : executor.carryOut(plan)) {
+      switch (outcome) {
+        case PlanExecutor.Applied a -> {
+          reported.remove(a.key());
+          LOG.info("applied {}", a.key());
+        }
+        case PlanExecutor.Deleted d -> LOG.info("deleted {} (no longer owned)", d.key());
+        case PlanExecutor.Refused r -> reportOnce(r.key(), "refused: " + r.reason());
+        case PlanExecutor.Failed f -> LOG.warn("{}: refused by the API server ({}, {} time(s)), next try in {} s: {}", f.key(), f.code(), f.failures(),
+            (f.notBeforeMillis() - monotonicMillis.getAsLong() + 999) / 1000, f.message());
+        case PlanExecutor.Deferred ignored -> { }
       }
     }
     if (state != null && !probeServing) startProbeServer();
@@ -287,32 +287,6 @@ public final class ResourceAgentMain implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot serve probes on port " + config.probePort() + ": " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * Server-side applies each object, never forcing a conflict with another field manager. {@code create}: the
-   * object is not known as qonnect's, so it is applied only if nothing of that name exists or what exists
-   * carries this object's ownership annotation (the informer may not have seen qonnect's own create yet).
-   */
-  private void applyAll(List<HasMetadata> objects, boolean create) {
-    List<CompletableFuture<Void>> applies = objects.stream().map(object -> CompletableFuture.runAsync(() -> {
-      String key = object.getKind() + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
-      try {
-        if (create) {
-          HasMetadata existing = kube.resource(object).get();
-          if (existing != null && !Labels.sameOwner(object, existing)) {
-            reportOnce(key, "refused: exists and was not created by qonnect for this application; left as it is");
-            return;
-          }
-        }
-        kube.resource(object).fieldManager(FIELD_MANAGER).serverSideApply();
-        reported.remove(key);
-        LOG.info("applied {}", key);
-      } catch (KubernetesClientException e) {
-        reportOnce(key, "not applied (" + e.getCode() + "): " + e.getMessage());
-      }
-    }, appliers)).toList();
-    CompletableFuture.allOf(applies.toArray(CompletableFuture[]::new)).join();
   }
 
   /** Objects already being deleted (a namespace terminates for seconds) are gone as far as the planner goes. */
