@@ -1,5 +1,6 @@
 package io.qonnect.agent;
 
+import io.qonnect.names.DnsLabel;
 import io.qonnect.transport.Identity;
 import io.qonnect.transport.Transport;
 import io.qonnect.transport.TransportFlags;
@@ -66,7 +67,7 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
       else v.put(args[i], args[++i]);
     }
     String cluster = v.get("--cluster");
-    if (!cluster.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) problems.add("--cluster: '" + cluster + "' is not a DNS-1123 label");
+    if (!DnsLabel.isValid(cluster)) problems.add(DnsLabel.problem("--cluster", cluster));
     List<String> leads = List.of(v.get("--lead-agents").split(",")).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
     if (leads.isEmpty()) problems.add("--lead-agents: at least one HOST:PORT");
     leads.stream().filter(a -> !a.matches("[^:]+:\\d{1,5}")).forEach(a -> problems.add("--lead-agents: '" + a + "' is not HOST:PORT"));

@@ -1,5 +1,6 @@
 package io.qonnect.kb.api;
 
+import io.qonnect.names.DnsLabel;
 import io.qonnect.transport.Access;
 import io.qonnect.transport.Identity;
 import java.util.Map;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * The knowledge base's gRPC API: agents report, the leader reads a snapshot. Malformed reports are refused
@@ -36,7 +36,6 @@ import java.util.regex.Pattern;
  * ahead of this clock is refused: its sender's clock is wrong, or it is not an agent.
  */
 public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeBaseImplBase {
-  private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final int MAX_HISTORY = 10_000;
   /** Entries of any list in a report: nodes, latency samples, components. */
   static final int MAX_ITEMS = 10_000;
@@ -189,7 +188,7 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
   }
 
   private static void name(List<String> problems, String field, String value) {
-    if (!NAME.matcher(value).matches()) problems.add(field + ": '" + value + "' is not a DNS-1123 label");
+    if (!DnsLabel.isValid(value)) problems.add(DnsLabel.problem(field, value));
   }
 
   private static void nonNegative(List<String> problems, String field, double value) {

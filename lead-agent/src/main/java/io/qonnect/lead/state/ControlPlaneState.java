@@ -1,5 +1,6 @@
 package io.qonnect.lead.state;
 
+import io.qonnect.names.DnsLabel;
 import io.qonnect.lead.state.Command.CommitPlacement;
 import io.qonnect.lead.state.Command.CompleteMigration;
 import io.qonnect.lead.state.Command.DeleteApplication;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Everything the lead agents agree on: accepted specs with revisions, the member cluster registry with health
@@ -33,7 +33,6 @@ import java.util.regex.Pattern;
  */
 public final class ControlPlaneState {
   public static final int MAX_EVENTS = 1000;
-  private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
   private final SortedMap<String, ApplicationRecord> applications = new TreeMap<>();
   private final SortedMap<ClusterId, ClusterRecord> clusters = new TreeMap<>();
@@ -103,7 +102,7 @@ public final class ControlPlaneState {
   }
 
   private CommandResult submit(long time, SubmitApplication c) {
-    if (!NAME.matcher(c.application()).matches()) return CommandResult.rejected(Rejection.INVALID, "application name '" + c.application() + "' is not a DNS-1123 label");
+    if (!DnsLabel.isValid(c.application())) return CommandResult.rejected(Rejection.INVALID, DnsLabel.problem("application", c.application()));
     ApplicationRecord current = applications.get(c.application());
     long currentRevision = current == null ? 0 : current.specRevision();
     if (c.expectedRevision() > 0 && c.expectedRevision() != currentRevision) {

@@ -1,11 +1,9 @@
 package io.qonnect.placement.snapshot;
 
-import java.util.regex.Pattern;
+import io.qonnect.names.DnsLabel;
 
 /** A member cluster's name, e.g. {@code cloud-1}: a DNS-1123 label, also used as a kubeconfig context. */
 public record ClusterId(String value) implements Comparable<ClusterId> {
-  private static final Pattern FORM = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
-
   public ClusterId {
     if (!isValid(value)) {
       throw new IllegalArgumentException("not a valid cluster name: '" + value + "'");
@@ -13,7 +11,7 @@ public record ClusterId(String value) implements Comparable<ClusterId> {
   }
 
   public static boolean isValid(String value) {
-    return value != null && FORM.matcher(value).matches();
+    return DnsLabel.isValid(value);
   }
 
   public static ClusterId of(String value) {

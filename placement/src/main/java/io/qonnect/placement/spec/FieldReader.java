@@ -1,5 +1,6 @@
 package io.qonnect.placement.spec;
 
+import io.qonnect.names.DnsLabel;
 import io.qonnect.placement.yaml.YamlNode;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,15 +8,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads typed fields out of a located YAML tree and collects every violation with its path and position,
  * so a document reports all of its problems at once. Shared by the spec and inventory parsers.
  */
 public final class FieldReader {
-  /** DNS-1123 label: lower-case alphanumerics and '-', starting and ending alphanumeric, at most 63. */
-  public static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
 
   private final List<Violation> violations = new ArrayList<>();
 
@@ -84,12 +82,22 @@ public final class FieldReader {
     return field(m, key, path, required).flatMap(v -> string(v, join(path, key)));
   }
 
-  /** A DNS-1123 label (used for application, component and cluster names). */
+  /** A DNS-1123 label ({@link DnsLabel}: component and cluster names). */
   public Optional<String> name(YamlNode.Mapping m, String key, String path, boolean required) {
     return string(m, key, path, required).filter(n -> {
-      if (DNS_LABEL.matcher(n).matches()) return true;
-      report(join(path, key), "'" + n + "' is not a valid name: use at most 63 lower-case letters, digits and '-',"
+      if (DnsLabel.isValid(n)) return true;
+      report(join(path, key), "'" + n + "' is not a valid name: use at most " + DnsLabel.MAX + " lower-case letters, digits and '-',"
           + " starting and ending with a letter or digit", m.get(key));
+      return false;
+    });
+  }
+
+  /** An application's name: a DNS-1123 label that still is one as its namespace in member clusters, {@code qonnect-NAME}. */
+  public Optional<String> applicationName(YamlNode.Mapping m, String key, String path) {
+    return name(m, key, path, true).filter(n -> {
+      if (n.length() <= DnsLabel.MAX_APPLICATION) return true;
+      report(join(path, key), "'" + n + "' is too long for an application: its namespace qonnect-" + n + " would have "
+          + ("qonnect-".length() + n.length()) + " characters, at most " + DnsLabel.MAX, m.get(key));
       return false;
     });
   }

@@ -91,7 +91,7 @@ public final class QosSpecParser {
     Map<String, String> labels = Map.of();
     Optional<YamlNode.Mapping> metadata = r.field(top, "metadata", "", true).flatMap(m -> r.mapping(m, "metadata", METADATA));
     if (metadata.isPresent()) {
-      name = r.name(metadata.get(), "name", "metadata", true).orElse(null);
+      name = r.applicationName(metadata.get(), "name", "metadata").orElse(null);
       labels = labels(metadata.get(), "metadata", r);
     }
 

@@ -75,7 +75,7 @@ public final class ReferenceFormat {
     QosWeights weights = QosWeights.EQUAL;
     Optional<YamlNode.Mapping> metadata = r.field(top, "metadata", "", true).flatMap(m -> r.mapping(m, "metadata", METADATA));
     if (metadata.isPresent()) {
-      name = r.name(metadata.get(), "name", "metadata", true).orElse(null);
+      name = r.applicationName(metadata.get(), "name", "metadata").orElse(null);
       labels = QosSpecParser.labels(metadata.get(), "metadata", r);
       weights = r.field(metadata.get(), "qos", "metadata", false).flatMap(q -> r.mapping(q, "metadata.qos", QOS))
           .map(q -> QosSpecParser.weights(q, "metadata.qos", "energy", "pricing", r)).orElse(QosWeights.EQUAL);

@@ -44,6 +44,16 @@ class QosSpecParserTest {
   }
 
   @Test
+  void anApplicationNameMustLeaveRoomForItsNamespacesPrefix() {
+    String name = "a".repeat(56); // a label, but qonnect-<name> is 64 characters: no member cluster could hold it
+    assertThat(violations(app("- {name: web, image: nginx:1.27, resources: {cpu: 100m, memory: 64Mi}}").replace("name: shop", "name: " + name)))
+        .extracting(Violation::path, Violation::message)
+        .containsExactly(tuple("metadata.name", "'" + name + "' is too long for an application: its namespace qonnect-" + name
+            + " would have 64 characters, at most 63"));
+    valid(app("- {name: web, image: nginx:1.27, resources: {cpu: 100m, memory: 64Mi}}").replace("name: shop", "name: " + "a".repeat(55)));
+  }
+
+  @Test
   void bookinfoExampleIsValid() throws IOException {
     QosSpec s = valid(example("bookinfo.yaml"));
     assertThat(s.name()).isEqualTo("bookinfo");

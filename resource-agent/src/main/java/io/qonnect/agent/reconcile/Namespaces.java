@@ -1,5 +1,6 @@
 package io.qonnect.agent.reconcile;
 
+import io.qonnect.names.DnsLabel;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -29,7 +30,6 @@ public record Namespaces(String prefix, Set<String> reserved, String podSecurity
 
   public static final String DEFAULT_PREFIX = "qonnect-";
   public static final Set<String> SYSTEM = Set.of("default", "kube-system", "kube-public", "kube-node-lease", "qonnect-system", "qonnect-agent");
-  private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
   public Namespaces {
     if (!POD_SECURITY_LEVELS.contains(podSecurity)) throw new IllegalArgumentException("pod security level " + podSecurity);
@@ -50,7 +50,7 @@ public record Namespaces(String prefix, Set<String> reserved, String podSecurity
   public String problem(String application) {
     String ns = of(application);
     if (reserved.contains(ns)) return "namespace " + ns + " is reserved in this member cluster";
-    if (!DNS_LABEL.matcher(ns).matches()) return "namespace " + ns + " is not a DNS-1123 label (at most 63 characters)";
+    if (!DnsLabel.isValid(ns)) return DnsLabel.problem("namespace", ns);
     return "";
   }
 
