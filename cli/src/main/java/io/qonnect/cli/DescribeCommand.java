@@ -59,7 +59,8 @@ final class DescribeCommand implements Callable<Integer> {
     }
     if (!d.getStatus().getMigration().isEmpty()) out.println("Migration:       " + d.getStatus().getMigration());
     if (!d.getExplanation().isEmpty()) out.println("Explanation:\n" + indent(d.getExplanation()));
-    if (!d.getDiagnosis().isEmpty()) out.println("Diagnosis:\n" + indent(d.getDiagnosis()));
+    if (d.hasDiagnosisDetail()) out.println("Diagnosis:\n" + indent(DiagnosisView.render(d.getStatus().getName(), d.getDiagnosisDetail())));
+    else if (!d.getDiagnosis().isEmpty()) out.println("Diagnosis:\n" + indent(d.getDiagnosis())); // a lead agent before 0.4
     out.println("Events:");
     for (ControlPlaneEvent e : d.getRecentEventsList()) {
       out.printf("  %s  rev %-6d %-20s %s%n", Instant.ofEpochMilli(e.getTimeUnixMillis()), e.getRevision(), e.getKind(), e.getMessage());

@@ -48,7 +48,7 @@ final class OfflineDemo {
     PlacementOutcome outcome = engine.place(bookinfo, snapshot);
     switch (outcome) {
       case PlacementOutcome.Placed p -> out.print(indent(p.explanation().render()));
-      case PlacementOutcome.Unschedulable u -> out.print(indent(u.diagnosis().render()));
+      case PlacementOutcome.Unschedulable u -> out.print(indent(DiagnosisView.render(u.diagnosis().application(), DiagnosisView.of(u.diagnosis()))));
     }
 
     step(out, 3, "move the weights: energy → cost → performance", "edit spec.qos in " + app + " and plan again");

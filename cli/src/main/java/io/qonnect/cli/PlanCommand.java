@@ -57,7 +57,7 @@ final class PlanCommand implements Callable<Integer> {
     } else {
       switch (outcome) {
         case PlacementOutcome.Placed p -> out.print(p.explanation().render());
-        case PlacementOutcome.Unschedulable u -> out.print(u.diagnosis().render());
+        case PlacementOutcome.Unschedulable u -> out.print(DiagnosisView.render(u.diagnosis().application(), DiagnosisView.of(u.diagnosis())));
       }
     }
     return outcome instanceof PlacementOutcome.Placed ? QonnectMain.OK : QonnectMain.UNSCHEDULABLE;

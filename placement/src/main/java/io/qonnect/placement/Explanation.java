@@ -1,5 +1,6 @@
 package io.qonnect.placement;
 
+import io.qonnect.placement.filter.Refusal;
 import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.placement.solve.Objective;
 import io.qonnect.placement.spec.QosWeights;
@@ -23,7 +24,7 @@ public record Explanation(
   }
 
   public record ComponentChoice(String component, int spread, List<Share> clusters, List<Alternative> alternatives,
-      SortedMap<ClusterId, String> rejected) {
+      SortedMap<ClusterId, Refusal> rejected) {
     public ComponentChoice {
       clusters = List.copyOf(clusters);
       alternatives = List.copyOf(alternatives);
@@ -64,7 +65,7 @@ public record Explanation(
         b.append(String.join(", ", c.alternatives().stream().map(Alternative::describe).toList()));
         b.append('\n');
       }
-      c.rejected().forEach((cluster, reason) -> b.append("      ✗ ").append(cluster).append(": ").append(reason).append('\n'));
+      c.rejected().forEach((cluster, refusal) -> b.append("      ✗ ").append(cluster).append(": ").append(refusal.text()).append('\n'));
     }
     notes.forEach(n -> b.append("  note: ").append(n).append('\n'));
     return b.toString();

@@ -1,5 +1,6 @@
 package io.qonnect.placement;
 
+import io.qonnect.placement.filter.Refusal;
 import io.qonnect.placement.filter.ClusterFilter;
 import io.qonnect.placement.filter.FilterRequest;
 import io.qonnect.placement.snapshot.ClusterId;
@@ -72,8 +73,8 @@ public final class PlacementEngine implements PlacementStrategy {
     Eligibility e = eligibility(spec, snapshot);
     List<String> broken = new ArrayList<>(Feasibility.violations(spec, snapshot, placement.components()));
     placement.components().forEach((component, clusters) -> clusters.keySet().forEach(x -> {
-      String reason = e.rejected().getOrDefault(component, new TreeMap<>()).get(x);
-      if (reason != null) broken.add(component + ": " + x + ": " + reason);
+      Refusal reason = e.rejected().getOrDefault(component, new TreeMap<>()).get(x);
+      if (reason != null) broken.add(component + ": " + x + ": " + reason.text());
     }));
     double value = broken.isEmpty() ? new Objective(spec, snapshot, e.eligible()).evaluate(placement.components()).value() : Double.NaN;
     boolean clusterGone = placement.components().values().stream().flatMap(m -> m.keySet().stream())
@@ -91,17 +92,17 @@ public final class PlacementEngine implements PlacementStrategy {
     }
   }
 
-  private record Eligibility(Map<String, List<MemberCluster>> eligible, Map<String, SortedMap<ClusterId, String>> rejected) {}
+  private record Eligibility(Map<String, List<MemberCluster>> eligible, Map<String, SortedMap<ClusterId, Refusal>> rejected) {}
 
   private Eligibility eligibility(QosSpec spec, ClusterSnapshot snapshot) {
     Map<String, List<MemberCluster>> eligible = new LinkedHashMap<>();
-    Map<String, SortedMap<ClusterId, String>> rejected = new HashMap<>();
+    Map<String, SortedMap<ClusterId, Refusal>> rejected = new HashMap<>();
     List<ComponentSpec> entries = spec.entryComponents();
     for (ComponentSpec c : spec.components()) {
       List<MemberCluster> ok = new ArrayList<>();
-      SortedMap<ClusterId, String> no = new TreeMap<>();
+      SortedMap<ClusterId, Refusal> no = new TreeMap<>();
       for (MemberCluster x : snapshot.clusters()) {
-        Optional<String> reason = firstRejection(new FilterRequest(spec, c, entries.contains(c), x, snapshot.latency()));
+        Optional<Refusal> reason = firstRejection(new FilterRequest(spec, c, entries.contains(c), x, snapshot.latency()));
         if (reason.isPresent()) no.put(x.id(), reason.get());
         else ok.add(x);
       }
@@ -111,9 +112,9 @@ public final class PlacementEngine implements PlacementStrategy {
     return new Eligibility(eligible, rejected);
   }
 
-  private Optional<String> firstRejection(FilterRequest request) {
+  private Optional<Refusal> firstRejection(FilterRequest request) {
     for (ClusterFilter f : filters) {
-      Optional<String> reason = f.reject(request);
+      Optional<Refusal> reason = f.reject(request);
       if (reason.isPresent()) return reason;
     }
     return Optional.empty();

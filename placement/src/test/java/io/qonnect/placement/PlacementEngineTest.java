@@ -41,7 +41,7 @@ class PlacementEngineTest {
       Map.of("eu", Map.of("cloud-1", 30.0, "fog-1", 12.0, "edge-1", 5.0)));
 
   static PlacementOutcome.Placed placed(PlacementOutcome o) {
-    assertThat(o).as("%s", o instanceof PlacementOutcome.Unschedulable u ? u.diagnosis().render() : "").isInstanceOf(PlacementOutcome.Placed.class);
+    assertThat(o).as("%s", o instanceof PlacementOutcome.Unschedulable u ? u.diagnosis() : "").isInstanceOf(PlacementOutcome.Placed.class);
     return (PlacementOutcome.Placed) o;
   }
 
@@ -85,7 +85,7 @@ class PlacementEngineTest {
     var web = pinned(component("web", 2, 500, 512), Tier.FOG, Tier.EDGE);
     var out = placed(engine.place(spec("a", new QosWeights(0, 1, 0), Constraints.NONE, 1, web), three));
     assertThat(out.placement().of("web")).containsOnlyKeys(fog.id()); // cheapest of the allowed tiers
-    assertThat(out.explanation().components().getFirst().rejected()).containsEntry(cloud.id(), "tier cloud is not allowed (tiers: fog, edge)");
+    assertThat(out.explanation().components().getFirst().rejected()).containsEntry(cloud.id(), new io.qonnect.placement.filter.Refusal(io.qonnect.placement.filter.Refusal.Reason.TIER, "tier cloud is not allowed (tiers: fog, edge)"));
   }
 
   @Test
@@ -150,7 +150,7 @@ class PlacementEngineTest {
     assertThat(d.summary()).isEqualTo("no member cluster can take huge");
     var hugeDiag = d.components().stream().filter(c -> c.component().equals("huge")).findFirst().orElseThrow();
     assertThat(hugeDiag.rejected()).containsOnlyKeys(cloud.id(), fog.id(), edge.id());
-    assertThat(hugeDiag.rejected().get(edge.id())).isEqualTo("one replica (64 cpu, 512Mi memory) is larger than a node (4 cpu, 8Gi memory)");
+    assertThat(hugeDiag.rejected().get(edge.id())).isEqualTo(new io.qonnect.placement.filter.Refusal(io.qonnect.placement.filter.Refusal.Reason.NODE_FIT, "one replica (64 cpu, 512Mi memory) is larger than a node (4 cpu, 8Gi memory)"));
     assertThat(d.components().stream().filter(c -> c.component().equals("fine")).findFirst().orElseThrow().eligible()).hasSize(3);
   }
 

@@ -1,5 +1,6 @@
 package io.qonnect.lead.api;
 
+import io.qonnect.lead.state.Diagnoses;
 import io.qonnect.transport.Access;
 import io.qonnect.transport.Identity;
 
@@ -173,14 +174,15 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     }
     ApplicationRecord app = found.app().get();
     List<ControlPlaneEvent> events = found.events().stream().filter(e -> e.subject().equals(app.name())).map(ControlPlaneGrpcService::toProto).toList();
-    answer(out, ApplicationDescription.newBuilder()
+    ApplicationDescription.Builder description = ApplicationDescription.newBuilder()
         .setStatus(status(app, readiness()))
         .setSpecYaml(SpecRedaction.redact(app.specYaml()))
         .setExplanation(app.explanation())
-        .setDiagnosis(app.diagnosis())
+        .setDiagnosis(Diagnoses.headline(app.name(), app.diagnosis()))
         .addAllRecentEvents(events.subList(Math.max(0, events.size() - RECENT_EVENTS), events.size()))
-        .setKnowledgeBaseDegraded(observations.degraded())
-        .build());
+        .setKnowledgeBaseDegraded(observations.degraded());
+    if (!Diagnoses.NONE.equals(app.diagnosis())) description.setDiagnosisDetail(app.diagnosis());
+    answer(out, description.build());
   }
 
   @Override

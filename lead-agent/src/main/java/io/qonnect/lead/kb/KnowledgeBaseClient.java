@@ -69,7 +69,7 @@ public final class KnowledgeBaseClient implements ObservationSource, AutoCloseab
         .setTimeUnixMillis(clock.millis())
         .setKind(decision.placement() == null ? "Unschedulable" : "PlacementCommitted")
         .setSubject(decision.application())
-        .setMessage(decision.placement() == null ? decision.diagnosis().lines().findFirst().orElse("") : decision.placement().oneLine())
+        .setMessage(decision.placement() == null ? io.qonnect.lead.state.Diagnoses.headline(decision.application(), decision.diagnosis()) : decision.placement().oneLine())
         .build();
     try {
       stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).recordEvent(event);

@@ -1,5 +1,7 @@
 package io.qonnect.lead.placing;
 
+import io.qonnect.lead.proto.ProtoMapper;
+import io.qonnect.lead.state.Diagnoses;
 import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.lead.state.Command.CommitPlacement;
 import io.qonnect.lead.state.Command.Trigger;
@@ -103,8 +105,8 @@ public final class PlacementRound {
       ClusterSnapshot free = snapshot.reserve(total);
       CommitPlacement decision = switch (specs.apply(app)) {
         case Parsed.Invalid<QosSpec> invalid -> app.placedSpecRevision() == app.specRevision() ? null
-            : unschedulable(app, clusterSetRevision, Trigger.SPEC_CHANGED, "spec", app.name() + ": unschedulable: the stored spec no longer validates: "
-                + invalid.violations().getFirst().message());
+            : unschedulable(app, clusterSetRevision, Trigger.SPEC_CHANGED, "spec", Diagnoses.summaryOnly("the stored spec no longer validates: "
+                + invalid.violations().getFirst().message()));
         case Parsed.Valid<QosSpec> valid -> decide(app, valid.value(), clusterSetRevision, free, observationsChanged, nowMillis,
             migrations < policy.maxConcurrentMigrations());
       };
@@ -153,7 +155,7 @@ public final class PlacementRound {
         long since = betterSince.computeIfAbsent(app.name(), k -> now);
         if (now - since >= policy.holdMillis() && migrationSlotFree && !app.migrating()) {
           betterSince.remove(app.name());
-          return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, better.placement(), better.explanation().render(), "",
+          return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, better.placement(), better.explanation().render(), Diagnoses.NONE,
               Trigger.MIGRATION, String.format("migration: objective %.3f -> %.3f (%.0f%% better for %d s)", current.objective(),
                   better.explanation().objective().value(), gain * 100, (now - since) / 1000));
         }
@@ -181,12 +183,12 @@ public final class PlacementRound {
       double gain = current.objective() > 0 ? 1 - best.explanation().objective().value() / current.objective() : 0;
       String objectives = String.format("objective %.3f -> %.3f (%.1f%% better)", current.objective(), best.explanation().objective().value(), gain * 100);
       if (gain > SPEC_CHANGE_MARGIN && !app.migrating()) {
-        return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, best.placement(), best.explanation().render(), "",
+        return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, best.placement(), best.explanation().render(), Diagnoses.NONE,
             Trigger.SPEC_CHANGED, "spec changed: " + objectives);
       }
       why += app.migrating() ? " (a migration is in flight)" : ", the best one is not clearly better: " + objectives;
     }
-    return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, app.placement(), app.explanation(), "", Trigger.SPEC_CHANGED, "spec changed: " + why);
+    return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, app.placement(), app.explanation(), Diagnoses.NONE, Trigger.SPEC_CHANGED, "spec changed: " + why);
   }
 
   /**
@@ -220,18 +222,18 @@ public final class PlacementRound {
   private CommitPlacement fresh(ApplicationRecord app, QosSpec spec, long clusterSetRevision, ClusterSnapshot free, Trigger trigger, String reason) {
     return switch (place(app, spec, free)) {
       case PlacementOutcome.Placed p ->
-          new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, p.placement(), p.explanation().render(), "", trigger, reason);
-      case PlacementOutcome.Unschedulable u -> unschedulable(app, clusterSetRevision, trigger, reason, u.diagnosis().render());
+          new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, p.placement(), p.explanation().render(), Diagnoses.NONE, trigger, reason);
+      case PlacementOutcome.Unschedulable u -> unschedulable(app, clusterSetRevision, trigger, reason, ProtoMapper.toProto(u.diagnosis()));
     };
   }
 
-  private static CommitPlacement unschedulable(ApplicationRecord app, long clusterSetRevision, Trigger trigger, String reason, String diagnosis) {
+  private static CommitPlacement unschedulable(ApplicationRecord app, long clusterSetRevision, Trigger trigger, String reason, io.qonnect.proto.v1.Diagnosis diagnosis) {
     return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, null, "", diagnosis, trigger, reason);
   }
 
   /** The same placement, re-checked against the current member cluster set: no epoch change, nothing moves. */
   private static CommitPlacement keep(ApplicationRecord app, long clusterSetRevision) {
-    return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, app.placement(), app.explanation(), "", Trigger.KEPT, "kept");
+    return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, app.placement(), app.explanation(), Diagnoses.NONE, Trigger.KEPT, "kept");
   }
 
   /** What runs may stay on a Suspect cluster: only new replicas avoid it. */

@@ -35,6 +35,19 @@ public final class ProtoMapper {
     return new Placement(components);
   }
 
+  /** A placement engine's diagnosis in its stored and sent form (the application's name is the record's, not repeated). */
+  public static io.qonnect.proto.v1.Diagnosis toProto(io.qonnect.placement.Diagnosis d) {
+    var b = io.qonnect.proto.v1.Diagnosis.newBuilder().setSummary(d.summary());
+    for (var c : d.components()) {
+      var cb = io.qonnect.proto.v1.ComponentDiagnosis.newBuilder().setComponent(c.component()).setProblem(c.problem());
+      c.eligible().forEach(x -> cb.addEligibleClusters(x.value()));
+      c.rejected().forEach((x, refusal) -> cb.addRefusals(io.qonnect.proto.v1.ClusterRefusal.newBuilder().setCluster(x.value())
+          .setReason(io.qonnect.proto.v1.RefusalReason.valueOf("REFUSAL_REASON_" + refusal.reason().name())).setText(refusal.text())));
+      b.addComponents(cb);
+    }
+    return b.build();
+  }
+
   public static ClusterReplicas replicas(String cluster, int replicas) {
     return ClusterReplicas.newBuilder().setCluster(cluster).setReplicas(replicas).build();
   }

@@ -1,5 +1,6 @@
 package io.qonnect.lead.raft;
 
+import io.qonnect.lead.state.Diagnoses;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.qonnect.lead.proto.ProtoMapper;
 import io.qonnect.lead.proto.SpecCodec;
@@ -37,9 +38,10 @@ public final class CommandCodec {
       case Command.CommitPlacement c -> {
         var p = CommitPlacement.newBuilder().setApplication(c.application())
             .setBasedOnSpecRevision(c.basedOnSpecRevision()).setBasedOnClusterSetRevision(c.basedOnClusterSetRevision())
-            .setExplanation(c.explanation()).setDiagnosis(c.diagnosis()).setReason(c.reason())
+            .setExplanation(c.explanation()).setDiagnosis(Diagnoses.headline(c.application(), c.diagnosis())).setReason(c.reason())
             .setTrigger(io.qonnect.proto.v1.raft.DecisionTrigger.forNumber(c.trigger().ordinal()));
         if (c.placement() != null) p.setPlacement(ProtoMapper.toProto(c.placement()));
+        if (!Diagnoses.NONE.equals(c.diagnosis())) p.setDiagnosisDetail(c.diagnosis());
         b.setCommitPlacement(p);
       }
       case Command.RegisterCluster c -> b.setRegisterCluster(RegisterCluster.newBuilder().setCluster(c.cluster().value())
@@ -84,7 +86,8 @@ public final class CommandCodec {
       case COMMIT_PLACEMENT -> {
         CommitPlacement c = p.getCommitPlacement();
         yield new Command.CommitPlacement(c.getApplication(), c.getBasedOnSpecRevision(), c.getBasedOnClusterSetRevision(),
-            ProtoMapper.fromProto(c.getPlacement()), c.getExplanation(), c.getDiagnosis(), trigger(c.getTriggerValue()), c.getReason());
+            ProtoMapper.fromProto(c.getPlacement()), c.getExplanation(),
+            Diagnoses.read(c.getApplication(), c.getDiagnosis(), c.hasDiagnosisDetail(), c.getDiagnosisDetail()), trigger(c.getTriggerValue()), c.getReason());
       }
       case REGISTER_CLUSTER -> {
         RegisterCluster c = p.getRegisterCluster();

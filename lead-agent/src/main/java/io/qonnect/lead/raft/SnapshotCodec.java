@@ -1,5 +1,6 @@
 package io.qonnect.lead.raft;
 
+import io.qonnect.lead.state.Diagnoses;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.qonnect.lead.proto.ProtoMapper;
 import io.qonnect.lead.proto.SpecCodec;
@@ -58,9 +59,10 @@ public final class SnapshotCodec {
     for (ApplicationRecord a : state.applications()) {
       var r = io.qonnect.proto.v1.raft.ApplicationRecord.newBuilder().setApplication(a.name()).setSpecYaml(a.specYaml()).setSpec(a.spec())
           .setSpecRevision(a.specRevision()).setPlacementEpoch(a.placementEpoch()).setExplanation(a.explanation())
-          .setDiagnosis(a.diagnosis()).setPlacedSpecRevision(a.placedSpecRevision()).setPlacedClusterSetRevision(a.placedClusterSetRevision())
+          .setDiagnosis(Diagnoses.headline(a.name(), a.diagnosis())).setPlacedSpecRevision(a.placedSpecRevision()).setPlacedClusterSetRevision(a.placedClusterSetRevision())
           .setIncarnation(a.incarnation()).setMigratingSinceUnixMillis(a.migratingSinceMillis());
       if (a.placement() != null) r.setPlacement(ProtoMapper.toProto(a.placement()));
+      if (!Diagnoses.NONE.equals(a.diagnosis())) r.setDiagnosisDetail(a.diagnosis());
       if (a.previousPlacement() != null) r.setPreviousPlacement(ProtoMapper.toProto(a.previousPlacement()));
       b.addApplications(r);
     }
@@ -105,7 +107,7 @@ public final class SnapshotCodec {
           a.hasSpec() ? a.getSpec() : SpecCodec.fromLegacyYaml(a.getSpecYaml()), a.getSpecRevision(),
           a.getPlacementEpoch(), a.hasPlacement() ? ProtoMapper.fromProto(a.getPlacement()) : null,
           a.hasPreviousPlacement() ? ProtoMapper.fromProto(a.getPreviousPlacement()) : null, a.getExplanation(),
-          a.getDiagnosis(), a.getPlacedSpecRevision(), a.getPlacedClusterSetRevision(), a.getIncarnation(), a.getMigratingSinceUnixMillis()));
+          Diagnoses.read(a.getApplication(), a.getDiagnosis(), a.hasDiagnosisDetail(), a.getDiagnosisDetail()), a.getPlacedSpecRevision(), a.getPlacedClusterSetRevision(), a.getIncarnation(), a.getMigratingSinceUnixMillis()));
     }
     List<EventRecord> events = s.getEventsList().stream()
         .map(e -> new EventRecord(e.getRevision(), e.getTimeUnixMillis(), io.qonnect.lead.state.EventKind.fromDisplayName(e.getKind()), e.getSubject(), e.getMessage()))

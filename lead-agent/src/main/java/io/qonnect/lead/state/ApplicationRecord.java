@@ -1,6 +1,7 @@
 package io.qonnect.lead.state;
 
 import io.qonnect.proto.v1.ApplicationSpec;
+import io.qonnect.proto.v1.Diagnosis;
 import io.qonnect.placement.Placement;
 import java.util.Objects;
 
@@ -16,7 +17,7 @@ import java.util.Objects;
  * @param previousPlacement while a migration is in flight, every placement it replaced that may still serve (make-before-break:
  *     their copies keep running until the new placement is Ready): the last one that ran Ready and each decided since,
  *     merged; null otherwise
- * @param diagnosis why the last decision found no placement; empty when it found one
+ * @param diagnosis why the last decision found no placement; {@link Diagnoses#NONE} when it found one
  * @param placedSpecRevision / placedClusterSetRevision what the last decision was computed against (0 = none yet)
  * @param incarnation the revision that created the application: an application deleted and created again under the
  *     same name is another incarnation, and agents delete what an older incarnation left (0: created before 0.2)
@@ -24,10 +25,10 @@ import java.util.Objects;
  */
 public record ApplicationRecord(
     String name, String specYaml, ApplicationSpec spec, long specRevision, long placementEpoch, Placement placement, Placement previousPlacement,
-    String explanation, String diagnosis, long placedSpecRevision, long placedClusterSetRevision, long incarnation, long migratingSinceMillis) {
+    String explanation, Diagnosis diagnosis, long placedSpecRevision, long placedClusterSetRevision, long incarnation, long migratingSinceMillis) {
 
   static ApplicationRecord accepted(String name, String specYaml, ApplicationSpec spec, long revision) {
-    return new ApplicationRecord(name, specYaml, spec, revision, 0, null, null, "", "", 0, 0, revision, 0);
+    return new ApplicationRecord(name, specYaml, spec, revision, 0, null, null, "", Diagnoses.NONE, 0, 0, revision, 0);
   }
 
   /** True when no decision has been made for the current spec and member cluster set. */
@@ -37,7 +38,7 @@ public record ApplicationRecord(
 
   /** The last decision found no placement (a kept placement may still run: see {@link #withDecision}). */
   public boolean unschedulable() {
-    return placedSpecRevision > 0 && !diagnosis.isEmpty();
+    return placedSpecRevision > 0 && !Diagnoses.NONE.equals(diagnosis);
   }
 
   public boolean migrating() {
@@ -58,7 +59,7 @@ public record ApplicationRecord(
    * @param safe the rules of feature level 3; below it (a group not yet all on 0.3) the rules of 0.2: a spec edit
    *     that cannot be placed drops the placement, and a change during a migration remembers only the last placement
    */
-  ApplicationRecord withDecision(Placement newPlacement, String newExplanation, String newDiagnosis, long specRev, long clusterSetRev, long timeMillis,
+  ApplicationRecord withDecision(Placement newPlacement, String newExplanation, Diagnosis newDiagnosis, long specRev, long clusterSetRev, long timeMillis,
       boolean safe) {
     if (newPlacement == null && placement != null && (safe || placedSpecRevision == specRev)) {
       return new ApplicationRecord(name, specYaml, spec, specRevision, placementEpoch, placement, previousPlacement, explanation, newDiagnosis,

@@ -1,5 +1,6 @@
 package io.qonnect.lead.state;
 
+import io.qonnect.proto.v1.Diagnosis;
 import io.qonnect.proto.v1.ApplicationSpec;
 import io.qonnect.placement.Placement;
 import io.qonnect.placement.snapshot.ClusterId;
@@ -42,11 +43,12 @@ public sealed interface Command {
    * it (what code decides on); {@code reason} says the same for people, with the details, in events.
    */
   record CommitPlacement(String application, long basedOnSpecRevision, long basedOnClusterSetRevision,
-      Placement placement, String explanation, String diagnosis, Trigger trigger, String reason) implements Command {
-    /** A decision whose trigger does not matter to the caller (tests of the replicated state). */
+      Placement placement, String explanation, Diagnosis diagnosis, Trigger trigger, String reason) implements Command {
+    /** A decision whose trigger does not matter to the caller (tests of the replicated state); a diagnosis by its summary ("" for none). */
     public CommitPlacement(String application, long basedOnSpecRevision, long basedOnClusterSetRevision,
-        Placement placement, String explanation, String diagnosis, String reason) {
-      this(application, basedOnSpecRevision, basedOnClusterSetRevision, placement, explanation, diagnosis, Trigger.UNSPECIFIED, reason);
+        Placement placement, String explanation, String diagnosisSummary, String reason) {
+      this(application, basedOnSpecRevision, basedOnClusterSetRevision, placement, explanation, Diagnoses.summaryOnly(diagnosisSummary),
+          Trigger.UNSPECIFIED, reason);
     }
   }
 

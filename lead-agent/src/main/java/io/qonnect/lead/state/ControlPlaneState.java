@@ -156,7 +156,7 @@ public final class ControlPlaneState {
     boolean epochChanged = decided.placementEpoch() != app.placementEpoch();
     if (c.placement() == null) {
       if (!app.unschedulable() || epochChanged) {
-        event(time, EventKind.UNSCHEDULABLE, app.name(), firstLine(c.diagnosis()) + (decided.placement() != null ? " (the current placement keeps running)" : ""));
+        event(time, EventKind.UNSCHEDULABLE, app.name(), Diagnoses.headline(app.name(), c.diagnosis()) + (decided.placement() != null ? " (the current placement keeps running)" : ""));
       }
     } else if (epochChanged) {
       event(time, EventKind.PLACEMENT_COMMITTED, app.name(), "epoch " + decided.placementEpoch()
@@ -234,11 +234,6 @@ public final class ControlPlaneState {
   private void event(long time, EventKind kind, String subject, String message) {
     if (events.size() == MAX_EVENTS) events.removeFirst();
     events.addLast(new EventRecord(revision, time, kind, subject, message));
-  }
-
-  private static String firstLine(String s) {
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 
   // ---- reads (callers hold the state machine's read lock) and snapshot restore ----

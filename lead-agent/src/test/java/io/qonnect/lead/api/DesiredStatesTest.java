@@ -53,7 +53,7 @@ class DesiredStatesTest {
   }
 
   static ApplicationRecord ledger(long epoch, Placement now, Placement previous, ApplicationSpec spec) {
-    return new ApplicationRecord("ledger", LEDGER, spec, 3, epoch, now, previous, "", "", 3, 1, 3, 0);
+    return new ApplicationRecord("ledger", LEDGER, spec, 3, epoch, now, previous, "", io.qonnect.lead.state.Diagnoses.NONE, 3, 1, 3, 0);
   }
 
   DesiredApplication only(String cluster, ApplicationRecord app) {

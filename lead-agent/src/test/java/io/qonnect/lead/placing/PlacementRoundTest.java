@@ -26,7 +26,7 @@ class PlacementRoundTest {
   private final PlacementRound round = new PlacementRound(new PlacementEngine(), app -> parser.parse(app.specYaml()), POLICY);
 
   static ApplicationRecord fresh(String name, String yaml, long specRevision) {
-    return new ApplicationRecord(name, yaml, SpecCodec.fromLegacyYaml(yaml), specRevision, 0, null, null, "", "", 0, 0, specRevision, 0);
+    return new ApplicationRecord(name, yaml, SpecCodec.fromLegacyYaml(yaml), specRevision, 0, null, null, "", io.qonnect.lead.state.Diagnoses.NONE, 0, 0, specRevision, 0);
   }
 
   static ApplicationRecord placed(ApplicationRecord app, CommitPlacement decision, long epoch) {
@@ -94,7 +94,7 @@ class PlacementRoundTest {
     assertThat(decisions).extracting(CommitPlacement::application).containsExactly("alpha", "beta");
     assertThat(decisions.get(0).placement()).isNotNull();
     assertThat(decisions.get(1).placement()).as("beta must not get the cores promised to alpha").isNull();
-    assertThat(decisions.get(1).diagnosis()).contains("beta");
+    assertThat(decisions.get(1).diagnosis().getSummary()).as("beta is unschedulable, and says why").isNotEmpty();
     assertThat(decisions).allSatisfy(d -> assertThat(d.basedOnClusterSetRevision()).isEqualTo(1));
   }
 
@@ -117,7 +117,7 @@ class PlacementRoundTest {
   @Test
   void unschedulableApplicationsAreRetriedOnlyWhenSomethingChanged() {
     ClusterSnapshot empty = SnapshotBuilder.build(ObservationSnapshot.getDefaultInstance(), List.of());
-    ApplicationRecord alpha = new ApplicationRecord("alpha", spec("alpha", 1, "1"), SpecCodec.fromLegacyYaml(spec("alpha", 1, "1")), 2, 0, null, null, "", "no cluster", 2, 0, 2, 0);
+    ApplicationRecord alpha = new ApplicationRecord("alpha", spec("alpha", 1, "1"), SpecCodec.fromLegacyYaml(spec("alpha", 1, "1")), 2, 0, null, null, "", io.qonnect.lead.state.Diagnoses.summaryOnly("no cluster"), 2, 0, 2, 0);
     assertThat(round.decide(List.of(alpha), 0, empty, false, 0)).isEmpty();
     assertThat(round.decide(List.of(alpha), 0, empty, true, 0)).singleElement().satisfies(d -> assertThat(d.placement()).isNull());
   }
@@ -193,7 +193,7 @@ class PlacementRoundTest {
   @Test
   void migrationsWaitForAFreeSlotButFailoversDoNot() {
     ApplicationRecord alpha = alphaOnCloud1();
-    ApplicationRecord busy = new ApplicationRecord("aaa", spec("aaa", 1, "100m"), SpecCodec.fromLegacyYaml(spec("aaa", 1, "100m")), 5, 3, alpha.placement(), alpha.placement(), "", "", 5, 1, 5, 1);
+    ApplicationRecord busy = new ApplicationRecord("aaa", spec("aaa", 1, "100m"), SpecCodec.fromLegacyYaml(spec("aaa", 1, "100m")), 5, 3, alpha.placement(), alpha.placement(), "", io.qonnect.lead.state.Diagnoses.NONE, 5, 1, 5, 1);
     ClusterSnapshot cheaper = cheapAndDear(0.01, ClusterHealth.HEALTHY);
     round.decide(List.of(busy, alpha), 1, cheaper, true, 100_000);
     assertThat(round.decide(List.of(busy, alpha), 1, cheaper, false, 120_000)).as("the one slot is taken by aaa's migration")
@@ -221,7 +221,7 @@ class PlacementRoundTest {
     // a weight edit: the same placement under the new spec revision, nothing moves
     String reweighted = spec("web", 2, "1").replace("{energy: 1, cost: 1, performance: 1}", "{energy: 2, cost: 2, performance: 2}");
     ApplicationRecord edited = new ApplicationRecord("web", reweighted, SpecCodec.fromLegacyYaml(reweighted), 5, 1, running.placement(), null,
-        running.explanation(), "", 2, 1, 2, 0);
+        running.explanation(), io.qonnect.lead.state.Diagnoses.NONE, 2, 1, 2, 0);
     CommitPlacement kept = round.decide(List.of(edited), 1, snapshot, false, 0).getFirst();
     assertThat(kept.placement()).isEqualTo(running.placement());
     assertThat(kept.basedOnSpecRevision()).isEqualTo(5);
@@ -236,7 +236,7 @@ class PlacementRoundTest {
     io.qonnect.placement.Placement onCloud2 = new io.qonnect.placement.Placement(new java.util.TreeMap<>(
         java.util.Map.of("web", new java.util.TreeMap<>(java.util.Map.of(ClusterId.of("cloud-2"), 2)))));
     ApplicationRecord cheap = new ApplicationRecord("web", costOnly, SpecCodec.fromLegacyYaml(costOnly), 6, 1, onCloud2, null,
-        running.explanation(), "", 2, 1, 2, 0);
+        running.explanation(), io.qonnect.lead.state.Diagnoses.NONE, 2, 1, 2, 0);
     CommitPlacement decided = round.decide(List.of(cheap), 1, pricey, false, 0).getFirst();
     assertThat(decided.trigger()).isEqualTo(Command.Trigger.SPEC_CHANGED);
     assertThat(decided.placement().components().get("web")).containsOnlyKeys(ClusterId.of("cloud-1"));
@@ -245,7 +245,7 @@ class PlacementRoundTest {
     // more replicas than the running placement has: placed afresh
     String bigger = spec("web", 3, "1");
     ApplicationRecord grown = new ApplicationRecord("web", bigger, SpecCodec.fromLegacyYaml(bigger), 7, 1, running.placement(), null,
-        running.explanation(), "", 2, 1, 2, 0);
+        running.explanation(), io.qonnect.lead.state.Diagnoses.NONE, 2, 1, 2, 0);
     CommitPlacement replaced = round.decide(List.of(grown), 1, snapshot, false, 0).getFirst();
     assertThat(replaced.placement().components().get("web").values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(3);
   }

@@ -23,7 +23,7 @@ class ReadinessTest {
 
   /** The reference bundle migrating from fog-1 to fog-2 at epoch 4, since SINCE. */
   static ApplicationRecord migrating() {
-    return new ApplicationRecord("bookinfo", "", ApplicationSpec.getDefaultInstance(), 2, 4, on("fog-2"), on("fog-1"), "", "", 2, 3, 1, SINCE);
+    return new ApplicationRecord("bookinfo", "", ApplicationSpec.getDefaultInstance(), 2, 4, on("fog-2"), on("fog-1"), "", io.qonnect.lead.state.Diagnoses.NONE, 2, 3, 1, SINCE);
   }
 
   static Readiness reported(int detailsReady) {

@@ -14,8 +14,28 @@ class CommandCodecTest {
   @EnumSource(Command.Trigger.class)
   void everyDecisionTriggerHasItsProtoNumberAndRoundTrips(Command.Trigger trigger) {
     assertThat(DecisionTrigger.forNumber(trigger.ordinal()).name()).isEqualTo("DECISION_TRIGGER_" + trigger.name());
-    Command.CommitPlacement c = new Command.CommitPlacement("shop", 2, 1, null, "", "no cluster", trigger, "why");
+    Command.CommitPlacement c = new Command.CommitPlacement("shop", 2, 1, null, "", io.qonnect.lead.state.Diagnoses.summaryOnly("no cluster"), trigger, "why");
     assertThat(CommandCodec.decode(CommandCodec.encode(1, c)).command()).isEqualTo(c);
+  }
+
+  @Test
+  void aDiagnosisTravelsTypedAndAnEntryFromBefore04ReadsAsItsSummary() throws Exception {
+    io.qonnect.proto.v1.Diagnosis typed = io.qonnect.proto.v1.Diagnosis.newBuilder().setSummary("no member cluster can take db")
+        .addComponents(io.qonnect.proto.v1.ComponentDiagnosis.newBuilder().setComponent("db")
+            .addRefusals(io.qonnect.proto.v1.ClusterRefusal.newBuilder().setCluster("edge-1")
+                .setReason(io.qonnect.proto.v1.RefusalReason.REFUSAL_REASON_NODE_FIT).setText("one replica is larger than a node")))
+        .build();
+    Command.CommitPlacement c = new Command.CommitPlacement("shop", 2, 1, null, "", typed, Command.Trigger.FAILOVER, "failover");
+    byte[] entry = CommandCodec.encode(1, c);
+    assertThat(CommandCodec.decode(entry).command()).isEqualTo(c);
+    assertThat(io.qonnect.proto.v1.raft.Command.parseFrom(entry).getCommitPlacement().getDiagnosis())
+        .as("replicas before 0.4 read the headline").isEqualTo("shop: unschedulable: no member cluster can take db");
+
+    byte[] old = io.qonnect.proto.v1.raft.Command.newBuilder().setCommitPlacement(io.qonnect.proto.v1.raft.CommitPlacement.newBuilder()
+        .setApplication("shop").setBasedOnSpecRevision(2).setDiagnosis("shop: unschedulable: no member cluster can take db\n  db: no eligible member cluster"))
+        .build().toByteArray();
+    assertThat(((Command.CommitPlacement) CommandCodec.decode(old).command()).diagnosis())
+        .isEqualTo(io.qonnect.lead.state.Diagnoses.summaryOnly("no member cluster can take db"));
   }
 
   @ParameterizedTest

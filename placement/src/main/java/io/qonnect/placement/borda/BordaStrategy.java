@@ -1,5 +1,6 @@
 package io.qonnect.placement.borda;
 
+import io.qonnect.placement.filter.Refusal;
 import io.qonnect.placement.Diagnosis;
 import io.qonnect.placement.Explanation;
 import io.qonnect.placement.Placement;
@@ -69,11 +70,11 @@ public final class BordaStrategy implements PlacementStrategy {
     QosWeights q = spec.weights().normalised();
     SortedMap<String, SortedMap<ClusterId, Integer>> assignment = new TreeMap<>();
     Map<String, List<MemberCluster>> eligible = new LinkedHashMap<>();
-    Map<String, SortedMap<ClusterId, String>> rejected = new HashMap<>();
+    Map<String, SortedMap<ClusterId, Refusal>> rejected = new HashMap<>();
     List<String> notes = new ArrayList<>();
     for (ComponentSpec c : spec.components()) {
       List<MemberCluster> ok = new ArrayList<>();
-      SortedMap<ClusterId, String> no = new TreeMap<>();
+      SortedMap<ClusterId, Refusal> no = new TreeMap<>();
       for (MemberCluster x : snapshot.clusters()) {
         var reason = ELIGIBILITY.stream().map(f -> f.reject(new FilterRequest(spec, c, false, x, snapshot.latency())))
             .filter(java.util.Optional::isPresent).map(java.util.Optional::get).findFirst();

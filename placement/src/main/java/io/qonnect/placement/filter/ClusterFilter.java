@@ -8,8 +8,8 @@ import java.util.Optional;
  * Contract: pure, deterministic, fast (called components × clusters times per placement).
  */
 public interface ClusterFilter {
-  /** Empty when the cluster may host the component; otherwise why not, phrased for the user. */
-  Optional<String> reject(FilterRequest request);
+  /** Empty when the cluster may host the component; otherwise why not: the rule, and details phrased for the user. */
+  Optional<Refusal> reject(FilterRequest request);
 
   /** The filters every placement runs, cheapest first. */
   static List<ClusterFilter> all() {

@@ -8,10 +8,10 @@ import java.util.Optional;
  */
 public final class FreeCapacityFilter implements ClusterFilter {
   @Override
-  public Optional<String> reject(FilterRequest r) {
+  public Optional<Refusal> reject(FilterRequest r) {
     var need = r.component().resources();
     var free = r.cluster().free();
     if (need.fitsIn(free)) return Optional.empty();
-    return Optional.of("not enough free capacity: needs " + need + " per replica, " + free + " free");
+    return Optional.of(new Refusal(Refusal.Reason.FREE_CAPACITY, "not enough free capacity: needs " + need + " per replica, " + free + " free"));
   }
 }

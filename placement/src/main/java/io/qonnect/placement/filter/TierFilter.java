@@ -7,9 +7,9 @@ import java.util.stream.Collectors;
 /** A component that names tiers runs only on clusters of those tiers. */
 public final class TierFilter implements ClusterFilter {
   @Override
-  public Optional<String> reject(FilterRequest r) {
+  public Optional<Refusal> reject(FilterRequest r) {
     if (r.component().allowsTier(r.cluster().tier())) return Optional.empty();
     String allowed = r.component().tiers().stream().sorted().map(Tier::yamlName).collect(Collectors.joining(", "));
-    return Optional.of("tier " + r.cluster().tier().yamlName() + " is not allowed (tiers: " + allowed + ")");
+    return Optional.of(new Refusal(Refusal.Reason.TIER, "tier " + r.cluster().tier().yamlName() + " is not allowed (tiers: " + allowed + ")"));
   }
 }

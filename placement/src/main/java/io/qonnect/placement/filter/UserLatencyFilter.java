@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public final class UserLatencyFilter implements ClusterFilter {
   @Override
-  public Optional<String> reject(FilterRequest r) {
+  public Optional<Refusal> reject(FilterRequest r) {
     var limit = r.spec().constraints().maxLatencyMs();
     var regions = r.spec().constraints().userRegions();
     if (limit.isEmpty() || regions.isEmpty() || !r.entry()) return Optional.empty();
@@ -20,9 +20,9 @@ public final class UserLatencyFilter implements ClusterFilter {
       if (ms.isPresent()) best = Math.min(best, ms.getAsDouble());
     }
     if (best <= limit.getAsInt()) return Optional.empty();
-    return Optional.of(Double.isInfinite(best)
+    return Optional.of(new Refusal(Refusal.Reason.USER_LATENCY, Double.isInfinite(best)
         ? "latency from users (" + String.join(", ", regions) + ") is unknown"
-        : "nearest users are " + fmt(best) + " ms away, over maxLatencyMs " + limit.getAsInt());
+        : "nearest users are " + fmt(best) + " ms away, over maxLatencyMs " + limit.getAsInt()));
   }
 
   static String fmt(double ms) {

@@ -428,7 +428,7 @@ public final class DrillRunner implements AutoCloseable {
     for (ApplicationStatus app : apps) {
       ApplicationDescription d = client.call(s -> s.describeApplication(GetApplicationRequest.newBuilder().setName(app.getName()).build()));
       if (app.getPhase() == ApplicationStatus.Phase.UNSCHEDULABLE) {
-        if (d.getDiagnosis().isBlank()) out.add(app.getName() + ": Unschedulable without a diagnosis");
+        if (!d.hasDiagnosisDetail() || d.getDiagnosisDetail().getSummary().isBlank()) out.add(app.getName() + ": Unschedulable without a diagnosis");
         continue;
       }
       if (app.getPhase() != ApplicationStatus.Phase.READY) out.add(app.getName() + ": " + app.getPhase() + ", not Ready");
