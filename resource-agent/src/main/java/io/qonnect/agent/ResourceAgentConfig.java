@@ -3,10 +3,14 @@ package io.qonnect.agent;
 import io.qonnect.names.DnsLabel;
 import io.qonnect.transport.Identity;
 import io.qonnect.transport.Transport;
+import io.qonnect.transport.ServerFlags;
 import io.qonnect.transport.TransportFlags;
+import io.qonnect.transport.TransportOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,68 +45,52 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     return Integer.parseInt(probeAddress.substring(probeAddress.lastIndexOf(':') + 1));
   }
 
+  @Command(name = "resource-agent")
+  static final class Options {
+    @Option(names = "--cluster", defaultValue = "${env:QONNECT_CLUSTER:-}") String cluster;
+    @Option(names = "--kubeconfig", defaultValue = "${env:KUBECONFIG:-}") String kubeconfig;
+    @Option(names = "--context", defaultValue = "${env:QONNECT_CONTEXT:-}") String context;
+    @Option(names = "--lead-agents", defaultValue = "${env:QONNECT_LEAD_AGENTS:-}") String leadAgents;
+    @Option(names = "--knowledge-base", defaultValue = "${env:QONNECT_KNOWLEDGE_BASE:-}") String knowledgeBase;
+    @Option(names = "--heartbeat-ms", defaultValue = "${env:QONNECT_HEARTBEAT_MS:-500}") String heartbeatMs;
+    @Option(names = "--report-ms", defaultValue = "${env:QONNECT_REPORT_MS:-2000}") String reportMs;
+    @Option(names = "--probe-address", defaultValue = "${env:QONNECT_PROBE_ADDRESS:-127.0.0.1:7070}") String probeAddress;
+    @Option(names = "--latency-model", defaultValue = "${env:QONNECT_LATENCY_MODEL:-}") String latencyModel;
+    @Option(names = "--fault-dir", defaultValue = "${env:QONNECT_FAULT_DIR:-}") String faultDir;
+    @Option(names = "--namespace-prefix", defaultValue = "${env:QONNECT_NAMESPACE_PREFIX:-" + Namespaces.DEFAULT_PREFIX + "}") String namespacePrefix;
+    @Option(names = "--reserved-namespaces", defaultValue = "${env:QONNECT_RESERVED_NAMESPACES:-}") String reservedNamespaces;
+    @Option(names = "--pod-security", defaultValue = "${env:QONNECT_POD_SECURITY:-" + Namespaces.DEFAULT_POD_SECURITY + "}") String podSecurity;
+    @Mixin TransportOptions transport = new TransportOptions();
+  }
+
   public static ResourceAgentConfig load(String[] args, Map<String, String> env) {
-    Map<String, String> v = new LinkedHashMap<>();
-    v.put("--cluster", env.getOrDefault("QONNECT_CLUSTER", ""));
-    v.put("--kubeconfig", env.getOrDefault("KUBECONFIG", ""));
-    v.put("--context", env.getOrDefault("QONNECT_CONTEXT", ""));
-    v.put("--lead-agents", env.getOrDefault("QONNECT_LEAD_AGENTS", ""));
-    v.put("--knowledge-base", env.getOrDefault("QONNECT_KNOWLEDGE_BASE", ""));
-    v.put("--heartbeat-ms", env.getOrDefault("QONNECT_HEARTBEAT_MS", "500"));
-    v.put("--report-ms", env.getOrDefault("QONNECT_REPORT_MS", "2000"));
-    v.put("--probe-address", env.getOrDefault("QONNECT_PROBE_ADDRESS", "127.0.0.1:7070"));
-    v.put("--latency-model", env.getOrDefault("QONNECT_LATENCY_MODEL", ""));
-    v.put("--fault-dir", env.getOrDefault("QONNECT_FAULT_DIR", ""));
-    v.put("--namespace-prefix", env.getOrDefault("QONNECT_NAMESPACE_PREFIX", Namespaces.DEFAULT_PREFIX));
-    v.put("--reserved-namespaces", env.getOrDefault("QONNECT_RESERVED_NAMESPACES", ""));
-    v.put("--pod-security", env.getOrDefault("QONNECT_POD_SECURITY", Namespaces.DEFAULT_POD_SECURITY));
-    for (String flag : List.of(TransportFlags.CA, TransportFlags.CERT, TransportFlags.KEY, TransportFlags.INSECURE)) {
-      v.put(flag, TransportFlags.fromEnv(flag, env));
-    }
-    List<String> problems = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals(TransportFlags.INSECURE)) v.put(args[i], "true"); // a switch, without a value
-      else if (!v.containsKey(args[i])) problems.add("unknown argument '" + args[i] + "' (expected one of " + String.join(", ", v.keySet()) + ")");
-      else if (i + 1 >= args.length) problems.add(args[i] + ": needs a value");
-      else v.put(args[i], args[++i]);
-    }
-    String cluster = v.get("--cluster");
+    Options o = new Options();
+    List<String> problems = new ArrayList<>(ServerFlags.parse(o, args, env));
+    String cluster = o.cluster;
     if (!DnsLabel.isValid(cluster)) problems.add(DnsLabel.problem("--cluster", cluster));
-    List<String> leads = List.of(v.get("--lead-agents").split(",")).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    List<String> leads = List.of(o.leadAgents.split(",")).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
     if (leads.isEmpty()) problems.add("--lead-agents: at least one HOST:PORT");
     leads.stream().filter(a -> !a.matches("[^:]+:\\d{1,5}")).forEach(a -> problems.add("--lead-agents: '" + a + "' is not HOST:PORT"));
-    if (!v.get("--knowledge-base").matches("[^:]+:\\d{1,5}")) problems.add("--knowledge-base: expected HOST:PORT, got '" + v.get("--knowledge-base") + "'");
-    long heartbeat = positive(problems, "--heartbeat-ms", v.get("--heartbeat-ms"));
-    long report = positive(problems, "--report-ms", v.get("--report-ms"));
-    if (!v.get("--probe-address").matches("[^:]+:\\d{1,5}")) problems.add("--probe-address: expected HOST:PORT, got '" + v.get("--probe-address") + "'");
-    if (!v.get("--namespace-prefix").matches("([a-z0-9][-a-z0-9]{0,30})?")) {
-      problems.add("--namespace-prefix: '" + v.get("--namespace-prefix") + "' must be empty or start a DNS-1123 label (a-z, 0-9, '-'; at most 31 characters)");
+    ServerFlags.hostPort(problems, "--knowledge-base", o.knowledgeBase);
+    long heartbeat = ServerFlags.positive(problems, "--heartbeat-ms", o.heartbeatMs);
+    long report = ServerFlags.positive(problems, "--report-ms", o.reportMs);
+    ServerFlags.hostPort(problems, "--probe-address", o.probeAddress);
+    if (!o.namespacePrefix.matches("([a-z0-9][-a-z0-9]{0,30})?")) {
+      problems.add("--namespace-prefix: '" + o.namespacePrefix + "' must be empty or start a DNS-1123 label (a-z, 0-9, '-'; at most 31 characters)");
     }
-    Set<String> reserved = Set.of(v.get("--reserved-namespaces").split(",")).stream().map(String::strip).filter(n -> !n.isEmpty())
+    Set<String> reserved = Set.of(o.reservedNamespaces.split(",")).stream().map(String::strip).filter(n -> !n.isEmpty())
         .collect(java.util.stream.Collectors.toSet());
-    if (!Namespaces.POD_SECURITY_LEVELS.contains(v.get("--pod-security"))) {
-      problems.add("--pod-security: expected privileged, baseline or restricted, got '" + v.get("--pod-security") + "'");
+    if (!Namespaces.POD_SECURITY_LEVELS.contains(o.podSecurity)) {
+      problems.add("--pod-security: expected privileged, baseline or restricted, got '" + o.podSecurity + "'");
     }
-    Transport transport = TransportFlags.parse(v.get(TransportFlags.CA), v.get(TransportFlags.CERT), v.get(TransportFlags.KEY),
-        v.get(TransportFlags.INSECURE), problems);
+    Transport transport = o.transport.transport(problems);
     if (transport instanceof Transport.MutualTls tls && !(tls.self() instanceof Identity.Agent agent && agent.cluster().equals(cluster))) {
       problems.add(TransportFlags.CERT + ": the certificate names " + tls.self().describe() + ", not the agent of member cluster " + cluster);
     }
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
-    String context = v.get("--context").isEmpty() ? cluster : v.get("--context");
-    return new ResourceAgentConfig(cluster, v.get("--kubeconfig"), context, leads, v.get("--knowledge-base"), heartbeat, report,
-        v.get("--probe-address"), v.get("--latency-model"), v.get("--fault-dir"), new Namespaces(v.get("--namespace-prefix"), reserved,
-        v.get("--pod-security")), transport);
-  }
-
-  private static long positive(List<String> problems, String key, String value) {
-    try {
-      long n = Long.parseLong(value);
-      if (n > 0) return n;
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    problems.add(key + ": expected a positive number, got '" + value + "'");
-    return 1;
+    String context = o.context.isEmpty() ? cluster : o.context;
+    return new ResourceAgentConfig(cluster, o.kubeconfig, context, leads, o.knowledgeBase, heartbeat, report,
+        o.probeAddress, o.latencyModel, o.faultDir, new Namespaces(o.namespacePrefix, reserved,
+        o.podSecurity), transport);
   }
 }

@@ -2,10 +2,9 @@ package io.qonnect.transport;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The flags every qonnect server shares for its transport, with their environment variables:
+ * The flags every qonnect server shares for its transport ({@link TransportOptions}), with their environment variables:
  *
  * <pre>
  *   --ca FILE      QONNECT_TLS_CA      the federation's CA certificate (PEM)
@@ -21,14 +20,8 @@ public final class TransportFlags {
   public static final String CERT = "--cert";
   public static final String KEY = "--key";
   public static final String INSECURE = "--insecure";
-  public static final Map<String, String> ENV = Map.of(CA, "QONNECT_TLS_CA", CERT, "QONNECT_TLS_CERT", KEY, "QONNECT_TLS_KEY", INSECURE, "QONNECT_INSECURE");
 
   private TransportFlags() {}
-
-  /** The value of {@code flag} in the environment, or "" ({@code --insecure}: "true" or ""). */
-  public static String fromEnv(String flag, Map<String, String> env) {
-    return env.getOrDefault(ENV.get(flag), "");
-  }
 
   /**
    * The transport these values ask for; a problem (named by its flag) is added to {@code problems} and null returned.

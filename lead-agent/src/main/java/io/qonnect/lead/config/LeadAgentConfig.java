@@ -2,13 +2,17 @@ package io.qonnect.lead.config;
 
 import io.qonnect.transport.Identity;
 import io.qonnect.transport.Transport;
+import io.qonnect.transport.ServerFlags;
 import io.qonnect.transport.TransportFlags;
+import io.qonnect.transport.TransportOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import io.qonnect.lead.health.HealthRules;
 import io.qonnect.lead.placing.PlacementRound;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,37 +74,31 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     return peers.stream().filter(p -> p.id().equals(peerId)).findFirst();
   }
 
+  @Command(name = "lead-agent")
+  static final class Options {
+    @Option(names = "--id", defaultValue = "${env:QONNECT_LEAD_ID:-}") String id;
+    @Option(names = "--peers", defaultValue = "${env:QONNECT_LEAD_PEERS:-}") String peers;
+    @Option(names = "--data-dir", defaultValue = "${env:QONNECT_LEAD_DATA_DIR:-}") String dataDir;
+    @Option(names = "--knowledge-base", defaultValue = "${env:QONNECT_KNOWLEDGE_BASE:-}") String knowledgeBase;
+    @Option(names = "--election-timeout", defaultValue = "${env:QONNECT_ELECTION_TIMEOUT:-500-1000}") String electionTimeout;
+    @Option(names = "--snapshot-every", defaultValue = "${env:QONNECT_SNAPSHOT_EVERY:-10000}") String snapshotEvery;
+    @Option(names = "--placement-interval", defaultValue = "${env:QONNECT_PLACEMENT_INTERVAL:-200}") String placementInterval;
+    @Option(names = "--hysteresis", defaultValue = "${env:QONNECT_HYSTERESIS:-0.10}") String hysteresis;
+    @Option(names = "--migration-hold", defaultValue = "${env:QONNECT_MIGRATION_HOLD:-10000}") String migrationHold;
+    @Option(names = "--migration-ready-bound", defaultValue = "${env:QONNECT_MIGRATION_READY_BOUND:-120000}") String migrationReadyBound;
+    @Option(names = "--max-migrations", defaultValue = "${env:QONNECT_MAX_MIGRATIONS:-2}") String maxMigrations;
+    @Option(names = "--fail-after", defaultValue = "${env:QONNECT_FAIL_AFTER:-1500}") String failAfter;
+    @Option(names = "--lease", defaultValue = "${env:QONNECT_LEASE:-3000}") String lease;
+    @Option(names = "--rejoin-empty", defaultValue = "${env:QONNECT_LEAD_REJOIN_EMPTY:-false}") String rejoinEmpty;
+    @Mixin TransportOptions transport = new TransportOptions();
+  }
+
   /** Reads the settings; every problem at once, in one IllegalArgumentException. */
   public static LeadAgentConfig load(String[] args, Map<String, String> env) {
-    Map<String, String> v = new LinkedHashMap<>();
-    v.put("--id", env.getOrDefault("QONNECT_LEAD_ID", ""));
-    v.put("--peers", env.getOrDefault("QONNECT_LEAD_PEERS", ""));
-    v.put("--data-dir", env.getOrDefault("QONNECT_LEAD_DATA_DIR", ""));
-    v.put("--knowledge-base", env.getOrDefault("QONNECT_KNOWLEDGE_BASE", ""));
-    v.put("--election-timeout", env.getOrDefault("QONNECT_ELECTION_TIMEOUT", "500-1000"));
-    v.put("--snapshot-every", env.getOrDefault("QONNECT_SNAPSHOT_EVERY", "10000"));
-    v.put("--placement-interval", env.getOrDefault("QONNECT_PLACEMENT_INTERVAL", "200"));
-    v.put("--hysteresis", env.getOrDefault("QONNECT_HYSTERESIS", "0.10"));
-    v.put("--migration-hold", env.getOrDefault("QONNECT_MIGRATION_HOLD", "10000"));
-    v.put("--migration-ready-bound", env.getOrDefault("QONNECT_MIGRATION_READY_BOUND", "120000"));
-    v.put("--max-migrations", env.getOrDefault("QONNECT_MAX_MIGRATIONS", "2"));
-    v.put("--fail-after", env.getOrDefault("QONNECT_FAIL_AFTER", "1500"));
-    v.put("--lease", env.getOrDefault("QONNECT_LEASE", "3000"));
-    v.put("--rejoin-empty", env.getOrDefault("QONNECT_LEAD_REJOIN_EMPTY", "false"));
-    for (String flag : List.of(TransportFlags.CA, TransportFlags.CERT, TransportFlags.KEY, TransportFlags.INSECURE)) {
-      v.put(flag, TransportFlags.fromEnv(flag, env));
-    }
-    List<String> problems = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals(TransportFlags.INSECURE)) v.put(args[i], "true"); // a switch, without a value
-      else if (!v.containsKey(args[i])) {
-        problems.add("unknown argument '" + args[i] + "' (expected one of " + String.join(", ", v.keySet()) + ")");
-        if (args[i].startsWith("--") && i + 1 < args.length && !args[i + 1].startsWith("--")) i++; // and its value
-      } else if (i + 1 >= args.length) problems.add(args[i] + ": needs a value");
-      else v.put(args[i], args[++i]);
-    }
+    Options o = new Options();
+    List<String> problems = new ArrayList<>(ServerFlags.parse(o, args, env));
     List<Peer> peers = new ArrayList<>();
-    for (String p : v.get("--peers").split(",")) {
+    for (String p : o.peers.split(",")) {
       if (p.isBlank()) continue;
       var m = PEER.matcher(p.trim());
       if (!m.matches()) {
@@ -118,56 +116,44 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     }
     if (peers.size() != 1 && peers.size() != 3 && peers.size() != 5) problems.add("--peers: a group has 1, 3 or 5 lead agents, got " + peers.size());
     if (peers.stream().map(Peer::id).distinct().count() != peers.size()) problems.add("--peers: peer ids must be unique");
-    String id = v.get("--id");
+    String id = o.id;
     if (peers.stream().noneMatch(p -> p.id().equals(id))) problems.add("--id: '" + id + "' is not one of the --peers");
-    if (v.get("--data-dir").isEmpty()) problems.add("--data-dir: required");
-    String kb = v.get("--knowledge-base");
-    if (!kb.isEmpty() && !kb.matches("[^:]+:\\d{1,5}")) problems.add("--knowledge-base: expected HOST:PORT, got '" + kb + "'");
+    if (o.dataDir.isEmpty()) problems.add("--data-dir: required");
+    String kb = o.knowledgeBase;
+    if (!kb.isEmpty()) ServerFlags.hostPort(problems, "--knowledge-base", kb);
     int min = 0;
     int max = 0;
-    var range = Pattern.compile("(\\d{2,5})-(\\d{2,5})").matcher(v.get("--election-timeout"));
+    var range = Pattern.compile("(\\d{2,5})-(\\d{2,5})").matcher(o.electionTimeout);
     if (range.matches() && Integer.parseInt(range.group(1)) < Integer.parseInt(range.group(2))) {
       min = Integer.parseInt(range.group(1));
       max = Integer.parseInt(range.group(2));
     } else {
-      problems.add("--election-timeout: expected MIN-MAX in ms with MIN < MAX, got '" + v.get("--election-timeout") + "'");
+      problems.add("--election-timeout: expected MIN-MAX in ms with MIN < MAX, got '" + o.electionTimeout + "'");
     }
-    long snapshotEvery = positive(problems, "--snapshot-every", v.get("--snapshot-every"));
-    long interval = positive(problems, "--placement-interval", v.get("--placement-interval"));
+    long snapshotEvery = ServerFlags.positive(problems, "--snapshot-every", o.snapshotEvery);
+    long interval = ServerFlags.positive(problems, "--placement-interval", o.placementInterval);
     double hysteresis = 0;
     try {
-      hysteresis = Double.parseDouble(v.get("--hysteresis"));
-      if (!(hysteresis >= 0 && hysteresis < 1)) problems.add("--hysteresis: expected a fraction in [0, 1), got '" + v.get("--hysteresis") + "'");
+      hysteresis = Double.parseDouble(o.hysteresis);
+      if (!(hysteresis >= 0 && hysteresis < 1)) problems.add("--hysteresis: expected a fraction in [0, 1), got '" + o.hysteresis + "'");
     } catch (NumberFormatException e) {
-      problems.add("--hysteresis: expected a fraction in [0, 1), got '" + v.get("--hysteresis") + "'");
+      problems.add("--hysteresis: expected a fraction in [0, 1), got '" + o.hysteresis + "'");
     }
-    long hold = positive(problems, "--migration-hold", v.get("--migration-hold"));
-    long readyBound = positive(problems, "--migration-ready-bound", v.get("--migration-ready-bound"));
-    long maxMigrations = positive(problems, "--max-migrations", v.get("--max-migrations"));
-    long failAfter = positive(problems, "--fail-after", v.get("--fail-after"));
-    long lease = positive(problems, "--lease", v.get("--lease"));
-    String rejoinEmpty = v.get("--rejoin-empty");
+    long hold = ServerFlags.positive(problems, "--migration-hold", o.migrationHold);
+    long readyBound = ServerFlags.positive(problems, "--migration-ready-bound", o.migrationReadyBound);
+    long maxMigrations = ServerFlags.positive(problems, "--max-migrations", o.maxMigrations);
+    long failAfter = ServerFlags.positive(problems, "--fail-after", o.failAfter);
+    long lease = ServerFlags.positive(problems, "--lease", o.lease);
+    String rejoinEmpty = o.rejoinEmpty;
     if (!rejoinEmpty.equals("true") && !rejoinEmpty.equals("false")) problems.add("--rejoin-empty: expected true or false, got '" + rejoinEmpty + "'");
-    Transport transport = TransportFlags.parse(v.get(TransportFlags.CA), v.get(TransportFlags.CERT), v.get(TransportFlags.KEY),
-        v.get(TransportFlags.INSECURE), problems);
+    Transport transport = o.transport.transport(problems);
     if (transport instanceof Transport.MutualTls tls && !(tls.self() instanceof Identity.LeadAgent lead && lead.id().equals(id))) {
       problems.add(TransportFlags.CERT + ": the certificate names " + tls.self().describe() + ", not lead agent " + id);
     }
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
     HealthRules.Config health = new HealthRules.Config(HealthRules.Config.DEFAULT.silentAfterMillis(), failAfter,
         HealthRules.Config.DEFAULT.recoverAfterMillis());
-    return new LeadAgentConfig(id, List.copyOf(peers), Path.of(v.get("--data-dir")), kb, min, max, snapshotEvery, (int) interval,
+    return new LeadAgentConfig(id, List.copyOf(peers), Path.of(o.dataDir), kb, min, max, snapshotEvery, (int) interval,
         new PlacementRound.Policy(hysteresis, hold, (int) maxMigrations, readyBound), health, lease, rejoinEmpty.equals("true"), transport);
-  }
-
-  private static long positive(List<String> problems, String key, String value) {
-    try {
-      long n = Long.parseLong(value);
-      if (n > 0 && n <= Integer.MAX_VALUE) return n;
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    problems.add(key + ": expected a positive number, got '" + value + "'");
-    return 1;
   }
 }
