@@ -6,27 +6,27 @@
 #   2. Jib (`mvn -Pimage`) puts qonnect on top of it, layered: dependencies, then qonnect's own classes.
 #   3. a smoke test unpacks the image and runs the CLI and the knowledge base inside it (chroot; needs root
 #      or user namespaces; skipped with a warning when neither is available).
-# Output: cli/target/qonnect-image.tar (OCI layout), image name ghcr.io/qonnect/qonnect:0.1.0 as in deploy/.
-# Load it with `skopeo copy oci-archive:cli/target/qonnect-image.tar docker://REGISTRY/qonnect:0.1.0`,
+# Output: testbed-cli/target/qonnect-image.tar (OCI layout), image name ghcr.io/qonnect/qonnect:0.1.0 as in deploy/.
+# Load it with `skopeo copy oci-archive:testbed-cli/target/qonnect-image.tar docker://REGISTRY/qonnect:0.1.0`,
 # `podman load -i ...` or `ctr -n k8s.io images import ...`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/jdk.sh
 
-work=cli/target/image-base
-image=cli/target/qonnect-image.tar
+work=testbed-cli/target/image-base
+image=testbed-cli/target/qonnect-image.tar
 # what `jdeps --print-module-deps` finds in qonnect.jar, plus what it cannot see: DNS for the JDK's resolver,
 # elliptic-curve TLS to the Kubernetes API server, the zip file system
 modules=java.base,java.compiler,java.desktop,java.naming,java.sql,jdk.jfr,jdk.management,jdk.unsupported,java.net.http,jdk.naming.dns,jdk.crypto.ec,jdk.zipfs
 
 echo "build-image: qonnect.jar"
-mvn -q -B -pl cli -am package -DskipTests
+mvn -q -B -pl testbed-cli -am package -DskipTests
 
 echo "build-image: base image (jlinked runtime from $JAVA_HOME)"
 rm -rf "$work"
 mkdir -p "$work/rootfs/etc" "$work/rootfs/tmp" "$work/rootfs/home/nonroot" "$work/native" "$work/archive"
 jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --output "$work/rootfs/opt/java"
-unzip -q -o cli/target/qonnect.jar 'librocksdbjni-linux64.so' 'META-INF/native/*x86_64*.so' -d "$work/native"
+unzip -q -o testbed-cli/target/qonnect.jar 'librocksdbjni-linux64.so' 'META-INF/native/*x86_64*.so' -d "$work/native"
 # shared libraries of the runtime and the JNI libraries; AWT's X11 and sound libraries are never loaded headless
 find "$work/rootfs/opt/java" "$work/native" -type f \( -name '*.so' -o -path '*/bin/*' \) \
     | grep -v -e xawt -e jsound -e splashscreen -e jawt \
@@ -55,7 +55,7 @@ tar -C "$work/archive" -cf "$work/base.tar" manifest.json "$config_id.json" laye
 echo "build-image: base image $work/base.tar ($(du -h "$work/base.tar" | cut -f1))"
 
 echo "build-image: Jib"
-mvn -q -B -Pimage -pl cli -am package -DskipTests -Dqonnect.image.base="$PWD/$work/base.tar"
+mvn -q -B -Pimage -pl testbed-cli -am package -DskipTests -Dqonnect.image.base="$PWD/$work/base.tar"
 echo "build-image: $image ($(du -h "$image" | cut -f1))"
 
 # smoke test: unpack the image's layers in order, run the CLI and the knowledge base (RocksDB) inside it, as the

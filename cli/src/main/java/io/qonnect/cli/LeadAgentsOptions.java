@@ -4,7 +4,6 @@ import io.grpc.StatusRuntimeException;
 import io.qonnect.client.ApiError;
 import io.qonnect.proto.v1.Violation;
 import io.qonnect.client.LeadAgentsClient;
-import io.qonnect.testbed.federation.LocalFederation;
 import io.qonnect.transport.Transport;
 import io.qonnect.transport.TransportFlags;
 import java.nio.file.Path;
@@ -17,9 +16,10 @@ import picocli.CommandLine.Option;
 /**
  * Which lead agents to talk to, and as whom: the flags given ({@code --server}, {@code --ca/--cert/--key} or
  * {@code --insecure}), else the context ({@code --context}, else the config file's current one, see
- * {@link CliConfig}), else the local federation's, from {@code federation up}, as its admin user.
+ * {@link CliConfig}), else the {@link DefaultLeadAgents} (with the testbed: the local federation from {@code federation up},
+ * as its admin user).
  */
-final class LeadAgentsOptions {
+public final class LeadAgentsOptions {
   @Option(names = "--server", split = ",", paramLabel = "HOST:PORT",
       description = "lead agent addresses, comma-separated; any of them works (default: the local federation's)")
   List<String> servers;
@@ -45,17 +45,17 @@ final class LeadAgentsOptions {
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up after this long without a lead agent answering (default 15)")
   int timeoutSeconds = 15;
 
-  LeadAgentsClient connect() {
-    LocalFederation local = new LocalFederation(LocalFederation.defaultWorkDir(), "", List.of());
+  public LeadAgentsClient connect() {
+    Optional<DefaultLeadAgents> local = DefaultLeadAgents.find();
     Path file = config != null ? config : CliConfig.defaultPath();
     Optional<CliConfig.Context> ctx = CliConfig.load(file).select(context, file);
     List<String> addresses = servers != null && !servers.isEmpty() ? servers
-        : ctx.map(CliConfig.Context::servers).filter(s -> !s.isEmpty()).orElse(local.leadAgentAddresses());
+        : ctx.map(CliConfig.Context::servers).filter(s -> !s.isEmpty()).orElseGet(() -> local.map(DefaultLeadAgents::addresses).orElse(List.of()));
     if (addresses.isEmpty()) throw new QonnectMain.UserError("no lead agents known: run './qonnect federation up', pass --server HOST:PORT or set a context");
     return new LeadAgentsClient(addresses, timeoutSeconds * 1000L, transport(local, ctx));
   }
 
-  private Transport transport(LocalFederation local, Optional<CliConfig.Context> ctx) {
+  private Transport transport(Optional<DefaultLeadAgents> local, Optional<CliConfig.Context> ctx) {
     List<String> problems = new ArrayList<>();
     Transport t;
     boolean flags = insecure || ca != null || cert != null || key != null;
@@ -66,9 +66,9 @@ final class LeadAgentsOptions {
     } else if (flags) {
       t = TransportFlags.parse(ca == null ? "" : ca.toString(), cert == null ? "" : cert.toString(), key == null ? "" : key.toString(),
           insecure ? "true" : "", problems);
-    } else if (!local.members().isEmpty()) {
+    } else if (local.isPresent() && !local.get().addresses().isEmpty()) {
       try {
-        t = local.clientTransport();
+        t = local.get().transport();
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
         t = null;
@@ -82,7 +82,7 @@ final class LeadAgentsOptions {
   }
 
   /** Runs one call, turning gRPC failures into one-line user errors (violations one per line). */
-  <T> T call(Function<LeadAgentsClient, T> call, String source) {
+  public <T> T call(Function<LeadAgentsClient, T> call, String source) {
     try (LeadAgentsClient client = connect()) {
       return call.apply(client);
     } catch (StatusRuntimeException e) {
@@ -91,7 +91,7 @@ final class LeadAgentsOptions {
   }
 
   /** A failed call as one user error: a line saying what kind of refusal it is, the exit code by that kind. */
-  static QonnectMain.UserError userError(StatusRuntimeException e, String source) {
+  public static QonnectMain.UserError userError(StatusRuntimeException e, String source) {
     ApiError error = ApiError.of(e);
     String line = switch (error.kind()) {
       case NOT_FOUND -> "not found: " + error.message();

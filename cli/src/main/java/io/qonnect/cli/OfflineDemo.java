@@ -20,10 +20,10 @@ import java.util.Map;
  * member clusters, the same application as its weights move from energy to cost to performance, and the
  * Borda baseline on the same input.
  */
-final class OfflineDemo {
+public final class OfflineDemo {
   private OfflineDemo() {}
 
-  static int run(Path dir, PrintWriter out, PrintWriter err) {
+  public static int run(Path dir, PrintWriter out, PrintWriter err) {
     Path app = dir.resolve("bookinfo.yaml");
     Path inventory = dir.resolve("inventory-9.yaml");
     if (!Files.isRegularFile(app) || !Files.isRegularFile(inventory)) {

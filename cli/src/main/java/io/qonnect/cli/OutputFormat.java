@@ -7,7 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 /** kubectl's {@code -o}: human text, or the same data as JSON or YAML for scripts. */
-enum OutputFormat {
+public enum OutputFormat {
   TEXT,
   WIDE,
   JSON,
@@ -18,17 +18,17 @@ enum OutputFormat {
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
 
   /** Parses {@code -o} values case-insensitively ("json", "yaml", "wide"). */
-  static OutputFormat parse(String value) {
+  public static OutputFormat parse(String value) {
     for (OutputFormat f : values()) if (f.name().equalsIgnoreCase(value)) return f;
     throw new QonnectMain.UserError("-o " + value + ": use json, yaml or wide (or leave it out for text)");
   }
 
-  boolean structured() {
+  public boolean structured() {
     return this == JSON || this == YAML;
   }
 
   /** A proto message as JSON (protobuf's canonical mapping) or YAML. */
-  String writeProto(com.google.protobuf.MessageOrBuilder message) {
+  public String writeProto(com.google.protobuf.MessageOrBuilder message) {
     try {
       String json = com.google.protobuf.util.JsonFormat.printer().includingDefaultValueFields().print(message);
       return this == JSON ? json : YAML_MAPPER.writeValueAsString(JSON_MAPPER.readTree(json));
@@ -37,7 +37,7 @@ enum OutputFormat {
     }
   }
 
-  String write(Object data) {
+  public String write(Object data) {
     try {
       return this == JSON ? JSON_MAPPER.writeValueAsString(data) : YAML_MAPPER.writeValueAsString(data);
     } catch (JsonProcessingException e) {

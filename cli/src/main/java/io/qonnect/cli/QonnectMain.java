@@ -2,6 +2,7 @@ package io.qonnect.cli;
 
 import io.qonnect.client.ApiError;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,8 +20,7 @@ import picocli.CommandLine.Command;
     description = "Federated multi-cluster control plane: one QoS spec in, placement across member clusters out.",
     subcommands = {
       ValidateCommand.class, PlanCommand.class, ApplyCommand.class, GetCommand.class, DescribeCommand.class, DeleteCommand.class,
-      EventsCommand.class, EventsCommand.Leader.class, FederationCommand.class, TestbedCommand.class, DemoCommand.class, BenchCommand.class,
-      DrillCommand.class, SimCommand.class, CertsCommand.class, ConfigCommand.class,
+      EventsCommand.class, EventsCommand.Leader.class, CertsCommand.class, ConfigCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class QonnectMain implements Runnable {
@@ -50,14 +50,24 @@ public final class QonnectMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    main(args, List.of());
+  }
+
+  /** @param more further subcommands (the testbed's: {@code testbed-cli/}) */
+  public static void main(String[] args, List<Class<?>> more) {
     // the CLI itself logs only problems; the lead agent and knowledge base processes log at info to their files
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), more));
   }
 
   /** Runs one command line; the testable form of {@link #main}. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return run(args, out, err, List.of());
+  }
+
+  public static int run(String[] args, PrintWriter out, PrintWriter err, List<Class<?>> more) {
     CommandLine cl = new CommandLine(new QonnectMain());
+    more.forEach(cl::addSubcommand);
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler((e, badArgs) -> {

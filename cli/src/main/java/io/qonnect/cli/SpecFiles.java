@@ -27,12 +27,12 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** Reads QoS spec files (and reference-format bundles) for the commands, mapping I/O problems to user errors. */
-final class SpecFiles {
+public final class SpecFiles {
   /**
    * One parsed document, the file it came from, and the text to submit for it: the file as written when it holds
    * one document (so the lead agents' messages name its lines), else the document alone, bundles inlined.
    */
-  record Loaded(String source, Parsed<QosSpec> parsed, SortedMap<Tier, String> bundleFiles, String document) {
+  public record Loaded(String source, Parsed<QosSpec> parsed, SortedMap<Tier, String> bundleFiles, String document) {
     /** Prints each violation as {@code file:line: path: message}; a bundle's violations name the bundle file. */
     void printViolations(PrintWriter err) {
       if (!(parsed instanceof Parsed.Invalid<QosSpec> invalid)) return;
@@ -82,7 +82,7 @@ final class SpecFiles {
     }
   }
 
-  static String read(Path file) {
+  public static String read(Path file) {
     try {
       long size = Files.size(file);
       if (size > YamlLimits.MAX_DOCUMENT_BYTES) throw new QonnectMain.UserError(file + ": " + YamlLimits.tooLarge(size));
@@ -97,7 +97,7 @@ final class SpecFiles {
   }
 
   /** Every document of every file, in order; bundles (TIER=FILE) attach to reference-format descriptors. */
-  static List<Loaded> load(List<Path> files, Map<String, Path> bundles) {
+  public static List<Loaded> load(List<Path> files, Map<String, Path> bundles) {
     SortedMap<Tier, Path> byTier = new TreeMap<>();
     bundles.forEach((tier, file) -> byTier.put(Tier.fromYaml(tier).orElseThrow(() ->
         new QonnectMain.UserError("--bundle " + tier + "=…: the tier must be cloud, fog or edge")), file));

@@ -71,8 +71,6 @@ class QonnectMainTest {
     assertThat(strategy.err()).isEqualTo("error: --strategy random: use one of [qonnect, borda]\n");
     Run output = run("plan", "-f", EXAMPLES + "bookinfo.yaml", "--inventory", EXAMPLES + "inventory-9.yaml", "-o", "xml");
     assertThat(output.err()).startsWith("error: -o xml: use json, yaml or wide");
-    Run layout = run("testbed", "up", "--clusters", "mist=1");
-    assertThat(layout.err()).isEqualTo("error: unknown tier 'mist': use cloud, fog or edge\n");
   }
 
   @Test
@@ -155,14 +153,6 @@ class QonnectMainTest {
   void unknownKindsAndFormatsAreUserErrors() {
     assertThat(run("get", "pods", "--server", "127.0.0.1:1").err()).isEqualTo("error: get pods: unknown kind; use apps, clusters or placements\n");
     assertThat(run("get", "apps", "-o", "xml", "--server", "127.0.0.1:1").err()).startsWith("error: -o xml: use json, yaml or wide");
-    assertThat(run("federation", "up", "--lead-agents", "2").err()).isEqualTo("error: --lead-agents: 1, 3 or 5, got 2\n");
-  }
-
-  @Test
-  void theOfflineDemoPlacesComparesAndNeedsNoProcesses() {
-    Run r = run("demo", "--offline", "--examples", "../examples");
-    assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("placed by qonnect").contains("only energy").contains("borda");
   }
 
   @Test

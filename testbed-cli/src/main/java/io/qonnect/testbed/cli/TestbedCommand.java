@@ -1,5 +1,7 @@
-package io.qonnect.cli;
+package io.qonnect.testbed.cli;
 
+import io.qonnect.cli.QonnectMain;
+import io.qonnect.cli.OutputFormat;
 import io.qonnect.testbed.cluster.MemberClusterSpec;
 import io.qonnect.testbed.cluster.Testbed;
 import io.qonnect.testbed.cluster.TestbedBinaries;

@@ -1,5 +1,8 @@
-package io.qonnect.cli;
+package io.qonnect.testbed.cli;
 
+import io.qonnect.cli.QonnectMain;
+import io.qonnect.cli.LeadAgentsOptions;
+import io.qonnect.cli.SpecFiles;
 import io.qonnect.testbed.bench.FederationBench;
 import io.qonnect.testbed.bench.PlacementBench;
 import io.qonnect.testbed.bench.TestbedBench;

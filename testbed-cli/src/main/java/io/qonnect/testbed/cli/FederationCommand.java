@@ -1,5 +1,8 @@
-package io.qonnect.cli;
+package io.qonnect.testbed.cli;
 
+import io.qonnect.cli.QonnectMain;
+import io.qonnect.cli.OutputFormat;
+import io.qonnect.cli.SpecFiles;
 import io.qonnect.placement.snapshot.ClusterSnapshot;
 import io.qonnect.placement.snapshot.InventoryParser;
 import io.qonnect.placement.spec.Parsed;

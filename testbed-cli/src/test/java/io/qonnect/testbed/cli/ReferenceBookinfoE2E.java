@@ -1,4 +1,4 @@
-package io.qonnect.cli;
+package io.qonnect.testbed.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

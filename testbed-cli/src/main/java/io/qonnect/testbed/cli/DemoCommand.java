@@ -1,5 +1,8 @@
-package io.qonnect.cli;
+package io.qonnect.testbed.cli;
 
+import io.qonnect.cli.QonnectMain;
+import io.qonnect.cli.LeadAgentsOptions;
+import io.qonnect.cli.OfflineDemo;
 import io.grpc.StatusRuntimeException;
 import io.qonnect.proto.v1.ApplicationStatus;
 import io.qonnect.proto.v1.ClusterReplicas;
@@ -72,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static void step(PrintWriter out, PrintWriter err, String... args) {
-    int code = QonnectMain.run(args, out, err);
+    int code = QonnectWithTestbed.run(args, out, err);
     if (code != QonnectMain.OK) throw new QonnectMain.UserError("demo stopped: './qonnect " + String.join(" ", args) + "' failed (exit " + code + ")");
   }
 

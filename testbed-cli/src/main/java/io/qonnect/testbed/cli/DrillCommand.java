@@ -1,5 +1,8 @@
-package io.qonnect.cli;
+package io.qonnect.testbed.cli;
 
+import io.qonnect.cli.QonnectMain;
+import io.qonnect.cli.LeadAgentsOptions;
+import io.qonnect.cli.SpecFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.qonnect.proto.v1.ApplicationStatus;

@@ -1,5 +1,6 @@
-package io.qonnect.cli;
+package io.qonnect.testbed.cli;
 
+import io.qonnect.cli.QonnectMain;
 import io.qonnect.sim.SimMain;
 import io.qonnect.sim.Simulation;
 import java.util.concurrent.Callable;

@@ -1,5 +1,6 @@
-package io.qonnect.cli;
+package io.qonnect.testbed.cli;
 
+import io.qonnect.cli.QonnectMain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package io.qonnect.cli;
+package io.qonnect.testbed.cli;
 
+import io.qonnect.cli.QonnectMain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qonnect.testbed.federation.LocalFederation;
