@@ -20,8 +20,7 @@ import picocli.CommandLine.Command;
     description = "Federated multi-cluster control plane: one QoS spec in, placement across member clusters out.",
     subcommands = {
       ValidateCommand.class, PlanCommand.class, ApplyCommand.class, GetCommand.class, DescribeCommand.class, DeleteCommand.class,
-      EventsCommand.class, EventsCommand.Leader.class, CertsCommand.class, ConfigCommand.class,
-      CommandLine.HelpCommand.class
+      EventsCommand.class, EventsCommand.Leader.class, CertsCommand.class, ConfigCommand.class
     })
 public final class QonnectMain implements Runnable {
   public static final int OK = 0;
@@ -68,6 +67,7 @@ public final class QonnectMain implements Runnable {
   public static int run(String[] args, PrintWriter out, PrintWriter err, List<Class<?>> more) {
     CommandLine cl = new CommandLine(new QonnectMain());
     more.forEach(cl::addSubcommand);
+    cl.addSubcommand("help", new CommandLine.HelpCommand()); // last in the list
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler((e, badArgs) -> {

@@ -2,6 +2,7 @@ package io.qonnect.agent.upstream;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.qonnect.transport.Identity;
 import io.qonnect.transport.Transport;
 import io.grpc.stub.StreamObserver;
@@ -69,6 +70,15 @@ public final class LeadStream implements Runnable {
     this.onDesired = onDesired;
   }
 
+  private static final long REFUSED_RETRY_MS = 5_000;
+  private String lastRefusal = "";
+
+  /** An answer that is a decision, not a failure to reach a lead agent that can decide. */
+  private static boolean refusal(Status.Code code) {
+    return code == Status.Code.ALREADY_EXISTS || code == Status.Code.FAILED_PRECONDITION || code == Status.Code.PERMISSION_DENIED
+        || code == Status.Code.INVALID_ARGUMENT || code == Status.Code.UNAUTHENTICATED;
+  }
+
   @Override
   public void run() {
     boolean registered = false;
@@ -87,6 +97,17 @@ public final class LeadStream implements Runnable {
           LOG.info("{}: registered ({} in {})", cluster, r.getTier(), r.getRegion());
         }
         holdStream(channel);
+      } catch (StatusRuntimeException e) {
+        if (refusal(e.getStatus().getCode())) {
+          // the lead agents answered and said no (a name bound to another cluster, a certificate for another one, a
+          // bad registration): an operator must act; keep asking, in case they do, and say it once per reason
+          String why = e.getStatus().getCode() + ": " + e.getStatus().getDescription();
+          if (!why.equals(lastRefusal)) LOG.warn("{}: the lead agents refuse this agent's registration ({}); retrying until they accept it", cluster, why);
+          lastRefusal = why;
+          sleep(REFUSED_RETRY_MS);
+        } else {
+          LOG.debug("{}: lead agent {} not usable: {}", cluster, channel.authority(), e.toString());
+        }
       } catch (RuntimeException e) {
         LOG.debug("{}: lead agent {} not usable: {}", cluster, channel.authority(), e.toString());
       }

@@ -9,6 +9,7 @@ import io.qonnect.proto.v1.ClusterReplicas;
 import io.qonnect.proto.v1.GetApplicationRequest;
 import io.qonnect.proto.v1.ListClustersRequest;
 import io.qonnect.testbed.cluster.MemberClusterSpec;
+import io.qonnect.testbed.cluster.Testbed;
 import io.qonnect.client.LeadAgentsClient;
 import io.qonnect.testbed.federation.LocalFederation;
 import java.io.PrintWriter;
@@ -49,7 +50,13 @@ final class DemoCommand implements Callable<Integer> {
     if (offline) return OfflineDemo.run(dir, out, err);
     Path app = dir.resolve("bookinfo.yaml");
     out.println("== 1/4 member clusters: real kube-apiserver, etcd, controller-manager, scheduler each; KWOK nodes");
+    boolean newClusters = !Testbed.holdsClusters(Testbed.defaultWorkDir());
     step(out, err, "testbed", "up", "--clusters", layout);
+    if (newClusters && !LocalFederation.local(LocalFederation.defaultWorkDir()).members().isEmpty()) {
+      // the lead agents bind each member cluster's name to the cluster that registered it: new clusters need a new registry
+      out.println("   the member clusters are new, so the local federation starts afresh (its registry names the old ones)");
+      step(out, err, "federation", "down", "--wipe");
+    }
     out.println("== 2/4 control plane: knowledge base, 3 lead agents (Raft), one resource agent per member cluster");
     step(out, err, "federation", "up");
     awaitClusters(out, MemberClusterSpec.parseLayout(layout).size());

@@ -15,6 +15,10 @@ import io.qonnect.testbed.drill.Drill;
 import io.qonnect.testbed.drill.DrillReport;
 import io.qonnect.testbed.drill.DrillRunner;
 import io.qonnect.client.LeadAgentsClient;
+import io.qonnect.testbed.linearizability.HistoryFile;
+import io.qonnect.testbed.linearizability.HistoryRecorder;
+import io.qonnect.testbed.linearizability.Operation;
+import io.qonnect.testbed.linearizability.LinearizabilityChecker;
 import io.qonnect.testbed.federation.LocalFederation;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,7 +43,8 @@ import picocli.CommandLine.Spec;
     "Inject a failure or change into the running federation on the testbed, time detection, decision and recovery,",
     "heal, and check the invariants. Prints a timeline; writes a JSON report to the results directory.",
     "Kinds: cluster-down CLUSTER | agent-kill CLUSTER | leader-kill | node-notready CLUSTER NODE |",
-    "       price-change CLUSTER FACTOR | partition CLUSTER | random --count N --seed S",
+    "       price-change CLUSTER FACTOR | partition CLUSTER | pause PROCESS SECONDS (SIGSTOP: leader, lead-N, agent-CLUSTER) |",
+    "       random --count N --seed S",
     "'drill summary' prints p50/p99 per drill kind and interval over the reports in the results directory.",
     "Without applications, examples/bookinfo.yaml and examples/ledger.yaml (with a singleton) are applied first."})
 final class DrillCommand implements Callable<Integer> {
@@ -63,6 +68,11 @@ final class DrillCommand implements Callable<Integer> {
 
   @Option(names = "--budget", paramLabel = "SECONDS", description = "how long recovery and settling may take (default 60)")
   int budgetSeconds = 60;
+
+  @Option(names = "--check-linearizable", description = {
+      "meanwhile, 3 clients apply, describe and delete 4 applications (lin-0..lin-3) of their own and record every call;",
+      "afterwards the history is checked against a register per application (Wing-Gong/Porcupine) and the anomalies printed"})
+  boolean checkLinearizable;
 
   @Option(names = "--settle", paramLabel = "SECONDS",
       description = "no placement change for this long before a drill starts (default 15: above the lead agents' 10 s migration hold)")
@@ -96,39 +106,72 @@ final class DrillCommand implements Callable<Integer> {
         })) {
       ensureApplications(client, out);
       runner.acknowledgeExisting();
-      List<DrillReport> reports = new ArrayList<>();
-      Random picker = new Random(seed);
-      for (int i = 0; i < (random ? count : repeat); i++) {
-        Drill drill;
-        try {
-          drill = random ? Drill.random(picker, clusters, c -> runner.kube(c).nodes().list().getItems().getFirst().getMetadata().getName()) : single;
-        } catch (RuntimeException e) {
-          throw new QonnectMain.UserError(e.getMessage());
+      LeadAgentsClient historyClient = checkLinearizable ? leadAgents.connect() : null;
+      HistoryRecorder recorder = checkLinearizable ? new HistoryRecorder(historyClient, 3, 4, seed, System::nanoTime) : null;
+      try {
+        boolean invariantsHeld = drills(runner, clusters, single, random, out);
+        boolean linearizable = recorder == null || linearizable(recorder, out);
+        return invariantsHeld && linearizable ? QonnectMain.OK : QonnectMain.FAILED;
+      } finally {
+        if (recorder != null) {
+          recorder.close(); // a drill cut short: its clients stop, and their applications go
+          recorder.removeAll();
+          historyClient.close();
         }
-        out.printf("drill %d: %s%s%n", i + 1, drill.kind(), drill.cluster().isEmpty() ? "" : " " + drill.cluster());
-        DrillReport report;
-        try {
-          report = runner.run(drill);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-          throw new QonnectMain.UserError(e.getMessage());
-        }
-        reports.add(report);
-        Path file = write(report.drill() + "-" + report.startedUnixMillis(), report);
-        out.printf("  intervals (s): %s; violations: %d; report %s%n", report.intervalsSeconds(), report.violations().size(), file);
-        report.violations().forEach(v -> out.println("  VIOLATION " + v));
       }
-      if (random) {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("drill", "random");
-        summary.put("seed", seed);
-        summary.put("count", reports.size());
-        summary.put("violations", reports.stream().flatMap(r -> r.violations().stream().map(v -> r.drill() + ": " + v)).toList());
-        summary.put("reports", reports);
-        Path file = write("random-" + seed + "-" + Instant.now().toEpochMilli(), summary);
-        out.printf("random: %d drills, %d violations; report %s%n", reports.size(), ((List<?>) summary.get("violations")).size(), file);
-      }
-      return reports.stream().allMatch(r -> r.violations().isEmpty()) ? QonnectMain.OK : QonnectMain.FAILED;
     }
+  }
+
+  /** Runs the drills, prints each one's timeline and report; whether every one kept the invariants. */
+  private boolean drills(DrillRunner runner, List<String> clusters, Drill single, boolean random, PrintWriter out) throws Exception {
+    List<DrillReport> reports = new ArrayList<>();
+    Random picker = new Random(seed);
+    for (int i = 0; i < (random ? count : repeat); i++) {
+      Drill drill;
+      try {
+        drill = random ? Drill.random(picker, clusters, c -> runner.kube(c).nodes().list().getItems().getFirst().getMetadata().getName()) : single;
+      } catch (RuntimeException e) {
+        throw new QonnectMain.UserError(e.getMessage());
+      }
+      out.printf("drill %d: %s%s%n", i + 1, drill.kind(), drill.cluster().isEmpty() ? "" : " " + drill.cluster());
+      DrillReport report;
+      try {
+        report = runner.run(drill);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new QonnectMain.UserError(e.getMessage());
+      }
+      reports.add(report);
+      Path file = write(report.drill() + "-" + report.startedUnixMillis(), report);
+      out.printf("  intervals (s): %s; violations: %d; report %s%n", report.intervalsSeconds(), report.violations().size(), file);
+      report.violations().forEach(v -> out.println("  VIOLATION " + v));
+    }
+    if (random) {
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("drill", "random");
+      summary.put("seed", seed);
+      summary.put("count", reports.size());
+      summary.put("violations", reports.stream().flatMap(r -> r.violations().stream().map(v -> r.drill() + ": " + v)).toList());
+      summary.put("reports", reports);
+      Path file = write("random-" + seed + "-" + Instant.now().toEpochMilli(), summary);
+      out.printf("random: %d drills, %d violations; report %s%n", reports.size(), ((List<?>) summary.get("violations")).size(), file);
+    }
+    return reports.stream().allMatch(r -> r.violations().isEmpty());
+  }
+
+  /** Stops the history's clients, checks what they recorded, prints it and writes it beside the reports. */
+  private boolean linearizable(HistoryRecorder recorder, PrintWriter out) throws InterruptedException, IOException {
+    List<Operation> history = recorder.stop();
+    Files.createDirectories(results);
+    Path file = results.resolve("history-" + Instant.now().toEpochMilli() + ".tsv");
+    HistoryFile.write(file, history);
+    LinearizabilityChecker.Result result = LinearizabilityChecker.check(history);
+    out.printf("linearizability: %d operations on %d applications checked, %d anomalies; history %s%n", result.operations(), result.keys(),
+        result.anomalies().size(), file);
+    result.anomalies().forEach((key, ops) -> {
+      out.println("  ANOMALY " + key + ": no order of these calls is a register's history:");
+      ops.forEach(op -> out.println("    " + op));
+    });
+    return result.linearizable();
   }
 
   private void ensureApplications(LeadAgentsClient client, PrintWriter out) throws InterruptedException {

@@ -70,6 +70,11 @@ public final class Testbed {
     return workDir.resolve("inventory.yaml");
   }
 
+  /** Whether a testbed in {@code workDir} holds member clusters (up, or stopped by a drill): 'testbed up' would reuse them. */
+  public static boolean holdsClusters(Path workDir) {
+    return Files.isRegularFile(workDir.resolve("clusters.tsv"));
+  }
+
   /** The member clusters this testbed holds (empty when none is up). */
   public List<MemberClusterSpec> clusters() {
     Path layout = workDir.resolve("clusters.tsv");

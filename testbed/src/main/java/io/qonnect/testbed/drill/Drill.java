@@ -36,7 +36,25 @@ public sealed interface Drill {
     public String kind() { return "partition"; }
   }
 
-  List<String> KINDS = List.of("cluster-down", "agent-kill", "leader-kill", "node-notready", "price-change", "partition");
+  /**
+   * Freezes a process ({@code SIGSTOP}) for a while, then lets it go on ({@code SIGCONT}): {@code process} is a member of
+   * the local federation (lead-2, agent-cloud-1, knowledge-base) or {@code leader}, whichever lead agent leads then.
+   */
+  record Pause(String process, int seconds) implements Drill {
+    public String kind() { return "pause"; }
+
+    /** The member cluster of a paused agent; empty for the other processes. */
+    @Override
+    public String cluster() {
+      return process.startsWith("agent-") ? process.substring("agent-".length()) : "";
+    }
+
+    public boolean ofLeadAgent() {
+      return process.equals("leader") || process.startsWith("lead-");
+    }
+  }
+
+  List<String> KINDS = List.of("cluster-down", "agent-kill", "leader-kill", "node-notready", "price-change", "partition", "pause");
 
   /** Parses {@code KIND ARGS...}; throws IllegalArgumentException naming what is wrong. */
   static Drill parse(List<String> words) {
@@ -50,6 +68,17 @@ public sealed interface Drill {
       case "leader-kill" -> {
         if (!args.isEmpty()) throw new IllegalArgumentException("leader-kill takes no arguments");
         yield new LeaderKill();
+      }
+      case "pause" -> {
+        if (args.size() != 2) throw new IllegalArgumentException("pause: expected PROCESS SECONDS (PROCESS: leader, lead-N, agent-CLUSTER or knowledge-base)");
+        int seconds;
+        try {
+          seconds = Integer.parseInt(args.get(1));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("pause: SECONDS '" + args.get(1) + "' is not a whole number");
+        }
+        if (seconds < 1 || seconds > 600) throw new IllegalArgumentException("pause: SECONDS must be 1 to 600, got " + seconds);
+        yield new Pause(args.get(0), seconds);
       }
       case "node-notready" -> {
         if (args.size() != 2) throw new IllegalArgumentException("node-notready: expected CLUSTER NODE");

@@ -12,6 +12,7 @@ import io.qonnect.placement.spec.QosSpec;
 import io.qonnect.placement.spec.QosSpecParser;
 import io.qonnect.proto.v1.ApplicationDescription;
 import io.qonnect.proto.v1.ApplicationStatus;
+import io.qonnect.testbed.linearizability.HistoryRecorder;
 import io.qonnect.proto.v1.ApplyRequest;
 import io.grpc.ManagedChannel;
 import io.qonnect.transport.Identity;
@@ -98,9 +99,18 @@ public final class DrillRunner implements AutoCloseable {
     kubes.clear();
   }
 
+  /**
+   * The applications a drill judges: all but the linearizability clients' ({@link HistoryRecorder#PREFIX}), which
+   * are created, changed and deleted many times a second on purpose and judged by their history instead.
+   */
+  private List<ApplicationStatus> applications() {
+    return client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList().stream()
+        .filter(a -> !a.getName().startsWith(HistoryRecorder.PREFIX)).toList();
+  }
+
   /** Applications the drills must never lose: those present now. */
   public void acknowledgeExisting() {
-    client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList()
+    applications()
         .forEach(a -> acknowledged.add(a.getName()));
   }
 
@@ -121,9 +131,13 @@ public final class DrillRunner implements AutoCloseable {
     intervals.put("detected", null);
     intervals.put("committed", null);
     intervals.put("recovered", null);
-    String probeSpec = drill instanceof Drill.LeaderKill ? anySpec() : "";
+    // a lead agent that is killed or frozen: recovery is the next write the group accepts
+    boolean leaderDrill = drill instanceof Drill.LeaderKill || drill instanceof Drill.Pause p && p.ofLeadAgent();
+    String probeSpec = leaderDrill ? anySpec() : "";
     Map<String, String> restore = inject(drill, oldLeader);
-    at.accept(start, "injected " + drill.kind() + (drill.cluster().isEmpty() ? "" : " " + drill.cluster()));
+    boolean paused = drill instanceof Drill.Pause;
+    at.accept(start, "injected " + drill.kind() + (drill instanceof Drill.Pause p ? " " + restore.get("process") + " for " + p.seconds() + " s"
+        : drill.cluster().isEmpty() ? "" : " " + drill.cluster()));
 
     long deadline = start + budgetMillis;
     long lastSample = 0;
@@ -132,13 +146,18 @@ public final class DrillRunner implements AutoCloseable {
     boolean nothingToMove = false;
     while (System.currentTimeMillis() < deadline && intervals.get("recovered") == null) {
       double now = (System.currentTimeMillis() - start) / 1000.0;
+      if (paused && drill instanceof Drill.Pause p && now >= p.seconds()) {
+        heal(drill, restore);
+        paused = false;
+        step.accept("resumed " + restore.get("process") + " (SIGCONT)");
+      }
       if (drill instanceof Drill.PriceChange && intervals.get("committed") == null && intervals.get("detected") != null
           && now - intervals.get("detected") > (settleMillis + DECIDE_MARGIN_MS) / 1000.0) {
         nothingToMove = true;
         step.accept("nothing moved: the change left every placement within the hysteresis margin");
         break;
       }
-      for (ControlPlaneEvent e : drill instanceof Drill.LeaderKill ? List.<ControlPlaneEvent>of() : eventsSince(fromRevision)) {
+      for (ControlPlaneEvent e : leaderDrill ? List.<ControlPlaneEvent>of() : eventsSince(fromRevision)) {
         fromRevision = e.getRevision() + 1;
         at.accept(e.getTimeUnixMillis(), e.getKind() + " " + e.getSubject() + ": " + e.getMessage());
         double when = Math.max(0, (e.getTimeUnixMillis() - start) / 1000.0); // the leader's stamp: same machine, same clock
@@ -154,8 +173,8 @@ public final class DrillRunner implements AutoCloseable {
         intervals.put("detected", (System.currentTimeMillis() - start) / 1000.0);
         step.accept("the knowledge base has the change (the cluster's agent reported it)");
       }
-      if (drill instanceof Drill.LeaderKill) {
-        if (intervals.get("detected") == null && leaderOtherThan(oldLeader)) {
+      if (leaderDrill) {
+        if (intervals.get("detected") == null && leaderOtherThan(restore.getOrDefault("process", oldLeader))) {
           intervals.put("detected", now);
           step.accept("a new leader was elected");
         }
@@ -164,7 +183,7 @@ public final class DrillRunner implements AutoCloseable {
           intervals.put("recovered", intervals.get("committed"));
           step.accept("a write was accepted");
         }
-      } else if (recovered(drill, intervals.get("detected") != null)
+      } else if (!paused && recovered(drill, intervals.get("detected") != null || drill instanceof Drill.Pause)
           && (!(drill instanceof Drill.PriceChange) || (intervals.get("committed") != null && migrating.isEmpty()))) {
         intervals.put("recovered", now);
         step.accept("every component Ready at its placed count");
@@ -177,7 +196,7 @@ public final class DrillRunner implements AutoCloseable {
     }
     String outcome = intervals.get("recovered") != null ? "recovered" : nothingToMove ? "nothing to move" : "not recovered";
     if (outcome.equals("not recovered")) step.accept("not recovered within the budget of " + budgetMillis / 1000 + " s");
-    heal(drill, restore);
+    if (paused || !(drill instanceof Drill.Pause)) heal(drill, restore);
     step.accept("healed");
     violations.addAll(awaitInvariants(drill));
     listSingletonPods(); // a cluster stopped by the drill is back: what still runs there ran through the outage
@@ -191,6 +210,7 @@ public final class DrillRunner implements AutoCloseable {
       case Drill.NodeNotReady n -> List.of(n.cluster(), n.node());
       case Drill.PriceChange p -> List.of(p.cluster(), Double.toString(p.factor()));
       case Drill.LeaderKill l -> List.of();
+      case Drill.Pause p -> List.of(p.process(), Integer.toString(p.seconds()));
       default -> List.of(d.cluster());
     };
   }
@@ -206,7 +226,7 @@ public final class DrillRunner implements AutoCloseable {
       try {
         long now = System.currentTimeMillis();
         boolean healthy = clusters().values().stream().allMatch(c -> c.getHealth() == ClusterHealth.CLUSTER_HEALTH_HEALTHY);
-        boolean ready = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList().stream()
+        boolean ready = applications().stream()
             .allMatch(a -> a.getPhase() == ApplicationStatus.Phase.READY);
         boolean quiet = eventsSince(0).stream().noneMatch(e -> now - e.getTimeUnixMillis() < settleMillis
             && (e.getType() == EventKind.EVENT_KIND_PLACEMENT_COMMITTED || e.getType() == EventKind.EVENT_KIND_MIGRATION_COMPLETED || CLUSTER_EVENTS.contains(e.getType())));
@@ -230,6 +250,12 @@ public final class DrillRunner implements AutoCloseable {
       case Drill.ClusterDown d -> testbed.stop(known(d.cluster()));
       case Drill.AgentKill d -> federation.kill(LocalFederation.agentName(known(d.cluster())));
       case Drill.LeaderKill d -> federation.kill(leader);
+      case Drill.Pause d -> {
+        String process = d.process().equals("leader") ? leader : d.process();
+        federation.member(process); // an unknown name fails here, before anything is frozen
+        restore.put("process", process);
+        federation.freeze(process, true);
+      }
       case Drill.Partition d -> federation.partition(known(d.cluster()), true);
       case Drill.NodeNotReady d -> testbed.setNodeReady(known(d.cluster()), d.node(), false);
       case Drill.PriceChange d -> {
@@ -259,6 +285,7 @@ public final class DrillRunner implements AutoCloseable {
           .filter(m -> m.role().equals(LocalFederation.LEAD_AGENT) && federation.pid(m).isEmpty())
           .forEach(m -> federation.start(m, List.of()));
       case Drill.Partition d -> federation.partition(d.cluster(), false);
+      case Drill.Pause d -> federation.freeze(restore.get("process"), false);
       case Drill.NodeNotReady d -> testbed.setNodeReady(d.cluster(), d.node(), true);
       case Drill.PriceChange d -> {
         KubernetesClient kube = kube(d.cluster());
@@ -289,7 +316,9 @@ public final class DrillRunner implements AutoCloseable {
     List<ControlPlaneEvent> out = new ArrayList<>();
     try {
       Iterator<ControlPlaneEvent> it = client.stream(s -> s.watch(WatchRequest.newBuilder().setFromRevision(revision).setFollow(false).build()));
-      it.forEachRemaining(out::add);
+      it.forEachRemaining(e -> {
+        if (!e.getSubject().startsWith(HistoryRecorder.PREFIX)) out.add(e); // the linearizability clients' churn is judged apart
+      });
     } catch (RuntimeException e) {
       // no leader right now: the next poll catches up
     }
@@ -332,13 +361,17 @@ public final class DrillRunner implements AutoCloseable {
     return true;
   }
 
+  /** Whether any lead agent answering within a second names a leader other than {@code old} (which may be frozen, not dead). */
   private boolean leaderOtherThan(String old) {
-    try {
-      String now = client.call(s -> s.leader(LeaderRequest.getDefaultInstance())).getLeaderId();
-      return !now.isEmpty() && !now.equals(old);
-    } catch (RuntimeException e) {
-      return false;
+    for (String address : client.addresses()) {
+      try {
+        String now = client.at(address).withDeadlineAfter(1, TimeUnit.SECONDS).leader(LeaderRequest.getDefaultInstance()).getLeaderId();
+        if (!now.isEmpty() && !now.equals(old)) return true;
+      } catch (RuntimeException e) {
+        // this one does not answer: ask the next
+      }
     }
+    return false;
   }
 
   private String anySpec() {
@@ -375,7 +408,7 @@ public final class DrillRunner implements AutoCloseable {
       ClusterStatus target = clusters.get(drill.cluster());
       if (needsVerdict && (target == null || target.getHealth() != ClusterHealth.CLUSTER_HEALTH_FAILED)) return false;
       if (!detected) return false;
-      for (ApplicationStatus app : client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList()) {
+      for (ApplicationStatus app : applications()) {
         if (app.getPhase() != ApplicationStatus.Phase.READY) return false;
         for (ComponentStatus c : app.getComponentsList()) {
           for (ClusterReplicas r : c.getDesiredList()) {
@@ -416,7 +449,7 @@ public final class DrillRunner implements AutoCloseable {
     List<ApplicationStatus> apps;
     try {
       clusters = clusters();
-      apps = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList();
+      apps = applications();
     } catch (RuntimeException e) {
       return List.of("lead agents unreachable: " + e.getMessage());
     }

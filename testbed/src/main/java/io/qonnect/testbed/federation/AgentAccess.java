@@ -36,16 +36,21 @@ final class AgentAccess {
 
   private AgentAccess() {}
 
+  /** What provisioning wrote, and which real cluster it was: its kube-system namespace's UID, as the agent registers it. */
+  record Provisioned(Path kubeconfig, String clusterUid) {}
+
   /**
    * Applies the agent's namespace and roles in {@code cluster} (a context of {@code adminKubeconfig}) and writes a
    * kubeconfig for its ServiceAccount to {@code out}, with one context named after the cluster.
    */
-  static Path provision(Path adminKubeconfig, String cluster, Path out) {
+  static Provisioned provision(Path adminKubeconfig, String cluster, Path out) {
     try {
       String admin = Files.readString(adminKubeconfig);
       Config config = Config.fromKubeconfig(cluster, admin, adminKubeconfig.toString());
       String token;
+      String uid;
       try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+        uid = client.namespaces().withName("kube-system").get().getMetadata().getUid();
         for (String manifest : MANIFESTS) {
           try (InputStream in = AgentAccess.class.getResourceAsStream("/deploy/resource-agent/" + manifest)) {
             if (in == null) throw new IllegalStateException("deploy/resource-agent/" + manifest + " is not packaged with the testbed");
@@ -57,7 +62,7 @@ final class AgentAccess {
       }
       Files.writeString(out, kubeconfig(YAML.readTree(admin), cluster, token), java.nio.charset.StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-------"));
-      return out;
+      return new Provisioned(out, uid);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -287,10 +287,35 @@ public final class LocalFederation {
     }
     for (Member m : members) {
       if (!m.role().equals(RESOURCE_AGENT) || pid(m).isPresent()) continue;
-      String cluster = m.name().substring("agent-".length());
-      AgentAccess.provision(Path.of(m.kubeconfig()), cluster, agentKubeconfig(m));
       start(m, List.of());
       progress.accept(m.name() + ": started (log " + log(m) + ")");
+    }
+  }
+
+  /**
+   * The lead agents bind a member cluster's name to the real cluster that first registered it (its kube-system UID), and
+   * refuse another one under that name. A testbed created anew has new clusters under the old names: say so here, with
+   * what to do, instead of starting an agent the lead agents will refuse. WORK/cluster-uids.tsv keeps what was seen.
+   */
+  private void sameClusterAsRegistered(String cluster, String uid) {
+    Path file = workDir.resolve("cluster-uids.tsv");
+    try {
+      Map<String, String> seen = new java.util.TreeMap<>();
+      if (Files.isRegularFile(file)) {
+        for (String line : Files.readAllLines(file)) {
+          String[] f = line.split("\t");
+          if (f.length == 2) seen.put(f[0], f[1]);
+        }
+      }
+      String before = seen.putIfAbsent(cluster, uid);
+      if (before != null && !before.equals(uid)) {
+        throw new IllegalArgumentException("member cluster " + cluster + " is not the cluster this federation registered under that name"
+            + " (kube-system UID " + uid + ", registered " + before + "; the testbed was created anew?): its lead agents will refuse"
+            + " this one. Start a fresh federation: './qonnect federation down --wipe' and 'federation up'");
+      }
+      if (before == null) Files.write(file, seen.entrySet().stream().map(e -> e.getKey() + "\t" + e.getValue()).toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -342,8 +367,15 @@ public final class LocalFederation {
     }
   }
 
-  /** Starts one member's process (it must not be running). */
+  /**
+   * Starts one member's process (it must not be running). An agent first gets a token minted now for its ServiceAccount
+   * ({@link AgentAccess}): the one it had may be from an earlier cluster of the same name, which 'testbed up' replaced.
+   */
   public void start(Member m, List<String> extraLeadAgentArgs) {
+    if (m.role().equals(RESOURCE_AGENT)) {
+      String cluster = m.name().substring("agent-".length());
+      sameClusterAsRegistered(cluster, AgentAccess.provision(Path.of(m.kubeconfig()), cluster, agentKubeconfig(m)).clusterUid());
+    }
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add(marker(m)); // first, because /proc/PID/cmdline as Java reads it is cut after a page or so
@@ -438,6 +470,23 @@ public final class LocalFederation {
       h.destroyForcibly();
       h.onExit().orTimeout(10, TimeUnit.SECONDS).join();
     });
+  }
+
+  /**
+   * Freezes ({@code SIGSTOP}) or thaws ({@code SIGCONT}) a member's process: a lead agent or an agent that stops answering
+   * without closing a connection, as a long GC pause or an overloaded VM does.
+   */
+  public void freeze(String name, boolean frozen) {
+    long pid = pid(member(name)).orElseThrow(() -> new IllegalArgumentException(name + " is not running"));
+    try {
+      Process kill = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(pid)).redirectErrorStream(true).start();
+      if (kill.waitFor() != 0) throw new IllegalStateException("kill " + (frozen ? "-STOP " : "-CONT ") + pid + ": " + new String(kill.getInputStream().readAllBytes()).strip());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /**

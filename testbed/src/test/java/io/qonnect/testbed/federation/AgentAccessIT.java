@@ -57,7 +57,7 @@ class AgentAccessIT {
   @Test
   void theAgentWritesOnlyQonnectsOwnObjectsInQonnectsNamespaces(TestbedClusters clusters, @TempDir Path dir) throws Exception {
     String cluster = clusters.names().getFirst();
-    Path kubeconfig = AgentAccess.provision(clusters.testbed().kubeconfig(), cluster, dir.resolve("agent.kubeconfig"));
+    Path kubeconfig = AgentAccess.provision(clusters.testbed().kubeconfig(), cluster, dir.resolve("agent.kubeconfig")).kubeconfig();
     assertThat(Files.readString(kubeconfig)).as("the agent's kubeconfig holds a token, not the admin's certificate")
         .contains("token:").doesNotContain("client-key");
     Config config = Config.fromKubeconfig(cluster, Files.readString(kubeconfig), kubeconfig.toString());

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.StatusRuntimeException;
 import io.qonnect.testbed.bench.FederationBench;
+import io.qonnect.testbed.linearizability.HistoryRecorder;
+import io.qonnect.testbed.linearizability.LinearizabilityChecker;
 import io.qonnect.placement.snapshot.InventoryParser;
 import io.qonnect.placement.snapshot.ClusterSnapshot;
 import io.qonnect.placement.spec.Parsed;
@@ -100,9 +102,18 @@ class LeadAgentsIT {
     try (LeadAgentsClient client = federation.client(20_000)) {
       AtomicInteger done = new AtomicInteger();
       String leader = federation.awaitLeader(30_000).getLeaderId();
+      // meanwhile three more clients apply, read and delete four applications of their own, recording every call
+      HistoryRecorder recorder = new HistoryRecorder(client, 3, 4, 1, System::nanoTime);
       Set<String> acked = submit(client, 0, 1000, 4, () -> {
         if (done.incrementAndGet() == 300) federation.kill(leader);
       });
+      List<io.qonnect.testbed.linearizability.Operation> recorded = recorder.stop();
+      io.qonnect.testbed.linearizability.HistoryFile.write(dir.resolve("history.tsv"), recorded); // beside the processes' logs
+      LinearizabilityChecker.Result history = LinearizabilityChecker.check(recorded);
+      System.out.printf("linearizability across the leader kill: %d operations on %d applications checked, %d anomalies%n",
+          history.operations(), history.keys(), history.anomalies().size());
+      assertThat(history.operations()).as("the clients got calls through").isGreaterThan(100);
+      assertThat(history.anomalies()).as("apply / describe / delete stay linearizable across the kill").isEmpty();
 
       assertThat(federation.pid(federation.member(leader))).as("the old leader is dead").isEmpty();
       assertThat(acked.size()).as("writes are accepted again after the election").isGreaterThan(900);

@@ -53,7 +53,7 @@ class ReconcileIsolationIT {
     admin.namespaces().resource(namespace("qonnect-gone")).serverSideApply();
     ConfigMap old = admin.configMaps().resource(configMap("qonnect-gone", "old", "k")).serverSideApply();
 
-    Path kubeconfig = AgentAccess.provision(clusters.testbed().kubeconfig(), cluster, dir.resolve("agent.kubeconfig"));
+    Path kubeconfig = AgentAccess.provision(clusters.testbed().kubeconfig(), cluster, dir.resolve("agent.kubeconfig")).kubeconfig();
     Config config = Config.fromKubeconfig(cluster, Files.readString(kubeconfig), kubeconfig.toString());
     ExecutorService appliers = Executors.newFixedThreadPool(4);
     AtomicLong now = new AtomicLong(1_000_000);
