@@ -8,6 +8,12 @@ cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 # shellcheck source=scripts/jdk.sh
 source scripts/jdk.sh
 echo "test.sh: JDK $JAVA_HOME"
+# partitions drop packets with nftables (PacketPartitionIT; ./qonnect drill partition): install it where we may
+if ! command -v nft >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "test.sh: installing nftables (partitions that drop packets)"
+  apt-get install -y -q nftables >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q nftables >/dev/null 2>&1; } \
+    || echo "test.sh: could not install nftables: PacketPartitionIT will be skipped"
+fi
 QONNECT_TESTBED_BIN="$(testbed/scripts/build-binaries.sh)/bin"
 export QONNECT_TESTBED_BIN
 echo "test.sh: testbed binaries in $QONNECT_TESTBED_BIN"

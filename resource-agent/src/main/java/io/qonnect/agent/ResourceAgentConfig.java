@@ -32,13 +32,12 @@ import io.qonnect.agent.reconcile.Namespaces;
  *   --namespace-prefix P      QONNECT_NAMESPACE_PREFIX application namespaces are P + application name; default qonnect-
  *   --reserved-namespaces A,B QONNECT_RESERVED_NAMESPACES never used nor deleted, beside the system ones and qonnect-system
  *   --pod-security LEVEL      QONNECT_POD_SECURITY     enforced on application namespaces: privileged, baseline (default), restricted
- *   --fault-dir DIR           QONNECT_FAULT_DIR        drills only: a file "partition" there cuts the agent off from the lead agents
  *   --ca, --cert, --key FILE | --insecure                the transport ({@link TransportFlags}); the certificate names this
  *                                                      agent's member cluster, and no other
  * </pre>
  */
 public record ResourceAgentConfig(String cluster, String kubeconfig, String context, List<String> leadAgents, String knowledgeBase,
-    long heartbeatMs, long reportMs, String probeAddress, String latencyModel, String faultDir, Namespaces namespaces,
+    long heartbeatMs, long reportMs, String probeAddress, String latencyModel, Namespaces namespaces,
     Transport transport) {
 
   public int probePort() {
@@ -56,7 +55,6 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     @Option(names = "--report-ms", defaultValue = "${env:QONNECT_REPORT_MS:-2000}") String reportMs;
     @Option(names = "--probe-address", defaultValue = "${env:QONNECT_PROBE_ADDRESS:-127.0.0.1:7070}") String probeAddress;
     @Option(names = "--latency-model", defaultValue = "${env:QONNECT_LATENCY_MODEL:-}") String latencyModel;
-    @Option(names = "--fault-dir", defaultValue = "${env:QONNECT_FAULT_DIR:-}") String faultDir;
     @Option(names = "--namespace-prefix", defaultValue = "${env:QONNECT_NAMESPACE_PREFIX:-" + Namespaces.DEFAULT_PREFIX + "}") String namespacePrefix;
     @Option(names = "--reserved-namespaces", defaultValue = "${env:QONNECT_RESERVED_NAMESPACES:-}") String reservedNamespaces;
     @Option(names = "--pod-security", defaultValue = "${env:QONNECT_POD_SECURITY:-" + Namespaces.DEFAULT_POD_SECURITY + "}") String podSecurity;
@@ -90,7 +88,7 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
     String context = o.context.isEmpty() ? cluster : o.context;
     return new ResourceAgentConfig(cluster, o.kubeconfig, context, leads, o.knowledgeBase, heartbeat, report,
-        o.probeAddress, o.latencyModel, o.faultDir, new Namespaces(o.namespacePrefix, reserved,
+        o.probeAddress, o.latencyModel, new Namespaces(o.namespacePrefix, reserved,
         o.podSecurity), transport);
   }
 }

@@ -143,7 +143,7 @@ public final class ResourceAgentMain implements AutoCloseable {
       }
       loops.execute(this::reconcileSafely);
       readinessChanged(); // a new epoch: report the same pods under it
-    }, this::leaseReceived, config.faultDir(), monotonicMillis);
+    }, this::leaseReceived, monotonicMillis);
     Thread.ofPlatform().name("lead-stream").daemon().start(leadStream);
     deployments.addEventHandler(new ResourceEventHandler<>() {
       @Override public void onAdd(Deployment d) { readinessChanged(); }

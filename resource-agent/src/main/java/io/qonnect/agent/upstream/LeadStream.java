@@ -15,8 +15,6 @@ import io.qonnect.proto.v1.LeadMessage;
 import io.qonnect.proto.v1.RegisterClusterRequest;
 import io.qonnect.proto.v1.SingletonLease;
 import io.qonnect.proto.v1.Tier;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -32,9 +30,8 @@ import org.slf4j.LoggerFactory;
  * lead agent leads (followers refuse; the next address is tried), heartbeats on it and hands every desired
  * state and singleton lease it receives to its handlers. Reconnects forever; losing the stream never deletes
  * anything. A stream on which the lead agent said nothing, not even its ping, for {@value #SILENCE_BOUND_MS} ms
- * is dropped and another one opened: a hung lead agent must not hold its agents. A drill can cut it off from
- * the lead agents (a file named {@code partition} in the fault directory): it then drops the stream and does
- * not reconnect until the file is gone, as a network partition would.
+ * is dropped and another one opened: a hung lead agent must not hold its agents (drills cut it off by dropping its
+ * packets: the stream goes silent, it is not closed).
  */
 public final class LeadStream implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(LeadStream.class);
@@ -51,17 +48,14 @@ public final class LeadStream implements Runnable {
   private final Supplier<Heartbeat> heartbeat;
   private final Consumer<DesiredState> onDesired;
   private final Consumer<SingletonLease> onLease;
-  private final Path partitionFile;
   private final LongSupplier monotonicMillis;
   private volatile boolean running = true;
 
-  /** @param faultDir drills only; empty: none */
   public LeadStream(String cluster, List<String> addresses, Transport transport, long heartbeatMs, Supplier<RegisterClusterRequest> registration,
-      Supplier<Heartbeat> heartbeat, Consumer<DesiredState> onDesired, Consumer<SingletonLease> onLease, String faultDir,
+      Supplier<Heartbeat> heartbeat, Consumer<DesiredState> onDesired, Consumer<SingletonLease> onLease,
       LongSupplier monotonicMillis) {
     this.monotonicMillis = monotonicMillis;
     this.onLease = onLease;
-    this.partitionFile = faultDir.isEmpty() ? null : Path.of(faultDir, "partition");
     this.cluster = cluster;
     addresses.forEach(a -> channels.add(transport.channel(a, Identity.LeadAgent.class)));
     this.heartbeatMs = heartbeatMs;
@@ -84,10 +78,6 @@ public final class LeadStream implements Runnable {
     boolean registered = false;
     for (int attempt = 0; running; attempt++) {
       ManagedChannel channel = channels.get(attempt % channels.size());
-      if (partitioned()) {
-        sleep(200);
-        continue;
-      }
       try {
         if (!registered) {
           RegisterClusterRequest r = registration.get();
@@ -142,7 +132,7 @@ public final class LeadStream implements Runnable {
         up.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setCluster(cluster)).build());
         up.onNext(AgentMessage.newBuilder().setHeartbeat(heartbeat.get()).build());
       }
-      while (running && !ended.await(heartbeatMs, TimeUnit.MILLISECONDS) && !partitioned()) {
+      while (running && !ended.await(heartbeatMs, TimeUnit.MILLISECONDS)) {
         if (silence.exceeded()) {
           LOG.warn("{}: nothing from lead agent {} for {} ms; dropping the stream and connecting again", cluster, channel.authority(),
               silence.silentMillis());
@@ -165,9 +155,6 @@ public final class LeadStream implements Runnable {
     }
   }
 
-  private boolean partitioned() {
-    return partitionFile != null && Files.exists(partitionFile);
-  }
 
   private static void sleep(long ms) {
     try {

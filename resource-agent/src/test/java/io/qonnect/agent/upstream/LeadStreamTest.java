@@ -58,7 +58,7 @@ class LeadStreamTest {
     }).build().start();
     RegisterClusterRequest registration = RegisterClusterRequest.newBuilder().setCluster("eu-1").setTier(Tier.TIER_CLOUD).setRegion("eu").build();
     agent = new LeadStream("eu-1", List.of("127.0.0.1:" + lead.getPort()), Transport.insecure(), 20, () -> registration,
-        () -> Heartbeat.newBuilder().setCluster("eu-1").build(), d -> {}, l -> {}, "", now::get);
+        () -> Heartbeat.newBuilder().setCluster("eu-1").build(), d -> {}, l -> {}, now::get);
     Thread.ofPlatform().daemon().name("lead-stream-test").start(agent);
   }
 

@@ -328,24 +328,24 @@ public final class LocalFederation {
     return "agent-" + cluster;
   }
 
-  /** Drills: cuts a resource agent off from the lead agents (it keeps running and reaching its cluster), or heals it. */
+  /**
+   * Drills: cuts a resource agent off from the lead agents — its packets to their agent gateways and theirs back are
+   * dropped ({@link PacketFaults}); it keeps running and reaching its member cluster — or heals the cut.
+   */
   public void partition(String cluster, boolean cut) {
     Member m = member(agentName(cluster));
-    Path file = faultDir(m).resolve("partition");
-    try {
-      if (cut) {
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, "cut by a drill\n");
-      } else {
-        Files.deleteIfExists(file);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    PacketFaults.Result packets = packetFaults();
+    PacketFaults faults = packets.faults().orElseThrow(() -> new IllegalStateException(
+        "a partition drops packets, and this machine cannot: " + packets.unavailableBecause()));
+    faults.cut(m.name(), members().stream().filter(x -> x.role().equals(LEAD_AGENT)).map(Member::gatewayPort).toList(), cut);
   }
 
-  private Path faultDir(Member m) {
-    return workDir.resolve("faults").resolve(m.name());
+  private PacketFaults.Result packetFaults;
+
+  /** Whether this machine can drop a process's packets (computed once: it runs nft). */
+  private synchronized PacketFaults.Result packetFaults() {
+    if (packetFaults == null) packetFaults = PacketFaults.forFederation(workDir);
+    return packetFaults;
   }
 
   private List<Member> plan(int leadAgents) {
@@ -396,7 +396,7 @@ public final class LocalFederation {
       String cluster = m.name().substring("agent-".length());
       cmd.addAll(List.of("io.qonnect.agent.ResourceAgentMain", "--cluster", cluster, "--kubeconfig", agentKubeconfig(m).toString(), "--context", cluster,
           "--lead-agents", String.join(",", gatewayAddresses()), "--knowledge-base", knowledgeBaseAddress().orElseThrow(),
-          "--probe-address", m.address(), "--fault-dir", faultDir(m).toString()));
+          "--probe-address", m.address()));
       Path model = workDir.resolve("latency-model.txt");
       if (Files.isRegularFile(model)) cmd.addAll(List.of("--latency-model", model.toString()));
       cmd.addAll(TransportFlags.args(transport(m.identity())));
@@ -410,7 +410,8 @@ public final class LocalFederation {
     }
     try {
       Files.createDirectories(workDir);
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(m).toFile())).start();
+      List<String> launch = packetFaults().faults().map(f -> f.inCgroup(m.name(), cmd)).orElse(cmd); // so a drill can cut it
+      Process p = new ProcessBuilder(launch).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(m).toFile())).start();
       Files.writeString(workDir.resolve(m.name() + ".pid"), Long.toString(p.pid()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + m.name(), e);
@@ -507,6 +508,7 @@ public final class LocalFederation {
         progress.accept(m.name() + ": killed (pid " + h.pid() + ", still running after 20 s)");
       }
     });
+    packetFaults().faults().ifPresent(PacketFaults::clear); // a drill's cut does not outlive the processes
     if (wipe) transports.clear(); // the PKI goes with the data
     if (wipe && Files.isDirectory(workDir)) {
       try (Stream<Path> walk = Files.walk(workDir)) {

@@ -1,0 +1,111 @@
+package io.qonnect.testbed.federation;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Network faults as dropped packets on this machine, without touching any other traffic: each process of a local
+ * federation runs in a cgroup (v2) of its own, and an nftables table of the federation's drops, in both directions,
+ * the TCP connections a cut process opens to the given ports (the first packet's socket names the cgroup; conntrack
+ * marks the connection, so the answers are dropped too). The process keeps running and its sockets stay open: what
+ * the other side sees is silence, not a closed connection — half-open streams, lost heartbeats, keepalives at work.
+ * Needs root, cgroup v2 and the {@code nft} command ({@code apt-get install nftables}).
+ */
+final class PacketFaults {
+  private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
+
+  /** Where cgroup v2 is mounted, relative to /sys/fs/cgroup ("" on a pure v2 system, "unified" on a hybrid one), as nft names paths. */
+  private final String hierarchy;
+  /** Unique per federation work directory: its cgroups and its nftables table. */
+  private final String id;
+  /** Active cuts: a process, and the ports its connections are cut from. */
+  private final Map<String, List<Integer>> cuts = new TreeMap<>();
+
+  private PacketFaults(String hierarchy, String id) {
+    this.hierarchy = hierarchy;
+    this.id = id;
+  }
+
+  /** Packet faults for the federation in {@code workDir}, or why this machine cannot have them. */
+  static Result forFederation(Path workDir) {
+    String hierarchy;
+    if (Files.isRegularFile(CGROUPS.resolve("cgroup.controllers"))) hierarchy = "";
+    else if (Files.isRegularFile(CGROUPS.resolve("unified/cgroup.procs"))) hierarchy = "unified";
+    else return new Result(Optional.empty(), "no cgroup v2 hierarchy under " + CGROUPS);
+    if (!Files.isWritable(CGROUPS.resolve(hierarchy))) return new Result(Optional.empty(), "cgroup v2 at " + CGROUPS.resolve(hierarchy) + " is not writable (root needed)");
+    String problem = run(List.of("nft", "list", "tables"), "");
+    if (!problem.isEmpty()) return new Result(Optional.empty(), "nftables unusable (" + problem + "); apt-get install nftables");
+    String id = "qonnect-" + Integer.toHexString(workDir.toAbsolutePath().normalize().toString().hashCode());
+    return new Result(Optional.of(new PacketFaults(hierarchy, id)), "");
+  }
+
+  record Result(Optional<PacketFaults> faults, String unavailableBecause) {}
+
+  /** The process's cgroup, as nft and the shell name it. */
+  private String cgroup(String process) {
+    return (hierarchy.isEmpty() ? "" : hierarchy + "/") + id + "/" + process;
+  }
+
+  /** {@code command}, started in {@code process}'s own cgroup (created if needed) before anything of it runs. */
+  List<String> inCgroup(String process, List<String> command) {
+    Path dir = CGROUPS.resolve(cgroup(process));
+    List<String> wrapped = new ArrayList<>(List.of("sh", "-c", "mkdir -p '" + dir + "' && echo $$ > '" + dir + "/cgroup.procs' && exec \"$@\"", "sh"));
+    wrapped.addAll(command);
+    return wrapped;
+  }
+
+  /** Cuts {@code process}'s TCP connections to {@code ports} (127.0.0.1), both ways; or heals them. */
+  synchronized void cut(String process, List<Integer> ports, boolean on) {
+    if (on) cuts.put(process, List.copyOf(ports));
+    else cuts.remove(process);
+    apply();
+  }
+
+  /** Removes the federation's table (every cut healed). */
+  synchronized void clear() {
+    cuts.clear();
+    run(List.of("nft", "delete", "table", "inet", id), "");
+  }
+
+  private void apply() {
+    StringBuilder rules = new StringBuilder();
+    rules.append("table inet ").append(id).append(" {}\ndelete table inet ").append(id).append('\n');
+    rules.append("table inet ").append(id).append(" {\n  chain output {\n    type filter hook output priority 0; policy accept;\n");
+    int mark = 0x51000;
+    for (Map.Entry<String, List<Integer>> cut : cuts.entrySet()) {
+      mark++;
+      String ports = String.join(", ", cut.getValue().stream().map(String::valueOf).toList());
+      rules.append("    socket cgroupv2 level 2 \"").append(cgroup(cut.getKey())).append("\" ip daddr 127.0.0.1 tcp dport { ").append(ports)
+          .append(" } ct mark set ").append(mark).append('\n');
+      rules.append("    ct mark ").append(mark).append(" drop\n");
+    }
+    rules.append("  }\n}\n");
+    String problem = run(List.of("nft", "-f", "-"), rules.toString());
+    if (!problem.isEmpty()) throw new IllegalStateException("nft: " + problem);
+  }
+
+  /** Runs a command, feeding it {@code input}; "" when it succeeded, otherwise what it said. */
+  private static String run(List<String> command, String input) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) return "timed out";
+      return p.exitValue() == 0 ? "" : out.isEmpty() ? "exit " + p.exitValue() : out;
+    } catch (IOException e) {
+      return e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+}
