@@ -303,8 +303,13 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     }
   }
 
+  private static final long WRITE_WAIT_CAP_MS = 60_000;
+
   private <T> void propose(StreamObserver<T> out, Command command, Function<CommandResult.Accepted, T> onAccepted) {
-    client.propose(command).whenComplete((result, failure) -> {
+    // the caller's deadline bounds the write (at most a minute: a caller without one has stopped waiting by then)
+    io.grpc.Deadline deadline = io.grpc.Context.current().getDeadline();
+    long waitMillis = deadline == null ? WRITE_WAIT_CAP_MS : Math.min(WRITE_WAIT_CAP_MS, Math.max(1, deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS)));
+    client.proposeWithin(command, waitMillis).whenComplete((result, failure) -> {
       if (failure != null) {
         out.onError(GrpcErrors.notCommitted(failure, group.leaderApiAddress()));
         return;

@@ -22,15 +22,27 @@ import io.qonnect.proto.v1.raft.SubmitApplication;
 public final class CommandCodec {
   private CommandCodec() {}
 
-  /** A command with the proposer's time and the term it was decided in (0: intent, not a decision), as stored in the log. */
-  public record Stamped(long timeMillis, long decidedInTerm, Command command) {}
+  /**
+   * A command with the proposer's time, the term it was decided in (0: intent, not a decision) and the time after
+   * which its caller no longer waits (0: none), as stored in the log.
+   */
+  public record Stamped(long timeMillis, long decidedInTerm, long validUntilMillis, Command command) {
+    public Stamped(long timeMillis, long decidedInTerm, Command command) {
+      this(timeMillis, decidedInTerm, 0, command);
+    }
+  }
 
   public static byte[] encode(long timeMillis, Command command) {
     return encode(timeMillis, 0, command);
   }
 
   public static byte[] encode(long timeMillis, long decidedInTerm, Command command) {
-    var b = io.qonnect.proto.v1.raft.Command.newBuilder().setProposedUnixMillis(timeMillis).setDecidedInTerm(decidedInTerm);
+    return encode(timeMillis, decidedInTerm, 0, command);
+  }
+
+  public static byte[] encode(long timeMillis, long decidedInTerm, long validUntilMillis, Command command) {
+    var b = io.qonnect.proto.v1.raft.Command.newBuilder().setProposedUnixMillis(timeMillis).setDecidedInTerm(decidedInTerm)
+        .setValidUntilUnixMillis(validUntilMillis);
     switch (command) {
       case Command.SubmitApplication c -> b.setSubmitApplication(SubmitApplication.newBuilder()
           .setApplication(c.application()).setSpecYaml(c.specYaml()).setSpec(c.spec()).setExpectedRevision(c.expectedRevision()).setActor(c.actor()));
@@ -110,7 +122,7 @@ public final class CommandCodec {
       case BODY_NOT_SET -> new Command.Unsupported("a log entry of a command kind this version does not know (fields "
           + p.getUnknownFields().asMap().keySet() + "; written by a newer version?): applied as nothing");
     };
-    return new Stamped(p.getProposedUnixMillis(), p.getDecidedInTerm(), command);
+    return new Stamped(p.getProposedUnixMillis(), p.getDecidedInTerm(), p.getValidUntilUnixMillis(), command);
   }
 
   public static byte[] encode(CommandResult result) {

@@ -56,9 +56,23 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
    */
   @Override
   public CompletableFuture<CommandResult> propose(Command command, long decidedInTerm) {
+    return propose(command, decidedInTerm, 0);
+  }
+
+  /**
+   * Proposes a caller's write that is worth applying only while the caller waits: {@code waitMillis} from now (0: no
+   * bound). Retries of this proposal (Ratis's, or TCP's after a partition heals) that arrive once newer entries were
+   * applied are rejected as stale (from log feature level 5) instead of landing over them.
+   */
+  public CompletableFuture<CommandResult> proposeWithin(Command command, long waitMillis) {
+    return propose(command, 0, waitMillis <= 0 ? 0 : clock.millis() + waitMillis);
+  }
+
+  private CompletableFuture<CommandResult> propose(Command command, long decidedInTerm, long validUntilMillis) {
     var refused = FeatureLevels.refusal(command, committedFeatureLevel.getAsInt());
     if (refused.isPresent()) return CompletableFuture.completedFuture(refused.get());
-    Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(clock.millis(), decidedInTerm, command)));
+    long now = clock.millis();
+    Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(now, decidedInTerm, validUntilMillis, command)));
     return client.async().send(message).thenApply(reply -> {
       if (!reply.isSuccess()) throw new CompletionException(new IOException("not committed: " + reply.getException()));
       return CommandCodec.decodeResult(reply.getMessage().getContent().toByteArray());

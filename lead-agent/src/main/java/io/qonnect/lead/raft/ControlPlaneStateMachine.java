@@ -145,7 +145,7 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
     CommandResult result;
     lock.writeLock().lock();
     try {
-      result = state.apply(entry.getIndex(), entry.getTerm(), stamped.timeMillis(), stamped.decidedInTerm(), stamped.command());
+      result = state.apply(entry.getIndex(), entry.getTerm(), stamped.timeMillis(), stamped.decidedInTerm(), stamped.validUntilMillis(), stamped.command());
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     } finally {
       lock.writeLock().unlock();

@@ -50,7 +50,8 @@ public final class SnapshotCodec {
         .setLastAppliedIndex(state.lastAppliedIndex())
         .setRevision(state.revision())
         .setClusterSetRevision(state.clusterSetRevision())
-        .setFeatureLevel(state.featureLevel());
+        .setFeatureLevel(state.featureLevel())
+        .setLatestProposedUnixMillis(state.latestProposedMillis()); // 0 below level 5: not written, the body as before
     for (ClusterRecord c : state.clusters()) {
       b.addClusters(io.qonnect.proto.v1.raft.ClusterRecord.newBuilder().setCluster(c.id().value()).setTier(ProtoMapper.toProto(c.tier()))
           .setRegion(c.region()).setAgentAddress(c.agentAddress()).setHealth(ProtoMapper.toProto(c.health())).setHealthReason(c.healthReason())
@@ -112,7 +113,7 @@ public final class SnapshotCodec {
     List<EventRecord> events = s.getEventsList().stream()
         .map(e -> new EventRecord(e.getRevision(), e.getTimeUnixMillis(), io.qonnect.lead.state.EventKind.fromDisplayName(e.getKind()), e.getSubject(), e.getMessage()))
         .toList();
-    state.restore(s.getLastAppliedIndex(), s.getRevision(), s.getClusterSetRevision(), s.getFeatureLevel(), clusters, applications, events);
+    state.restore(s.getLastAppliedIndex(), s.getRevision(), s.getClusterSetRevision(), s.getFeatureLevel(), s.getLatestProposedUnixMillis(), clusters, applications, events);
   }
 
   /**

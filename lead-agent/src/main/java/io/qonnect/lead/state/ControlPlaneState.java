@@ -41,6 +41,8 @@ public final class ControlPlaneState {
   private long clusterSetRevision;
   private long lastAppliedIndex;
   private int featureLevel = FeatureLevels.BASELINE;
+  /** The latest proposer time of an applied entry (tracked from level 5): the replicated "now" write deadlines are compared with. */
+  private long latestProposedMillis;
 
   /** Applies intent, or a decision from before 0.3 (no term): tests, and replay of old logs. */
   public CommandResult apply(long logIndex, long timeMillis, Command command) {
@@ -52,9 +54,21 @@ public final class ControlPlaneState {
    * @param decidedInTerm the term of the leader that decided it (0: intent, or written before 0.3)
    */
   public CommandResult apply(long logIndex, long entryTerm, long timeMillis, long decidedInTerm, Command command) {
+    return apply(logIndex, entryTerm, timeMillis, decidedInTerm, 0, command);
+  }
+
+  /** @param validUntilMillis the proposer's time after which the caller no longer waits (0: none) */
+  public CommandResult apply(long logIndex, long entryTerm, long timeMillis, long decidedInTerm, long validUntilMillis, Command command) {
     lastAppliedIndex = logIndex;
     var refused = FeatureLevels.refusal(command, featureLevel);
     if (refused.isPresent()) return refused.get();
+    if (featureLevel >= FeatureLevels.EXPIRING_WRITES) {
+      boolean expired = validUntilMillis > 0 && validUntilMillis < latestProposedMillis;
+      latestProposedMillis = Math.max(latestProposedMillis, timeMillis);
+      if (expired) {
+        return CommandResult.rejected(Rejection.STALE, "its caller stopped waiting at " + validUntilMillis + " and newer writes were applied since");
+      }
+    }
     if (featureLevel >= FeatureLevels.SAFE_DECISIONS && decidedInTerm > 0 && decidedInTerm < entryTerm && isDecision(command)) {
       // a deposed leader's decision, forwarded to (or retried at) the new one: computed from a view that may be stale
       return CommandResult.rejected(Rejection.STALE, "decided by the leader of term " + decidedInTerm + ", the log is in term " + entryTerm);
@@ -255,6 +269,11 @@ public final class ControlPlaneState {
     return featureLevel;
   }
 
+  /** The latest proposer time applied (from level 5; 0 below): what a write's caller deadline is compared with. */
+  public long latestProposedMillis() {
+    return latestProposedMillis;
+  }
+
   public Optional<ApplicationRecord> application(String name) {
     return Optional.ofNullable(applications.get(name));
   }
@@ -272,9 +291,10 @@ public final class ControlPlaneState {
   }
 
   /** Replaces everything with a snapshot's contents (used only when loading or installing a snapshot). */
-  public void restore(long appliedIndex, long newRevision, long newClusterSetRevision, int newFeatureLevel,
+  public void restore(long appliedIndex, long newRevision, long newClusterSetRevision, int newFeatureLevel, long newLatestProposedMillis,
       Map<ClusterId, ClusterRecord> newClusters, Map<String, ApplicationRecord> newApplications, List<EventRecord> newEvents) {
     lastAppliedIndex = appliedIndex;
+    latestProposedMillis = newLatestProposedMillis;
     featureLevel = Math.max(FeatureLevels.BASELINE, newFeatureLevel);
     revision = newRevision;
     clusterSetRevision = newClusterSetRevision;

@@ -22,15 +22,20 @@ import java.util.OptionalInt;
  *   level 4  (0.4)  rules: a member cluster's name is bound to the real cluster that first registered it with a
  *                   cluster UID (another UID under that name is refused); events of application changes name
  *                   who asked (the audit trail).
+ *   level 5  (0.5)  rules: a user's write carries its caller's deadline; it is rejected as stale once an entry
+ *                   proposed after that deadline has been applied (a write its caller gave up on never lands
+ *                   after newer ones: issue 17's linearizability check found one doing so across a partition).
  * </pre>
  */
 public final class FeatureLevels {
   /** The highest level this build knows. */
-  public static final int SUPPORTED = 4;
+  public static final int SUPPORTED = 5;
   /** The level from which apply follows the rules of 0.3 (see above). */
   public static final int SAFE_DECISIONS = 3;
   /** The level from which names are bound to cluster UIDs and application events name their actor. */
   public static final int BOUND_CLUSTERS = 4;
+  /** The level from which a write whose caller's deadline passed before newer entries were applied is rejected. */
+  public static final int EXPIRING_WRITES = 5;
   /** The level of a log (or a peer) from before the gate. */
   public static final int BASELINE = 1;
 

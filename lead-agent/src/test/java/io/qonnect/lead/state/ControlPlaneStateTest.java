@@ -37,6 +37,35 @@ class ControlPlaneStateTest {
     return state.apply(++index, 1000 + index, c);
   }
 
+  /**
+   * The ghost write the linearizability drill found (isolate-lead): a caller's apply stuck on a leader cut off from the
+   * others, retried by the caller at another lead agent (acknowledged), then newer writes, then the stuck proposal
+   * arriving once the cut heals. From level 5 it is stale; below, it would land over the newer write.
+   */
+  @Test
+  void aWriteWhoseCallerStoppedWaitingCannotLandAfterNewerWrites() {
+    for (int level : new int[] {FeatureLevels.BOUND_CLUSTERS, FeatureLevels.EXPIRING_WRITES}) {
+      ControlPlaneState s = new ControlPlaneState();
+      long i = 0;
+      s.apply(++i, 1, 1_000, 0, new Command.SetFeatureLevel(level));
+      // proposed at 2 000 by a caller waiting until 8 000; retried elsewhere and committed there at once
+      s.apply(++i, 2, 8_100, 0, 14_100, submit("shop", "v113", 0));
+      s.apply(++i, 2, 9_000, 0, 15_000, submit("shop", "v122", 0)); // another caller's newer write, acknowledged
+      CommandResult ghost = s.apply(++i, 2, 2_000, 0, 8_000, submit("shop", "v113", 0)); // the first proposal, late
+      if (level >= FeatureLevels.EXPIRING_WRITES) {
+        assertThat(kind(ghost)).isEqualTo(Rejection.STALE);
+        assertThat(s.application("shop").orElseThrow().spec().getLabels(0).getValue()).as("the newer write stands").isEqualTo("v122");
+      } else {
+        assertThat(s.application("shop").orElseThrow().spec().getLabels(0).getValue()).as("level 4: as before").isEqualTo("v113");
+      }
+    }
+    // within its caller's deadline a write applies, however late other clocks run
+    ControlPlaneState s = new ControlPlaneState();
+    s.apply(1, 1, 1_000, 0, new Command.SetFeatureLevel(FeatureLevels.EXPIRING_WRITES));
+    s.apply(2, 1, 5_000, 0, 11_000, submit("shop", "a", 0));
+    assertThat(s.apply(3, 1, 4_000, 0, 10_000, submit("shop", "b", 0))).isInstanceOf(CommandResult.Accepted.class);
+  }
+
   static Placement placement(String component, String cluster, int replicas) {
     SortedMap<ClusterId, Integer> clusters = new TreeMap<>();
     clusters.put(ClusterId.of(cluster), replicas);

@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
     "Inject a failure or change into the running federation on the testbed, time detection, decision and recovery,",
     "heal, and check the invariants. Prints a timeline; writes a JSON report to the results directory.",
     "Kinds: cluster-down CLUSTER | agent-kill CLUSTER | leader-kill | node-notready CLUSTER NODE |",
-    "       price-change CLUSTER FACTOR | partition CLUSTER | pause PROCESS SECONDS (SIGSTOP: leader, lead-N, agent-CLUSTER) |",
+    "       price-change CLUSTER FACTOR | partition CLUSTER | isolate-lead leader|lead-N |",
+    "       pause PROCESS SECONDS (SIGSTOP: leader, lead-N, agent-CLUSTER) |",
     "       random --count N --seed S",
     "'drill summary' prints p50/p99 per drill kind and interval over the reports in the results directory.",
     "Without applications, examples/bookinfo.yaml and examples/ledger.yaml (with a singleton) are applied first."})

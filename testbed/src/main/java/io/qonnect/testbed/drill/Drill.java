@@ -54,7 +54,12 @@ public sealed interface Drill {
     }
   }
 
-  List<String> KINDS = List.of("cluster-down", "agent-kill", "leader-kill", "node-notready", "price-change", "partition", "pause");
+  /** Cuts a lead agent ({@code leader} or {@code lead-N}) off from the other lead agents, packets dropped; users and agents still reach it. */
+  record IsolateLeadAgent(String process) implements Drill {
+    public String kind() { return "isolate-lead"; }
+  }
+
+  List<String> KINDS = List.of("cluster-down", "agent-kill", "leader-kill", "node-notready", "price-change", "partition", "pause", "isolate-lead");
 
   /** Parses {@code KIND ARGS...}; throws IllegalArgumentException naming what is wrong. */
   static Drill parse(List<String> words) {
@@ -69,6 +74,7 @@ public sealed interface Drill {
         if (!args.isEmpty()) throw new IllegalArgumentException("leader-kill takes no arguments");
         yield new LeaderKill();
       }
+      case "isolate-lead" -> new IsolateLeadAgent(one(kind, args, "PROCESS (leader or lead-N)"));
       case "pause" -> {
         if (args.size() != 2) throw new IllegalArgumentException("pause: expected PROCESS SECONDS (PROCESS: leader, lead-N, agent-CLUSTER or knowledge-base)");
         int seconds;

@@ -132,12 +132,12 @@ public final class DrillRunner implements AutoCloseable {
     intervals.put("committed", null);
     intervals.put("recovered", null);
     // a lead agent that is killed or frozen: recovery is the next write the group accepts
-    boolean leaderDrill = drill instanceof Drill.LeaderKill || drill instanceof Drill.Pause p && p.ofLeadAgent();
+    boolean leaderDrill = drill instanceof Drill.LeaderKill || drill instanceof Drill.IsolateLeadAgent || drill instanceof Drill.Pause p && p.ofLeadAgent();
     String probeSpec = leaderDrill ? anySpec() : "";
     Map<String, String> restore = inject(drill, oldLeader);
     boolean paused = drill instanceof Drill.Pause;
     at.accept(start, "injected " + drill.kind() + (drill instanceof Drill.Pause p ? " " + restore.get("process") + " for " + p.seconds() + " s"
-        : drill.cluster().isEmpty() ? "" : " " + drill.cluster()));
+        : drill instanceof Drill.IsolateLeadAgent ? " " + restore.get("process") : drill.cluster().isEmpty() ? "" : " " + drill.cluster()));
 
     long deadline = start + budgetMillis;
     long lastSample = 0;
@@ -211,6 +211,7 @@ public final class DrillRunner implements AutoCloseable {
       case Drill.PriceChange p -> List.of(p.cluster(), Double.toString(p.factor()));
       case Drill.LeaderKill l -> List.of();
       case Drill.Pause p -> List.of(p.process(), Integer.toString(p.seconds()));
+      case Drill.IsolateLeadAgent i -> List.of(i.process());
       default -> List.of(d.cluster());
     };
   }
@@ -250,6 +251,11 @@ public final class DrillRunner implements AutoCloseable {
       case Drill.ClusterDown d -> testbed.stop(known(d.cluster()));
       case Drill.AgentKill d -> federation.kill(LocalFederation.agentName(known(d.cluster())));
       case Drill.LeaderKill d -> federation.kill(leader);
+      case Drill.IsolateLeadAgent d -> {
+        String process = d.process().equals("leader") ? leader : d.process();
+        restore.put("process", process);
+        federation.isolateLeadAgent(process, true);
+      }
       case Drill.Pause d -> {
         String process = d.process().equals("leader") ? leader : d.process();
         federation.member(process); // an unknown name fails here, before anything is frozen
@@ -286,6 +292,7 @@ public final class DrillRunner implements AutoCloseable {
           .forEach(m -> federation.start(m, List.of()));
       case Drill.Partition d -> federation.partition(d.cluster(), false);
       case Drill.Pause d -> federation.freeze(restore.get("process"), false);
+      case Drill.IsolateLeadAgent d -> federation.isolateLeadAgent(restore.get("process"), false);
       case Drill.NodeNotReady d -> testbed.setNodeReady(d.cluster(), d.node(), true);
       case Drill.PriceChange d -> {
         KubernetesClient kube = kube(d.cluster());

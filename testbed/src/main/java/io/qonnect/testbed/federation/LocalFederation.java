@@ -334,10 +334,25 @@ public final class LocalFederation {
    */
   public void partition(String cluster, boolean cut) {
     Member m = member(agentName(cluster));
+    packetFaultsOrExplain().cut(m.name(), members().stream().filter(x -> x.role().equals(LEAD_AGENT)).map(Member::gatewayPort).toList(),
+        List.of(), cut);
+  }
+
+  /**
+   * Drills: cuts a lead agent off from the other lead agents — Raft, both ways (its packets to their Raft ports, and
+   * everyone's to its own) — while users and agents still reach it; or heals the cut. Alone it is a minority.
+   */
+  public void isolateLeadAgent(String name, boolean cut) {
+    Member m = member(name);
+    if (!m.role().equals(LEAD_AGENT)) throw new IllegalArgumentException(name + " is not a lead agent");
+    List<Integer> others = members().stream().filter(x -> x.role().equals(LEAD_AGENT) && !x.name().equals(name)).map(Member::raftPort).toList();
+    packetFaultsOrExplain().cut(m.name(), others, List.of(m.raftPort()), cut);
+  }
+
+  private PacketFaults packetFaultsOrExplain() {
     PacketFaults.Result packets = packetFaults();
-    PacketFaults faults = packets.faults().orElseThrow(() -> new IllegalStateException(
-        "a partition drops packets, and this machine cannot: " + packets.unavailableBecause()));
-    faults.cut(m.name(), members().stream().filter(x -> x.role().equals(LEAD_AGENT)).map(Member::gatewayPort).toList(), cut);
+    return packets.faults().orElseThrow(() -> new IllegalStateException("a partition drops packets, and this machine cannot: "
+        + packets.unavailableBecause()));
   }
 
   private PacketFaults.Result packetFaults;

@@ -26,8 +26,11 @@ final class PacketFaults {
   private final String hierarchy;
   /** Unique per federation work directory: its cgroups and its nftables table. */
   private final String id;
-  /** Active cuts: a process, and the ports its connections are cut from. */
-  private final Map<String, List<Integer>> cuts = new TreeMap<>();
+  /** A process cut off from {@code to} (the ports it connects to) and from whoever connects to {@code from} (its own ports). */
+  private record Cut(List<Integer> to, List<Integer> from) {}
+
+  /** Active cuts, by process. */
+  private final Map<String, Cut> cuts = new TreeMap<>();
 
   private PacketFaults(String hierarchy, String id) {
     this.hierarchy = hierarchy;
@@ -62,9 +65,12 @@ final class PacketFaults {
     return wrapped;
   }
 
-  /** Cuts {@code process}'s TCP connections to {@code ports} (127.0.0.1), both ways; or heals them. */
-  synchronized void cut(String process, List<Integer> ports, boolean on) {
-    if (on) cuts.put(process, List.copyOf(ports));
+  /**
+   * Cuts, both ways, {@code process}'s TCP connections to {@code to} (127.0.0.1) and everyone's connections to
+   * {@code from} (ports it listens on); or heals them.
+   */
+  synchronized void cut(String process, List<Integer> to, List<Integer> from, boolean on) {
+    if (on) cuts.put(process, new Cut(List.copyOf(to), List.copyOf(from)));
     else cuts.remove(process);
     apply();
   }
@@ -80,16 +86,24 @@ final class PacketFaults {
     rules.append("table inet ").append(id).append(" {}\ndelete table inet ").append(id).append('\n');
     rules.append("table inet ").append(id).append(" {\n  chain output {\n    type filter hook output priority 0; policy accept;\n");
     int mark = 0x51000;
-    for (Map.Entry<String, List<Integer>> cut : cuts.entrySet()) {
+    for (Map.Entry<String, Cut> cut : cuts.entrySet()) {
       mark++;
-      String ports = String.join(", ", cut.getValue().stream().map(String::valueOf).toList());
-      rules.append("    socket cgroupv2 level 2 \"").append(cgroup(cut.getKey())).append("\" ip daddr 127.0.0.1 tcp dport { ").append(ports)
-          .append(" } ct mark set ").append(mark).append('\n');
+      if (!cut.getValue().to().isEmpty()) {
+        rules.append("    socket cgroupv2 level 2 \"").append(cgroup(cut.getKey())).append("\" ip daddr 127.0.0.1 tcp dport { ")
+            .append(ports(cut.getValue().to())).append(" } ct mark set ").append(mark).append('\n');
+      }
+      if (!cut.getValue().from().isEmpty()) {
+        rules.append("    ip daddr 127.0.0.1 tcp dport { ").append(ports(cut.getValue().from())).append(" } ct mark set ").append(mark).append('\n');
+      }
       rules.append("    ct mark ").append(mark).append(" drop\n");
     }
     rules.append("  }\n}\n");
     String problem = run(List.of("nft", "-f", "-"), rules.toString());
     if (!problem.isEmpty()) throw new IllegalStateException("nft: " + problem);
+  }
+
+  private static String ports(List<Integer> ports) {
+    return String.join(", ", ports.stream().map(String::valueOf).toList());
   }
 
   /** Runs a command, feeding it {@code input}; "" when it succeeded, otherwise what it said. */

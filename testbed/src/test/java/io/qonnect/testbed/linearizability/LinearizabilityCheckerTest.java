@@ -83,6 +83,8 @@ class LinearizabilityCheckerTest {
     assertThat(real.anomalies()).isEmpty();
     LinearizabilityChecker.Result broken = LinearizabilityChecker.check(HistoryFile.read(dir.resolve("no-read-barrier.tsv")));
     assertThat(broken.anomalies()).as("stale reads from a replica without the barrier").isNotEmpty();
+    LinearizabilityChecker.Result ghost = LinearizabilityChecker.check(HistoryFile.read(dir.resolve("isolated-leader-ghost-write.tsv")));
+    assertThat(ghost.anomalies()).as("an acknowledged write overwritten by an older one, retried after a partition").containsKeys("lin-2");
   }
 
   @Test
