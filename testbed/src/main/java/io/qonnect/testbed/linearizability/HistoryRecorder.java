@@ -106,7 +106,7 @@ public final class HistoryRecorder implements AutoCloseable {
   }
 
   /** Stops the clients (each finishes the call it is in, so its outcome is recorded) and returns the history. */
-  public List<Operation> stop() throws InterruptedException {
+  public List<Operation> stop() {
     close();
     synchronized (this) {
       return List.copyOf(history);
@@ -124,9 +124,14 @@ public final class HistoryRecorder implements AutoCloseable {
     }
   }
 
+  /** Stops the clients; each finishes the call it is in. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     running.set(false);
-    for (Thread t : threads) t.join();
+    try {
+      for (Thread t : threads) t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
