@@ -32,8 +32,19 @@ public sealed interface Drill {
     public String kind() { return "price-change"; }
   }
 
-  record Partition(String cluster) implements Drill {
-    public String kind() { return "partition"; }
+  /** The agent cut off from the lead agents, its packets dropped: both ways, or only its own ({@code out}: unheard) or only theirs ({@code in}: deaf). */
+  record Partition(String cluster, io.qonnect.testbed.federation.PacketFaults.Direction direction) implements Drill {
+    public Partition(String cluster) {
+      this(cluster, io.qonnect.testbed.federation.PacketFaults.Direction.BOTH);
+    }
+
+    public String kind() {
+      return switch (direction) {
+        case BOTH -> "partition";
+        case OUT -> "partition-out";
+        case IN -> "partition-in";
+      };
+    }
   }
 
   /**
@@ -59,7 +70,8 @@ public sealed interface Drill {
     public String kind() { return "isolate-lead"; }
   }
 
-  List<String> KINDS = List.of("cluster-down", "agent-kill", "leader-kill", "node-notready", "price-change", "partition", "pause", "isolate-lead");
+  List<String> KINDS = List.of("cluster-down", "agent-kill", "leader-kill", "node-notready", "price-change", "partition", "partition-out",
+      "partition-in", "pause", "isolate-lead");
 
   /** Parses {@code KIND ARGS...}; throws IllegalArgumentException naming what is wrong. */
   static Drill parse(List<String> words) {
@@ -70,6 +82,8 @@ public sealed interface Drill {
       case "cluster-down" -> new ClusterDown(one(kind, args, "CLUSTER"));
       case "agent-kill" -> new AgentKill(one(kind, args, "CLUSTER"));
       case "partition" -> new Partition(one(kind, args, "CLUSTER"));
+      case "partition-out" -> new Partition(one(kind, args, "CLUSTER"), io.qonnect.testbed.federation.PacketFaults.Direction.OUT);
+      case "partition-in" -> new Partition(one(kind, args, "CLUSTER"), io.qonnect.testbed.federation.PacketFaults.Direction.IN);
       case "leader-kill" -> {
         if (!args.isEmpty()) throw new IllegalArgumentException("leader-kill takes no arguments");
         yield new LeaderKill();

@@ -262,7 +262,7 @@ public final class DrillRunner implements AutoCloseable {
         restore.put("process", process);
         federation.freeze(process, true);
       }
-      case Drill.Partition d -> federation.partition(known(d.cluster()), true);
+      case Drill.Partition d -> federation.partition(known(d.cluster()), d.direction(), true);
       case Drill.NodeNotReady d -> testbed.setNodeReady(known(d.cluster()), d.node(), false);
       case Drill.PriceChange d -> {
         KubernetesClient kube = kube(known(d.cluster()));
@@ -290,7 +290,7 @@ public final class DrillRunner implements AutoCloseable {
       case Drill.LeaderKill d -> federation.members().stream()
           .filter(m -> m.role().equals(LocalFederation.LEAD_AGENT) && federation.pid(m).isEmpty())
           .forEach(m -> federation.start(m, List.of()));
-      case Drill.Partition d -> federation.partition(d.cluster(), false);
+      case Drill.Partition d -> federation.partition(d.cluster(), d.direction(), false);
       case Drill.Pause d -> federation.freeze(restore.get("process"), false);
       case Drill.IsolateLeadAgent d -> federation.isolateLeadAgent(restore.get("process"), false);
       case Drill.NodeNotReady d -> testbed.setNodeReady(d.cluster(), d.node(), true);

@@ -333,9 +333,14 @@ public final class LocalFederation {
    * dropped ({@link PacketFaults}); it keeps running and reaching its member cluster — or heals the cut.
    */
   public void partition(String cluster, boolean cut) {
+    partition(cluster, PacketFaults.Direction.BOTH, cut);
+  }
+
+  /** As {@link #partition(String, boolean)}, one way only: {@code OUT} the lead agents no longer hear the agent, {@code IN} it no longer hears them. */
+  public void partition(String cluster, PacketFaults.Direction direction, boolean cut) {
     Member m = member(agentName(cluster));
     packetFaultsOrExplain().cut(m.name(), members().stream().filter(x -> x.role().equals(LEAD_AGENT)).map(Member::gatewayPort).toList(),
-        List.of(), cut);
+        List.of(), direction, cut);
   }
 
   /**

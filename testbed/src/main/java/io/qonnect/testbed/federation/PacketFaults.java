@@ -19,15 +19,25 @@ import java.util.concurrent.TimeUnit;
  * the other side sees is silence, not a closed connection — half-open streams, lost heartbeats, keepalives at work.
  * Needs root, cgroup v2 and the {@code nft} command ({@code apt-get install nftables}).
  */
-final class PacketFaults {
+public final class PacketFaults {
   private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
 
   /** Where cgroup v2 is mounted, relative to /sys/fs/cgroup ("" on a pure v2 system, "unified" on a hybrid one), as nft names paths. */
   private final String hierarchy;
   /** Unique per federation work directory: its cgroups and its nftables table. */
   private final String id;
+  /** Which of a cut process's packets are dropped. */
+  public enum Direction {
+    /** Both ways: nothing gets through. */
+    BOTH,
+    /** What the process sends is dropped; it still hears the others (they no longer hear it). */
+    OUT,
+    /** What is sent to the process is dropped; it still talks (it no longer hears the others). */
+    IN
+  }
+
   /** A process cut off from {@code to} (the ports it connects to) and from whoever connects to {@code from} (its own ports). */
-  private record Cut(List<Integer> to, List<Integer> from) {}
+  private record Cut(List<Integer> to, List<Integer> from, Direction direction) {}
 
   /** Active cuts, by process. */
   private final Map<String, Cut> cuts = new TreeMap<>();
@@ -70,7 +80,12 @@ final class PacketFaults {
    * {@code from} (ports it listens on); or heals them.
    */
   synchronized void cut(String process, List<Integer> to, List<Integer> from, boolean on) {
-    if (on) cuts.put(process, new Cut(List.copyOf(to), List.copyOf(from)));
+    cut(process, to, from, Direction.BOTH, on);
+  }
+
+  /** As {@link #cut(String, List, List, boolean)}, dropping only the packets of {@code direction}. */
+  synchronized void cut(String process, List<Integer> to, List<Integer> from, Direction direction, boolean on) {
+    if (on) cuts.put(process, new Cut(List.copyOf(to), List.copyOf(from), direction));
     else cuts.remove(process);
     apply();
   }
@@ -86,16 +101,24 @@ final class PacketFaults {
     rules.append("table inet ").append(id).append(" {}\ndelete table inet ").append(id).append('\n');
     rules.append("table inet ").append(id).append(" {\n  chain output {\n    type filter hook output priority 0; policy accept;\n");
     int mark = 0x51000;
-    for (Map.Entry<String, Cut> cut : cuts.entrySet()) {
-      mark++;
-      if (!cut.getValue().to().isEmpty()) {
-        rules.append("    socket cgroupv2 level 2 \"").append(cgroup(cut.getKey())).append("\" ip daddr 127.0.0.1 tcp dport { ")
-            .append(ports(cut.getValue().to())).append(" } ct mark set ").append(mark).append('\n');
+    for (Map.Entry<String, Cut> entry : cuts.entrySet()) {
+      Cut cut = entry.getValue();
+      int outgoing = ++mark; // connections the process opened: their original direction is the process speaking
+      int incoming = ++mark; // connections to the process's ports: their reply direction is the process speaking
+      if (!cut.to().isEmpty()) {
+        rules.append("    socket cgroupv2 level 2 \"").append(cgroup(entry.getKey())).append("\" ip daddr 127.0.0.1 tcp dport { ")
+            .append(ports(cut.to())).append(" } ct mark set ").append(outgoing).append('\n');
       }
-      if (!cut.getValue().from().isEmpty()) {
-        rules.append("    ip daddr 127.0.0.1 tcp dport { ").append(ports(cut.getValue().from())).append(" } ct mark set ").append(mark).append('\n');
+      if (!cut.from().isEmpty()) {
+        rules.append("    ip daddr 127.0.0.1 tcp dport { ").append(ports(cut.from())).append(" } ct mark set ").append(incoming).append('\n');
       }
-      rules.append("    ct mark ").append(mark).append(" drop\n");
+      String speaks = "original";
+      String hears = "reply";
+      rules.append(switch (cut.direction()) {
+        case BOTH -> "    ct mark " + outgoing + " drop\n    ct mark " + incoming + " drop\n";
+        case OUT -> "    ct mark " + outgoing + " ct direction " + speaks + " drop\n    ct mark " + incoming + " ct direction " + hears + " drop\n";
+        case IN -> "    ct mark " + outgoing + " ct direction " + hears + " drop\n    ct mark " + incoming + " ct direction " + speaks + " drop\n";
+      });
     }
     rules.append("  }\n}\n");
     String problem = run(List.of("nft", "-f", "-"), rules.toString());
