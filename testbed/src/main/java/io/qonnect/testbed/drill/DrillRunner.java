@@ -181,6 +181,10 @@ public final class DrillRunner implements AutoCloseable {
         if (writeAccepted(probeSpec)) {
           intervals.put("committed", (System.currentTimeMillis() - start) / 1000.0);
           intervals.put("recovered", intervals.get("committed"));
+          if (intervals.get("detected") == null && leaderOtherThan(restore.getOrDefault("process", oldLeader))) {
+            intervals.put("detected", intervals.get("committed")); // at the latest: the probe write itself waited for the election
+            step.accept("a new leader was elected (seen no later than the write)");
+          }
           step.accept("a write was accepted");
         }
       } else if (!paused && recovered(drill, intervals.get("detected") != null || drill instanceof Drill.Pause)
