@@ -22,9 +22,8 @@ class AgentRestartIT {
   @Test
   void aRestartedAgentGetsAFreshTokenAndACreatedAnewClusterIsNamed(TestbedClusters clusters) throws Exception {
     String cluster = clusters.names().getFirst();
-    Path dir = Path.of("target", "federation-it", "agent-restart").toAbsolutePath();
-    new LocalFederation(dir, "", List.of()).down(true, line -> {});
-    LocalFederation federation = new LocalFederation(dir, System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
+    LocalFederation federation = FreshFederation.create("agent-restart");
+    Path dir = federation.workDir();
     try {
       federation.up(1, List.of(), line -> {});
       federation.upAgents(clusters.testbed().kubeconfig(), null, List.of(cluster), line -> {});

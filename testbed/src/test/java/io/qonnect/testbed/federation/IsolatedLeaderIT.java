@@ -10,7 +10,6 @@ import io.qonnect.testbed.linearizability.LinearizabilityChecker;
 import io.qonnect.testbed.linearizability.Operation;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,11 +20,9 @@ import org.junit.jupiter.api.Test;
 class IsolatedLeaderIT {
   @Test
   void aLeaderCutOffFromTheOthersLosesNoAcknowledgedWrite() throws Exception {
-    Path dir = Path.of("target", "federation-it", "isolated-leader").toAbsolutePath();
-    new LocalFederation(dir, "", List.of()).down(true, line -> {});
-    PacketFaults.Result packets = PacketFaults.forFederation(dir);
-    Assumptions.assumeTrue(packets.faults().isPresent(), "packet faults unavailable here: " + packets.unavailableBecause());
-    LocalFederation federation = new LocalFederation(dir, System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
+    LocalFederation federation = FreshFederation.create("isolated-leader");
+    FreshFederation.assumePacketFaults(federation);
+    Path dir = federation.workDir();
     try {
       federation.up(3, List.of(), line -> {});
       try (LeadAgentsClient client = federation.client(20_000)) {

@@ -10,11 +10,9 @@ import io.qonnect.proto.v1.ListClustersRequest;
 import io.qonnect.testbed.bench.FederationBench;
 import io.qonnect.testbed.junit.TestbedClusters;
 import io.qonnect.testbed.junit.WithTestbed;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,11 +38,8 @@ class PacketPartitionIT {
   @Test
   void aCutAgentIsFailedDeletesNothingAndComesBack(TestbedClusters clusters) throws Exception {
     String cluster = clusters.names().getFirst();
-    Path dir = Path.of("target", "federation-it", "packet-partition").toAbsolutePath();
-    new LocalFederation(dir, "", List.of()).down(true, line -> {});
-    PacketFaults.Result packets = PacketFaults.forFederation(dir);
-    Assumptions.assumeTrue(packets.faults().isPresent(), "packet faults unavailable here: " + packets.unavailableBecause());
-    LocalFederation federation = new LocalFederation(dir, System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
+    LocalFederation federation = FreshFederation.create("packet-partition");
+    FreshFederation.assumePacketFaults(federation);
     try (LeadAgentsClient client = startedWithAnApplication(federation, clusters, cluster)) {
       var kube = clusters.client(cluster);
       await("web runs in " + cluster, Duration.ofSeconds(60),
