@@ -28,7 +28,7 @@ import io.qonnect.agent.reconcile.Namespaces;
  *   --heartbeat-ms N          QONNECT_HEARTBEAT_MS     default 500
  *   --report-ms N             QONNECT_REPORT_MS        default 2000
  *   --probe-address HOST:PORT QONNECT_PROBE_ADDRESS    where peers reach this agent's probe (listens on PORT); default 127.0.0.1:7070
- *   --latency-model PATH      QONNECT_LATENCY_MODEL    testbed only: wide-area RTTs added to measured ones (see probe.LatencyModel)
+ *   --user-latency PATH       QONNECT_USER_LATENCY     declared round trips from user regions (see probe.UserLatency); default none
  *   --namespace-prefix P      QONNECT_NAMESPACE_PREFIX application namespaces are P + application name; default qonnect-
  *   --reserved-namespaces A,B QONNECT_RESERVED_NAMESPACES never used nor deleted, beside the system ones and qonnect-system
  *   --pod-security LEVEL      QONNECT_POD_SECURITY     enforced on application namespaces: privileged, baseline (default), restricted
@@ -37,7 +37,7 @@ import io.qonnect.agent.reconcile.Namespaces;
  * </pre>
  */
 public record ResourceAgentConfig(String cluster, String kubeconfig, String context, List<String> leadAgents, String knowledgeBase,
-    long heartbeatMs, long reportMs, String probeAddress, String latencyModel, Namespaces namespaces,
+    long heartbeatMs, long reportMs, String probeAddress, String userLatency, Namespaces namespaces,
     Transport transport) {
 
   public int probePort() {
@@ -54,7 +54,7 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     @Option(names = "--heartbeat-ms", defaultValue = "${env:QONNECT_HEARTBEAT_MS:-500}") String heartbeatMs;
     @Option(names = "--report-ms", defaultValue = "${env:QONNECT_REPORT_MS:-2000}") String reportMs;
     @Option(names = "--probe-address", defaultValue = "${env:QONNECT_PROBE_ADDRESS:-127.0.0.1:7070}") String probeAddress;
-    @Option(names = "--latency-model", defaultValue = "${env:QONNECT_LATENCY_MODEL:-}") String latencyModel;
+    @Option(names = "--user-latency", defaultValue = "${env:QONNECT_USER_LATENCY:-}") String userLatency;
     @Option(names = "--namespace-prefix", defaultValue = "${env:QONNECT_NAMESPACE_PREFIX:-" + Namespaces.DEFAULT_PREFIX + "}") String namespacePrefix;
     @Option(names = "--reserved-namespaces", defaultValue = "${env:QONNECT_RESERVED_NAMESPACES:-}") String reservedNamespaces;
     @Option(names = "--pod-security", defaultValue = "${env:QONNECT_POD_SECURITY:-" + Namespaces.DEFAULT_POD_SECURITY + "}") String podSecurity;
@@ -88,7 +88,7 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
     String context = o.context.isEmpty() ? cluster : o.context;
     return new ResourceAgentConfig(cluster, o.kubeconfig, context, leads, o.knowledgeBase, heartbeat, report,
-        o.probeAddress, o.latencyModel, new Namespaces(o.namespacePrefix, reserved,
+        o.probeAddress, o.userLatency, new Namespaces(o.namespacePrefix, reserved,
         o.podSecurity), transport);
   }
 }

@@ -24,7 +24,7 @@ import io.qonnect.agent.reconcile.RetryBook;
 import io.qonnect.agent.apply.PlanExecutor;
 import io.qonnect.agent.reconcile.Reconciliation;
 import io.qonnect.agent.report.CapacityCollector;
-import io.qonnect.agent.probe.LatencyModel;
+import io.qonnect.agent.probe.UserLatency;
 import io.qonnect.agent.probe.PeerProber;
 import io.qonnect.agent.report.RunningComponents;
 import io.qonnect.agent.report.ReadinessReports;
@@ -132,7 +132,7 @@ public final class ResourceAgentMain implements AutoCloseable {
     this.kbChannel = config.transport().channel(config.knowledgeBase(), Identity.KnowledgeBase.class);
     URI master = URI.create(kube.getMasterUrl().toString());
     this.apiServer = new InetSocketAddress(master.getHost(), master.getPort() > 0 ? master.getPort() : 443);
-    this.prober = new PeerProber(config.cluster(), latencyModel(config.latencyModel()), config.transport(), clock);
+    this.prober = new PeerProber(config.cluster(), userLatency(config.userLatency()), config.transport(), clock);
     this.probeServer = config.transport().server(new InetSocketAddress(config.probePort()))
         .addService(Access.guard(new PeerProber.Service(config.cluster()), PeerProber.Service.ACCESS)).build();
     this.leadStream = new LeadStream(config.cluster(), config.leadAgents(), config.transport(), config.heartbeatMs(), this::registration, this::heartbeat, d -> {
@@ -186,12 +186,12 @@ public final class ResourceAgentMain implements AutoCloseable {
     return "";
   }
 
-  private static LatencyModel latencyModel(String path) throws IOException {
-    if (path.isEmpty()) return LatencyModel.NONE;
+  private static UserLatency userLatency(String path) throws IOException {
+    if (path.isEmpty()) return UserLatency.NONE;
     try {
-      return LatencyModel.parse(Files.readAllLines(Path.of(path)));
+      return UserLatency.parse(Files.readAllLines(Path.of(path)));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--latency-model " + path + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("--user-latency " + path + ": " + e.getMessage(), e);
     }
   }
 

@@ -25,9 +25,8 @@ import java.util.concurrent.TimeUnit;
  * that answered appear in the report: a missing sample means "not reachable from here", which the leader
  * uses to tell an agent cut off from the lead agents from one that is gone.
  *
- * <p>Emulation: on one machine every peer is on loopback, so the testbed passes its latency model and the
- * modelled wide-area RTT is added to each measured one; user regions come from the model alone. Without a
- * model (a real deployment) the measured RTT is reported as it is.
+ * <p>The RTT is reported as measured, nothing added (the testbed delays the packets themselves). Round trips from
+ * user regions cannot be measured from here: they are the operator's declared {@link UserLatency}, reported as given.
  */
 public final class PeerProber implements AutoCloseable {
   private static final int PINGS = 2;
@@ -36,17 +35,17 @@ public final class PeerProber implements AutoCloseable {
   private static final String USER_PREFIX = "user:";
 
   private final String cluster;
-  private final LatencyModel model;
+  private final UserLatency users;
   private final Clock clock;
   private final Map<String, ManagedChannel> channels = new HashMap<>();
   private final Transport transport;
   private final Map<String, java.util.ArrayDeque<Double>> recent = new HashMap<>();
 
-  /** @param model the wide-area latency to add (an empty matrix: none) */
-  public PeerProber(String cluster, LatencyModel model, Transport transport, Clock clock) {
+  /** @param users the declared round trips from user regions ({@link UserLatency#NONE}: none) */
+  public PeerProber(String cluster, UserLatency users, Transport transport, Clock clock) {
     this.transport = transport;
     this.cluster = cluster;
-    this.model = model;
+    this.users = users;
     this.clock = clock;
   }
 
@@ -84,11 +83,10 @@ public final class PeerProber implements AutoCloseable {
       window.addLast(best);
       if (window.size() > WINDOW) window.removeFirst();
       best = window.stream().mapToDouble(Double::doubleValue).min().orElse(best);
-      double modelled = model.between(cluster, peer.getCluster()).orElse(0);
-      b.addSamples(LatencySample.newBuilder().setTo(peer.getCluster()).setRttMs(best + modelled));
+      b.addSamples(LatencySample.newBuilder().setTo(peer.getCluster()).setRttMs(best));
     }
-    for (String region : model.userRegions()) {
-      model.fromUsers(region, cluster).ifPresent(ms -> b.addSamples(LatencySample.newBuilder().setTo(USER_PREFIX + region).setRttMs(ms)));
+    for (String region : users.regions()) {
+      users.from(region, cluster).ifPresent(ms -> b.addSamples(LatencySample.newBuilder().setTo(USER_PREFIX + region).setRttMs(ms)));
     }
     return b.build();
   }

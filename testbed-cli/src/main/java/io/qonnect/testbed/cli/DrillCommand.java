@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
     "heal, and check the invariants. Prints a timeline; writes a JSON report to the results directory.",
     "Kinds: cluster-down CLUSTER | agent-kill CLUSTER | leader-kill | node-notready CLUSTER NODE |",
     "       price-change CLUSTER FACTOR | partition[-out|-in] CLUSTER (packets dropped; one way: -out unheard, -in deaf) |",
-    "       isolate-lead leader|lead-N |",
+    "       isolate-lead leader|lead-N | latency CLUSTER MS (added to each of its round trips on the wide-area links) |",
     "       pause PROCESS SECONDS (SIGSTOP: leader, lead-N, agent-CLUSTER) |",
     "       random --count N --seed S",
     "'drill summary' prints p50/p99 per drill kind and interval over the reports in the results directory.",

@@ -11,13 +11,16 @@ import io.qonnect.testbed.cluster.Testbed;
 import io.qonnect.testbed.federation.InventorySeeder;
 import io.qonnect.testbed.federation.LocalFederation;
 import io.qonnect.testbed.federation.LocalFederation.MemberStatus;
+import io.qonnect.testbed.federation.WanLinks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,15 +59,22 @@ final class FederationCommand implements Runnable {
     @Option(names = "--inventory", description = "report this ClusterInventory as if agents had (planning without member clusters)")
     Path inventory;
 
+    @Option(names = "--network", paramLabel = "real|loopback", description = {
+        "real (default where the machine allows it: cgroup v2 and nft): the agents talk over wide-area links that delay",
+        "each direction by the testbed's round trips, and measure them; loopback: plain loopback, no delay (on the first up)"})
+    String network = "real";
+
     @Override
     public Integer call() {
       if (leadAgents != 1 && leadAgents != 3 && leadAgents != 5) throw new QonnectMain.UserError("--lead-agents: 1, 3 or 5, got " + leadAgents);
+      if (!network.equals("real") && !network.equals("loopback")) throw new QonnectMain.UserError("--network: real or loopback, got '" + network + "'");
       ClusterSnapshot clusters = inventory == null ? null : parseInventory(inventory);
       PrintWriter out = parent.spec.commandLine().getOut();
       LocalFederation f = parent.federation();
       out.printf("federation up: knowledge base and %d lead agents in %s%n", leadAgents, f.workDir());
       try {
         if (insecure) f.useInsecure();
+        if (network.equals("loopback")) f.useLoopbackNetwork();
         out.println(f.insecure() ? "  plaintext (--insecure): nothing is authenticated or encrypted"
             : "  mutual TLS: a certificate per process from the CA in " + f.pki() + "; the CLI acts as its admin user");
         f.up(leadAgents, List.of(), line -> {
@@ -83,12 +93,32 @@ final class FederationCommand implements Runnable {
           out.println("  no member clusters: run './qonnect testbed up' first (agents start then), or pass --inventory FILE");
         } else {
           f.upAgents(testbed.kubeconfig(), testbed.inventory(), members, line -> out.println("  " + line));
-          out.println("  latency: agents measure RTTs to each other and add the testbed's wide-area model (loopback has no geography)");
         }
       }
       out.println("  lead agents: " + String.join(",", f.leadAgentAddresses()) + "   (./qonnect get clusters; ./qonnect apply -f examples/bookinfo.yaml)");
       return QonnectMain.OK;
     }
+  }
+
+  /**
+   * One row per direction of a wide-area link: its delay and jitter, the round trip the link gives (both directions'
+   * delays), and the round trip {@code from}'s agent measured, if the knowledge base has it.
+   */
+  static List<Map<String, Object>> linkRows(WanLinks links, Map<String, Map<String, Double>> measured) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    links.byPair().values().stream().sorted(Comparator.comparing(WanLinks.Link::from)
+        .thenComparing(WanLinks.Link::to)).forEach(l -> {
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("from", l.from());
+          row.put("to", l.to());
+          row.put("delayMs", l.delayMs());
+          row.put("jitterMs", l.jitterMs());
+          row.put("linkRttMs", l.delayMs() + links.link(l.to(), l.from()).map(WanLinks.Link::delayMs).orElse(0.0));
+          Double rtt = measured.getOrDefault(l.from(), Map.of()).get(l.to());
+          if (rtt != null) row.put("measuredRttMs", rtt);
+          rows.add(row);
+        });
+    return rows;
   }
 
   static ClusterSnapshot parseInventory(Path file) {
@@ -114,6 +144,7 @@ final class FederationCommand implements Runnable {
         out.println("no federation in " + parent.federation().workDir() + " (./qonnect federation up)");
         return QonnectMain.OK;
       }
+      Optional<WanLinks> links = parent.federation().links();
       if (format.structured()) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (MemberStatus s : status) {
@@ -126,12 +157,26 @@ final class FederationCommand implements Runnable {
           if (s.member().role().equals(LocalFederation.LEAD_AGENT)) row.put("leader", s.leads());
           rows.add(row);
         }
-        out.print(format.write(rows));
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("members", rows);
+        all.put("network", links.isPresent() ? "wide-area links" : "loopback");
+        links.ifPresent(l -> all.put("links", linkRows(l, parent.federation().measuredRtt())));
+        out.print(format.write(all));
       } else {
         out.printf("%-16s %-16s %8s %-22s %-8s %s%n", "NAME", "ROLE", "PID", "ADDRESS", "STATE", "LEADER");
         for (MemberStatus s : status) {
           out.printf("%-16s %-16s %8s %-22s %-8s %s%n", s.member().name(), s.member().role(), s.alive() ? s.pid() : "-", s.member().address(),
               s.alive() ? "running" : "stopped", s.member().role().equals(LocalFederation.LEAD_AGENT) ? (s.leads() ? "yes" : "no") : "");
+        }
+        if (links.isEmpty()) {
+          out.println("\nnetwork: loopback (the agents' round trips are loopback's)");
+        } else {
+          out.println("\nnetwork: wide-area links between member clusters (each direction delayed by the relay; the agents measure them)");
+          out.printf("%-16s %-16s %10s %10s %14s %14s%n", "FROM", "TO", "DELAY ms", "JITTER ms", "LINK RTT ms", "MEASURED ms");
+          for (Map<String, Object> row : linkRows(links.get(), parent.federation().measuredRtt())) {
+            out.printf("%-16s %-16s %10.1f %10.1f %14.1f %14s%n", row.get("from"), row.get("to"), row.get("delayMs"), row.get("jitterMs"),
+                row.get("linkRttMs"), row.containsKey("measuredRttMs") ? String.format(java.util.Locale.ROOT, "%.1f", (Double) row.get("measuredRttMs")) : "-");
+          }
         }
       }
       out.flush();

@@ -4,9 +4,9 @@ import io.qonnect.placement.spec.Tier;
 import java.util.Map;
 
 /**
- * The wide-area round-trip times the testbed's inventory assumes between member clusters and from users.
- * Loopback has none, so until agents measure (and netem shapes) latency, these stand for geography:
- * a base by tier pair, plus a penalty between regions.
+ * The wide-area round-trip times of the testbed's inventory between member clusters and from users: a base by tier
+ * pair, plus a penalty between regions. The federation's wide-area links delay packets by these
+ * ({@code federation.WanLinks}), and the agents measure them; round trips from users are declared to the agents.
  */
 public final class LatencyModel {
   private static final Map<String, Double> REGION_PENALTY = Map.of(

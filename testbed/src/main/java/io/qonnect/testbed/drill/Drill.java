@@ -32,6 +32,15 @@ public sealed interface Drill {
     public String kind() { return "price-change"; }
   }
 
+  /**
+   * Adds {@code rttMs} to every round trip between the cluster and the others, on the testbed's wide-area links (the
+   * agents measure it; nothing tells the lead agents). A change of the world like a price change: latency-bound
+   * components move if their budget breaks, and stay if it does not.
+   */
+  record Latency(String cluster, int rttMs) implements Drill {
+    public String kind() { return "latency"; }
+  }
+
   /** The agent cut off from the lead agents, its packets dropped: both ways, or only its own ({@code out}: unheard) or only theirs ({@code in}: deaf). */
   record Partition(String cluster, io.qonnect.testbed.federation.PacketFaults.Direction direction) implements Drill {
     public Partition(String cluster) {
@@ -71,7 +80,7 @@ public sealed interface Drill {
   }
 
   List<String> KINDS = List.of("cluster-down", "agent-kill", "leader-kill", "node-notready", "price-change", "partition", "partition-out",
-      "partition-in", "pause", "isolate-lead");
+      "partition-in", "pause", "isolate-lead", "latency");
 
   /** Parses {@code KIND ARGS...}; throws IllegalArgumentException naming what is wrong. */
   static Drill parse(List<String> words) {
@@ -99,6 +108,17 @@ public sealed interface Drill {
         }
         if (seconds < 1 || seconds > 600) throw new IllegalArgumentException("pause: SECONDS must be 1 to 600, got " + seconds);
         yield new Pause(args.get(0), seconds);
+      }
+      case "latency" -> {
+        if (args.size() != 2) throw new IllegalArgumentException("latency: expected CLUSTER MS (added to each of the cluster's round trips)");
+        int ms;
+        try {
+          ms = Integer.parseInt(args.get(1));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("latency: MS '" + args.get(1) + "' is not a whole number");
+        }
+        if (ms < 1 || ms > 10_000) throw new IllegalArgumentException("latency: MS must be 1 to 10000, got " + ms);
+        yield new Latency(args.get(0), ms);
       }
       case "node-notready" -> {
         if (args.size() != 2) throw new IllegalArgumentException("node-notready: expected CLUSTER NODE");

@@ -70,6 +70,8 @@ public final class DrillRunner implements AutoCloseable {
   private final QosSpecParser parser = new QosSpecParser();
   private final Set<String> acknowledged = new TreeSet<>();
   private final Map<String, Double> pricesBefore = new HashMap<>();
+  /** Latency drills: the drilled cluster's measured round trips before the delay was added. */
+  private final Map<String, Double> rttBefore = new HashMap<>();
   private final Map<String, KubernetesClient> kubes = new HashMap<>();
 
   /**
@@ -151,7 +153,7 @@ public final class DrillRunner implements AutoCloseable {
         paused = false;
         step.accept("resumed " + restore.get("process") + " (SIGCONT)");
       }
-      if (drill instanceof Drill.PriceChange && intervals.get("committed") == null && intervals.get("detected") != null
+      if (worldChange(drill) && intervals.get("committed") == null && intervals.get("detected") != null
           && now - intervals.get("detected") > (settleMillis + DECIDE_MARGIN_MS) / 1000.0) {
         nothingToMove = true;
         step.accept("nothing moved: the change left every placement within the hysteresis margin");
@@ -188,7 +190,7 @@ public final class DrillRunner implements AutoCloseable {
           step.accept("a write was accepted");
         }
       } else if (!paused && recovered(drill, intervals.get("detected") != null || drill instanceof Drill.Pause)
-          && (!(drill instanceof Drill.PriceChange) || (intervals.get("committed") != null && migrating.isEmpty()))) {
+          && (!worldChange(drill) || (intervals.get("committed") != null && migrating.isEmpty()))) {
         intervals.put("recovered", now);
         step.accept("every component Ready at its placed count");
       }
@@ -213,6 +215,7 @@ public final class DrillRunner implements AutoCloseable {
     return switch (d) {
       case Drill.NodeNotReady n -> List.of(n.cluster(), n.node());
       case Drill.PriceChange p -> List.of(p.cluster(), Double.toString(p.factor()));
+      case Drill.Latency l -> List.of(l.cluster(), Integer.toString(l.rttMs()));
       case Drill.LeaderKill l -> List.of();
       case Drill.Pause p -> List.of(p.process(), Integer.toString(p.seconds()));
       case Drill.IsolateLeadAgent i -> List.of(i.process());
@@ -267,6 +270,11 @@ public final class DrillRunner implements AutoCloseable {
         federation.freeze(process, true);
       }
       case Drill.Partition d -> federation.partition(known(d.cluster()), d.direction(), true);
+      case Drill.Latency d -> {
+        rttBefore.clear();
+        rttBefore.putAll(federation.measuredRtt().getOrDefault(known(d.cluster()), Map.of()));
+        federation.addLatency(d.cluster(), d.rttMs());
+      }
       case Drill.NodeNotReady d -> testbed.setNodeReady(known(d.cluster()), d.node(), false);
       case Drill.PriceChange d -> {
         KubernetesClient kube = kube(known(d.cluster()));
@@ -295,6 +303,7 @@ public final class DrillRunner implements AutoCloseable {
           .filter(m -> m.role().equals(LocalFederation.LEAD_AGENT) && federation.pid(m).isEmpty())
           .forEach(m -> federation.start(m, List.of()));
       case Drill.Partition d -> federation.partition(d.cluster(), d.direction(), false);
+      case Drill.Latency d -> federation.addLatency(d.cluster(), 0);
       case Drill.Pause d -> federation.freeze(restore.get("process"), false);
       case Drill.IsolateLeadAgent d -> federation.isolateLeadAgent(restore.get("process"), false);
       case Drill.NodeNotReady d -> testbed.setNodeReady(d.cluster(), d.node(), true);
@@ -336,8 +345,20 @@ public final class DrillRunner implements AutoCloseable {
     return out;
   }
 
-  /** Price and node drills are detected when the cluster's agent has reported them to the knowledge base. */
+  /** A change of the world rather than a failure: it may rightly move nothing (within the hysteresis margin or the budget). */
+  private static boolean worldChange(Drill drill) {
+    return drill instanceof Drill.PriceChange || drill instanceof Drill.Latency;
+  }
+
+  /**
+   * Price and node drills are detected when the cluster's agent has reported them to the knowledge base; a latency
+   * drill when its agent's measured round trip to some peer grew by at least nine tenths of what was added.
+   */
   private boolean observed(Drill drill) {
+    if (drill instanceof Drill.Latency l) {
+      Map<String, Double> now = federation.measuredRtt().getOrDefault(l.cluster(), Map.of());
+      return now.entrySet().stream().anyMatch(e -> rttBefore.containsKey(e.getKey()) && e.getValue() - rttBefore.get(e.getKey()) >= 0.9 * l.rttMs());
+    }
     if (!(drill instanceof Drill.PriceChange || drill instanceof Drill.NodeNotReady)) return false;
     ManagedChannel channel = federation.clientTransport().channel(federation.knowledgeBaseAddress().orElseThrow(), Identity.KnowledgeBase.class);
     try {

@@ -45,14 +45,19 @@ import java.util.stream.Stream;
  *                              token (deploy/'s least-privilege roles), never the testbed's admin
  *   WORK/NAME/                 the process's data (RocksDB, or Raft log and snapshots)
  *   WORK/NAME.pid, NAME.log    its pid and its log
- *   WORK/latency-model.txt     resource agents: the testbed's wide-area latency, added to measured RTTs
- *   WORK/faults/NAME/          resource agents: drill fault switches (a file "partition" cuts it off)
+ *   WORK/user-latency.txt      resource agents: the inventory's round trips from user regions (there are no users to measure)
+ *   WORK/wan/                  the wide-area links between member clusters: routes.tsv (the relay's port per pair),
+ *                              inventory-links.tsv, extra-rtt.tsv (drills), links.tsv (in force; {@link WanRelay})
+ *   WORK/loopback-network      present: no wide-area links, agents talk over plain loopback
  * </pre>
  */
 public final class LocalFederation {
   public static final String KNOWLEDGE_BASE = "knowledge-base";
   public static final String LEAD_AGENT = "lead-agent";
   public static final String RESOURCE_AGENT = "resource-agent";
+  /** The testbed's wide-area network between member clusters ({@link WanRelay}). */
+  public static final String WAN_RELAY = "wan-relay";
+  private static final String LOOPBACK_NETWORK = "loopback-network";
   private static final String HOST = "127.0.0.1";
 
   /**
@@ -247,32 +252,32 @@ public final class LocalFederation {
     }
   }
 
-  /** The inventory's latency section in the agents' format ({@code io.qonnect.agent.probe.LatencyModel}). */
-  static List<String> latencyModelLines(Path inventory) throws IOException {
-    ClusterSnapshot snapshot = switch (new InventoryParser().parse(Files.readString(inventory))) {
+  /** The inventory's user latencies in the agents' format ({@code io.qonnect.agent.probe.UserLatency}). */
+  static List<String> userLatencyLines(ClusterSnapshot inventory, Path from) {
+    LatencyMatrix m = inventory.latency();
+    List<String> lines = new ArrayList<>(List.of("# round trips from users, from " + from.getFileName()));
+    for (ClusterId c : inventory.clusters().stream().map(x -> x.id()).sorted().toList()) {
+      for (String region : m.userRegions()) m.fromUsers(region, c).ifPresent(ms -> lines.add("user " + region + " " + c.value() + " " + ms));
+    }
+    return lines;
+  }
+
+  static ClusterSnapshot parseInventory(Path inventory) throws IOException {
+    return switch (new InventoryParser().parse(Files.readString(inventory))) {
       case Parsed.Valid<ClusterSnapshot> v -> v.value();
       case Parsed.Invalid<ClusterSnapshot> i -> throw new IllegalArgumentException(inventory + ": " + i.violations().getFirst().message());
     };
-    LatencyMatrix m = snapshot.latency();
-    List<String> lines = new ArrayList<>(List.of("# the testbed's wide-area latency, from " + inventory.getFileName()));
-    List<ClusterId> ids = snapshot.clusters().stream().map(c -> c.id()).sorted().toList();
-    for (ClusterId a : ids) {
-      for (ClusterId b : ids) {
-        if (a.compareTo(b) < 0) m.between(a, b).ifPresent(ms -> lines.add("rtt " + a.value() + " " + b.value() + " " + ms));
-      }
-      for (String region : m.userRegions()) m.fromUsers(region, a).ifPresent(ms -> lines.add("user " + region + " " + a.value() + " " + ms));
-    }
-    return lines;
   }
 
   /**
    * Adds a resource agent for each member cluster (contexts of {@code kubeconfig} named after them) and starts
    * those not running. Idempotent.
    *
-   * @param latencyModel an inventory whose latency section the agents add to the RTTs they measure (loopback
-   *     has no geography); null: none
+   * @param inventory the testbed's inventory: its round trips between member clusters become the delays of the
+   *     wide-area links the agents talk over ({@link #wideAreaNetwork}), and its round trips from users what the agents
+   *     report for user regions (there are no users to measure); null: neither, plain loopback
    */
-  public void upAgents(Path kubeconfig, Path latencyModel, List<String> clusters, Consumer<String> progress) {
+  public void upAgents(Path kubeconfig, Path inventory, List<String> clusters, Consumer<String> progress) {
     List<Member> members = new ArrayList<>(members());
     for (String cluster : clusters) {
       if (members.stream().noneMatch(m -> m.name().equals(agentName(cluster)))) {
@@ -280,15 +285,180 @@ public final class LocalFederation {
       }
     }
     writeLayout(members);
-    try {
-      if (latencyModel != null) Files.write(workDir.resolve("latency-model.txt"), latencyModelLines(latencyModel));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (inventory != null) {
+      try {
+        ClusterSnapshot snapshot = parseInventory(inventory);
+        Files.write(workDir.resolve("user-latency.txt"), userLatencyLines(snapshot, inventory));
+        wideAreaNetwork(snapshot, progress);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
-    for (Member m : members) {
+    for (Member m : members()) {
       if (!m.role().equals(RESOURCE_AGENT) || pid(m).isPresent()) continue;
       start(m, List.of());
       progress.accept(m.name() + ": started (log " + log(m) + ")");
+    }
+  }
+
+  /** Before agents start: they talk over plain loopback, with no wide-area delay between them ({@code --network loopback}). */
+  public void useLoopbackNetwork() {
+    try {
+      Files.createDirectories(workDir);
+      Files.writeString(workDir.resolve(LOOPBACK_NETWORK), "agents talk over plain loopback\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Puts the {@link WanRelay} between every pair of agents, delaying each direction by the inventory's round trip
+   * (halved) — the agents' probes then measure it, and nothing adds a model to what they measure — or says why the
+   * agents talk over plain loopback. Each agent's connections to another's address are redirected to the relay's port
+   * for that pair ({@link PacketFaults#redirect}); ports are kept across runs, and the relay restarts only when the
+   * set of pairs changed.
+   */
+  private void wideAreaNetwork(ClusterSnapshot inventory, Consumer<String> progress) throws IOException {
+    if (Files.exists(workDir.resolve(LOOPBACK_NETWORK))) {
+      progress.accept("network: loopback (--network loopback): agents measure loopback round trips, no wide-area delay");
+      return;
+    }
+    PacketFaults.Result packets = packetFaults();
+    if (packets.faults().isEmpty()) {
+      progress.accept("network: loopback, no wide-area delay — this machine cannot redirect an agent's connections: " + packets.unavailableBecause());
+      return;
+    }
+    Path wan = Files.createDirectories(workDir.resolve("wan"));
+    Path routesFile = wan.resolve("routes.tsv");
+    List<WanRelay.Route> before = Files.isRegularFile(routesFile) ? WanRelay.Route.parse(Files.readAllLines(routesFile)) : List.of();
+    List<Member> agents = members().stream().filter(m -> m.role().equals(RESOURCE_AGENT)).toList();
+    List<WanRelay.Route> routes = new ArrayList<>();
+    for (Member a : agents) {
+      for (Member b : agents) {
+        if (a.equals(b)) continue;
+        String from = a.name().substring("agent-".length());
+        String to = b.name().substring("agent-".length());
+        routes.add(before.stream().filter(r -> r.from().equals(from) && r.to().equals(to) && r.targetPort() == b.apiPort()).findFirst()
+            .orElseGet(() -> new WanRelay.Route(from, to, freePort(), b.apiPort())));
+      }
+    }
+    writeAtomically(wan.resolve("inventory-links.tsv"), WanLinks.fromInventory(inventory).lines());
+    writeLinks();
+    List<Member> members = new ArrayList<>(members());
+    if (members.stream().noneMatch(m -> m.role().equals(WAN_RELAY))) {
+      members.add(new Member(WAN_RELAY, WAN_RELAY, 0, 0, 0, ""));
+      writeLayout(members);
+    }
+    Member relay = member(WAN_RELAY);
+    if (!routes.equals(before)) {
+      writeAtomically(routesFile, routes.stream().map(WanRelay.Route::line).toList());
+      kill(WAN_RELAY);
+    }
+    if (pid(relay).isEmpty() && !routes.isEmpty()) {
+      start(relay, List.of());
+      awaitListening(routes.getFirst().listenPort(), relay);
+    }
+    packets.faults().get().redirect(routes.stream()
+        .map(r -> new PacketFaults.Redirect(agentName(r.from()), r.targetPort(), r.listenPort())).toList());
+    progress.accept("network: wide-area links between " + agents.size() + " member clusters, the inventory's round trips as delays"
+        + " (" + wan.resolve("links.tsv") + "; 'drill latency CLUSTER MS' adds to them)");
+  }
+
+  /**
+   * Drills: adds {@code rttMs} to every round trip between {@code cluster} and the other member clusters (0: back to the
+   * inventory's); the relay applies it to open connections at once. Returns the links now in force.
+   */
+  public WanLinks addLatency(String cluster, double rttMs) {
+    if (!(rttMs >= 0)) throw new IllegalArgumentException("the added round trip must be ≥ 0 ms, got " + rttMs);
+    Path extras = workDir.resolve("wan/extra-rtt.tsv");
+    if (!Files.isRegularFile(workDir.resolve("wan/inventory-links.tsv"))) {
+      throw new IllegalStateException("this federation's agents talk over plain loopback: there are no wide-area links to slow down"
+          + " (the federation must run on a testbed, with --network real, on a machine with cgroup v2 and nft)");
+    }
+    member(agentName(cluster)); // names the known members if there is no such agent
+    try {
+      Map<String, Double> extra = extraRtt(extras);
+      if (rttMs == 0) extra.remove(cluster);
+      else extra.put(cluster, rttMs);
+      writeAtomically(extras, extra.entrySet().stream().map(e -> e.getKey() + "\t" + e.getValue()).toList());
+      return writeLinks();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The wide-area links in force, if the agents talk over them. */
+  public Optional<WanLinks> links() {
+    Path file = workDir.resolve("wan/links.tsv");
+    try {
+      return Files.isRegularFile(file) && members().stream().anyMatch(m -> m.role().equals(WAN_RELAY)) ? Optional.of(WanLinks.parse(Files.readAllLines(file))) : Optional.empty();
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The round trips between member clusters as the agents measured them and the knowledge base has them: from → to →
+   * ms (empty when it does not answer).
+   */
+  public Map<String, Map<String, Double>> measuredRtt() {
+    Map<String, Map<String, Double>> out = new java.util.TreeMap<>();
+    Optional<String> kb = knowledgeBaseAddress();
+    if (kb.isEmpty()) return out;
+    io.grpc.ManagedChannel channel = clientTransport().channel(kb.get(), Identity.KnowledgeBase.class);
+    try {
+      for (var report : LeadAgentsClient.knowledgeBase(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
+          .snapshot(io.qonnect.proto.v1.SnapshotRequest.getDefaultInstance()).getLatencyList()) {
+        report.getSamplesList().stream().filter(x -> !x.getTo().startsWith("user:"))
+            .forEach(x -> out.computeIfAbsent(report.getFromCluster(), k -> new java.util.TreeMap<>()).put(x.getTo(), x.getRttMs()));
+      }
+    } catch (RuntimeException e) {
+      // not answering: nothing measured to show
+    } finally {
+      channel.shutdownNow();
+    }
+    return out;
+  }
+
+  /** WORK/wan/links.tsv, what the relay applies: the inventory's links plus the drills' extra round trips. */
+  private WanLinks writeLinks() throws IOException {
+    Path wan = workDir.resolve("wan");
+    WanLinks links = WanLinks.parse(Files.readAllLines(wan.resolve("inventory-links.tsv"))).withExtraRtt(extraRtt(wan.resolve("extra-rtt.tsv")));
+    writeAtomically(wan.resolve("links.tsv"), links.lines());
+    return links;
+  }
+
+  private static Map<String, Double> extraRtt(Path file) throws IOException {
+    Map<String, Double> extra = new java.util.TreeMap<>();
+    if (!Files.isRegularFile(file)) return extra;
+    for (String line : Files.readAllLines(file)) {
+      String[] f = line.split("\t");
+      if (f.length == 2) extra.put(f[0], Double.parseDouble(f[1]));
+    }
+    return extra;
+  }
+
+  /** Readers (the relay polls its files) never see half a file. */
+  private static void writeAtomically(Path file, List<String> lines) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(tmp, lines);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private void awaitListening(int port, Member m) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      try (java.net.Socket s = new java.net.Socket(HOST, port)) {
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline || pid(m).isEmpty()) throw new IllegalStateException(m.name() + " is not listening on " + port + "; see " + log(m));
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
     }
   }
 
@@ -409,7 +579,9 @@ public final class LocalFederation {
     cmd.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
     cmd.add("-cp");
     cmd.add(classpath);
-    if (m.role().equals(KNOWLEDGE_BASE)) {
+    if (m.role().equals(WAN_RELAY)) {
+      cmd.addAll(List.of(WanRelay.class.getName(), workDir.resolve("wan/routes.tsv").toString(), workDir.resolve("wan/links.tsv").toString()));
+    } else if (m.role().equals(KNOWLEDGE_BASE)) {
       cmd.addAll(List.of("io.qonnect.kb.KnowledgeBaseMain", "--listen", m.address(), "--data-dir", workDir.resolve(m.name()).toString()));
       cmd.addAll(TransportFlags.args(transport(m.identity())));
     } else if (m.role().equals(RESOURCE_AGENT)) {
@@ -417,8 +589,8 @@ public final class LocalFederation {
       cmd.addAll(List.of("io.qonnect.agent.ResourceAgentMain", "--cluster", cluster, "--kubeconfig", agentKubeconfig(m).toString(), "--context", cluster,
           "--lead-agents", String.join(",", gatewayAddresses()), "--knowledge-base", knowledgeBaseAddress().orElseThrow(),
           "--probe-address", m.address()));
-      Path model = workDir.resolve("latency-model.txt");
-      if (Files.isRegularFile(model)) cmd.addAll(List.of("--latency-model", model.toString()));
+      Path users = workDir.resolve("user-latency.txt");
+      if (Files.isRegularFile(users)) cmd.addAll(List.of("--user-latency", users.toString()));
       cmd.addAll(TransportFlags.args(transport(m.identity())));
     } else {
       String peers = String.join(",", members().stream().filter(p -> p.role().equals(LEAD_AGENT))

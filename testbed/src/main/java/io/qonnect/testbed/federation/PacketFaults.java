@@ -90,10 +90,44 @@ public final class PacketFaults {
     apply();
   }
 
-  /** Removes the federation's table (every cut healed). */
+  /** Removes the federation's tables (every cut healed, no connection redirected). */
   synchronized void clear() {
     cuts.clear();
     run(List.of("nft", "delete", "table", "inet", id), "");
+    run(List.of("nft", "delete", "table", "ip", redirectTable()), "");
+  }
+
+  /** {@code process}'s TCP connections to port {@code port} (127.0.0.1) go to port {@code to} instead. */
+  record Redirect(String process, int port, int to) {}
+
+  /**
+   * Replaces the federation's redirects with these (none: removed): a destination NAT on the connections a process
+   * opens, chosen by its cgroup, so it needs no setting of its own — the testbed's {@link WanRelay} stands between the
+   * agents this way. A table of its own: cuts come and go without touching it, and they still see (and drop) the
+   * redirected connections, whose packets they match after the NAT.
+   */
+  synchronized void redirect(List<Redirect> redirects) {
+    String table = redirectTable();
+    StringBuilder rules = new StringBuilder("table ip ").append(table).append(" {}\ndelete table ip ").append(table).append('\n');
+    if (!redirects.isEmpty()) {
+      rules.append("table ip ").append(table).append(" {\n  chain output {\n    type nat hook output priority -100; policy accept;\n");
+      for (Redirect r : redirects) {
+        try {
+          Files.createDirectories(CGROUPS.resolve(cgroup(r.process()))); // nft names a cgroup by its directory, which must exist
+        } catch (IOException e) {
+          throw new IllegalStateException("cannot create the cgroup of " + r.process() + ": " + e.getMessage(), e);
+        }
+        rules.append("    socket cgroupv2 level 2 \"").append(cgroup(r.process())).append("\" ip daddr 127.0.0.1 tcp dport ").append(r.port())
+            .append(" dnat to 127.0.0.1:").append(r.to()).append('\n');
+      }
+      rules.append("  }\n}\n");
+    }
+    String problem = run(List.of("nft", "-f", "-"), rules.toString());
+    if (!problem.isEmpty()) throw new IllegalStateException("nft: " + problem);
+  }
+
+  private String redirectTable() {
+    return id + "-wan";
   }
 
   private void apply() {
