@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * The knowledge base process's settings: command line over environment over defaults ({@link ServerFlags}), and the
  * transport's ({@link TransportFlags}).
  */
-public record KnowledgeBaseConfig(String host, int port, Path dataDir, boolean inMemory, Transport transport) {
+public record KnowledgeBaseConfig(String host, int port, Path dataDir, boolean inMemory, java.net.InetSocketAddress metricsAddress, Transport transport) {
   public static final String DEFAULT_LISTEN = "127.0.0.1:7100";
 
   @Command(name = "knowledge-base")
@@ -28,6 +28,10 @@ public record KnowledgeBaseConfig(String host, int port, Path dataDir, boolean i
 
     @Option(names = "--in-memory", description = "keep observations in memory only (tests)")
     boolean inMemory;
+
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT", defaultValue = "${env:QONNECT_METRICS_ADDRESS:-127.0.0.1:9465}",
+        description = "/metrics, /livez, /readyz over plain HTTP")
+    String metricsAddress;
 
     @Mixin
     TransportOptions transport = new TransportOptions();
@@ -46,8 +50,9 @@ public record KnowledgeBaseConfig(String host, int port, Path dataDir, boolean i
     }
     if (colon <= 0 || port < 0 || port > 65535) problems.add("--listen: expected HOST:PORT, got '" + o.listen + "'");
     if (!o.inMemory && o.dataDir.isEmpty()) problems.add("--data-dir: required unless --in-memory");
+    var metrics = ServerFlags.listenAddress(problems, "--metrics-address", o.metricsAddress);
     Transport transport = o.transport.transport(problems);
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
-    return new KnowledgeBaseConfig(o.listen.substring(0, colon), port, o.dataDir.isEmpty() ? null : Path.of(o.dataDir), o.inMemory, transport);
+    return new KnowledgeBaseConfig(o.listen.substring(0, colon), port, o.dataDir.isEmpty() ? null : Path.of(o.dataDir), o.inMemory, metrics, transport);
   }
 }

@@ -1,6 +1,7 @@
 package io.qonnect.kb;
 
 import io.grpc.Server;
+import io.qonnect.ops.Ops;
 import io.qonnect.transport.Access;
 import io.qonnect.kb.api.KnowledgeBaseGrpcService;
 import io.qonnect.kb.store.InMemoryKnowledgeStore;
@@ -18,15 +19,19 @@ public final class KnowledgeBaseMain {
 
   private final KnowledgeStore store;
   private final Server server;
+  private final Ops ops = new Ops("knowledge-base", () -> System.nanoTime() / 1_000_000);
 
   public KnowledgeBaseMain(KnowledgeBaseConfig config) throws IOException {
     this.store = config.inMemory() ? new InMemoryKnowledgeStore() : new RocksDbKnowledgeStore(config.dataDir());
     this.server = config.transport().server(new InetSocketAddress(config.host(), config.port()))
         .addService(Access.guard(new KnowledgeBaseGrpcService(store, Clock.systemUTC()), KnowledgeBaseGrpcService.ACCESS))
+        .addService(ops.healthService())
+        .intercept(ops.grpcMetrics()) // report rates: qonnect_grpc_server_seconds_count by method
         .build()
         .start();
-    LOG.info("knowledge base serving on {}:{} ({}), {}", config.host(), server.getPort(),
-        config.inMemory() ? "in memory" : "RocksDB in " + config.dataDir(), config.transport().describe());
+    InetSocketAddress metrics = ops.serve(new InetSocketAddress(config.metricsAddress().getHostString(), config.metricsAddress().getPort()));
+    LOG.info("knowledge base serving on {}:{} ({}), metrics http://{}:{}/metrics, {}", config.host(), server.getPort(),
+        config.inMemory() ? "in memory" : "RocksDB in " + config.dataDir(), metrics.getHostString(), metrics.getPort(), config.transport().describe());
   }
 
   public int port() {
@@ -35,6 +40,7 @@ public final class KnowledgeBaseMain {
 
   public void close() throws InterruptedException {
     server.shutdown().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    ops.close();
     store.close();
   }
 

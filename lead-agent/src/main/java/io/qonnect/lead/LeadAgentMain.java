@@ -40,6 +40,12 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.qonnect.lead.state.ApplicationRecord;
+import io.qonnect.ops.Ops;
+import io.qonnect.proto.v1.AgentGatewayGrpc;
+import io.qonnect.proto.v1.ControlPlaneGrpc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +56,8 @@ public final class LeadAgentMain implements AutoCloseable {
   public static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("qonnect-lead-agents".getBytes(StandardCharsets.UTF_8)));
 
   private static final long HEALTH_INTERVAL_MS = 250;
+  /** An agent this long without a heartbeat counts as silent in {@code qonnect_agents_silent}. */
+  private static final long SILENT_AGENT_MILLIS = 10_000;
 
   private final RaftServer server;
   private final ControlPlaneStateMachine stateMachine = new ControlPlaneStateMachine();
@@ -63,6 +71,7 @@ public final class LeadAgentMain implements AutoCloseable {
   });
   private final KnowledgeBaseClient knowledgeBase;
   private final FeatureGateController featureGate;
+  private final Ops ops = new Ops("lead-agent", MONOTONIC_MILLIS);
   private static final long FEATURE_GATE_INTERVAL_MS = 2000;
   /** Every timer of the lead agent (hold times, health, leases, heartbeats' age) runs on this; wall time only stamps. */
   private static final java.util.function.LongSupplier MONOTONIC_MILLIS = () -> System.nanoTime() / 1_000_000;
@@ -112,46 +121,74 @@ public final class LeadAgentMain implements AutoCloseable {
     PlacementController placement = new PlacementController(stateMachine, readyTerm, observations, client,
         new PlacementEngine(), config.migration(), knowledgeBase != null ? knowledgeBase::recordPlacement : decision -> {}, Clock.systemUTC(), MONOTONIC_MILLIS,
         cluster -> sessions.last(cluster).map(AgentSessions.Last::receivedMillis).orElse(Long.MIN_VALUE));
-    everyRound("placement", config.placementIntervalMs(), placement::reconcileOnce);
+    ops.loop("placement", config.placementIntervalMs()).every(scheduler, config.placementIntervalMs(), placement::reconcileOnce);
 
     featureGate = new FeatureGateController(stateMachine, leaderReady, view, client, config.transport());
-    everyRound("feature gate", FEATURE_GATE_INTERVAL_MS, featureGate::reconcileOnce);
+    ops.loop("feature-gate", FEATURE_GATE_INTERVAL_MS).every(scheduler, FEATURE_GATE_INTERVAL_MS, featureGate::reconcileOnce);
 
     AgentLiveness liveness = new AgentLiveness(sessions, observations, MONOTONIC_MILLIS);
     HealthController health = new HealthController(stateMachine, readyTerm, sessions, liveness, client, config.health(), MONOTONIC_MILLIS);
-    everyRound("health", HEALTH_INTERVAL_MS, health::reconcileOnce);
+    ops.loop("health", HEALTH_INTERVAL_MS).every(scheduler, HEALTH_INTERVAL_MS, health::reconcileOnce);
     AgentGatewayGrpcService gatewayService = new AgentGatewayGrpcService(client, view, stateMachine, sessions, liveness, scheduler, Clock.systemUTC(),
         MONOTONIC_MILLIS, config.leaseMillis());
     // users and agents on ports of their own, so network policy can keep users away from the gateway and agents from the API
     api = config.transport().server(new InetSocketAddress(config.self().host(), config.self().apiPort()))
         .addService(Access.guard(new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, gatewayService::singletonWaiting,
             scheduler), ControlPlaneGrpcService.ACCESS))
+        .addService(ops.healthService())
+        .intercept(ops.grpcMetrics())
         .build()
         .start();
     gateway = config.transport().server(new InetSocketAddress(config.self().host(), config.self().gatewayPort()))
         .addService(Access.guard(gatewayService, AgentGatewayGrpcService.ACCESS))
+        .addService(ops.healthService())
+        .intercept(ops.grpcMetrics())
         .build()
         .start();
-    LOG.info("lead agent {} up: raft {}, api {}, gateway {}, peers {}, knowledge base {}, data {} ({}), {}", config.id(), config.self().raftAddress(),
-        config.self().apiAddress(), config.self().gatewayAddress(), config.peers().stream().map(Peer::id).toList(),
+    metrics(view, observations, sessions, gatewayService);
+    // the write service serves on the leader only: a health-checking client or load balancer finds the leader by it
+    ops.loop("leader-status", HEALTH_INTERVAL_MS).every(scheduler, HEALTH_INTERVAL_MS, () -> {
+      boolean leads = view.isLeaderReady();
+      ops.serving(ControlPlaneGrpc.SERVICE_NAME, leads);
+      ops.serving(AgentGatewayGrpc.SERVICE_NAME, leads);
+    });
+    ops.readiness(() -> view.leaderId().isPresent());
+    var metricsAt = ops.serve(new InetSocketAddress(config.metricsAddress().getHostString(), config.metricsAddress().getPort()));
+    LOG.info("lead agent {} up: raft {}, api {}, gateway {}, metrics http://{}:{}/metrics, peers {}, knowledge base {}, data {} ({}), {}", config.id(), config.self().raftAddress(),
+        config.self().apiAddress(), config.self().gatewayAddress(), metricsAt.getHostString(), metricsAt.getPort(), config.peers().stream().map(Peer::id).toList(),
         config.knowledgeBase().isEmpty() ? "(none)" : config.knowledgeBase(), config.dataDir(),
         start instanceof StorageStart.Format ? "formatted" : "recovered", config.transport().describe());
   }
 
-  /** One round of a controller, on the scheduler every {@code intervalMs}; a failed round is logged and the next one runs. */
-  private void everyRound(String what, long intervalMs, Round round) {
-    scheduler.scheduleWithFixedDelay(() -> {
-      try {
-        round.run();
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("{} round failed, retrying next round: {}", what, e.toString());
-      }
-    }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
-  }
-
-  @FunctionalInterface
-  private interface Round {
-    void run() throws IOException;
+  /** The lead agent's own series, beside the loops' and the gRPC servers'. */
+  private void metrics(GroupView view, ObservationSource observations, AgentSessions sessions, AgentGatewayGrpcService gateway) {
+    MeterRegistry registry = ops.registry();
+    Gauge.builder("qonnect.raft.term", () -> view.term()).description("the Raft term this lead agent is in").register(registry);
+    Gauge.builder("qonnect.raft.leader", () -> view.isLeaderReady() ? 1 : 0).description("1 while this lead agent leads (and has applied its term's first entry)")
+        .register(registry);
+    Gauge.builder("qonnect.applications", () -> stateMachine.read(s -> s.applications().size())).description("applications submitted").register(registry);
+    Gauge.builder("qonnect.applications.unschedulable", () -> stateMachine.read(s -> s.applications().stream()
+        .filter(ApplicationRecord::unschedulable).count())).description("applications whose last decision found no placement")
+        .register(registry);
+    Gauge.builder("qonnect.observations.age", () -> (System.currentTimeMillis() - observations.cached().getTakenUnixMillis()) / 1000.0)
+        .baseUnit("seconds").description("how old the knowledge-base snapshot placement last used is")
+        .register(registry);
+    for (io.qonnect.lead.state.ClusterHealth h : io.qonnect.lead.state.ClusterHealth.values()) {
+      Gauge.builder("qonnect.clusters", () -> stateMachine.read(s -> s.clusters().stream().filter(c -> c.health() == h).count()))
+          .tag("health", h.name().toLowerCase(java.util.Locale.ROOT)).description("registered member clusters by health").register(registry);
+    }
+    // what only the leader knows (0 on the others): the agents' streams, and singletons waiting for their lease
+    Gauge.builder("qonnect.agents.connected", sessions::openStreams).description("member clusters whose agent holds a stream to this lead agent")
+        .register(registry);
+    Gauge.builder("qonnect.agents.silent", () -> !view.isLeaderReady() ? 0 : stateMachine.read(s -> s.clusters().stream()
+            .filter(c -> sessions.last(c.id().value()).map(l -> MONOTONIC_MILLIS.getAsLong() - l.receivedMillis() > SILENT_AGENT_MILLIS).orElse(true))
+            .count()))
+        .description("on the leader: member clusters whose agent sent no heartbeat for " + SILENT_AGENT_MILLIS / 1000 + " s").register(registry);
+    Gauge.builder("qonnect.singletons.waiting", () -> stateMachine.read(s -> s.applications().stream()
+            .flatMap(a -> a.spec().getComponentsList().stream().filter(c -> c.getSingleton())
+                .filter(c -> gateway.singletonWaiting(a.name(), c.getName()).isPresent()))
+            .count()))
+        .description("on the leader: singletons held back until the lease of their previous cluster runs out").register(registry);
   }
 
   private RaftServer.Division division() {
@@ -169,6 +206,7 @@ public final class LeadAgentMain implements AutoCloseable {
   @Override
   public void close() throws IOException {
     scheduler.shutdownNow();
+    ops.close();
     featureGate.close();
     api.shutdownNow();
     gateway.shutdownNow();

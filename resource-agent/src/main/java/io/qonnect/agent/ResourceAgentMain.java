@@ -25,6 +25,11 @@ import io.qonnect.agent.apply.PlanExecutor;
 import io.qonnect.agent.reconcile.Reconciliation;
 import io.qonnect.agent.report.CapacityCollector;
 import io.qonnect.agent.probe.UserLatency;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.qonnect.agent.apply.ObjectEvents;
+import io.qonnect.ops.Loop;
+import io.qonnect.ops.Ops;
 import io.qonnect.agent.probe.PeerProber;
 import io.qonnect.agent.report.RunningComponents;
 import io.qonnect.agent.report.ReadinessReports;
@@ -49,6 +54,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -95,6 +101,13 @@ public final class ResourceAgentMain implements AutoCloseable {
   /** Wall time, only to stamp reports; leases are timed by {@link #monotonicMillis} (a clock step cannot stretch them). */
   private final Clock clock = Clock.systemUTC();
   private final LongSupplier monotonicMillis = () -> System.nanoTime() / 1_000_000;
+  private final Ops ops = new Ops("resource-agent", monotonicMillis);
+  /** Every reconcile, periodic or triggered, and every report goes through these: their boundaries catch everything. */
+  private final Loop reconcileLoop = ops.loop("reconcile", 1000);
+  private final Loop reportLoop;
+  private final ObjectEvents events;
+  private final Counter reconcileErrors = Counter.builder("qonnect.agent.reconcile.errors")
+      .description("reconcile passes the member cluster's API server failed (it is retried at the next resync)").register(ops.registry());
   private final Namespaces namespaces;
   private final Reconciliation reconciliation;
   /** The last problem logged per application (held, or an object refused), so each is logged once, not every second. */
@@ -117,6 +130,7 @@ public final class ResourceAgentMain implements AutoCloseable {
     this.kube = new KubernetesClientBuilder().withConfig(kubeConfig).build();
     this.clusterUid = clusterUid(kube);
     this.executor = new PlanExecutor(kube, appliers, RetryBook.standard(), monotonicMillis);
+    this.events = new ObjectEvents(kube, config.cluster(), clock);
     this.nodes = informer(kube.nodes());
     this.pods = informer(kube.pods().inAnyNamespace());
     this.deployments = informer(kube.apps().deployments().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER));
@@ -134,7 +148,11 @@ public final class ResourceAgentMain implements AutoCloseable {
     this.apiServer = new InetSocketAddress(master.getHost(), master.getPort() > 0 ? master.getPort() : 443);
     this.prober = new PeerProber(config.cluster(), userLatency(config.userLatency()), config.transport(), clock);
     this.probeServer = config.transport().server(new InetSocketAddress(config.probePort()))
-        .addService(Access.guard(new PeerProber.Service(config.cluster()), PeerProber.Service.ACCESS)).build();
+        .addService(Access.guard(new PeerProber.Service(config.cluster()), PeerProber.Service.ACCESS))
+        .addService(ops.healthService())
+        .intercept(ops.grpcMetrics())
+        .build();
+    this.reportLoop = ops.loop("report", config.reportMs());
     this.leadStream = new LeadStream(config.cluster(), config.leadAgents(), config.transport(), config.heartbeatMs(), this::registration, this::heartbeat, d -> {
       DesiredState held = desired.getAndUpdate(current -> Reconciliation.newer(current, d));
       if (held != null && d.getRevision() < held.getRevision()) {
@@ -157,8 +175,13 @@ public final class ResourceAgentMain implements AutoCloseable {
     });
     loops.scheduleWithFixedDelay(this::reconcileSafely, 1, 1, TimeUnit.SECONDS);         // level-based resync
     loops.scheduleWithFixedDelay(this::reportSafely, 0, config.reportMs(), TimeUnit.MILLISECONDS);
-    LOG.info("resource agent for {} up: context {}, lead agents {}, knowledge base {}", config.cluster(), config.context(),
-        config.leadAgents(), config.knowledgeBase());
+    Gauge.builder("qonnect.agent.desired.revision", () -> Optional.ofNullable(desired.get()).map(DesiredState::getRevision).orElse(0L))
+        .description("the revision of the desired state this agent holds").register(ops.registry());
+    Gauge.builder("qonnect.agent.heartbeats", heartbeats::get).description("heartbeats sent to the leader").register(ops.registry());
+    ops.readiness(() -> desired.get() != null);
+    InetSocketAddress metricsAt = ops.serve(new InetSocketAddress(config.metricsAddress().getHostString(), config.metricsAddress().getPort()));
+    LOG.info("resource agent for {} up: context {}, lead agents {}, knowledge base {}, metrics http://{}:{}/metrics", config.cluster(), config.context(),
+        config.leadAgents(), config.knowledgeBase(), metricsAt.getHostString(), metricsAt.getPort());
   }
 
   private RegisterClusterRequest registration() {
@@ -239,11 +262,14 @@ public final class ResourceAgentMain implements AutoCloseable {
   }
 
   private void reconcileSafely() {
-    try {
-      reconcile();
-    } catch (KubernetesClientException | IllegalStateException e) {
-      LOG.warn("reconcile failed, retrying at the next resync: {}", e.getMessage());
-    }
+    reconcileLoop.runOnce(() -> {
+      try {
+        reconcile();
+      } catch (KubernetesClientException | IllegalStateException e) {
+        reconcileErrors.increment(); // the API server's weather, not the agent's fault: liveness stays green
+        LOG.warn("reconcile failed, retrying at the next resync: {}", e.getMessage());
+      }
+    });
   }
 
   private synchronized void reconcile() {
@@ -256,6 +282,7 @@ public final class ResourceAgentMain implements AutoCloseable {
     Plan plan = step.plan();
     plan.refused().forEach(r -> reportOnce(r.key(), "refused: " + r.reason()));
     for (PlanExecutor.Outcome outcome : executor.carryOut(plan)) {
+      events.record(outcome);
       switch (outcome) {
         case PlanExecutor.Applied a -> {
           reported.remove(a.key());
@@ -312,6 +339,10 @@ public final class ResourceAgentMain implements AutoCloseable {
   }
 
   private void reportSafely() {
+    reportLoop.runOnce(this::report);
+  }
+
+  private void report() {
     try {
       KnowledgeBaseGrpc.KnowledgeBaseBlockingStub kb = KnowledgeBaseGrpc.newBlockingStub(kbChannel).withDeadlineAfter(5, TimeUnit.SECONDS);
       long now = clock.millis();
@@ -359,6 +390,7 @@ public final class ResourceAgentMain implements AutoCloseable {
     loops.shutdownNow();
     appliers.shutdownNow();
     if (probeServing) probeServer.shutdownNow();
+    ops.close();
     prober.close();
     kbChannel.shutdownNow();
     kube.close();

@@ -67,6 +67,17 @@ public final class ServerFlags {
     return 1;
   }
 
+  /** {@code value} (HOST:PORT) as an address to listen on, or a problem naming {@code flag} and null. */
+  public static java.net.InetSocketAddress listenAddress(List<String> problems, String flag, String value) {
+    int colon = value.lastIndexOf(':');
+    if (HOST_PORT.matcher(value).matches()) {
+      int port = Integer.parseInt(value.substring(colon + 1));
+      if (port <= 65535) return java.net.InetSocketAddress.createUnresolved(value.substring(0, colon), port);
+    }
+    problems.add(flag + ": expected HOST:PORT (port 0-65535), got '" + value + "'");
+    return null;
+  }
+
   /** Adds a problem naming {@code flag} unless {@code value} is HOST:PORT. */
   public static void hostPort(List<String> problems, String flag, String value) {
     if (!HOST_PORT.matcher(value).matches()) problems.add(flag + ": expected HOST:PORT, got '" + value + "'");

@@ -45,6 +45,11 @@ public final class AgentSessions {
     return Optional.empty();
   }
 
+  /** How many member clusters have a stream open here. */
+  public synchronized int openStreams() {
+    return streams.size();
+  }
+
   /** The stream of {@code token} ended; the cluster may open another. */
   public synchronized void streamClosed(String cluster, Object token) {
     OpenStream open = streams.get(cluster);

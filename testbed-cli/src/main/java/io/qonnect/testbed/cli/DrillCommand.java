@@ -44,10 +44,11 @@ import picocli.CommandLine.Spec;
     "heal, and check the invariants. Prints a timeline; writes a JSON report to the results directory.",
     "Kinds: cluster-down CLUSTER | agent-kill CLUSTER | leader-kill | node-notready CLUSTER NODE |",
     "       price-change CLUSTER FACTOR | partition[-out|-in] CLUSTER (packets dropped; one way: -out unheard, -in deaf) |",
-    "       isolate-lead leader|lead-N | latency CLUSTER MS (added to each of its round trips on the wide-area links) |",
+    "       isolate-lead leader|follower|lead-N (Raft packets dropped) | isolate-cluster CLUSTER (from everyone) |",
+    "       latency CLUSTER MS (added to each of its round trips on the wide-area links) |",
     "       pause PROCESS SECONDS (SIGSTOP: leader, lead-N, agent-CLUSTER) |",
     "       random --count N --seed S",
-    "'drill summary' prints p50/p99 per drill kind and interval over the reports in the results directory.",
+    "'drill summary [--plot FILE.svg]' prints p50/p99 per drill kind and interval over the reports in the results directory.",
     "Without applications, examples/bookinfo.yaml and examples/ledger.yaml (with a singleton) are applied first."})
 final class DrillCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -58,6 +59,9 @@ final class DrillCommand implements Callable<Integer> {
 
   @Option(names = "--results", paramLabel = "DIR", description = "where JSON reports go (default: results/)")
   Path results = Path.of("results");
+
+  @Option(names = "--plot", paramLabel = "FILE.svg", description = "summary: also draw every drill's timeline (injected → detected → committed → recovered) as SVG")
+  Path plot;
 
   @Option(names = "--repeat", description = "run the drill this many times (default 1)")
   int repeat = 1;
@@ -85,6 +89,11 @@ final class DrillCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (words.getFirst().equals("summary")) {
       out.print(DrillSummary.markdown(results));
+      if (plot != null) {
+        List<com.fasterxml.jackson.databind.JsonNode> reports = DrillSummary.reports(results);
+        Files.writeString(plot, DrillPlot.svg(reports));
+        out.printf("plot of %d drills: %s%n", reports.size(), plot);
+      }
       return QonnectMain.OK;
     }
     if (repeat < 1) throw new QonnectMain.UserError("--repeat: must be at least 1");

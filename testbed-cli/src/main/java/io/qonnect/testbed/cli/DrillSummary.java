@@ -53,6 +53,25 @@ final class DrillSummary {
     return b.toString();
   }
 
+  /**
+   * Every drill's report in {@code results} (those inside a random run's summary too), grouped by kind and, within a
+   * kind, in the order they ran: what {@code --plot} draws.
+   */
+  static List<JsonNode> reports(Path results) throws IOException {
+    if (!Files.isDirectory(results)) throw new QonnectMain.UserError(results + ": no such directory (run a drill first)");
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> all = new ArrayList<>();
+    try (Stream<Path> files = Files.list(results)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+        JsonNode r = json.readTree(f.toFile());
+        if (r.path("drill").asText().equals("random")) r.path("reports").forEach(all::add);
+        else all.add(r);
+      }
+    }
+    all.sort(java.util.Comparator.comparing((JsonNode r) -> r.path("drill").asText()).thenComparingLong(r -> r.path("startedUnixMillis").asLong()));
+    return all;
+  }
+
   /** Nearest-rank percentile of sorted values. */
   static double percentile(List<Double> sorted, int p) {
     int rank = (int) Math.ceil(p / 100.0 * sorted.size());

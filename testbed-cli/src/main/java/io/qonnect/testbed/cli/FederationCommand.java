@@ -154,6 +154,7 @@ final class FederationCommand implements Runnable {
           row.put("pid", s.pid());
           row.put("address", s.member().address());
           row.put("running", s.alive());
+          parent.federation().metricsAddress(s.member()).ifPresent(a -> row.put("metrics", "http://" + a + "/metrics"));
           if (s.member().role().equals(LocalFederation.LEAD_AGENT)) row.put("leader", s.leads());
           rows.add(row);
         }

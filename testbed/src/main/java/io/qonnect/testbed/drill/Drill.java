@@ -74,13 +74,22 @@ public sealed interface Drill {
     }
   }
 
-  /** Cuts a lead agent ({@code leader} or {@code lead-N}) off from the other lead agents, packets dropped; users and agents still reach it. */
+  /**
+   * Cuts a lead agent off from the other lead agents, packets dropped; users and agents still reach it. {@code leader}:
+   * the leader is the minority side (a new leader is elected on the other side); {@code follower}: a follower is, and
+   * the leader keeps its majority (writes go on); or {@code lead-N}.
+   */
   record IsolateLeadAgent(String process) implements Drill {
     public String kind() { return "isolate-lead"; }
   }
 
+  /** Cuts a member cluster off from everyone: the lead agents, the knowledge base and the other agents; it keeps its own API server. */
+  record IsolateCluster(String cluster) implements Drill {
+    public String kind() { return "isolate-cluster"; }
+  }
+
   List<String> KINDS = List.of("cluster-down", "agent-kill", "leader-kill", "node-notready", "price-change", "partition", "partition-out",
-      "partition-in", "pause", "isolate-lead", "latency");
+      "partition-in", "pause", "isolate-lead", "isolate-cluster", "latency");
 
   /** Parses {@code KIND ARGS...}; throws IllegalArgumentException naming what is wrong. */
   static Drill parse(List<String> words) {
@@ -97,7 +106,8 @@ public sealed interface Drill {
         if (!args.isEmpty()) throw new IllegalArgumentException("leader-kill takes no arguments");
         yield new LeaderKill();
       }
-      case "isolate-lead" -> new IsolateLeadAgent(one(kind, args, "PROCESS (leader or lead-N)"));
+      case "isolate-lead" -> new IsolateLeadAgent(one(kind, args, "PROCESS (leader, follower or lead-N)"));
+      case "isolate-cluster" -> new IsolateCluster(one(kind, args, "CLUSTER"));
       case "pause" -> {
         if (args.size() != 2) throw new IllegalArgumentException("pause: expected PROCESS SECONDS (PROCESS: leader, lead-N, agent-CLUSTER or knowledge-base)");
         int seconds;

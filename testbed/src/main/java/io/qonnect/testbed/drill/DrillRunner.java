@@ -258,8 +258,14 @@ public final class DrillRunner implements AutoCloseable {
       case Drill.ClusterDown d -> testbed.stop(known(d.cluster()));
       case Drill.AgentKill d -> federation.kill(LocalFederation.agentName(known(d.cluster())));
       case Drill.LeaderKill d -> federation.kill(leader);
+      case Drill.IsolateCluster d -> federation.isolateCluster(known(d.cluster()), true);
       case Drill.IsolateLeadAgent d -> {
-        String process = d.process().equals("leader") ? leader : d.process();
+        String process = switch (d.process()) {
+          case "leader" -> leader;
+          case "follower" -> federation.members().stream().filter(m -> m.role().equals(LocalFederation.LEAD_AGENT) && !m.name().equals(leader))
+              .map(LocalFederation.Member::name).findFirst().orElseThrow(() -> new IllegalArgumentException("isolate-lead follower: a single lead agent has none"));
+          default -> d.process();
+        };
         restore.put("process", process);
         federation.isolateLeadAgent(process, true);
       }
@@ -306,6 +312,7 @@ public final class DrillRunner implements AutoCloseable {
       case Drill.Latency d -> federation.addLatency(d.cluster(), 0);
       case Drill.Pause d -> federation.freeze(restore.get("process"), false);
       case Drill.IsolateLeadAgent d -> federation.isolateLeadAgent(restore.get("process"), false);
+      case Drill.IsolateCluster d -> federation.isolateCluster(d.cluster(), false);
       case Drill.NodeNotReady d -> testbed.setNodeReady(d.cluster(), d.node(), true);
       case Drill.PriceChange d -> {
         KubernetesClient kube = kube(d.cluster());
@@ -436,7 +443,8 @@ public final class DrillRunner implements AutoCloseable {
   private boolean recovered(Drill drill, boolean detected) {
     try {
       Map<String, ClusterStatus> clusters = clusters();
-      boolean needsVerdict = drill instanceof Drill.ClusterDown || drill instanceof Drill.AgentKill || drill instanceof Drill.Partition;
+      boolean needsVerdict = drill instanceof Drill.ClusterDown || drill instanceof Drill.AgentKill || drill instanceof Drill.Partition
+          || drill instanceof Drill.IsolateCluster;
       ClusterStatus target = clusters.get(drill.cluster());
       if (needsVerdict && (target == null || target.getHealth() != ClusterHealth.CLUSTER_HEALTH_FAILED)) return false;
       if (!detected) return false;

@@ -45,6 +45,7 @@ import java.util.stream.Stream;
  *                              token (deploy/'s least-privilege roles), never the testbed's admin
  *   WORK/NAME/                 the process's data (RocksDB, or Raft log and snapshots)
  *   WORK/NAME.pid, NAME.log    its pid and its log
+ *   WORK/NAME.metrics          where it serves /metrics, /livez, /readyz (HOST:PORT, plain HTTP)
  *   WORK/user-latency.txt      resource agents: the inventory's round trips from user regions (there are no users to measure)
  *   WORK/wan/                  the wide-area links between member clusters: routes.tsv (the relay's port per pair),
  *                              inventory-links.tsv, extra-rtt.tsv (drills), links.tsv (in force; {@link WanRelay})
@@ -514,6 +515,31 @@ public final class LocalFederation {
   }
 
   /**
+   * Drills: cuts a member cluster off from everyone — its agent's packets to the lead agents, the knowledge base and the
+   * other agents (directly, or through the wide-area relay), and everyone's to its agent — while the agent still reaches
+   * its own member cluster; or heals the cut. Unlike {@link #partition}, no peer reaches it either: the leader cannot
+   * tell it from a cluster that is gone.
+   */
+  public void isolateCluster(String cluster, boolean cut) {
+    Member m = member(agentName(cluster));
+    List<Integer> to = new ArrayList<>();
+    for (Member x : members()) {
+      if (x.role().equals(LEAD_AGENT)) to.add(x.gatewayPort());
+      if (x.role().equals(KNOWLEDGE_BASE)) to.add(x.apiPort());
+      if (x.role().equals(RESOURCE_AGENT) && !x.equals(m)) to.add(x.apiPort());
+    }
+    try {
+      Path routes = workDir.resolve("wan/routes.tsv");
+      if (Files.isRegularFile(routes)) {
+        WanRelay.Route.parse(Files.readAllLines(routes)).stream().filter(r -> r.from().equals(cluster)).forEach(r -> to.add(r.listenPort()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    packetFaultsOrExplain().cut(m.name(), to, List.of(m.apiPort()), cut);
+  }
+
+  /**
    * Drills: cuts a lead agent off from the other lead agents — Raft, both ways (its packets to their Raft ports, and
    * everyone's to its own) — while users and agents still reach it; or heals the cut. Alone it is a minority.
    */
@@ -600,6 +626,16 @@ public final class LocalFederation {
       cmd.addAll(TransportFlags.args(transport(m.identity())));
       cmd.addAll(extraLeadAgentArgs);
     }
+    if (!m.role().equals(WAN_RELAY)) {
+      String metrics = HOST + ":" + freePort(); // a new one each start: the old one may be taken by now
+      cmd.addAll(List.of("--metrics-address", metrics));
+      try {
+        Files.createDirectories(workDir);
+        Files.writeString(workDir.resolve(m.name() + ".metrics"), metrics);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     try {
       Files.createDirectories(workDir);
       List<String> launch = packetFaults().faults().map(f -> f.inCgroup(m.name(), cmd)).orElse(cmd); // so a drill can cut it
@@ -630,6 +666,16 @@ public final class LocalFederation {
 
   private String marker(Member m) {
     return "-Dqonnect.member=" + workDir.resolve(m.name());
+  }
+
+  /** Where the member's process serves /metrics, /livez and /readyz (plain HTTP), if it was started with one. */
+  public Optional<String> metricsAddress(Member m) {
+    try {
+      Path file = workDir.resolve(m.name() + ".metrics");
+      return Files.isRegularFile(file) ? Optional.of(Files.readString(file).strip()) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   public Path log(Member m) {

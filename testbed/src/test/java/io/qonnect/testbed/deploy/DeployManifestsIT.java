@@ -50,6 +50,29 @@ class DeployManifestsIT {
   }
 
   @Test
+  void everyWorkloadIsProbedOnItsMetricsPort(TestbedClusters clusters) throws Exception {
+    List<io.fabric8.kubernetes.api.model.PodTemplateSpec> templates = new ArrayList<>();
+    for (Path file : manifests()) {
+      try (InputStream in = Files.newInputStream(file)) {
+        for (HasMetadata o : clusters.client("cloud-1").load(in).items()) {
+          if (o instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet s) templates.add(s.getSpec().getTemplate());
+          if (o instanceof io.fabric8.kubernetes.api.model.apps.Deployment d) templates.add(d.getSpec().getTemplate());
+        }
+      }
+    }
+    assertThat(templates).hasSize(3); // lead agents, knowledge base, resource agent
+    for (var template : templates) {
+      for (var c : template.getSpec().getContainers()) {
+        assertThat(c.getPorts()).as(c.getName()).anyMatch(p -> "metrics".equals(p.getName()));
+        assertThat(c.getLivenessProbe().getHttpGet().getPath()).as(c.getName() + " liveness").isEqualTo("/livez");
+        assertThat(c.getReadinessProbe().getHttpGet().getPath()).as(c.getName() + " readiness").isEqualTo("/readyz");
+        assertThat(c.getEnv()).as(c.getName() + ": metrics served beyond loopback, for the kubelet and Prometheus")
+            .anyMatch(e -> e.getName().equals("QONNECT_METRICS_ADDRESS") && e.getValue().startsWith("0.0.0.0:"));
+      }
+    }
+  }
+
+  @Test
   void everyManifestIsListedInItsKustomization() throws Exception {
     for (Path file : manifests()) {
       String kustomization = Files.readString(file.getParent().resolve("kustomization.yaml"));

@@ -18,7 +18,10 @@ class DrillTest {
     assertThat(pause.cluster()).isEqualTo("cloud-1");
     assertThat(pause.ofLeadAgent()).isFalse();
     assertThat(((Drill.Pause) Drill.parse(List.of("pause", "leader", "3"))).ofLeadAgent()).isTrue();
-    assertThat(Drill.KINDS).contains("partition-out", "partition-in", "pause", "isolate-lead");
+    assertThat(Drill.parse(List.of("isolate-lead", "follower"))).isEqualTo(new Drill.IsolateLeadAgent("follower"));
+    assertThat(Drill.parse(List.of("isolate-cluster", "fog-2"))).isEqualTo(new Drill.IsolateCluster("fog-2"));
+    assertThat(Drill.parse(List.of("latency", "edge-1", "30"))).isEqualTo(new Drill.Latency("edge-1", 30));
+    assertThat(Drill.KINDS).contains("partition-out", "partition-in", "pause", "isolate-lead", "isolate-cluster", "latency");
   }
 
   @Test
@@ -26,6 +29,8 @@ class DrillTest {
     assertThatThrownBy(() -> Drill.parse(List.of("pause", "leader"))).hasMessageStartingWith("pause: expected PROCESS SECONDS");
     assertThatThrownBy(() -> Drill.parse(List.of("pause", "leader", "soon"))).hasMessage("pause: SECONDS 'soon' is not a whole number");
     assertThatThrownBy(() -> Drill.parse(List.of("pause", "leader", "0"))).hasMessage("pause: SECONDS must be 1 to 600, got 0");
-    assertThatThrownBy(() -> Drill.parse(List.of("isolate-lead"))).hasMessage("isolate-lead: expected PROCESS (leader or lead-N)");
+    assertThatThrownBy(() -> Drill.parse(List.of("isolate-lead"))).hasMessage("isolate-lead: expected PROCESS (leader, follower or lead-N)");
+    assertThatThrownBy(() -> Drill.parse(List.of("latency", "edge-1"))).hasMessageStartingWith("latency: expected CLUSTER MS");
+    assertThatThrownBy(() -> Drill.parse(List.of("latency", "edge-1", "0"))).hasMessage("latency: MS must be 1 to 10000, got 0");
   }
 }
