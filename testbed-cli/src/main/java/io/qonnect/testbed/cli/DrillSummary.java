@@ -31,7 +31,7 @@ final class DrillSummary {
           randomRuns += r.path("count").asInt();
           randomViolations += r.path("violations").size();
         } else {
-          byKind.computeIfAbsent(r.path("drill").asText(), k -> new ArrayList<>()).add(r);
+          byKind.computeIfAbsent(row(r), k -> new ArrayList<>()).add(r);
         }
       }
     }
@@ -51,6 +51,19 @@ final class DrillSummary {
     });
     if (randomRuns > 0) b.append("\nrandom: ").append(randomRuns).append(" drills, ").append(randomViolations).append(" violations\n");
     return b.toString();
+  }
+
+  /**
+   * The table row a report counts in: its kind; for drills on a process, the kind and the process's role (pausing the
+   * leader and pausing an agent are different failures): {@code pause leader}, {@code pause agent}, {@code isolate-lead
+   * follower}.
+   */
+  static String row(JsonNode report) {
+    String kind = report.path("drill").asText();
+    if (!kind.equals("pause") && !kind.equals("isolate-lead")) return kind;
+    String process = report.path("args").path(0).asText();
+    String role = process.startsWith("agent-") ? "agent" : process.startsWith("lead-") ? "lead-N" : process;
+    return kind + " " + role;
   }
 
   /**

@@ -27,6 +27,17 @@ class DrillSummaryTest {
   }
 
   @Test
+  void drillsOnAProcessCountApartByItsRole() throws IOException {
+    Files.writeString(results.resolve("p1.json"), """
+        {"drill":"pause","args":["leader","4"],"intervalsSeconds":{"detected":1.0,"committed":2.0,"recovered":2.0},"violations":[]}
+        """);
+    Files.writeString(results.resolve("p2.json"), """
+        {"drill":"pause","args":["agent-cloud-2","4"],"intervalsSeconds":{"detected":3.0,"committed":null,"recovered":4.0},"violations":[]}
+        """);
+    assertThat(DrillSummary.markdown(results)).contains("| pause agent | 1 | 3.00 / 3.00 (n=1) |").contains("| pause leader | 1 | 1.00 / 1.00 (n=1) |");
+  }
+
+  @Test
   void thePlotDrawsEveryDrillAsARowWithItsIntervalsWhereTheyHappened() throws IOException {
     Files.writeString(results.resolve("x.json"), """
         {"drill":"partition","args":["fog-2"],"startedUnixMillis":2,"intervalsSeconds":{"detected":2.0,"committed":3.0,"recovered":8.0},"outcome":"recovered","violations":[]}

@@ -11,7 +11,6 @@ import io.qonnect.proto.v1.SnapshotRequest;
 import io.qonnect.testbed.junit.TestbedClusters;
 import io.qonnect.testbed.junit.WithTestbed;
 import io.qonnect.transport.Identity;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -28,26 +27,6 @@ import org.junit.jupiter.api.Test;
 @WithTestbed(clusters = "cloud=1,fog=2,edge=1")
 class LatencyE2E {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String SPEC = """
-      apiVersion: qonnect.io/v1
-      kind: Application
-      metadata:
-        name: near
-      spec:
-        qos: { energy: 0, cost: 1, performance: 0 }
-        constraints:
-          maxLatencyMs: 25
-        components:
-          - name: sensor
-            tiers: [edge]
-            resources: { cpu: 100m, memory: 64Mi }
-            talksTo: [proc]
-            image: docker.io/library/busybox:1.36
-          - name: proc
-            tiers: [fog]
-            resources: { cpu: 100m, memory: 64Mi }
-            image: docker.io/library/busybox:1.36
-      """;
   private E2eFederation federation;
 
   @AfterEach
@@ -63,9 +42,7 @@ class LatencyE2E {
     E2eFederation.await("edge-1 measures its round trips to both fog clusters", () -> rtt("edge-1", "fog-1").isPresent() && rtt("edge-1", "fog-2").isPresent());
     assertThat(rtt("edge-1", "fog-1").getAsDouble()).as("measured over the relay: the delays are real").isGreaterThanOrEqualTo(8);
 
-    Path spec = federation.dir().resolve("near.yaml");
-    Files.writeString(spec, SPEC);
-    federation.qonnect("apply", "-f", spec.toString());
+    federation.qonnect("apply", "-f", Path.of("..", "examples", "latency-bound.yaml").toString()); // application "near"
     JsonNode first = awaitReady(1);
     String from = clusterOf(first, "proc");
     String to = from.equals("fog-1") ? "fog-2" : "fog-1";
@@ -90,6 +67,7 @@ class LatencyE2E {
     JsonNode stayed = JSON.readTree(federation.qonnect("get", "app", "near", "-o", "json"));
     assertThat(stayed.path("placementEpoch").asLong()).as("no new placement").isEqualTo(2);
     assertThat(clusterOf(stayed, "proc")).isEqualTo(to);
+
   }
 
   /** The round trip the knowledge base has from {@code from}'s agent to {@code to}, as measured. */

@@ -110,25 +110,11 @@ public sealed interface Drill {
       case "isolate-cluster" -> new IsolateCluster(one(kind, args, "CLUSTER"));
       case "pause" -> {
         if (args.size() != 2) throw new IllegalArgumentException("pause: expected PROCESS SECONDS (PROCESS: leader, lead-N, agent-CLUSTER or knowledge-base)");
-        int seconds;
-        try {
-          seconds = Integer.parseInt(args.get(1));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("pause: SECONDS '" + args.get(1) + "' is not a whole number");
-        }
-        if (seconds < 1 || seconds > 600) throw new IllegalArgumentException("pause: SECONDS must be 1 to 600, got " + seconds);
-        yield new Pause(args.get(0), seconds);
+        yield new Pause(args.get(0), wholeNumber(kind, "SECONDS", args.get(1), 1, 600));
       }
       case "latency" -> {
         if (args.size() != 2) throw new IllegalArgumentException("latency: expected CLUSTER MS (added to each of the cluster's round trips)");
-        int ms;
-        try {
-          ms = Integer.parseInt(args.get(1));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("latency: MS '" + args.get(1) + "' is not a whole number");
-        }
-        if (ms < 1 || ms > 10_000) throw new IllegalArgumentException("latency: MS must be 1 to 10000, got " + ms);
-        yield new Latency(args.get(0), ms);
+        yield new Latency(args.get(0), wholeNumber(kind, "MS", args.get(1), 1, 10_000));
       }
       case "node-notready" -> {
         if (args.size() != 2) throw new IllegalArgumentException("node-notready: expected CLUSTER NODE");
@@ -147,6 +133,17 @@ public sealed interface Drill {
       }
       default -> throw new IllegalArgumentException("drill: unknown KIND '" + kind + "' (one of " + String.join(", ", KINDS) + ", random)");
     };
+  }
+
+  private static int wholeNumber(String kind, String what, String text, int min, int max) {
+    int n;
+    try {
+      n = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(kind + ": " + what + " '" + text + "' is not a whole number");
+    }
+    if (n < min || n > max) throw new IllegalArgumentException(kind + ": " + what + " must be " + min + " to " + max + ", got " + n);
+    return n;
   }
 
   private static String one(String kind, List<String> args, String what) {

@@ -342,7 +342,8 @@ public final class DrillRunner implements AutoCloseable {
   private List<ControlPlaneEvent> eventsSince(long revision) {
     List<ControlPlaneEvent> out = new ArrayList<>();
     try {
-      Iterator<ControlPlaneEvent> it = client.stream(s -> s.watch(WatchRequest.newBuilder().setFromRevision(revision).setFollow(false).build()));
+      Iterator<ControlPlaneEvent> it = client.stream(s -> s.withDeadlineAfter(10, TimeUnit.SECONDS) // a lead agent cut off must not stall the drill
+          .watch(WatchRequest.newBuilder().setFromRevision(revision).setFollow(false).build()));
       it.forEachRemaining(e -> {
         if (!e.getSubject().startsWith(HistoryRecorder.PREFIX)) out.add(e); // the linearizability clients' churn is judged apart
       });

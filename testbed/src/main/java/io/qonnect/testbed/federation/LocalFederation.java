@@ -237,6 +237,7 @@ public final class LocalFederation {
     }
     // the control plane first: a dozen JVMs starting at once on two cores can starve the election
     for (boolean agents : new boolean[] {false, true}) {
+      if (agents) relayRoutes().ifPresent(this::redirectThroughRelay); // 'down' removed the rules: back before an agent connects
       for (Member m : members) {
         if (m.role().equals(RESOURCE_AGENT) != agents) continue;
         if (pid(m).isPresent()) {
@@ -359,10 +360,29 @@ public final class LocalFederation {
       start(relay, List.of());
       awaitListening(routes.getFirst().listenPort(), relay);
     }
-    packets.faults().get().redirect(routes.stream()
-        .map(r -> new PacketFaults.Redirect(agentName(r.from()), r.targetPort(), r.listenPort())).toList());
+    redirectThroughRelay(routes);
     progress.accept("network: wide-area links between " + agents.size() + " member clusters, the inventory's round trips as delays"
         + " (" + wan.resolve("links.tsv") + "; 'drill latency CLUSTER MS' adds to them)");
+  }
+
+  /** The relay's routes, if the agents talk over wide-area links. */
+  private Optional<List<WanRelay.Route>> relayRoutes() {
+    Path file = workDir.resolve("wan/routes.tsv");
+    if (Files.exists(workDir.resolve(LOOPBACK_NETWORK)) || !Files.isRegularFile(file)) return Optional.empty();
+    try {
+      return Optional.of(WanRelay.Route.parse(Files.readAllLines(file)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Each agent's connections to another's address go to the relay's port for that pair. Only connections opened
+   * afterwards: an agent must not start before this (its probe channels are long-lived, and would stay on loopback).
+   */
+  private void redirectThroughRelay(List<WanRelay.Route> routes) {
+    packetFaults().faults().ifPresent(f -> f.redirect(routes.stream()
+        .map(r -> new PacketFaults.Redirect(agentName(r.from()), r.targetPort(), r.listenPort())).toList()));
   }
 
   /**
@@ -528,14 +548,7 @@ public final class LocalFederation {
       if (x.role().equals(KNOWLEDGE_BASE)) to.add(x.apiPort());
       if (x.role().equals(RESOURCE_AGENT) && !x.equals(m)) to.add(x.apiPort());
     }
-    try {
-      Path routes = workDir.resolve("wan/routes.tsv");
-      if (Files.isRegularFile(routes)) {
-        WanRelay.Route.parse(Files.readAllLines(routes)).stream().filter(r -> r.from().equals(cluster)).forEach(r -> to.add(r.listenPort()));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    relayRoutes().ifPresent(routes -> routes.stream().filter(r -> r.from().equals(cluster)).forEach(r -> to.add(r.listenPort())));
     packetFaultsOrExplain().cut(m.name(), to, List.of(m.apiPort()), cut);
   }
 

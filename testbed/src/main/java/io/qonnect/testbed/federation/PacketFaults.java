@@ -134,11 +134,13 @@ public final class PacketFaults {
     StringBuilder rules = new StringBuilder();
     rules.append("table inet ").append(id).append(" {}\ndelete table inet ").append(id).append('\n');
     rules.append("table inet ").append(id).append(" {\n  chain output {\n    type filter hook output priority 0; policy accept;\n");
-    int mark = 0x51000;
+    List<Integer> active = new ArrayList<>();
+    StringBuilder drops = new StringBuilder();
     for (Map.Entry<String, Cut> entry : cuts.entrySet()) {
       Cut cut = entry.getValue();
-      int outgoing = ++mark; // connections the process opened: their original direction is the process speaking
-      int incoming = ++mark; // connections to the process's ports: their reply direction is the process speaking
+      int outgoing = outgoingMark(entry.getKey()); // connections the process opened: their original direction is the process speaking
+      int incoming = outgoing + 1;                 // connections to the process's ports: their reply direction is the process speaking
+      active.addAll(List.of(outgoing, incoming));
       if (!cut.to().isEmpty()) {
         rules.append("    socket cgroupv2 level 2 \"").append(cgroup(entry.getKey())).append("\" ip daddr 127.0.0.1 tcp dport { ")
             .append(ports(cut.to())).append(" } ct mark set ").append(outgoing).append('\n');
@@ -148,15 +150,38 @@ public final class PacketFaults {
       }
       String speaks = "original";
       String hears = "reply";
-      rules.append(switch (cut.direction()) {
+      drops.append(switch (cut.direction()) {
         case BOTH -> "    ct mark " + outgoing + " drop\n    ct mark " + incoming + " drop\n";
         case OUT -> "    ct mark " + outgoing + " ct direction " + speaks + " drop\n    ct mark " + incoming + " ct direction " + hears + " drop\n";
         case IN -> "    ct mark " + outgoing + " ct direction " + hears + " drop\n    ct mark " + incoming + " ct direction " + speaks + " drop\n";
       });
     }
+    // a connection keeps its mark for life: one marked by an earlier cut (of another drill, another CLI) is unmarked on its
+    // next packet, so a later cut can never drop it by mistake
+    rules.append("    ct mark & 0x").append(Integer.toHexString(MARK_MASK)).append(" == 0x").append(Integer.toHexString(markPrefix()));
+    if (!active.isEmpty()) rules.append(" ct mark != { ").append(String.join(", ", active.stream().map(m -> "0x" + Integer.toHexString(m)).toList())).append(" }");
+    rules.append(" ct mark set 0\n");
+    rules.append(drops);
     rules.append("  }\n}\n");
     String problem = run(List.of("nft", "-f", "-"), rules.toString());
     if (!problem.isEmpty()) throw new IllegalStateException("nft: " + problem);
+  }
+
+  private static final int MARK_BASE = 0x51000000;
+  private static final int MARK_MASK = 0xffff0000;
+
+  /** This federation's marks: other federations' cuts on this machine (tests run several) never touch them. */
+  private int markPrefix() {
+    return MARK_BASE | ((id.hashCode() & 0xff) << 16);
+  }
+
+  /**
+   * The conntrack mark of the connections a cut of {@code process} drops (and that number plus one for those to its
+   * ports): the same for the same process in every CLI that ever cuts it, different for different processes of a
+   * federation (up to a hash collision, one in 32,768), so a stale mark can only ever name the process it was set for.
+   */
+  int outgoingMark(String process) {
+    return markPrefix() | ((process.hashCode() & 0x7fff) << 1);
   }
 
   private static String ports(List<Integer> ports) {
