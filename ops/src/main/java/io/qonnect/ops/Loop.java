@@ -48,10 +48,6 @@ public final class Loop {
     this.lastEndedMillis = monotonicMillis.getAsLong(); // a loop that never ran is stale once the bound has passed since it was made
   }
 
-  public String name() {
-    return name;
-  }
-
   /** Runs one round; whatever it throws is logged and counted, never passed on. */
   public void runOnce(Round round) {
     long start = System.nanoTime();
