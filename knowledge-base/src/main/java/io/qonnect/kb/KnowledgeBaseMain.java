@@ -29,7 +29,7 @@ public final class KnowledgeBaseMain {
         .intercept(ops.grpcMetrics()) // report rates: qonnect_grpc_server_seconds_count by method
         .build()
         .start();
-    InetSocketAddress metrics = ops.serve(new InetSocketAddress(config.metricsAddress().getHostString(), config.metricsAddress().getPort()));
+    InetSocketAddress metrics = ops.serve(config.metricsAddress());
     LOG.info("knowledge base serving on {}:{} ({}), metrics http://{}:{}/metrics, {}", config.host(), server.getPort(),
         config.inMemory() ? "in memory" : "RocksDB in " + config.dataDir(), metrics.getHostString(), metrics.getPort(), config.transport().describe());
   }

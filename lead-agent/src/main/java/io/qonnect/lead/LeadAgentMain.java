@@ -153,7 +153,7 @@ public final class LeadAgentMain implements AutoCloseable {
       ops.serving(AgentGatewayGrpc.SERVICE_NAME, leads);
     });
     ops.readiness(() -> view.leaderId().isPresent());
-    var metricsAt = ops.serve(new InetSocketAddress(config.metricsAddress().getHostString(), config.metricsAddress().getPort()));
+    var metricsAt = ops.serve(config.metricsAddress());
     LOG.info("lead agent {} up: raft {}, api {}, gateway {}, metrics http://{}:{}/metrics, peers {}, knowledge base {}, data {} ({}), {}", config.id(), config.self().raftAddress(),
         config.self().apiAddress(), config.self().gatewayAddress(), metricsAt.getHostString(), metricsAt.getPort(), config.peers().stream().map(Peer::id).toList(),
         config.knowledgeBase().isEmpty() ? "(none)" : config.knowledgeBase(), config.dataDir(),

@@ -127,9 +127,12 @@ public final class Ops implements AutoCloseable {
     };
   }
 
-  /** Serves {@code /metrics}, {@code /livez} and {@code /readyz} at {@code address}; returns where it listens (port 0: any). */
+  /**
+   * Serves {@code /metrics}, {@code /livez} and {@code /readyz} at {@code address} (resolved here if it is not, as the
+   * servers' settings keep it); returns where it listens (port 0: any).
+   */
   public InetSocketAddress serve(InetSocketAddress address) throws IOException {
-    http = HttpServer.create(address, 16);
+    http = HttpServer.create(address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address, 16);
     http.setExecutor(Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "ops-http");
       t.setDaemon(true);

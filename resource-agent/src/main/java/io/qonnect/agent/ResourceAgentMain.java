@@ -179,7 +179,7 @@ public final class ResourceAgentMain implements AutoCloseable {
         .description("the revision of the desired state this agent holds").register(ops.registry());
     Gauge.builder("qonnect.agent.heartbeats", heartbeats::get).description("heartbeats sent to the leader").register(ops.registry());
     ops.readiness(() -> desired.get() != null);
-    InetSocketAddress metricsAt = ops.serve(new InetSocketAddress(config.metricsAddress().getHostString(), config.metricsAddress().getPort()));
+    InetSocketAddress metricsAt = ops.serve(config.metricsAddress());
     LOG.info("resource agent for {} up: context {}, lead agents {}, knowledge base {}, metrics http://{}:{}/metrics", config.cluster(), config.context(),
         config.leadAgents(), config.knowledgeBase(), metricsAt.getHostString(), metricsAt.getPort());
   }
