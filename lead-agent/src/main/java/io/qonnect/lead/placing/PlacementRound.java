@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.stream.Collectors;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -94,7 +95,7 @@ public final class PlacementRound {
     Map<String, Map<ClusterId, Resources>> demand = new HashMap<>();
     Map<ClusterId, Resources> total = new TreeMap<>();
     for (ApplicationRecord app : applications) {
-      Map<ClusterId, Resources> d = demandOf(serving(app), specs.apply(app));
+      Map<ClusterId, Resources> d = demandOf(app.serving(), specs.apply(app));
       demand.put(app.name(), d);
       d.forEach((c, r) -> total.merge(c, r, Resources::plus));
     }
@@ -112,11 +113,12 @@ public final class PlacementRound {
       };
       // until it commits and its migration completes, what a decision replaces keeps running: both hold capacity
       // (and should the decision be rejected, what was reserved for it is reserved for what still runs)
-      Placement running = decision == null || decision.placement() == null ? serving(app)
-          : serving(app) == null ? decision.placement() : serving(app).union(decision.placement());
+      Placement running = decision == null || decision.placement() == null ? app.serving()
+          : app.serving() == null ? decision.placement() : app.serving().union(decision.placement());
       Map<ClusterId, Resources> now = demandOf(running, specs.apply(app));
       now.forEach((c, r) -> total.merge(c, r, Resources::plus));
       if (decision == null || repeatsDiagnosis(app, decision, clusterSetRevision)) continue;
+      if (decision.placement() != null) decision = decision.withRoom(roomOn(decision.placement(), snapshot));
       if (decision.trigger() == Trigger.MIGRATION) migrations++;
       decisions.add(decision);
     }
@@ -200,7 +202,7 @@ public final class PlacementRound {
    */
   private PlacementOutcome place(ApplicationRecord app, QosSpec spec, ClusterSnapshot free) {
     PlacementOutcome best = engine.place(spec, free);
-    Placement running = serving(app);
+    Placement running = app.serving();
     if (running == null || !(best instanceof PlacementOutcome.Placed p) || fitsBeside(p.placement(), running, spec, free)) return best;
     return engine.place(spec, free.reserve(running.demand(spec)));
   }
@@ -241,10 +243,15 @@ public final class PlacementRound {
     return free.replace(free.clusters().stream().filter(c -> !c.schedulable()).map((MemberCluster c) -> c.withSchedulable(true)).toList());
   }
 
-  /** What runs of an application: its placement, and while it migrates every placement it replaced too. */
-  private static Placement serving(ApplicationRecord app) {
-    if (app.previousPlacement() == null) return app.placement();
-    return app.placement() == null ? app.previousPlacement() : app.previousPlacement().union(app.placement());
+  /**
+   * What each member cluster of {@code placement} offers qonnect's workloads in the (unreserved) snapshot: the room
+   * a decision states, so that apply can refuse it when decisions committed meanwhile took that room.
+   */
+  private static SortedMap<ClusterId, Resources> roomOn(Placement placement, ClusterSnapshot snapshot) {
+    SortedMap<ClusterId, Resources> room = new TreeMap<>();
+    placement.components().values().forEach(clusters -> clusters.keySet().forEach(id ->
+        snapshot.cluster(id).ifPresent(c -> room.put(id, c.free()))));
+    return room;
   }
 
   private static Map<ClusterId, Resources> demandOf(Placement placement, Parsed<QosSpec> spec) {

@@ -54,6 +54,8 @@ public final class CommandCodec {
             .setTrigger(io.qonnect.proto.v1.raft.DecisionTrigger.forNumber(c.trigger().ordinal()));
         if (c.placement() != null) p.setPlacement(ProtoMapper.toProto(c.placement()));
         if (!Diagnoses.NONE.equals(c.diagnosis())) p.setDiagnosisDetail(c.diagnosis());
+        c.room().forEach((cluster, room) -> p.addRoom(io.qonnect.proto.v1.raft.ClusterRoom.newBuilder().setCluster(cluster.value())
+            .setRoom(io.qonnect.proto.v1.Resources.newBuilder().setCpuMillis(room.cpuMillis()).setMemoryBytes(room.memoryBytes()))));
         b.setCommitPlacement(p);
       }
       case Command.RegisterCluster c -> b.setRegisterCluster(RegisterCluster.newBuilder().setCluster(c.cluster().value())
@@ -99,7 +101,8 @@ public final class CommandCodec {
         CommitPlacement c = p.getCommitPlacement();
         yield new Command.CommitPlacement(c.getApplication(), c.getBasedOnSpecRevision(), c.getBasedOnClusterSetRevision(),
             ProtoMapper.fromProto(c.getPlacement()), c.getExplanation(),
-            Diagnoses.read(c.getApplication(), c.getDiagnosis(), c.hasDiagnosisDetail(), c.getDiagnosisDetail()), trigger(c.getTriggerValue()), c.getReason());
+            Diagnoses.read(c.getApplication(), c.getDiagnosis(), c.hasDiagnosisDetail(), c.getDiagnosisDetail()), trigger(c.getTriggerValue()), c.getReason(),
+            room(c.getRoomList()));
       }
       case REGISTER_CLUSTER -> {
         RegisterCluster c = p.getRegisterCluster();
@@ -135,6 +138,12 @@ public final class CommandCodec {
   }
 
   /** The enum and the proto's numbers line up by declaration order (CommandCodecTest checks it); an unknown number reads as UNSPECIFIED. */
+  private static java.util.SortedMap<ClusterId, io.qonnect.placement.spec.Resources> room(java.util.List<io.qonnect.proto.v1.raft.ClusterRoom> rooms) {
+    java.util.SortedMap<ClusterId, io.qonnect.placement.spec.Resources> out = new java.util.TreeMap<>();
+    rooms.forEach(r -> out.put(ClusterId.of(r.getCluster()), new io.qonnect.placement.spec.Resources(r.getRoom().getCpuMillis(), r.getRoom().getMemoryBytes())));
+    return out;
+  }
+
   private static Command.Trigger trigger(int number) {
     Command.Trigger[] all = Command.Trigger.values();
     return number >= 0 && number < all.length ? all[number] : Command.Trigger.UNSPECIFIED;

@@ -3,7 +3,12 @@ package io.qonnect.lead.state;
 import io.qonnect.proto.v1.ApplicationSpec;
 import io.qonnect.proto.v1.Diagnosis;
 import io.qonnect.placement.Placement;
+import io.qonnect.placement.snapshot.ClusterId;
+import io.qonnect.placement.spec.Resources;
+import io.qonnect.proto.v1.SpecComponent;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * An accepted application as the lead agents agree on it.
@@ -43,6 +48,24 @@ public record ApplicationRecord(
 
   public boolean migrating() {
     return previousPlacement != null;
+  }
+
+  /** What runs of it: its placement and, while it migrates, every placement it replaced (per component the larger count); null: none. */
+  public Placement serving() {
+    if (previousPlacement == null) return placement;
+    return placement == null ? previousPlacement : previousPlacement.union(placement);
+  }
+
+  /** What {@link #serving} requests in each member cluster: replicas times the spec's resources per replica. */
+  public SortedMap<ClusterId, Resources> servingDemand() {
+    Placement running = serving();
+    SortedMap<ClusterId, Resources> out = new TreeMap<>();
+    if (running == null) return out;
+    for (SpecComponent c : spec.getComponentsList()) {
+      Resources perReplica = new Resources(c.getResources().getCpuMillis(), c.getResources().getMemoryBytes());
+      running.of(c.getName()).forEach((cluster, replicas) -> out.merge(cluster, perReplica.times(replicas), Resources::plus));
+    }
+    return out;
   }
 
   ApplicationRecord withSpec(String yaml, ApplicationSpec newSpec, long revision) {

@@ -4,8 +4,12 @@ import io.qonnect.proto.v1.Diagnosis;
 import io.qonnect.proto.v1.ApplicationSpec;
 import io.qonnect.placement.Placement;
 import io.qonnect.placement.snapshot.ClusterId;
+import io.qonnect.placement.spec.Resources;
 import io.qonnect.placement.spec.Tier;
+import java.util.Collections;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * One entry of the replicated log: intent (a spec submitted or deleted, a member cluster registered) or a
@@ -43,7 +47,29 @@ public sealed interface Command {
    * it (what code decides on); {@code reason} says the same for people, with the details, in events.
    */
   record CommitPlacement(String application, long basedOnSpecRevision, long basedOnClusterSetRevision,
-      Placement placement, String explanation, Diagnosis diagnosis, Trigger trigger, String reason) implements Command {
+      Placement placement, String explanation, Diagnosis diagnosis, Trigger trigger, String reason,
+      SortedMap<ClusterId, Resources> room) implements Command {
+    /**
+     * @param room what each member cluster of the placement offers qonnect's workloads, as the deciding leader saw it
+     *     (empty: unknown, nothing is checked). Apply refuses a decision that adds replicas where the committed
+     *     placements would then ask more than this: decisions commit one by one, each computed from a view that may
+     *     not hold the others yet, and two of them must never be promised the same cores.
+     */
+    public CommitPlacement {
+      room = Collections.unmodifiableSortedMap(new TreeMap<>(room));
+    }
+
+    /** A decision without the room it assumed (tests of the replicated state, entries from before level 6). */
+    public CommitPlacement(String application, long basedOnSpecRevision, long basedOnClusterSetRevision,
+        Placement placement, String explanation, Diagnosis diagnosis, Trigger trigger, String reason) {
+      this(application, basedOnSpecRevision, basedOnClusterSetRevision, placement, explanation, diagnosis, trigger, reason, Collections.emptySortedMap());
+    }
+
+    /** The same decision, stating the room it assumed. */
+    public CommitPlacement withRoom(SortedMap<ClusterId, Resources> assumed) {
+      return new CommitPlacement(application, basedOnSpecRevision, basedOnClusterSetRevision, placement, explanation, diagnosis, trigger, reason, assumed);
+    }
+
     /** A decision whose trigger does not matter to the caller (tests of the replicated state); a diagnosis by its summary ("" for none). */
     public CommitPlacement(String application, long basedOnSpecRevision, long basedOnClusterSetRevision,
         Placement placement, String explanation, String diagnosisSummary, String reason) {

@@ -9,8 +9,10 @@ import io.qonnect.lead.state.Command.SetClusterHealth;
 import io.qonnect.lead.state.Command.SubmitApplication;
 import io.qonnect.lead.state.CommandResult.Rejection;
 import io.qonnect.placement.snapshot.ClusterId;
+import io.qonnect.placement.spec.Resources;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,12 +39,16 @@ public final class ControlPlaneState {
   private final SortedMap<String, ApplicationRecord> applications = new TreeMap<>();
   private final SortedMap<ClusterId, ClusterRecord> clusters = new TreeMap<>();
   private final Deque<EventRecord> events = new ArrayDeque<>();
+  /** Derived, never stored: each application's serving demand by the record it was computed from. */
+  private final Map<String, DemandOf> demandMemo = new HashMap<>();
   private long revision;
   private long clusterSetRevision;
   private long lastAppliedIndex;
   private int featureLevel = FeatureLevels.BASELINE;
   /** The latest proposer time of an applied entry (tracked from level 5): the replicated "now" write deadlines are compared with. */
   private long latestProposedMillis;
+
+  private record DemandOf(ApplicationRecord record, SortedMap<ClusterId, Resources> demand) {}
 
   /** Applies intent, or a decision from before 0.3 (no term): tests, and replay of old logs. */
   public CommandResult apply(long logIndex, long timeMillis, Command command) {
@@ -136,6 +142,7 @@ public final class ControlPlaneState {
   }
 
   private CommandResult delete(long time, DeleteApplication c) {
+    demandMemo.remove(c.application());
     if (applications.remove(c.application()) == null) return CommandResult.rejected(Rejection.NOT_FOUND, "application " + c.application());
     long rev = ++revision;
     event(time, EventKind.APPLICATION_DELETED, c.application(), "deleted" + by(c.actor()));
@@ -165,6 +172,10 @@ public final class ControlPlaneState {
     }
     ApplicationRecord decided = app.withDecision(c.placement(), c.explanation(), c.diagnosis(), c.basedOnSpecRevision(), c.basedOnClusterSetRevision(), time,
         featureLevel >= FeatureLevels.SAFE_DECISIONS);
+    if (featureLevel >= FeatureLevels.CHECKED_CAPACITY) {
+      Optional<String> over = overCommitted(app, decided, c.room());
+      if (over.isPresent()) return CommandResult.rejected(Rejection.CONFLICT, over.get());
+    }
     long rev = ++revision;
     applications.put(app.name(), decided);
     boolean epochChanged = decided.placementEpoch() != app.placementEpoch();
@@ -177,6 +188,39 @@ public final class ControlPlaneState {
           + (c.reason().isEmpty() ? "" : " (" + c.reason() + ")") + ": " + c.placement().oneLine());
     }
     return CommandResult.changed(rev);
+  }
+
+  /**
+   * A member cluster the decision adds replicas to where the committed placements (what serves of every application,
+   * this one's as decided) would then ask more than the room the decision assumed there; clusters whose demand does
+   * not grow are never checked (a shrinking cluster keeps what it runs).
+   */
+  private Optional<String> overCommitted(ApplicationRecord before, ApplicationRecord after, SortedMap<ClusterId, Resources> room) {
+    SortedMap<ClusterId, Resources> had = demand(before);
+    for (var mine : after.servingDemand().entrySet()) {
+      ClusterId cluster = mine.getKey();
+      Resources assumed = room.get(cluster);
+      if (assumed == null || mine.getValue().fitsIn(had.getOrDefault(cluster, Resources.ZERO))) continue;
+      Resources total = mine.getValue();
+      for (ApplicationRecord other : applications.values()) {
+        if (!other.name().equals(before.name())) total = total.plus(demand(other).getOrDefault(cluster, Resources.ZERO));
+      }
+      if (!total.fitsIn(assumed)) {
+        return Optional.of("committed placements would ask " + total + " of " + cluster.value() + ", which has room for " + assumed
+            + ": decisions committed since this one was computed took the rest");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** An application's serving demand, computed once per record (records are replaced, never changed). */
+  private SortedMap<ClusterId, Resources> demand(ApplicationRecord app) {
+    DemandOf memo = demandMemo.get(app.name());
+    if (memo == null || memo.record() != app) {
+      memo = new DemandOf(app, app.servingDemand());
+      demandMemo.put(app.name(), memo);
+    }
+    return memo.demand();
   }
 
   private CommandResult completeMigration(long time, CompleteMigration c) {
@@ -302,6 +346,7 @@ public final class ControlPlaneState {
     clusters.putAll(newClusters);
     applications.clear();
     applications.putAll(newApplications);
+    demandMemo.clear();
     events.clear();
     newEvents.stream().skip(Math.max(0, newEvents.size() - MAX_EVENTS)).forEach(events::addLast);
   }

@@ -19,6 +19,16 @@ class CommandCodecTest {
   }
 
   @Test
+  void theRoomADecisionAssumedRoundTrips() {
+    var room = new java.util.TreeMap<io.qonnect.placement.snapshot.ClusterId, io.qonnect.placement.spec.Resources>(java.util.Map.of(
+        io.qonnect.placement.snapshot.ClusterId.of("c0"), new io.qonnect.placement.spec.Resources(1900, 4L << 30),
+        io.qonnect.placement.snapshot.ClusterId.of("c1"), new io.qonnect.placement.spec.Resources(250, 1L << 29)));
+    Command.CommitPlacement c = new Command.CommitPlacement("shop", 2, 1, null, "", io.qonnect.lead.state.Diagnoses.NONE, Command.Trigger.MIGRATION,
+        "migration", room);
+    assertThat(((Command.CommitPlacement) CommandCodec.decode(CommandCodec.encode(1, c)).command()).room()).isEqualTo(room);
+  }
+
+  @Test
   void aDiagnosisTravelsTypedAndAnEntryFromBefore04ReadsAsItsSummary() throws Exception {
     io.qonnect.proto.v1.Diagnosis typed = io.qonnect.proto.v1.Diagnosis.newBuilder().setSummary("no member cluster can take db")
         .addComponents(io.qonnect.proto.v1.ComponentDiagnosis.newBuilder().setComponent("db")

@@ -305,6 +305,50 @@ class ControlPlaneStateTest {
     assertThat(state.apply(++index, 6, 1000, 0, submit("shop", "b", 0))).as("a user's intent carries no term").isInstanceOf(CommandResult.Accepted.class);
   }
 
+  /**
+   * Seed 118526: two migrations decided one round apart, the second from a replica that had not applied the first,
+   * both onto the cluster with the most room. Each fits alone; together they ask 2250m of 1900m. From level 6 the
+   * second is refused by the room it states; a decision that adds nothing is never refused, whatever the room.
+   */
+  @Test
+  void aDecisionThatWouldOverCommitTheRoomItAssumedIsRejected() {
+    for (int level : new int[] {FeatureLevels.EXPIRING_WRITES, FeatureLevels.CHECKED_CAPACITY}) {
+      ControlPlaneState s = new ControlPlaneState();
+      long[] i = {0};
+      java.util.function.Function<Command, CommandResult> at = c -> s.apply(++i[0], 1, 1_000, 0, c);
+      at.apply(new Command.SetFeatureLevel(level));
+      for (String c : new String[] {"c0", "c1"}) at.apply(new RegisterCluster(ClusterId.of(c), Tier.CLOUD, "eu", "x"));
+      at.apply(sized("ledger", 400));
+      at.apply(sized("shop", 500));
+      SortedMap<ClusterId, io.qonnect.placement.spec.Resources> room = new TreeMap<>(java.util.Map.of(ClusterId.of("c0"),
+          new io.qonnect.placement.spec.Resources(1900, 8L << 30), ClusterId.of("c1"), new io.qonnect.placement.spec.Resources(1900, 8L << 30)));
+      java.util.function.BiFunction<String, Placement, CommitPlacement> decide = (app, p) -> new CommitPlacement(app,
+          s.application(app).orElseThrow().specRevision(), s.clusterSetRevision(), p, "", Diagnoses.NONE, Command.Trigger.MIGRATION, "", room);
+      assertThat(at.apply(decide.apply("ledger", placement("web", "c1", 2)))).isInstanceOf(CommandResult.Accepted.class);
+      assertThat(at.apply(decide.apply("shop", placement("web", "c1", 2)))).isInstanceOf(CommandResult.Accepted.class);
+      assertThat(at.apply(decide.apply("ledger", placement("web", "c0", 3)))).as("1200m of 1900m").isInstanceOf(CommandResult.Accepted.class);
+      CommandResult second = at.apply(decide.apply("shop", placement("web", "c0", 3))); // 1200m + 1500m of 1900m
+      if (level < FeatureLevels.CHECKED_CAPACITY) {
+        assertThat(second).as("below level 6 every replica applies 0.5's rules").isInstanceOf(CommandResult.Accepted.class);
+        continue;
+      }
+      assertThat(kind(second)).isEqualTo(Rejection.CONFLICT);
+      assertThat(((CommandResult.Rejected) second).reason()).contains("2700m", "c0");
+      assertThat(s.application("shop").orElseThrow().placement()).isEqualTo(placement("web", "c1", 2));
+      var cramped = new TreeMap<>(java.util.Map.of(ClusterId.of("c1"), new io.qonnect.placement.spec.Resources(100, 1L << 20)));
+      assertThat(at.apply(new CommitPlacement("shop", s.application("shop").orElseThrow().specRevision(), s.clusterSetRevision(),
+          placement("web", "c1", 2), "", Diagnoses.NONE, Command.Trigger.KEPT, "", cramped)))
+          .as("what runs stays where the room shrank: only added replicas are checked").isInstanceOf(CommandResult.Accepted.class);
+    }
+  }
+
+  /** A spec whose one component, web, asks {@code cpuMillis} and 128Mi per replica. */
+  private static Command.SubmitApplication sized(String application, long cpuMillis) {
+    return new Command.SubmitApplication(application, "x", io.qonnect.proto.v1.ApplicationSpec.newBuilder().setName(application)
+        .addComponents(io.qonnect.proto.v1.SpecComponent.newBuilder().setName("web").setReplicas(2)
+            .setResources(io.qonnect.proto.v1.Resources.newBuilder().setCpuMillis(cpuMillis).setMemoryBytes(128L << 20))).build(), 0);
+  }
+
   @Test
   void theEventRingKeepsTheMostRecent() {
     for (int i = 0; i < ControlPlaneState.MAX_EVENTS + 5; i++) apply(submit("app-" + i, "x", 0));
