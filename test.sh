@@ -14,6 +14,8 @@ if ! command -v nft >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev
   apt-get install -y -q nftables >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q nftables >/dev/null 2>&1; } \
     || echo "test.sh: could not install nftables: PacketPartitionIT will be skipped"
 fi
+# the console's browser test (ConsoleE2E) drives Debian's Chromium: installed where we may, else that test is skipped
+scripts/chromium.sh >/dev/null || echo "test.sh: no Chromium: ConsoleE2E will be skipped"
 QONNECT_TESTBED_BIN="$(testbed/scripts/build-binaries.sh)/bin"
 export QONNECT_TESTBED_BIN
 echo "test.sh: testbed binaries in $QONNECT_TESTBED_BIN"

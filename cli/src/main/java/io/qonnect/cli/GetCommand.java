@@ -92,13 +92,15 @@ final class GetCommand implements Callable<Integer> {
   }
 
   static void printClusters(PrintWriter out, List<ClusterStatus> clusters, boolean wide, long nowMillis) {
-    out.printf("%-14s %-6s %-14s %-8s %12s %12s  %s%s%n", "NAME", "TIER", "REGION", "HEALTH", "CPU USED", "MEM USED",
+    // requested = what qonnect's committed placements ask there + what other workloads' pods request (as its agent reports)
+    out.printf("%-14s %-6s %-14s %-8s %14s %14s  %s%s%n", "NAME", "TIER", "REGION", "HEALTH", "CPU REQUESTED", "MEM REQUESTED",
         wide ? String.format("%-11s ", "AGENT CERT") : "", "REASON");
     for (ClusterStatus c : clusters) {
-      out.printf("%-14s %-6s %-14s %-8s %12s %12s  %s%s%n", c.getName(), c.getTier().name().substring(5).toLowerCase(Locale.ROOT), c.getRegion(),
+      out.printf("%-14s %-6s %-14s %-8s %14s %14s  %s%s%n", c.getName(), c.getTier().name().substring(5).toLowerCase(Locale.ROOT), c.getRegion(),
           c.getHealth().name().substring(15).toLowerCase(Locale.ROOT),
-          String.format(Locale.ROOT, "%.1f/%.1f", c.getUsed().getCpuMillis() / 1000.0, c.getAllocatable().getCpuMillis() / 1000.0),
-          String.format(Locale.ROOT, "%.0f/%.0fGi", c.getUsed().getMemoryBytes() / 1073741824.0, c.getAllocatable().getMemoryBytes() / 1073741824.0),
+          String.format(Locale.ROOT, "%.1f/%.1f", (c.getPlaced().getCpuMillis() + c.getUsed().getCpuMillis()) / 1000.0, c.getAllocatable().getCpuMillis() / 1000.0),
+          String.format(Locale.ROOT, "%.0f/%.0fGi", (c.getPlaced().getMemoryBytes() + c.getUsed().getMemoryBytes()) / 1073741824.0,
+              c.getAllocatable().getMemoryBytes() / 1073741824.0),
           wide ? String.format("%-11s ", certificateLeft(c.getAgentCertificateNotAfterUnixMillis(), nowMillis)) : "", c.getHealthReason());
     }
   }

@@ -150,6 +150,17 @@ class QonnectMainTest {
   }
 
   @Test
+  void getClustersShowsWhatQonnectAndOtherWorkloadsRequestOfWhatIsAllocatable() {
+    var fog = io.qonnect.proto.v1.ClusterStatus.newBuilder().setName("fog-1")
+        .setPlaced(io.qonnect.proto.v1.Resources.newBuilder().setCpuMillis(1500).setMemoryBytes(2L << 30))
+        .setUsed(io.qonnect.proto.v1.Resources.newBuilder().setCpuMillis(500).setMemoryBytes(1L << 30))
+        .setAllocatable(io.qonnect.proto.v1.Resources.newBuilder().setCpuMillis(8000).setMemoryBytes(32L << 30)).build();
+    java.io.StringWriter text = new java.io.StringWriter();
+    GetCommand.printClusters(new java.io.PrintWriter(text), java.util.List.of(fog), false, 0);
+    assertThat(text.toString()).contains("CPU REQUESTED").contains(" 2.0/8.0 ").contains(" 3/32Gi ");
+  }
+
+  @Test
   void unknownKindsAndFormatsAreUserErrors() {
     assertThat(run("get", "pods", "--server", "127.0.0.1:1").err()).isEqualTo("error: get pods: unknown kind; use apps, clusters or placements\n");
     assertThat(run("get", "apps", "-o", "xml", "--server", "127.0.0.1:1").err()).startsWith("error: -o xml: use json, yaml or wide");

@@ -44,6 +44,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.ops.Ops;
+import io.qonnect.lead.console.Console;
 import io.qonnect.proto.v1.AgentGatewayGrpc;
 import io.qonnect.proto.v1.ControlPlaneGrpc;
 import org.slf4j.Logger;
@@ -132,9 +133,10 @@ public final class LeadAgentMain implements AutoCloseable {
     AgentGatewayGrpcService gatewayService = new AgentGatewayGrpcService(client, view, stateMachine, sessions, liveness, scheduler, Clock.systemUTC(),
         MONOTONIC_MILLIS, config.leaseMillis());
     // users and agents on ports of their own, so network policy can keep users away from the gateway and agents from the API
+    ControlPlaneGrpcService apiService = new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, gatewayService::singletonWaiting,
+        scheduler);
     api = config.transport().server(new InetSocketAddress(config.self().host(), config.self().apiPort()))
-        .addService(Access.guard(new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, gatewayService::singletonWaiting,
-            scheduler), ControlPlaneGrpcService.ACCESS))
+        .addService(Access.guard(apiService, ControlPlaneGrpcService.ACCESS))
         .addService(ops.healthService())
         .intercept(ops.grpcMetrics())
         .build()
@@ -153,9 +155,11 @@ public final class LeadAgentMain implements AutoCloseable {
       ops.serving(AgentGatewayGrpc.SERVICE_NAME, leads);
     });
     ops.readiness(() -> view.leaderId().isPresent());
+    ops.page(Console.PATH, new Console(apiService, view, () -> stateMachine.read(s -> s.lastAppliedIndex())));
     var metricsAt = ops.serve(config.metricsAddress());
-    LOG.info("lead agent {} up: raft {}, api {}, gateway {}, metrics http://{}:{}/metrics, peers {}, knowledge base {}, data {} ({}), {}", config.id(), config.self().raftAddress(),
-        config.self().apiAddress(), config.self().gatewayAddress(), metricsAt.getHostString(), metricsAt.getPort(), config.peers().stream().map(Peer::id).toList(),
+    LOG.info("lead agent {} up: raft {}, api {}, gateway {}, metrics http://{}:{}/metrics, console http://{}:{}{}/, peers {}, knowledge base {}, data {} ({}), {}",
+        config.id(), config.self().raftAddress(), config.self().apiAddress(), config.self().gatewayAddress(), metricsAt.getHostString(), metricsAt.getPort(),
+        metricsAt.getHostString(), metricsAt.getPort(), Console.PATH, config.peers().stream().map(Peer::id).toList(),
         config.knowledgeBase().isEmpty() ? "(none)" : config.knowledgeBase(), config.dataDir(),
         start instanceof StorageStart.Format ? "formatted" : "recovered", config.transport().describe());
   }

@@ -1,6 +1,7 @@
 package io.qonnect.ops;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.grpc.BindableService;
 import io.grpc.ForwardingServerCall;
@@ -24,7 +25,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -56,6 +59,7 @@ public final class Ops implements AutoCloseable {
   private final LongSupplier monotonicMillis;
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private volatile BooleanSupplier ready = () -> true;
+  private final Map<String, HttpHandler> pages = new LinkedHashMap<>();
   private HttpServer http;
   private final java.util.concurrent.ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "ops-health");
@@ -91,6 +95,15 @@ public final class Ops implements AutoCloseable {
   /** Why the process is not alive: one line per dead loop; empty while alive. */
   public List<String> dead() {
     return loops.stream().map(Loop::dead).flatMap(Optional::stream).toList();
+  }
+
+  /**
+   * Another path this server's HTTP endpoint answers (before {@link #serve}): a lead agent's read-only console.
+   * Whatever is mounted here is as unauthenticated as {@code /metrics}.
+   */
+  public void page(String path, HttpHandler handler) {
+    if (http != null) throw new IllegalStateException("pages are mounted before serve");
+    pages.put(path, handler);
   }
 
   /** What decides {@code /readyz} (default: always ready). */
@@ -147,6 +160,7 @@ public final class Ops implements AutoCloseable {
       boolean ok = ready.getAsBoolean() && dead().isEmpty();
       answer(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ready\n");
     });
+    pages.forEach(http::createContext);
     http.start();
     // the process's own gRPC health follows its liveness
     watchdog.scheduleWithFixedDelay(() -> health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,

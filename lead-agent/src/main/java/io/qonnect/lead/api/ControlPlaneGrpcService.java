@@ -158,20 +158,26 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
   @Override
   public void listApplications(ListApplicationsRequest request, StreamObserver<ListApplicationsResponse> out) {
     if (!barrier(out)) return;
+    answer(out, applications());
+  }
+
+  /** Every application as this replica knows it (no read barrier: the console's view, which says which index it shows). */
+  public ListApplicationsResponse applications() {
     Readiness readiness = readiness();
-    answer(out, ListApplicationsResponse.newBuilder()
-        .addAllApplications(read(s -> s.applications()).stream().map(a -> status(a, readiness)).toList()).build());
+    return ListApplicationsResponse.newBuilder().addAllApplications(read(s -> s.applications()).stream().map(a -> status(a, readiness)).toList()).build();
   }
 
   @Override
   public void describeApplication(GetApplicationRequest request, StreamObserver<ApplicationDescription> out) {
     if (!barrier(out)) return;
+    description(request.getName()).ifPresentOrElse(d -> answer(out, d), () -> out.onError(GrpcErrors.notFound("application " + request.getName())));
+  }
+
+  /** One application with its explanation, diagnosis and recent events, as this replica knows it (no read barrier). */
+  public Optional<ApplicationDescription> description(String name) {
     record Found(Optional<ApplicationRecord> app, List<EventRecord> events) {}
-    Found found = read(s -> new Found(s.application(request.getName()), s.events()));
-    if (found.app().isEmpty()) {
-      out.onError(GrpcErrors.notFound("application " + request.getName()));
-      return;
-    }
+    Found found = read(s -> new Found(s.application(name), s.events()));
+    if (found.app().isEmpty()) return Optional.empty();
     ApplicationRecord app = found.app().get();
     List<ControlPlaneEvent> events = found.events().stream().filter(e -> e.subject().equals(app.name())).map(ControlPlaneGrpcService::toProto).toList();
     ApplicationDescription.Builder description = ApplicationDescription.newBuilder()
@@ -182,20 +188,29 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
         .addAllRecentEvents(events.subList(Math.max(0, events.size() - RECENT_EVENTS), events.size()))
         .setKnowledgeBaseDegraded(observations.degraded());
     if (!Diagnoses.NONE.equals(app.diagnosis())) description.setDiagnosisDetail(app.diagnosis());
-    answer(out, description.build());
+    return Optional.of(description.build());
   }
 
   @Override
   public void listClusters(ListClustersRequest request, StreamObserver<ListClustersResponse> out) {
     if (!barrier(out)) return;
+    answer(out, clusters());
+  }
+
+  /** The member clusters as this replica knows them, with what their agents last reported (no read barrier). */
+  public ListClustersResponse clusters() {
     Map<String, ClusterReport> reports = observations.latest().getClustersList().stream()
         .collect(Collectors.toMap(ClusterReport::getCluster, Function.identity(), (a, b) -> b));
     var b = ListClustersResponse.newBuilder();
+    Map<io.qonnect.placement.snapshot.ClusterId, io.qonnect.placement.spec.Resources> placed = new java.util.HashMap<>();
+    read(s -> s.applications()).forEach(a -> a.servingDemand().forEach((c, r) -> placed.merge(c, r, io.qonnect.placement.spec.Resources::plus)));
     for (ClusterRecord c : read(s -> s.clusters())) {
       var status = ClusterStatus.newBuilder().setName(c.id().value()).setTier(ProtoMapper.toProto(c.tier())).setRegion(c.region())
           .setHealth(ProtoMapper.toProto(c.health())).setHealthReason(c.healthReason()).setClusterUid(c.clusterUid())
           .setLastHeartbeatUnixMillis(sessions.lastHeartbeatUnixMillis(c.id().value()))
           .setAgentCertificateNotAfterUnixMillis(sessions.last(c.id().value()).map(l -> l.heartbeat().getCertificateNotAfterUnixMillis()).orElse(0L));
+      var demand = placed.getOrDefault(c.id(), io.qonnect.placement.spec.Resources.ZERO);
+      status.setPlaced(Resources.newBuilder().setCpuMillis(demand.cpuMillis()).setMemoryBytes(demand.memoryBytes()));
       ClusterReport report = reports.get(c.id().value());
       if (report != null) {
         status.setAllocatable(sum(report.getNodesList(), NodeObservation::getAllocatable));
@@ -203,7 +218,13 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
       }
       b.addClusters(status);
     }
-    answer(out, b.build());
+    return b.build();
+  }
+
+  /** The most recent events this replica holds, oldest first. */
+  public List<ControlPlaneEvent> recentEvents(int limit) {
+    List<EventRecord> events = read(s -> s.events());
+    return events.subList(Math.max(0, events.size() - limit), events.size()).stream().map(ControlPlaneGrpcService::toProto).toList();
   }
 
   @Override

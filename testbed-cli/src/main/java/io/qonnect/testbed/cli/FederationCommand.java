@@ -155,7 +155,10 @@ final class FederationCommand implements Runnable {
           row.put("address", s.member().address());
           row.put("running", s.alive());
           parent.federation().metricsAddress(s.member()).ifPresent(a -> row.put("metrics", "http://" + a + "/metrics"));
-          if (s.member().role().equals(LocalFederation.LEAD_AGENT)) row.put("leader", s.leads());
+          if (s.member().role().equals(LocalFederation.LEAD_AGENT)) {
+            row.put("leader", s.leads());
+            parent.federation().metricsAddress(s.member()).ifPresent(a -> row.put("console", "http://" + a + "/console/"));
+          }
           rows.add(row);
         }
         Map<String, Object> all = new LinkedHashMap<>();
@@ -169,6 +172,9 @@ final class FederationCommand implements Runnable {
           out.printf("%-16s %-16s %8s %-22s %-8s %s%n", s.member().name(), s.member().role(), s.alive() ? s.pid() : "-", s.member().address(),
               s.alive() ? "running" : "stopped", s.member().role().equals(LocalFederation.LEAD_AGENT) ? (s.leads() ? "yes" : "no") : "");
         }
+        status.stream().filter(s -> s.member().role().equals(LocalFederation.LEAD_AGENT) && s.alive() && s.leads()).findFirst()
+            .flatMap(s -> parent.federation().metricsAddress(s.member()))
+            .ifPresent(a -> out.println("\nconsole: http://" + a + "/console/ (the leader's; every lead agent serves one)"));
         if (links.isEmpty()) {
           out.println("\nnetwork: loopback (the agents' round trips are loopback's)");
         } else {

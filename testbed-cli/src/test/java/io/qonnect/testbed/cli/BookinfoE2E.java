@@ -56,6 +56,7 @@ class BookinfoE2E {
   @Test
   void bookinfoRunsWhereItIsPlacedMovesWithTheWeightsAndLeavesNothingBehind(TestbedClusters clusters) throws Exception {
     federation = E2eFederation.up(clusters, "bookinfo");
+    federation.awaitEveryClusterObserved(clusters.names());
     Path dir = federation.dir();
     clusters.client("fog-1").namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bystander").endMetadata().build()).serverSideApply();
     // someone else's namespace named like the application, in every cluster: qonnect must never adopt or delete it

@@ -55,6 +55,26 @@ final class E2eFederation implements AutoCloseable {
     return out.toString();
   }
 
+  /**
+   * Waits until every member cluster is registered and its capacity observed (its agent reported to the knowledge
+   * base): placement decided before that sees only some of them, and a later, better placement may be held back by
+   * the migration hysteresis.
+   */
+  void awaitEveryClusterObserved(List<String> clusters) throws InterruptedException {
+    await("every member cluster registered and observed: " + clusters, () -> {
+      try {
+        var listed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(qonnect("get", "clusters", "-o", "json")).path("clusters");
+        List<String> observed = new ArrayList<>();
+        listed.forEach(c -> {
+          if (c.path("allocatable").path("cpuMillis").asLong() > 0) observed.add(c.path("name").asText());
+        });
+        return observed.containsAll(clusters);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (!condition.getAsBoolean()) {

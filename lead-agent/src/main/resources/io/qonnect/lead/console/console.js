@@ -1,0 +1,140 @@
+// The qonnect console: polls this lead agent's state every second and renders it. Every value is set as text,
+// never as markup (names and event messages come from users and member clusters).
+'use strict';
+
+const TIERS = ['cloud', 'fog', 'edge'];
+let selected = null;
+let lastOk = 0;
+const shown = {}; // what each section shows now, as JSON: a section is rebuilt only when that changes
+
+function changed(section, value) {
+  const json = JSON.stringify(value);
+  if (shown[section] === json) return false;
+  shown[section] = json;
+  return true;
+}
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('data-')) node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  for (const child of children) node.append(child instanceof Node ? child : String(child));
+  return node;
+}
+
+const enumName = (value, prefix) => (value || '').replace(prefix, '');
+const number = (value) => Number(value || 0);
+const cores = (millis) => (number(millis) / 1000).toFixed(1);
+const gib = (bytes) => (number(bytes) / 2 ** 30).toFixed(1);
+const clock = (millis) => new Date(number(millis)).toLocaleTimeString();
+
+function ago(millis) {
+  if (!number(millis)) return 'never';
+  const seconds = Math.max(0, Math.round((Date.now() - number(millis)) / 1000));
+  return seconds < 120 ? seconds + ' s ago' : Math.round(seconds / 60) + ' min ago';
+}
+
+// what qonnect's placements request (blue) and what other workloads request (grey), as shares of what is allocatable
+function bar(placed, others, total) {
+  const share = (value) => number(total) > 0 ? Math.min(100, 100 * number(value) / number(total)) : 0;
+  const part = (cls, value) => {
+    const fill = el('div', {class: cls});
+    fill.style.width = share(value).toFixed(1) + '%'; // through the CSSOM: the content security policy allows no inline style
+    return fill;
+  };
+  return el('div', {class: 'bar'}, part('placed', placed), part('others', others));
+}
+
+function heartbeat(c, state) {
+  if (number(c.lastHeartbeatUnixMillis)) return 'heartbeat ' + ago(c.lastHeartbeatUnixMillis);
+  return state.leadAgent === state.leader ? 'no heartbeat yet' : `heartbeats go to the leader (${state.leader || 'none'})`;
+}
+
+function clusterCard(c, state) {
+  const health = enumName(c.health, 'CLUSTER_HEALTH_');
+  const placed = c.placed || {};
+  const others = c.used || {};
+  const allocatable = c.allocatable || {};
+  return el('div', {class: 'cluster', 'data-cluster': c.name, 'data-health': health},
+    el('div', {}, el('span', {class: 'name'}, c.name), el('span', {class: 'health'}, health)),
+    el('div', {class: 'meta'}, `${c.region || ''} · ${heartbeat(c, state)}`),
+    el('div', {class: 'meta'}, c.healthReason || ''),
+    el('div', {class: 'meta'}, `CPU: qonnect ${cores(placed.cpuMillis)} + others ${cores(others.cpuMillis)} of ${cores(allocatable.cpuMillis)} cores`),
+    bar(placed.cpuMillis, others.cpuMillis, allocatable.cpuMillis),
+    el('div', {class: 'meta'}, `memory: qonnect ${gib(placed.memoryBytes)} + others ${gib(others.memoryBytes)} of ${gib(allocatable.memoryBytes)} GiB`),
+    bar(placed.memoryBytes, others.memoryBytes, allocatable.memoryBytes));
+}
+
+function renderClusters(state) {
+  const clusters = state.clusters || [];
+  const tiers = document.getElementById('tiers');
+  tiers.replaceChildren(...TIERS.map((tier) => el('div', {class: 'tier', 'data-tier': tier}, el('h3', {}, tier),
+    ...clusters.filter((c) => enumName(c.tier, 'TIER_').toLowerCase() === tier).map((c) => clusterCard(c, state)))));
+}
+
+function placement(app) {
+  return (app.components || []).map((component) => {
+    const ready = Object.fromEntries((component.ready || []).map((r) => [r.cluster, number(r.replicas)]));
+    const where = (component.desired || []).map((d) => `${d.cluster} ${ready[d.cluster] || 0}/${number(d.replicas)}`).join(', ');
+    return `${component.component}: ${where}` + (component.waiting ? ` (waiting: ${component.waiting})` : '');
+  }).join('\n');
+}
+
+function renderApplications(applications) {
+  if (!changed('applications', [applications, selected])) return;
+  const body = document.querySelector('#applications tbody');
+  body.replaceChildren(...applications.map((app) => {
+    const phase = app.phase || 'PENDING';
+    const row = el('tr', {'data-application': app.name, 'data-phase': phase, class: app.name === selected ? 'selected' : ''},
+      el('td', {}, app.name), el('td', {class: 'phase-' + phase}, phase), el('td', {}, number(app.placementEpoch)),
+      el('td', {}, el('pre', {}, placement(app))), el('td', {}, app.migration || ''));
+    row.addEventListener('click', () => { selected = app.name; shown.applications = null; refreshDetails(); });
+    return row;
+  }));
+}
+
+function eventItem(e) {
+  return el('li', {'data-kind': e.kind || ''}, el('span', {class: 'time'}, clock(e.timeUnixMillis)),
+    el('span', {class: 'kind'}, e.kind || ''), `${e.subject || ''}: ${e.message || ''}`);
+}
+
+async function refreshDetails() {
+  const details = document.getElementById('details');
+  if (!selected) { details.hidden = true; return; }
+  const response = await fetch('api/applications/' + encodeURIComponent(selected));
+  if (!response.ok) { details.hidden = true; selected = null; return; }
+  const d = await response.json();
+  document.getElementById('details-title').textContent = selected;
+  document.getElementById('details-explanation').textContent = d.explanation || '(no placement yet)';
+  document.getElementById('details-diagnosis-block').hidden = !d.diagnosis;
+  document.getElementById('details-diagnosis').textContent = d.diagnosis || '';
+  document.getElementById('details-events').replaceChildren(...(d.recentEvents || []).slice().reverse().map(eventItem));
+  details.hidden = false;
+  document.querySelectorAll('#applications tbody tr').forEach((r) => r.classList.toggle('selected', r.dataset.application === selected));
+}
+
+async function refresh() {
+  try {
+    const response = await fetch('api/state', {cache: 'no-store'});
+    if (!response.ok) throw new Error('HTTP ' + response.status);
+    const state = await response.json();
+    document.getElementById('source').textContent = `lead agent ${state.leadAgent} · leader ${state.leader || 'none'} · term ${number(state.term)}`
+      + ` · log index ${number(state.appliedIndex)}`;
+    renderClusters(state);
+    renderApplications(state.applications || []);
+    if (changed('events', state.events)) document.getElementById('events').replaceChildren(...(state.events || []).slice().reverse().map(eventItem));
+    if (selected) await refreshDetails();
+    lastOk = Date.now();
+  } catch (error) {
+    document.getElementById('source').textContent = 'cannot reach this lead agent: ' + error.message;
+  }
+  const freshness = document.getElementById('freshness');
+  freshness.textContent = lastOk ? 'updated ' + clock(lastOk) : '';
+  freshness.classList.toggle('stale', Date.now() - lastOk > 5000);
+}
+
+refresh();
+setInterval(refresh, 1000);

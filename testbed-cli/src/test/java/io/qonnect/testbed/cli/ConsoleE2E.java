@@ -1,0 +1,134 @@
+package io.qonnect.testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qonnect.testbed.federation.LocalFederation;
+import io.qonnect.testbed.junit.TestbedClusters;
+import io.qonnect.testbed.junit.WithTestbed;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web console in a real headless Chromium (Debian's, installed by scripts/chromium.sh, which test.sh runs), on
+ * the testbed with the real processes: the page shows the member clusters by tier, Bookinfo's placement as the CLI
+ * reports it and why it is there, and follows a member cluster whose API server stops (its health changes, the
+ * event arrives) without a reload. Leaves target/console.png; {@code -Dconsole.screenshot=PATH} copies it there
+ * (docs/console.png is made so).
+ */
+@WithTestbed(clusters = "cloud=1,fog=1,edge=1")
+class ConsoleE2E {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String CHROMIUM = "/usr/bin/chromium";
+  private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  private E2eFederation federation;
+  private WebDriver browser;
+
+  @AfterEach
+  void down() {
+    if (browser != null) browser.quit();
+    if (federation != null) federation.close();
+  }
+
+  @Test
+  void showsTheClustersAndBookinfosPlacementAndFollowsAClusterThatStops(TestbedClusters clusters) throws Exception {
+    assumeTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
+        "Debian's chromium and chromium-driver are not installed: scripts/chromium.sh installs them (as root)");
+    federation = E2eFederation.up(clusters, "console");
+    federation.awaitEveryClusterObserved(clusters.names());
+    federation.qonnect("apply", "-f", Path.of("..", "examples", "bookinfo.yaml").toString());
+    JsonNode bookinfo = awaitReady();
+    List<String> placedOn = new ArrayList<>();
+    bookinfo.path("components").forEach(c -> c.path("desired").forEach(r -> placedOn.add(r.path("cluster").asText())));
+
+    LocalFederation.Member lead = federation.processes().members().stream().filter(m -> m.role().equals(LocalFederation.LEAD_AGENT)).findFirst().orElseThrow();
+    String console = "http://" + federation.processes().metricsAddress(lead).orElseThrow() + "/console/";
+    browser = chromium();
+    browser.get(console);
+    // the page re-renders what changed every second: an element found a moment ago may be gone, so look again
+    WebDriverWait wait = (WebDriverWait) new WebDriverWait(browser, Duration.ofSeconds(120), Duration.ofMillis(250))
+        .ignoring(StaleElementReferenceException.class);
+
+    // the member clusters, each in its tier's column, Healthy
+    for (String name : clusters.names()) {
+      String tier = name.substring(0, name.indexOf('-'));
+      wait.withMessage(name + " Healthy in the " + tier + " column")
+          .until(b -> !b.findElements(By.cssSelector("[data-tier='" + tier + "'] [data-cluster='" + name + "'][data-health='HEALTHY']")).isEmpty());
+    }
+    // Bookinfo Ready, placed where the CLI says, and why
+    By bookinfoReady = By.cssSelector("tr[data-application='bookinfo'][data-phase='READY']");
+    String row = wait.withMessage("bookinfo READY in the applications")
+        .until(b -> b.findElements(bookinfoReady).isEmpty() ? null : b.findElement(bookinfoReady).getText());
+    assertThat(row).contains(placedOn).contains("productpage");
+    String card = wait.until(b -> b.findElement(By.cssSelector("[data-cluster='" + placedOn.getFirst() + "']")).getText());
+    assertThat(card)
+        .as("what Bookinfo's placement requests there").containsPattern("CPU: qonnect 0\\.[1-9]|CPU: qonnect [1-9]");
+    wait.withMessage("a click on bookinfo's row").until(b -> {
+      b.findElement(bookinfoReady).click();
+      return true;
+    });
+    String explanation = wait.withMessage("bookinfo's explanation after a click")
+        .until(b -> b.findElement(By.id("details-explanation")).isDisplayed() ? b.findElement(By.id("details-explanation")).getText() : null);
+    assertThat(explanation).isNotBlank().contains(placedOn.getFirst());
+    assertThat(browser.findElement(By.id("events")).getText()).contains("PlacementCommitted");
+    screenshot();
+
+    // a member cluster's API server stops: the page follows without a reload
+    String stopped = placedOn.getFirst();
+    clusters.testbed().stop(stopped);
+    try {
+      wait.withMessage(stopped + " no longer shown Healthy once its API server stopped")
+          .until(b -> !b.findElements(By.cssSelector("[data-cluster='" + stopped + "']:not([data-health='HEALTHY'])")).isEmpty());
+      wait.withMessage("the event of " + stopped + "'s verdict in the live events").until(b -> b.findElement(By.id("events")).getText().matches("(?s).*Cluster(Suspect|Failed).*" + stopped + ".*"));
+      String stoppedCard = wait.until(b -> b.findElement(By.cssSelector("[data-cluster='" + stopped + "']")).getText());
+      assertThat(stoppedCard).containsPattern("SUSPECT|FAILED");
+    } finally {
+      clusters.testbed().start(stopped);
+    }
+  }
+
+  private JsonNode awaitReady() throws InterruptedException {
+    JsonNode[] last = new JsonNode[1];
+    E2eFederation.await("bookinfo Ready", () -> {
+      try {
+        last[0] = JSON.readTree(federation.qonnect("get", "app", "bookinfo", "-o", "json"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      return last[0].path("phase").asText().equals("READY");
+    });
+    return last[0];
+  }
+
+  private static WebDriver chromium() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    // --no-sandbox: the test may run as root, where Chromium's sandbox refuses to start
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1100");
+    return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build(), options);
+  }
+
+  private void screenshot() throws Exception {
+    Path png = Path.of("target", "console.png");
+    Files.write(png, ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+    String copy = System.getProperty("console.screenshot", "");
+    if (!copy.isEmpty()) Files.copy(png, Path.of(copy), StandardCopyOption.REPLACE_EXISTING);
+  }
+}
