@@ -55,7 +55,7 @@ public final class QonnectMain implements Runnable {
   /** @param more further subcommands (the testbed's: {@code testbed-cli/}) */
   public static void main(String[] args, List<Class<?>> more) {
     // the CLI itself logs only problems; the lead agent and knowledge base processes log at info to their files
-    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    if (System.getProperty("qonnect.log.level") == null) System.setProperty("qonnect.log.level", "warn"); // read by logback.xml
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), more));
   }
 

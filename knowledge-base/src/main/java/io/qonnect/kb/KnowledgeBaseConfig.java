@@ -1,5 +1,6 @@
 package io.qonnect.kb;
 
+import io.qonnect.ops.Logs;
 import io.qonnect.transport.ServerFlags;
 import io.qonnect.transport.Transport;
 import io.qonnect.transport.TransportFlags;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
  * The knowledge base process's settings: command line over environment over defaults ({@link ServerFlags}), and the
  * transport's ({@link TransportFlags}).
  */
-public record KnowledgeBaseConfig(String host, int port, Path dataDir, boolean inMemory, java.net.InetSocketAddress metricsAddress, Transport transport) {
+public record KnowledgeBaseConfig(String host, int port, Path dataDir, boolean inMemory, java.net.InetSocketAddress metricsAddress, Transport transport,
+    Logs.Format logFormat) {
   public static final String DEFAULT_LISTEN = "127.0.0.1:7100";
 
   @Command(name = "knowledge-base")
@@ -32,6 +34,9 @@ public record KnowledgeBaseConfig(String host, int port, Path dataDir, boolean i
     @Option(names = "--metrics-address", paramLabel = "HOST:PORT", defaultValue = "${env:QONNECT_METRICS_ADDRESS:-127.0.0.1:9465}",
         description = "/metrics, /livez, /readyz over plain HTTP")
     String metricsAddress;
+
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:QONNECT_LOG_FORMAT:-text}", description = "one line per event, for people or as JSON")
+    String logFormat;
 
     @Mixin
     TransportOptions transport = new TransportOptions();
@@ -52,7 +57,8 @@ public record KnowledgeBaseConfig(String host, int port, Path dataDir, boolean i
     if (!o.inMemory && o.dataDir.isEmpty()) problems.add("--data-dir: required unless --in-memory");
     var metrics = ServerFlags.listenAddress(problems, "--metrics-address", o.metricsAddress);
     Transport transport = o.transport.transport(problems);
+    Logs.Format logFormat = Logs.Format.parse(problems, "--log-format", o.logFormat);
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
-    return new KnowledgeBaseConfig(o.listen.substring(0, colon), port, o.dataDir.isEmpty() ? null : Path.of(o.dataDir), o.inMemory, metrics, transport);
+    return new KnowledgeBaseConfig(o.listen.substring(0, colon), port, o.dataDir.isEmpty() ? null : Path.of(o.dataDir), o.inMemory, metrics, transport, logFormat);
   }
 }

@@ -53,6 +53,7 @@ public final class KnowledgeBaseMain {
       System.exit(1);
       return;
     }
+    io.qonnect.ops.Logs.configure("knowledge-base", config.logFormat(), java.util.Map.of());
     KnowledgeBaseMain kb = new KnowledgeBaseMain(config);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

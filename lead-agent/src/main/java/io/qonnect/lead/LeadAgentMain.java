@@ -14,7 +14,9 @@ import io.qonnect.lead.health.AgentLiveness;
 import io.qonnect.lead.health.HealthController;
 import io.qonnect.lead.kb.KnowledgeBaseClient;
 import io.qonnect.lead.placing.ObservationSource;
+import io.qonnect.lead.placing.MeteredProposer;
 import io.qonnect.lead.placing.PlacementController;
+import io.qonnect.lead.placing.Proposer;
 import io.qonnect.lead.raft.ControlPlaneClient;
 import io.qonnect.lead.raft.ControlPlaneStateMachine;
 import io.qonnect.lead.raft.RaftPropertiesFactory;
@@ -43,6 +45,7 @@ import org.apache.ratis.server.storage.RaftStorage;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qonnect.lead.state.ApplicationRecord;
+import io.qonnect.ops.Logs;
 import io.qonnect.ops.Ops;
 import io.qonnect.lead.console.Console;
 import io.qonnect.proto.v1.AgentGatewayGrpc;
@@ -119,7 +122,8 @@ public final class LeadAgentMain implements AutoCloseable {
       return leaderReady.getAsBoolean() ? term : 0;
     };
     AgentSessions sessions = new AgentSessions();
-    PlacementController placement = new PlacementController(stateMachine, readyTerm, observations, client,
+    Proposer decisions = new MeteredProposer(client, ops.registry(), System::nanoTime);
+    PlacementController placement = new PlacementController(stateMachine, readyTerm, observations, decisions,
         new PlacementEngine(), config.migration(), knowledgeBase != null ? knowledgeBase::recordPlacement : decision -> {}, Clock.systemUTC(), MONOTONIC_MILLIS,
         cluster -> sessions.last(cluster).map(AgentSessions.Last::receivedMillis).orElse(Long.MIN_VALUE));
     ops.loop("placement", config.placementIntervalMs()).every(scheduler, config.placementIntervalMs(), placement::reconcileOnce);
@@ -128,7 +132,7 @@ public final class LeadAgentMain implements AutoCloseable {
     ops.loop("feature-gate", FEATURE_GATE_INTERVAL_MS).every(scheduler, FEATURE_GATE_INTERVAL_MS, featureGate::reconcileOnce);
 
     AgentLiveness liveness = new AgentLiveness(sessions, observations, MONOTONIC_MILLIS);
-    HealthController health = new HealthController(stateMachine, readyTerm, sessions, liveness, client, config.health(), MONOTONIC_MILLIS);
+    HealthController health = new HealthController(stateMachine, readyTerm, sessions, liveness, decisions, config.health(), MONOTONIC_MILLIS);
     ops.loop("health", HEALTH_INTERVAL_MS).every(scheduler, HEALTH_INTERVAL_MS, health::reconcileOnce);
     AgentGatewayGrpcService gatewayService = new AgentGatewayGrpcService(client, view, stateMachine, sessions, liveness, scheduler, Clock.systemUTC(),
         MONOTONIC_MILLIS, config.leaseMillis());
@@ -168,6 +172,12 @@ public final class LeadAgentMain implements AutoCloseable {
   private void metrics(GroupView view, ObservationSource observations, AgentSessions sessions, AgentGatewayGrpcService gateway) {
     MeterRegistry registry = ops.registry();
     Gauge.builder("qonnect.raft.term", () -> view.term()).description("the Raft term this lead agent is in").register(registry);
+    Gauge.builder("qonnect.raft.commit.index", () -> division().getRaftLog().getLastCommittedIndex())
+        .description("the highest log index this lead agent knows committed").register(registry);
+    Gauge.builder("qonnect.raft.applied.index", () -> stateMachine.read(s -> s.lastAppliedIndex()))
+        .description("the highest log index applied to this lead agent's state (commit index minus this: its apply lag)").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("qonnect.raft.leader.changes", stateMachine, ControlPlaneStateMachine::leaderChanges)
+        .description("leader changes this lead agent has seen (elections that changed the leader)").register(registry);
     Gauge.builder("qonnect.raft.leader", () -> view.isLeaderReady() ? 1 : 0).description("1 while this lead agent leads (and has applied its term's first entry)")
         .register(registry);
     Gauge.builder("qonnect.applications", () -> stateMachine.read(s -> s.applications().size())).description("applications submitted").register(registry);
@@ -228,6 +238,7 @@ public final class LeadAgentMain implements AutoCloseable {
       System.exit(1);
       return;
     }
+    Logs.configure("lead-agent", config.logFormat(), java.util.Map.of("leadAgent", config.id()));
     LeadAgentMain agent;
     try {
       agent = new LeadAgentMain(config);

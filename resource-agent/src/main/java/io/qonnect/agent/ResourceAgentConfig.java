@@ -1,5 +1,6 @@
 package io.qonnect.agent;
 
+import io.qonnect.ops.Logs;
 import io.qonnect.names.DnsLabel;
 import io.qonnect.transport.Identity;
 import io.qonnect.transport.Transport;
@@ -29,6 +30,7 @@ import io.qonnect.agent.reconcile.Namespaces;
  *   --report-ms N             QONNECT_REPORT_MS        default 2000
  *   --probe-address HOST:PORT QONNECT_PROBE_ADDRESS    where peers reach this agent's probe (listens on PORT); default 127.0.0.1:7070
  *   --metrics-address H:P     QONNECT_METRICS_ADDRESS  /metrics, /livez, /readyz over plain HTTP; default 127.0.0.1:9466
+ *   --log-format text|json    QONNECT_LOG_FORMAT       one line per event, for people (default) or as JSON (deploy/)
  *   --user-latency PATH       QONNECT_USER_LATENCY     declared round trips from user regions (see probe.UserLatency); default none
  *   --namespace-prefix P      QONNECT_NAMESPACE_PREFIX application namespaces are P + application name; default qonnect-
  *   --reserved-namespaces A,B QONNECT_RESERVED_NAMESPACES never used nor deleted, beside the system ones and qonnect-system
@@ -39,7 +41,7 @@ import io.qonnect.agent.reconcile.Namespaces;
  */
 public record ResourceAgentConfig(String cluster, String kubeconfig, String context, List<String> leadAgents, String knowledgeBase,
     long heartbeatMs, long reportMs, String probeAddress, String userLatency, Namespaces namespaces,
-    java.net.InetSocketAddress metricsAddress, Transport transport) {
+    java.net.InetSocketAddress metricsAddress, Transport transport, Logs.Format logFormat) {
 
   public int probePort() {
     return Integer.parseInt(probeAddress.substring(probeAddress.lastIndexOf(':') + 1));
@@ -56,6 +58,7 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     @Option(names = "--report-ms", defaultValue = "${env:QONNECT_REPORT_MS:-2000}") String reportMs;
     @Option(names = "--probe-address", defaultValue = "${env:QONNECT_PROBE_ADDRESS:-127.0.0.1:7070}") String probeAddress;
     @Option(names = "--metrics-address", defaultValue = "${env:QONNECT_METRICS_ADDRESS:-127.0.0.1:9466}") String metricsAddress;
+    @Option(names = "--log-format", defaultValue = "${env:QONNECT_LOG_FORMAT:-text}") String logFormat;
     @Option(names = "--user-latency", defaultValue = "${env:QONNECT_USER_LATENCY:-}") String userLatency;
     @Option(names = "--namespace-prefix", defaultValue = "${env:QONNECT_NAMESPACE_PREFIX:-" + Namespaces.DEFAULT_PREFIX + "}") String namespacePrefix;
     @Option(names = "--reserved-namespaces", defaultValue = "${env:QONNECT_RESERVED_NAMESPACES:-}") String reservedNamespaces;
@@ -85,6 +88,7 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     }
     var metrics = ServerFlags.listenAddress(problems, "--metrics-address", o.metricsAddress);
     Transport transport = o.transport.transport(problems);
+    Logs.Format logFormat = Logs.Format.parse(problems, "--log-format", o.logFormat);
     if (transport instanceof Transport.MutualTls tls && !(tls.self() instanceof Identity.Agent agent && agent.cluster().equals(cluster))) {
       problems.add(TransportFlags.CERT + ": the certificate names " + tls.self().describe() + ", not the agent of member cluster " + cluster);
     }
@@ -92,6 +96,6 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     String context = o.context.isEmpty() ? cluster : o.context;
     return new ResourceAgentConfig(cluster, o.kubeconfig, context, leads, o.knowledgeBase, heartbeat, report,
         o.probeAddress, o.userLatency, new Namespaces(o.namespacePrefix, reserved,
-        o.podSecurity), metrics, transport);
+        o.podSecurity), metrics, transport, logFormat);
   }
 }

@@ -405,6 +405,7 @@ public final class ResourceAgentMain implements AutoCloseable {
       System.exit(1);
       return;
     }
+    io.qonnect.ops.Logs.configure("resource-agent", config.logFormat(), java.util.Map.of(io.qonnect.ops.Logs.CLUSTER, config.cluster()));
     ResourceAgentMain agent = new ResourceAgentMain(config);
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
     Thread.currentThread().join();

@@ -26,6 +26,7 @@ public final class SimMain {
   }
 
   public static Summary run(long firstSeed, int seeds, Simulation.Options options, int threads, java.io.PrintStream out) {
+    io.qonnect.ops.Logs.quiet(); // the real controllers it runs log every decision: the timeline says what matters
     long start = System.nanoTime();
     List<Simulation.Result> failed = new ArrayList<>();
     AtomicInteger done = new AtomicInteger();

@@ -1,5 +1,6 @@
 package io.qonnect.lead.config;
 
+import io.qonnect.ops.Logs;
 import io.qonnect.transport.Identity;
 import io.qonnect.transport.Transport;
 import io.qonnect.transport.ServerFlags;
@@ -37,6 +38,7 @@ import java.util.regex.Pattern;
  *   --fail-after MS             QONNECT_FAIL_AFTER         accumulated unhealthy time before a cluster is Failed, default 1500
  *   --lease MS                  QONNECT_LEASE              singleton lease duration, default 3000
  *   --metrics-address HOST:PORT QONNECT_METRICS_ADDRESS    /metrics, /livez, /readyz over plain HTTP, default 127.0.0.1:9464
+ *   --log-format text|json      QONNECT_LOG_FORMAT         one line per event, for people (default) or as JSON (deploy/)
  *   --rejoin-empty true|false   QONNECT_LEAD_REJOIN_EMPTY  start with a lost (empty) Raft directory as a new empty member,
  *                                                          after removing this peer from the group; default false (refuse)
  *   --ca, --cert, --key FILE | --insecure                  the transport ({@link TransportFlags}); Raft, the client API and
@@ -49,7 +51,7 @@ import java.util.regex.Pattern;
  */
 public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String knowledgeBase, int electionMinMs, int electionMaxMs,
     long snapshotEvery, int placementIntervalMs, PlacementRound.Policy migration, HealthRules.Config health, long leaseMillis,
-    boolean rejoinEmpty, java.net.InetSocketAddress metricsAddress, Transport transport) {
+    boolean rejoinEmpty, java.net.InetSocketAddress metricsAddress, Transport transport, Logs.Format logFormat) {
 
   public record Peer(String id, String host, int raftPort, int apiPort, int gatewayPort) {
     public String raftAddress() {
@@ -91,6 +93,7 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     @Option(names = "--fail-after", defaultValue = "${env:QONNECT_FAIL_AFTER:-1500}") String failAfter;
     @Option(names = "--lease", defaultValue = "${env:QONNECT_LEASE:-3000}") String lease;
     @Option(names = "--metrics-address", defaultValue = "${env:QONNECT_METRICS_ADDRESS:-127.0.0.1:9464}") String metricsAddress;
+    @Option(names = "--log-format", defaultValue = "${env:QONNECT_LOG_FORMAT:-text}") String logFormat;
     @Option(names = "--rejoin-empty", defaultValue = "${env:QONNECT_LEAD_REJOIN_EMPTY:-false}") String rejoinEmpty;
     @Mixin TransportOptions transport = new TransportOptions();
   }
@@ -150,6 +153,7 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     if (!rejoinEmpty.equals("true") && !rejoinEmpty.equals("false")) problems.add("--rejoin-empty: expected true or false, got '" + rejoinEmpty + "'");
     var metrics = ServerFlags.listenAddress(problems, "--metrics-address", o.metricsAddress);
     Transport transport = o.transport.transport(problems);
+    Logs.Format logFormat = Logs.Format.parse(problems, "--log-format", o.logFormat);
     if (transport instanceof Transport.MutualTls tls && !(tls.self() instanceof Identity.LeadAgent lead && lead.id().equals(id))) {
       problems.add(TransportFlags.CERT + ": the certificate names " + tls.self().describe() + ", not lead agent " + id);
     }
@@ -157,6 +161,7 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     HealthRules.Config health = new HealthRules.Config(HealthRules.Config.DEFAULT.silentAfterMillis(), failAfter,
         HealthRules.Config.DEFAULT.recoverAfterMillis());
     return new LeadAgentConfig(id, List.copyOf(peers), Path.of(o.dataDir), kb, min, max, snapshotEvery, (int) interval,
-        new PlacementRound.Policy(hysteresis, hold, (int) maxMigrations, readyBound), health, lease, rejoinEmpty.equals("true"), metrics, transport);
+        new PlacementRound.Policy(hysteresis, hold, (int) maxMigrations, readyBound), health, lease, rejoinEmpty.equals("true"), metrics, transport,
+        logFormat);
   }
 }

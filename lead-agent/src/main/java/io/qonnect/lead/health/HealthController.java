@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import io.qonnect.ops.Logs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +97,12 @@ public final class HealthController {
         ? List.of(new SetClusterHealths(verdicts, work.clusterSetRevision())) : List.copyOf(verdicts);
     for (Command command : commands) {
       proposer.propose(command, term).whenComplete((r, e) -> {
-        if (r instanceof CommandResult.Accepted) verdicts.forEach(v -> LOG.info("{}: {} ({})", v.cluster().value(), v.health(), v.reason()));
+        if (!(r instanceof CommandResult.Accepted)) return;
+        for (SetClusterHealth v : verdicts) {
+          try (var mdc = Logs.context(Logs.CLUSTER, v.cluster().value(), Logs.TERM, Long.toString(term))) {
+            LOG.info("{}: {} ({})", v.cluster().value(), v.health(), v.reason());
+          }
+        }
       });
     }
   }

@@ -25,6 +25,7 @@ import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import io.qonnect.ops.Logs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,11 +124,13 @@ public final class PlacementController {
     }
     List<CommitPlacement> decisions = round.decide(work.applications(), work.clusterSetRevision(), snapshot, changed, now);
     inFlight = CompletableFuture.allOf(decisions.stream().map(d -> proposer.propose(d, term).whenComplete((result, failure) -> {
-      if (failure != null) LOG.info("placement of {} not committed: {}", d.application(), failure.toString());
-      else if (result instanceof CommandResult.Rejected r) LOG.info("placement of {} not committed: {}", d.application(), r.reason());
-      else if (d.trigger() != Command.Trigger.KEPT) {
-        LOG.info("{}: decision committed: {}", d.application(), d.reason());
-        history.accept(d);
+      try (var mdc = Logs.context(Logs.APPLICATION, d.application(), Logs.TERM, Long.toString(term))) {
+        if (failure != null) LOG.info("placement of {} not committed: {}", d.application(), failure.toString());
+        else if (result instanceof CommandResult.Rejected r) LOG.info("placement of {} not committed: {}", d.application(), r.reason());
+        else if (d.trigger() != Command.Trigger.KEPT) {
+          LOG.info("{}: decision committed: {}", d.application(), d.reason());
+          history.accept(d);
+        }
       }
     })).toArray(CompletableFuture[]::new));
     Readiness readiness = Readiness.of(latest);
@@ -140,12 +143,17 @@ public final class PlacementController {
       if (ready) stillReady.put(app.name() + "/" + app.placementEpoch(), readySince.getOrDefault(app.name() + "/" + app.placementEpoch(), now));
       if (ready && heardFromEveryClusterSince(app, health, stillReady.get(app.name() + "/" + app.placementEpoch()))) {
         proposer.propose(new Command.CompleteMigration(app.name(), app.placementEpoch()), term).whenComplete((r, e) -> {
-          if (r instanceof CommandResult.Accepted) LOG.info("{}: migration to epoch {} complete", app.name(), app.placementEpoch());
+          if (!(r instanceof CommandResult.Accepted)) return;
+          try (var mdc = Logs.context(Logs.APPLICATION, app.name(), Logs.TERM, Long.toString(term))) {
+            LOG.info("{}: migration to epoch {} complete", app.name(), app.placementEpoch());
+          }
         });
       } else if (!Long.valueOf(app.placementEpoch()).equals(stallsReported.get(app.name()))) {
         readiness.stalled(app, wallNow, policy.readyBoundMillis()).ifPresent(why -> {
           stallsReported.put(app.name(), app.placementEpoch());
-          LOG.warn("{}: migration stalled: {}", app.name(), why);
+          try (var mdc = Logs.context(Logs.APPLICATION, app.name(), Logs.TERM, Long.toString(term))) {
+            LOG.warn("{}: migration stalled: {}", app.name(), why);
+          }
           proposer.propose(new Command.ReportMigrationStalled(app.name(), app.placementEpoch(), why), term);
         });
       }

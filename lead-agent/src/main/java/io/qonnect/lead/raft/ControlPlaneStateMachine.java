@@ -39,6 +39,7 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final ControlPlaneState state = new ControlPlaneState();
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final java.util.concurrent.atomic.AtomicLong leaderChanges = new java.util.concurrent.atomic.AtomicLong();
 
   /** Runs {@code read} against the state under the read lock; the function must not keep references to mutable parts. */
   @Override
@@ -53,6 +54,17 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
 
   public String stateHash() {
     return read(SnapshotCodec::hash);
+  }
+
+  /** Ratis tells every peer when the group's leader changes (an election with another winner). */
+  @Override
+  public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId groupMemberId, org.apache.ratis.protocol.RaftPeerId newLeaderId) {
+    leaderChanges.incrementAndGet();
+  }
+
+  /** How many leader changes this peer has been told of since it started (a metric). */
+  public long leaderChanges() {
+    return leaderChanges.get();
   }
 
   @Override

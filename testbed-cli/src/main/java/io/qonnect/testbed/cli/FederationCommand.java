@@ -104,7 +104,7 @@ final class FederationCommand implements Runnable {
    * One row per direction of a wide-area link: its delay and jitter, the round trip the link gives (both directions'
    * delays), and the round trip {@code from}'s agent measured, if the knowledge base has it.
    */
-  static List<Map<String, Object>> linkRows(WanLinks links, Map<String, Map<String, Double>> measured) {
+  static List<Map<String, Object>> linkRows(WanLinks links, Map<String, Map<String, Double>> measured, Map<String, Long> lost) {
     List<Map<String, Object>> rows = new ArrayList<>();
     links.byPair().values().stream().sorted(Comparator.comparing(WanLinks.Link::from)
         .thenComparing(WanLinks.Link::to)).forEach(l -> {
@@ -113,6 +113,8 @@ final class FederationCommand implements Runnable {
           row.put("to", l.to());
           row.put("delayMs", l.delayMs());
           row.put("jitterMs", l.jitterMs());
+          row.put("lossPercent", l.lossPercent());
+          row.put("packetsLost", lost.getOrDefault(l.from() + " " + l.to(), 0L));
           row.put("linkRttMs", l.delayMs() + links.link(l.to(), l.from()).map(WanLinks.Link::delayMs).orElse(0.0));
           Double rtt = measured.getOrDefault(l.from(), Map.of()).get(l.to());
           if (rtt != null) row.put("measuredRttMs", rtt);
@@ -164,7 +166,7 @@ final class FederationCommand implements Runnable {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("members", rows);
         all.put("network", links.isPresent() ? "wide-area links" : "loopback");
-        links.ifPresent(l -> all.put("links", linkRows(l, parent.federation().measuredRtt())));
+        links.ifPresent(l -> all.put("links", linkRows(l, parent.federation().measuredRtt(), parent.federation().packetsLost())));
         out.print(format.write(all));
       } else {
         out.printf("%-16s %-16s %8s %-22s %-8s %s%n", "NAME", "ROLE", "PID", "ADDRESS", "STATE", "LEADER");
@@ -179,10 +181,12 @@ final class FederationCommand implements Runnable {
           out.println("\nnetwork: loopback (the agents' round trips are loopback's)");
         } else {
           out.println("\nnetwork: wide-area links between member clusters (each direction delayed by the relay; the agents measure them)");
-          out.printf("%-16s %-16s %10s %10s %14s %14s%n", "FROM", "TO", "DELAY ms", "JITTER ms", "LINK RTT ms", "MEASURED ms");
-          for (Map<String, Object> row : linkRows(links.get(), parent.federation().measuredRtt())) {
-            out.printf("%-16s %-16s %10.1f %10.1f %14.1f %14s%n", row.get("from"), row.get("to"), row.get("delayMs"), row.get("jitterMs"),
-                row.get("linkRttMs"), row.containsKey("measuredRttMs") ? String.format(java.util.Locale.ROOT, "%.1f", (Double) row.get("measuredRttMs")) : "-");
+          out.printf("%-16s %-16s %10s %10s %8s %14s %14s %13s%n", "FROM", "TO", "DELAY ms", "JITTER ms", "LOSS %", "LINK RTT ms", "MEASURED ms",
+              "PACKETS LOST");
+          for (Map<String, Object> row : linkRows(links.get(), parent.federation().measuredRtt(), parent.federation().packetsLost())) {
+            out.printf("%-16s %-16s %10.1f %10.1f %8.1f %14.1f %14s %13d%n", row.get("from"), row.get("to"), row.get("delayMs"), row.get("jitterMs"),
+                row.get("lossPercent"), row.get("linkRttMs"),
+                row.containsKey("measuredRttMs") ? String.format(java.util.Locale.ROOT, "%.1f", (Double) row.get("measuredRttMs")) : "-", row.get("packetsLost"));
           }
         }
       }

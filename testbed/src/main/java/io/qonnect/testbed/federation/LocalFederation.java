@@ -381,8 +381,30 @@ public final class LocalFederation {
    * afterwards: an agent must not start before this (its probe channels are long-lived, and would stay on loopback).
    */
   private void redirectThroughRelay(List<WanRelay.Route> routes) {
+    WanLinks links;
+    try {
+      Path file = workDir.resolve("wan/links.tsv");
+      links = Files.isRegularFile(file) ? WanLinks.parse(Files.readAllLines(file)) : new WanLinks(Map.of());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // each relay port carries one ordered pair's connections: what FROM sends crosses FROM → TO, the answers TO → FROM
+    List<PacketFaults.Loss> losses = routes.stream().map(r -> new PacketFaults.Loss(r.listenPort(),
+        links.link(r.from(), r.to()).map(WanLinks.Link::lossPercent).orElse(0.0),
+        links.link(r.to(), r.from()).map(WanLinks.Link::lossPercent).orElse(0.0))).toList();
     packetFaults().faults().ifPresent(f -> f.redirect(routes.stream()
-        .map(r -> new PacketFaults.Redirect(agentName(r.from()), r.targetPort(), r.listenPort())).toList()));
+        .map(r -> new PacketFaults.Redirect(agentName(r.from()), r.targetPort(), r.listenPort())).toList(), losses));
+  }
+
+  /** Packets the wide-area links lost so far, per ordered pair of member clusters ("from to"; both directions of its connections). */
+  public Map<String, Long> packetsLost() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    Optional<List<WanRelay.Route>> routes = relayRoutes();
+    Optional<PacketFaults> faults = packetFaults().faults();
+    if (routes.isEmpty() || faults.isEmpty()) return out;
+    Map<Integer, Long> byPort = faults.get().lost();
+    for (WanRelay.Route r : routes.get()) out.put(r.from() + " " + r.to(), byPort.getOrDefault(r.listenPort(), 0L));
+    return out;
   }
 
   /**
@@ -611,11 +633,7 @@ public final class LocalFederation {
     cmd.addAll(jvmOptions);
     if (m.role().equals(RESOURCE_AGENT)) cmd.addAll(AGENT_JVM_OPTIONS); // later options win
     cmd.addAll(sharedClasses(m));
-    cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
-    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.ratis=warn");          // Ratis logs every setting at start
-    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.ratis.server.RaftServer$Division=info"); // but elections matter
-    cmd.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
-    cmd.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
+    // logs: text at INFO (io.qonnect.ops.Logs); QONNECT_LOG_FORMAT=json in the environment makes them JSON lines
     cmd.add("-cp");
     cmd.add(classpath);
     if (m.role().equals(WAN_RELAY)) {

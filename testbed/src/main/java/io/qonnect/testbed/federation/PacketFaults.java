@@ -101,15 +101,35 @@ public final class PacketFaults {
   record Redirect(String process, int port, int to) {}
 
   /**
+   * Packets lost at random on the connections to {@code port} (a relay's, after the redirect): {@code sentPercent} of
+   * what the connecting side sends, {@code answeredPercent} of what comes back. TCP retransmits them.
+   */
+  record Loss(int port, double sentPercent, double answeredPercent) {
+    Loss {
+      if (!(sentPercent >= 0 && sentPercent < 100 && answeredPercent >= 0 && answeredPercent < 100)) {
+        throw new IllegalArgumentException("loss on port " + port + " must be in [0, 100) %");
+      }
+    }
+  }
+
+  /**
    * Replaces the federation's redirects with these (none: removed): a destination NAT on the connections a process
    * opens, chosen by its cgroup, so it needs no setting of its own — the testbed's {@link WanRelay} stands between the
    * agents this way. A table of its own: cuts come and go without touching it, and they still see (and drop) the
    * redirected connections, whose packets they match after the NAT.
    */
   synchronized void redirect(List<Redirect> redirects) {
+    redirect(redirects, List.of());
+  }
+
+  /**
+   * As {@link #redirect(List)}, and drops the given shares of the packets on the redirected connections (a filter
+   * chain after the NAT, so it sees the relay's port both ways; each rule counts what it dropped: {@link #lost}).
+   */
+  synchronized void redirect(List<Redirect> redirects, List<Loss> losses) {
     String table = redirectTable();
     StringBuilder rules = new StringBuilder("table ip ").append(table).append(" {}\ndelete table ip ").append(table).append('\n');
-    if (!redirects.isEmpty()) {
+    if (!redirects.isEmpty() || !losses.isEmpty()) {
       rules.append("table ip ").append(table).append(" {\n  chain output {\n    type nat hook output priority -100; policy accept;\n");
       for (Redirect r : redirects) {
         try {
@@ -120,10 +140,40 @@ public final class PacketFaults {
         rules.append("    socket cgroupv2 level 2 \"").append(cgroup(r.process())).append("\" ip daddr 127.0.0.1 tcp dport ").append(r.port())
             .append(" dnat to 127.0.0.1:").append(r.to()).append('\n');
       }
+      rules.append("  }\n");
+      rules.append("  chain loss {\n    type filter hook output priority 10; policy accept;\n");
+      for (Loss l : losses) {
+        if (l.sentPercent() > 0) rules.append("    ip daddr 127.0.0.1 tcp dport ").append(l.port()).append(randomShare(l.sentPercent())).append(" counter drop\n");
+        if (l.answeredPercent() > 0) rules.append("    ip saddr 127.0.0.1 tcp sport ").append(l.port()).append(randomShare(l.answeredPercent())).append(" counter drop\n");
+      }
       rules.append("  }\n}\n");
     }
     String problem = run(List.of("nft", "-f", "-"), rules.toString());
     if (!problem.isEmpty()) throw new IllegalStateException("nft: " + problem);
+  }
+
+  /** Matches {@code percent} % of packets at random, in steps of 0.001 %. */
+  private static String randomShare(double percent) {
+    return " numgen random mod 100000 < " + Math.round(percent * 1000);
+  }
+
+  /** How many packets the loss rules dropped so far, per port (both directions summed); empty without rules. */
+  synchronized Map<Integer, Long> lost() {
+    StringBuilder out = new StringBuilder();
+    try {
+      Process p = new ProcessBuilder("nft", "list", "chain", "ip", redirectTable(), "loss").redirectErrorStream(true).start();
+      out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) return Map.of();
+    } catch (IOException e) {
+      return Map.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    }
+    Map<Integer, Long> lost = new TreeMap<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("tcp [sd]port (\\d+) numgen .* counter packets (\\d+)").matcher(out);
+    while (m.find()) lost.merge(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)), Long::sum);
+    return lost;
   }
 
   private String redirectTable() {

@@ -92,7 +92,14 @@ class OpsEndpointsIT {
         assertThat(metrics).as(lead.name()).contains("qonnect_raft_term").contains("qonnect_loop_seconds_count{loop=\"placement\",outcome=\"ok\"")
             .contains("qonnect_loop_seconds_count{loop=\"health\",outcome=\"ok\"").contains("qonnect_applications_unschedulable")
             .contains("qonnect_observations_age_seconds");
-        if (metrics.contains("qonnect_raft_leader{process=\"lead-agent\"} 1.0")) leaderMetrics.add(lead.name());
+        assertThat(metrics).as(lead.name()).contains("qonnect_raft_commit_index").contains("qonnect_raft_applied_index")
+            .contains("qonnect_raft_leader_changes_total");
+        if (metrics.contains("qonnect_raft_leader{process=\"lead-agent\"} 1.0")) {
+          leaderMetrics.add(lead.name());
+          // the leader placed the application: its decision, timed from proposal to result
+          assertThat(metrics).as(lead.name()).contains("qonnect_commit_seconds_count{command=\"CommitPlacement\",outcome=\"accepted\"")
+              .contains("qonnect_placement_decisions_total{outcome=\"accepted\",process=\"lead-agent\",trigger=\"new_spec\"}");
+        }
       }
       assertThat(leaderMetrics).as("exactly one lead agent says it leads").hasSize(1);
       // deploy/monitoring's alerts and dashboard query only series that exist

@@ -78,6 +78,40 @@ class PacketFaultsIT {
     }
   }
 
+  /**
+   * A lossy link: the rules drop their share of the packets both ways on a port (counted), and TCP still delivers every
+   * byte, in order, later. Without the rules nothing is counted.
+   */
+  @Test
+  void aLossyLinkDropsItsShareOfPacketsAndTcpStillDeliversEverything() throws Exception {
+    PacketFaults faults = PacketFaults.forFederation(dir).faults().orElse(null);
+    Assumptions.assumeTrue(faults != null, "packet faults unavailable here");
+    try (ServerSocket echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> {
+        try (Socket s = echo.accept()) {
+          s.getInputStream().transferTo(s.getOutputStream());
+        } catch (Exception e) {
+          // the test is over
+        }
+      });
+      int port = echo.getLocalPort();
+      faults.redirect(List.of(), List.of(new PacketFaults.Loss(port, 10, 10)));
+      try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        client.setTcpNoDelay(true);
+        BufferedReader echoed = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+        for (int i = 0; i < 60; i++) {
+          client.getOutputStream().write(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
+          client.getOutputStream().flush();
+          assertThat(echoed.readLine()).isEqualTo("line " + i);
+        }
+        assertThat(faults.lost().getOrDefault(port, 0L)).as("packets dropped on port " + port + " (10 % each way of ~240)").isPositive();
+      } finally {
+        faults.clear();
+      }
+      assertThat(faults.lost()).as("no rules, nothing counted").isEmpty();
+    }
+  }
+
   private static String roundTrip(OutputStream in, BufferedReader out, String line) throws Exception {
     in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
     in.flush();

@@ -39,5 +39,21 @@ class WanLinksTest {
     assertThat(WanLinks.parse(links.lines())).isEqualTo(links);
     assertThatThrownBy(() -> WanLinks.parse(java.util.List.of("# header", "a b 3"))).hasMessageContaining("line 2 'a b 3'");
     assertThatThrownBy(() -> WanLinks.parse(java.util.List.of("a b -1 0"))).hasMessageContaining("must be ≥ 0");
+    assertThatThrownBy(() -> WanLinks.parse(java.util.List.of("a b 1 0 100"))).hasMessageContaining("loss must be in [0, 100) %");
+    assertThat(WanLinks.parse(java.util.List.of("a b 1 0")).link("a", "b").orElseThrow().lossPercent()).as("written before loss").isZero();
+  }
+
+  @Test
+  void aLinkLosesWhatItsWorseEndsTierLoses() throws Exception {
+    ClusterSnapshot inventory = inventory();
+    WanLinks links = WanLinks.fromInventory(inventory);
+    for (var a : inventory.clusters()) {
+      for (var b : inventory.clusters()) {
+        if (a.equals(b)) continue;
+        assertThat(links.link(a.id().value(), b.id().value()).orElseThrow().lossPercent()).as(a.id() + " → " + b.id())
+            .isEqualTo(Math.max(WanLinks.lossPercent(a.tier()), WanLinks.lossPercent(b.tier())));
+      }
+    }
+    assertThat(WanLinks.lossPercent(io.qonnect.placement.spec.Tier.EDGE)).isGreaterThan(WanLinks.lossPercent(io.qonnect.placement.spec.Tier.CLOUD));
   }
 }

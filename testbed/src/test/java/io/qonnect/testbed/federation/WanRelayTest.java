@@ -57,7 +57,7 @@ class WanRelayTest {
   }
 
   private static WanLinks links(double aToB, double bToA, double jitter) {
-    return new WanLinks(Map.of("a b", new WanLinks.Link("a", "b", aToB, jitter), "b a", new WanLinks.Link("b", "a", bToA, jitter)));
+    return new WanLinks(Map.of("a b", new WanLinks.Link("a", "b", aToB, jitter, 0), "b a", new WanLinks.Link("b", "a", bToA, jitter, 0)));
   }
 
   private static long roundTripMillis(Socket s) throws IOException {
