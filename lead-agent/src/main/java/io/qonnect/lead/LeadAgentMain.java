@@ -81,6 +81,7 @@ public final class LeadAgentMain implements AutoCloseable {
   private static final java.util.function.LongSupplier MONOTONIC_MILLIS = () -> System.nanoTime() / 1_000_000;
 
   public LeadAgentMain(LeadAgentConfig config) throws IOException {
+    config.transport().observeCalls(ops.grpcClientMetrics()); // the knowledge base's and the peers' answers, timed
     RaftProperties properties = RaftPropertiesFactory.create(config);
     List<RaftPeer> peers = config.peers().stream()
         .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).build()).toList();
@@ -203,6 +204,8 @@ public final class LeadAgentMain implements AutoCloseable {
                 .filter(c -> gateway.singletonWaiting(a.name(), c.getName()).isPresent()))
             .count()))
         .description("on the leader: singletons held back until the lease of their previous cluster runs out").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("qonnect.singleton.leases.sent", gateway, AgentGatewayGrpcService::leasesSent)
+        .description("on the leader: singleton leases granted or renewed and sent to the agents").register(registry);
   }
 
   private RaftServer.Division division() {

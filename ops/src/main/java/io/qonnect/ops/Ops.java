@@ -4,6 +4,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.grpc.BindableService;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.MethodDescriptor;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -119,6 +126,33 @@ public final class Ops implements AutoCloseable {
   /** Marks a gRPC service (its full name, e.g. {@code qonnect.v1.ControlPlane}) as serving or not. */
   public void serving(String service, boolean serving) {
     health.setStatus(service, serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+  }
+
+  /**
+   * Times every call this process makes as a gRPC client, by method and status code ({@code qonnect_grpc_client_seconds}):
+   * what the lead agents, the knowledge base and the peers answered it, as it saw it. Pass it to the transport
+   * ({@code Transport.observeCalls}).
+   */
+  public ClientInterceptor grpcClientMetrics() {
+    return new ClientInterceptor() {
+      @Override
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        long start = System.nanoTime();
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void start(Listener<R> listener, Metadata headers) {
+            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+              @Override
+              public void onClose(Status status, Metadata trailers) {
+                Timer.builder("qonnect.grpc.client").description("gRPC calls made, until they closed").tag("method", method.getFullMethodName())
+                    .tag("code", status.getCode().name()).register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                super.onClose(status, trailers);
+              }
+            }, headers);
+          }
+        };
+      }
+    };
   }
 
   /** Times every call a gRPC server answers, by method and status code ({@code qonnect_grpc_server_seconds}). */

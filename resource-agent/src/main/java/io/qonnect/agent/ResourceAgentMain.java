@@ -113,6 +113,10 @@ public final class ResourceAgentMain implements AutoCloseable {
   /** The last problem logged per application (held, or an object refused), so each is logged once, not every second. */
   private final Map<String, String> reported = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong heartbeats = new AtomicLong();
+  /** From the lead agents' entry that made a desired state's revision to its arrival here (wall clocks of two machines). */
+  private final io.micrometer.core.instrument.Timer desiredLag = io.micrometer.core.instrument.Timer.builder("qonnect.agent.desired.lag")
+      .description("from the log entry that changed the desired state to its arrival at this agent").publishPercentileHistogram()
+      .register(ops.registry());
   private static final long READINESS_DEBOUNCE_MS = 100;
   private final HeldLeases leases = new HeldLeases();
   private final AtomicBoolean readinessPending = new AtomicBoolean();
@@ -123,6 +127,7 @@ public final class ResourceAgentMain implements AutoCloseable {
 
   public ResourceAgentMain(ResourceAgentConfig config) throws Exception {
     this.config = config;
+    config.transport().observeCalls(ops.grpcClientMetrics()); // the lead agents', the knowledge base's and the peers' answers, timed
     this.namespaces = config.namespaces();
     this.reconciliation = new Reconciliation(namespaces);
     Config kubeConfig = config.kubeconfig().isEmpty() ? Config.autoConfigure(null)
@@ -158,6 +163,9 @@ public final class ResourceAgentMain implements AutoCloseable {
       if (held != null && d.getRevision() < held.getRevision()) {
         LOG.warn("ignored desired state revision {}: older than revision {} held (a leader that has not caught up)", d.getRevision(), held.getRevision());
         return;
+      }
+      if (d.getRevisionProposedUnixMillis() > 0) {
+        desiredLag.record(Math.max(0, System.currentTimeMillis() - d.getRevisionProposedUnixMillis()), TimeUnit.MILLISECONDS);
       }
       loops.execute(this::reconcileSafely);
       readinessChanged(); // a new epoch: report the same pods under it

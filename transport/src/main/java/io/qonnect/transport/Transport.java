@@ -3,6 +3,7 @@ package io.qonnect.transport;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsChannelCredentials;
@@ -47,6 +48,12 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
   /** A channel to {@code target} ({@code host:port}) whose server must present an identity of kind {@code expected}. */
   ManagedChannel channel(String target, Class<? extends Identity> expected);
 
+  /**
+   * Every channel made from now on passes its calls through {@code interceptor} as well (a process's client metrics):
+   * call it once, at start, before the clients are made.
+   */
+  void observeCalls(ClientInterceptor interceptor);
+
   /** Plaintext: nobody is authenticated, every call is allowed. Only behind {@code --insecure}. */
   static Transport insecure() {
     return new Insecure();
@@ -66,7 +73,14 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
   String describe();
 
   final class Insecure implements Transport {
+    private final List<ClientInterceptor> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private Insecure() {}
+
+    @Override
+    public void observeCalls(ClientInterceptor interceptor) {
+      observers.add(interceptor);
+    }
 
     @Override
     public NettyServerBuilder server(SocketAddress address) {
@@ -75,7 +89,7 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
 
     @Override
     public ManagedChannel channel(String target, Class<? extends Identity> expected) {
-      return GrpcKeepalive.channel(NettyChannelBuilder.forTarget(target, InsecureChannelCredentials.create())).build();
+      return GrpcKeepalive.channel(NettyChannelBuilder.forTarget(target, InsecureChannelCredentials.create())).intercept(observers).build();
     }
 
     @Override
@@ -100,6 +114,12 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
     private final Map<Class<? extends Identity>, AdvancedTlsX509TrustManager> trustManagers = new ConcurrentHashMap<>();
     private final Identity self;
     private final CertificateFiles files;
+    private final List<ClientInterceptor> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void observeCalls(ClientInterceptor interceptor) {
+      observers.add(interceptor);
+    }
 
     private MutualTls(Path ca, Path cert, Path key) {
       this.ca = ca;
@@ -207,7 +227,7 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
     @Override
     public ManagedChannel channel(String target, Class<? extends Identity> expected) {
       ChannelCredentials credentials = TlsChannelCredentials.newBuilder().keyManager(keyManager).trustManager(trustManager(expected)).build();
-      return GrpcKeepalive.channel(NettyChannelBuilder.forTarget(target, credentials)).build();
+      return GrpcKeepalive.channel(NettyChannelBuilder.forTarget(target, credentials)).intercept(observers).build();
     }
 
     @Override

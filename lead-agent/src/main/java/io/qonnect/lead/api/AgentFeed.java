@@ -54,9 +54,9 @@ public final class AgentFeed {
   }
 
   private java.util.Optional<DesiredState> desiredIfChanged() {
-    record Now(long revision, List<ApplicationRecord> applications, List<ClusterRecord> clusters) {}
-    Now now = state.read(s -> s.revision() == seenRevision ? new Now(seenRevision, List.of(), List.of())
-        : new Now(s.revision(), s.applications(), s.clusters()));
+    record Now(long revision, long revisionMillis, List<ApplicationRecord> applications, List<ClusterRecord> clusters) {}
+    Now now = state.read(s -> s.revision() == seenRevision ? new Now(seenRevision, 0, List.of(), List.of())
+        : new Now(s.revision(), s.revisionMillis(), s.applications(), s.clusters()));
     if (now.revision() == seenRevision) return java.util.Optional.empty();
     seenRevision = now.revision();
     DesiredStates.ForCluster desired = desiredStates.forCluster(cluster, now.applications(), now.clusters(), now.revision());
@@ -64,7 +64,7 @@ public final class AgentFeed {
     memberClusters = now.clusters().stream().filter(c -> !c.agentAddress().isEmpty()).map(c -> c.id().value()).toList();
     if (sent != null && sent.getApplicationsList().equals(desired.state().getApplicationsList())
         && sent.getPeersList().equals(desired.state().getPeersList())) return java.util.Optional.empty();
-    sent = desired.state();
+    sent = desired.state().toBuilder().setRevisionProposedUnixMillis(now.revisionMillis()).build();
     return java.util.Optional.of(sent);
   }
 }

@@ -54,6 +54,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
   private final StateReader stateMachine;
   private final AgentSessions sessions;
   private final LeaseBook.Fences fences;
+  private final java.util.concurrent.atomic.LongAdder leasesSent = new java.util.concurrent.atomic.LongAdder();
   private final ScheduledExecutorService timer;
   /** Wall time only to stamp heartbeats for people; every timer (leases, heartbeats' age) runs on {@link #monotonicMillis}. */
   private final Clock clock;
@@ -219,6 +220,11 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
   }
 
   /** Why a singleton's lease is held back, as this lead agent's book says (a follower's book is empty). */
+  /** Singleton leases granted or renewed and sent to an agent, since this lead agent started (a metric). */
+  public long leasesSent() {
+    return leasesSent.sum();
+  }
+
   public Optional<String> singletonWaiting(String application, String component) {
     TermLeases t = leases.get();
     return t == null || t.term() != group.term() || !group.isLeader() ? Optional.empty() : t.book().waiting(application, component);
@@ -262,7 +268,11 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
         // a new leader that has not applied the committed tail would send an older state: it waits until it has
         if (group.isLeaderReady()) {
           TermLeases book = leases();
-          for (LeadMessage m : feed.next(book.book(), book.term(), fences, monotonicMillis.getAsLong())) spoke |= out.send(m);
+          for (LeadMessage m : feed.next(book.book(), book.term(), fences, monotonicMillis.getAsLong())) {
+            boolean sent = out.send(m);
+            spoke |= sent;
+            if (sent && m.hasLease()) leasesSent.increment();
+          }
         }
         quietRuns = spoke ? 0 : quietRuns + 1;
         if (quietRuns * PUSH_INTERVAL_MS >= PING_INTERVAL_MS && out.send(PING)) quietRuns = 0;

@@ -47,6 +47,8 @@ public final class ControlPlaneState {
   private int featureLevel = FeatureLevels.BASELINE;
   /** The latest proposer time of an applied entry (tracked from level 5): the replicated "now" write deadlines are compared with. */
   private long latestProposedMillis;
+  /** The proposer time of the entry that made the current revision; 0 when unknown (restored from a snapshot). Not stored. */
+  private long revisionMillis;
 
   private record DemandOf(ApplicationRecord record, SortedMap<ClusterId, Resources> demand) {}
 
@@ -79,7 +81,8 @@ public final class ControlPlaneState {
       // a deposed leader's decision, forwarded to (or retried at) the new one: computed from a view that may be stale
       return CommandResult.rejected(Rejection.STALE, "decided by the leader of term " + decidedInTerm + ", the log is in term " + entryTerm);
     }
-    return switch (command) {
+    long before = revision;
+    CommandResult result = switch (command) {
       case SubmitApplication c -> submit(timeMillis, c);
       case DeleteApplication c -> delete(timeMillis, c);
       case CommitPlacement c -> commitPlacement(timeMillis, c);
@@ -91,6 +94,8 @@ public final class ControlPlaneState {
       case Command.ReportMigrationStalled c -> migrationStalled(timeMillis, c);
       case Command.Unsupported c -> CommandResult.rejected(Rejection.UNSUPPORTED, c.what()); // unreachable: gated above
     };
+    if (revision != before) revisionMillis = timeMillis;
+    return result;
   }
 
   /** What a leader's controller decides (and a deposed leader must not make stick), as opposed to a user's intent. */
@@ -313,6 +318,14 @@ public final class ControlPlaneState {
     return featureLevel;
   }
 
+  /**
+   * When the entry that made the current revision was proposed (the proposer's wall clock), 0 when unknown (this replica
+   * restored a snapshot since): agents measure how long a change took to reach them against it.
+   */
+  public long revisionMillis() {
+    return revisionMillis;
+  }
+
   /** The latest proposer time applied (from level 5; 0 below): what a write's caller deadline is compared with. */
   public long latestProposedMillis() {
     return latestProposedMillis;
@@ -339,6 +352,7 @@ public final class ControlPlaneState {
       Map<ClusterId, ClusterRecord> newClusters, Map<String, ApplicationRecord> newApplications, List<EventRecord> newEvents) {
     lastAppliedIndex = appliedIndex;
     latestProposedMillis = newLatestProposedMillis;
+    revisionMillis = 0;
     featureLevel = Math.max(FeatureLevels.BASELINE, newFeatureLevel);
     revision = newRevision;
     clusterSetRevision = newClusterSetRevision;

@@ -136,5 +136,66 @@ async function refresh() {
   freshness.classList.toggle('stale', Date.now() - lastOk > 5000);
 }
 
+// ---- drill reports: JSON files the drills wrote (./qonnect drill …, results/), read in the browser, drawn as timelines:
+// injected (0 s) → detected (●) → committed (◆) → recovered (the bar's end); ✕ not recovered
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svgEl(tag, attrs, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function drillTimeline(reports) {
+  const intervals = (r) => r.intervalsSeconds || {};
+  const longest = Math.max(1, ...reports.flatMap((r) => ['detected', 'committed', 'recovered'].map((k) => number(intervals(r)[k]))));
+  const scale = Math.ceil(longest / 5) * 5;
+  const left = 260, width = 560, row = 18, top = 24;
+  const x = (seconds) => left + width * seconds / scale;
+  const svg = svgEl('svg', {width: left + width + 20, height: top + reports.length * row + 30, class: 'timeline'});
+  for (let s = 0; s <= scale; s += Math.max(1, scale / 10)) {
+    svg.append(svgEl('line', {x1: x(s), y1: top - 8, x2: x(s), y2: top + reports.length * row, stroke: '#dee2e6'}));
+    svg.append(svgEl('text', {x: x(s), y: top + reports.length * row + 14, 'text-anchor': 'middle'}, s + ' s'));
+  }
+  reports.forEach((r, i) => {
+    const y = top + i * row;
+    const group = svgEl('g', {'data-drill': r.drill || '', 'data-outcome': r.outcome || ''});
+    group.append(svgEl('text', {x: 8, y: y + 4}, `${r.drill || '?'} ${(r.args || []).join(' ')} — ${r.outcome || ''}`));
+    const v = intervals(r);
+    if (v.recovered != null) group.append(svgEl('rect', {x: x(0), y: y - 4, width: x(number(v.recovered)) - x(0), height: 8, fill: '#a5d8ff'}));
+    else group.append(svgEl('text', {x: x(0) + 4, y: y + 4, fill: '#c92a2a'}, '✕ not recovered'));
+    if (v.detected != null) group.append(svgEl('circle', {cx: x(number(v.detected)), cy: y, r: 4, fill: '#1c7ed6'}));
+    if (v.committed != null) {
+      const cx = x(number(v.committed));
+      group.append(svgEl('path', {d: `M ${cx} ${y - 5} L ${cx + 5} ${y} L ${cx} ${y + 5} L ${cx - 5} ${y} Z`, fill: '#5f3dc4'}));
+    }
+    const title = svgEl('title', {}, (r.timeline || []).map((e) => `${number(e.seconds).toFixed(2)} s  ${e.event}`).join('\n'));
+    group.append(title);
+    svg.append(group);
+  });
+  return svg;
+}
+
+async function showDrills(files) {
+  const reports = [];
+  const problems = [];
+  for (const file of files) {
+    try {
+      const report = JSON.parse(await file.text());
+      if (!report || typeof report.drill !== 'string') throw new Error('not a drill report (no "drill")');
+      reports.push(report);
+    } catch (error) {
+      problems.push(`${file.name}: ${error.message}`);
+    }
+  }
+  reports.sort((a, b) => number(a.startedUnixMillis) - number(b.startedUnixMillis));
+  const out = document.getElementById('drill-timeline');
+  out.replaceChildren(...(reports.length ? [drillTimeline(reports)] : []), ...problems.map((p) => el('div', {class: 'meta'}, p)));
+}
+
+document.getElementById('drill-files').addEventListener('change', (event) => showDrills([...event.target.files]));
+
 refresh();
 setInterval(refresh, 1000);

@@ -349,6 +349,18 @@ class ControlPlaneStateTest {
             .setResources(io.qonnect.proto.v1.Resources.newBuilder().setCpuMillis(cpuMillis).setMemoryBytes(128L << 20))).build(), 0);
   }
 
+  /** What agents measure their desired state's lag from: the proposer time of the entry that made the revision. */
+  @Test
+  void theRevisionRemembersWhenTheEntryThatMadeItWasProposed() {
+    state.apply(1, 1, 5_000, 0, submit("shop", "a", 0));
+    assertThat(state.revisionMillis()).isEqualTo(5_000);
+    state.apply(2, 1, 6_000, 0, new DeleteApplication("nope")); // rejected: the revision stays, and so does its time
+    state.apply(3, 1, 7_000, 0, submit("shop", "a", 0));          // unchanged
+    assertThat(state.revisionMillis()).isEqualTo(5_000);
+    state.apply(4, 1, 8_000, 0, submit("shop", "b", 0));
+    assertThat(state.revisionMillis()).isEqualTo(8_000);
+  }
+
   @Test
   void theEventRingKeepsTheMostRecent() {
     for (int i = 0; i < ControlPlaneState.MAX_EVENTS + 5; i++) apply(submit("app-" + i, "x", 0));

@@ -90,6 +90,16 @@ class ConsoleE2E {
     assertThat(browser.findElement(By.id("events")).getText()).contains("PlacementCommitted");
     screenshot();
 
+    // drill reports the user picks are drawn as timelines, in the browser
+    Path recovered = Files.writeString(federation.dir().resolve("isolate-cluster-1.json"), DRILL_RECOVERED);
+    Path lost = Files.writeString(federation.dir().resolve("partition-2.json"), DRILL_NOT_RECOVERED);
+    browser.findElement(By.id("drill-files")).sendKeys(recovered.toAbsolutePath() + "\n" + lost.toAbsolutePath());
+    wait.withMessage("the two drill reports drawn").until(b -> b.findElements(By.cssSelector("#drill-timeline g[data-drill]")).size() == 2);
+    assertThat(browser.findElement(By.cssSelector("#drill-timeline g[data-drill='isolate-cluster'][data-outcome='recovered']")).getText())
+        .contains("isolate-cluster cloud-2 — recovered");
+    assertThat(browser.findElements(By.cssSelector("#drill-timeline g[data-drill='isolate-cluster'] circle"))).as("detected").hasSize(1);
+    assertThat(browser.findElement(By.cssSelector("#drill-timeline g[data-drill='partition']")).getText()).contains("not recovered");
+
     // a member cluster's API server stops: the page follows without a reload
     String stopped = placedOn.getFirst();
     clusters.testbed().stop(stopped);
@@ -103,6 +113,18 @@ class ConsoleE2E {
       clusters.testbed().start(stopped);
     }
   }
+
+  private static final String DRILL_RECOVERED = """
+      {"drill": "isolate-cluster", "args": ["cloud-2"], "startedUnixMillis": 1796044174264,
+       "intervalsSeconds": {"detected": 1.949, "committed": 3.404, "recovered": 5.269}, "outcome": "recovered",
+       "timeline": [{"seconds": 0.0, "event": "injected isolate-cluster cloud-2"}, {"seconds": 1.949, "event": "ClusterSuspect cloud-2"}],
+       "violations": []}
+      """;
+  private static final String DRILL_NOT_RECOVERED = """
+      {"drill": "partition", "args": ["edge-1"], "startedUnixMillis": 1796044190329,
+       "intervalsSeconds": {"detected": 2.1, "committed": null, "recovered": null}, "outcome": "not recovered",
+       "timeline": [{"seconds": 0.0, "event": "injected partition edge-1"}], "violations": []}
+      """;
 
   private JsonNode awaitReady() throws InterruptedException {
     JsonNode[] last = new JsonNode[1];

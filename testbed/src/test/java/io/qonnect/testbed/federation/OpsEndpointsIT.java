@@ -83,7 +83,10 @@ class OpsEndpointsIT {
       }
       assertThat(get(agentMetrics, "/metrics")).contains("qonnect_loop_seconds_count{loop=\"reconcile\",outcome=\"ok\"")
           .contains("qonnect_loop_seconds_count{loop=\"report\",outcome=\"ok\"").contains("qonnect_agent_desired_revision")
-          .contains("qonnect_agent_reconcile_errors_total");
+          .contains("qonnect_agent_reconcile_errors_total")
+          .as("the application's desired state arrived, its lag measured from the entry that made it")
+          .containsPattern("qonnect_agent_desired_lag_seconds_count\\{[^}]*} [1-9]")
+          .as("its reports, timed as a client").contains("qonnect_grpc_client_seconds_count{code=\"OK\",method=\"qonnect.v1.KnowledgeBase/ReportCluster\"");
       assertThat(get(federation.metricsAddress(kb).orElseThrow(), "/metrics"))
           .contains("qonnect_grpc_server_seconds_count{code=\"OK\",method=\"qonnect.v1.KnowledgeBase/ReportCluster\"");
       List<String> leaderMetrics = new ArrayList<>();
@@ -93,7 +96,7 @@ class OpsEndpointsIT {
             .contains("qonnect_loop_seconds_count{loop=\"health\",outcome=\"ok\"").contains("qonnect_applications_unschedulable")
             .contains("qonnect_observations_age_seconds");
         assertThat(metrics).as(lead.name()).contains("qonnect_raft_commit_index").contains("qonnect_raft_applied_index")
-            .contains("qonnect_raft_leader_changes_total");
+            .contains("qonnect_raft_leader_changes_total").contains("qonnect_singleton_leases_sent_total");
         if (metrics.contains("qonnect_raft_leader{process=\"lead-agent\"} 1.0")) {
           leaderMetrics.add(lead.name());
           // the leader placed the application: its decision, timed from proposal to result
