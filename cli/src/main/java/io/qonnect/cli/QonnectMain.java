@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     description = "Federated multi-cluster control plane: one QoS spec in, placement across member clusters out.",
     subcommands = {
       ValidateCommand.class, PlanCommand.class, ApplyCommand.class, GetCommand.class, DescribeCommand.class, DeleteCommand.class,
-      EventsCommand.class, EventsCommand.Leader.class, CertsCommand.class, ConfigCommand.class
+      EventsCommand.class, EventsCommand.Leader.class, ConsoleCommand.class, CertsCommand.class, ConfigCommand.class
     })
 public final class QonnectMain implements Runnable {
   public static final int OK = 0;

@@ -48,6 +48,7 @@ import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.ops.Logs;
 import io.qonnect.ops.Ops;
 import io.qonnect.lead.console.Console;
+import io.qonnect.lead.console.ConsoleTokens;
 import io.qonnect.proto.v1.AgentGatewayGrpc;
 import io.qonnect.proto.v1.ControlPlaneGrpc;
 import org.slf4j.Logger;
@@ -138,8 +139,9 @@ public final class LeadAgentMain implements AutoCloseable {
     AgentGatewayGrpcService gatewayService = new AgentGatewayGrpcService(client, view, stateMachine, sessions, liveness, scheduler, Clock.systemUTC(),
         MONOTONIC_MILLIS, config.leaseMillis());
     // users and agents on ports of their own, so network policy can keep users away from the gateway and agents from the API
+    ConsoleTokens consoleTokens = new ConsoleTokens(System::currentTimeMillis);
     ControlPlaneGrpcService apiService = new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, gatewayService::singletonWaiting,
-        scheduler);
+        scheduler, consoleTokens);
     api = config.transport().server(new InetSocketAddress(config.self().host(), config.self().apiPort()))
         .addService(Access.guard(apiService, ControlPlaneGrpcService.ACCESS))
         .addService(ops.healthService())
@@ -160,8 +162,9 @@ public final class LeadAgentMain implements AutoCloseable {
       ops.serving(AgentGatewayGrpc.SERVICE_NAME, leads);
     });
     ops.readiness(() -> view.leaderId().isPresent());
-    ops.page(Console.PATH, new Console(apiService, view, () -> stateMachine.read(s -> s.lastAppliedIndex())));
+    ops.page(Console.PATH, new Console(apiService, view, () -> stateMachine.read(s -> s.lastAppliedIndex()), consoleTokens));
     var metricsAt = ops.serve(config.metricsAddress());
+    consoleTokens.servedAt("http://" + metricsAt.getHostString() + ":" + metricsAt.getPort() + Console.PATH + "/");
     LOG.info("lead agent {} up: raft {}, api {}, gateway {}, metrics http://{}:{}/metrics, console http://{}:{}{}/, peers {}, knowledge base {}, data {} ({}), {}",
         config.id(), config.self().raftAddress(), config.self().apiAddress(), config.self().gatewayAddress(), metricsAt.getHostString(), metricsAt.getPort(),
         metricsAt.getHostString(), metricsAt.getPort(), Console.PATH, config.peers().stream().map(Peer::id).toList(),

@@ -81,7 +81,8 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
       "DescribeApplication", Access.Rule.users(Identity.Role.VIEWER),
       "ListClusters", Access.Rule.users(Identity.Role.VIEWER),
       "Watch", Access.Rule.users(Identity.Role.VIEWER),
-      "Leader", Access.Rule.users(Identity.Role.VIEWER).and(Identity.LeadAgent.class));
+      "Leader", Access.Rule.users(Identity.Role.VIEWER).and(Identity.LeadAgent.class),
+      "ConsoleLogin", Access.Rule.users(Identity.Role.VIEWER));
 
   private static final int RECENT_EVENTS = 20;
 
@@ -93,6 +94,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
   private final SingletonWaits singletonWaits;
   private final ScheduledExecutorService watchTimer;
   private final QosSpecParser parser = new QosSpecParser();
+  private final io.qonnect.lead.console.ConsoleTokens consoleTokens;
 
   /** Why a singleton's placed replica cannot start yet (the leader's lease book), if it is held back. */
   @FunctionalInterface
@@ -101,7 +103,9 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
   }
 
   public ControlPlaneGrpcService(StateReader stateMachine, ControlPlaneClient client, GroupView group,
-      ObservationSource observations, AgentSessions sessions, SingletonWaits singletonWaits, ScheduledExecutorService watchTimer) {
+      ObservationSource observations, AgentSessions sessions, SingletonWaits singletonWaits, ScheduledExecutorService watchTimer,
+      io.qonnect.lead.console.ConsoleTokens consoleTokens) {
+    this.consoleTokens = consoleTokens;
     this.sessions = sessions;
     this.singletonWaits = singletonWaits;
     this.stateMachine = stateMachine;
@@ -242,6 +246,19 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
         .setSupportedFeatureLevel(FeatureLevels.SUPPORTED)
         .setFeatureLevel(applied.featureLevel())
         .build());
+  }
+
+  @Override
+  public void consoleLogin(io.qonnect.proto.v1.ConsoleLoginRequest request, StreamObserver<io.qonnect.proto.v1.ConsoleLoginResponse> out) {
+    String url = consoleTokens.consoleUrl();
+    if (url.isEmpty()) {
+      out.onError(Status.FAILED_PRECONDITION.withDescription("lead agent " + group.selfId() + " serves no console").asRuntimeException());
+      return;
+    }
+    String token = consoleTokens.issue(actor());
+    long expires = consoleTokens.grant(token).map(io.qonnect.lead.console.ConsoleTokens.Grant::expiresMillis).orElse(0L);
+    answer(out, io.qonnect.proto.v1.ConsoleLoginResponse.newBuilder().setUrl(url + "#token=" + token).setLeadAgent(group.selfId())
+        .setExpiresUnixMillis(expires).build());
   }
 
   @Override

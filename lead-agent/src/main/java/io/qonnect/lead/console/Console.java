@@ -31,7 +31,9 @@ import java.util.function.LongSupplier;
  *       diagnosis and events, as {@code qonnect describe} shows them.
  * </ul>
  * The JSON is the client API's own messages, as {@code qonnect get … -o json} prints them. The page renders every
- * value as text (never as markup) and a content security policy allows only its own script and style.
+ * value as text (never as markup) and a content security policy allows only its own script and style. The data
+ * answers only with a bearer token this lead agent issued to an authenticated user of the client API
+ * ({@link ConsoleTokens}: {@code qonnect console} prints a link carrying one); the three static files are public.
  */
 public final class Console implements HttpHandler {
   public static final String PATH = "/console";
@@ -45,11 +47,13 @@ public final class Console implements HttpHandler {
   private final ControlPlaneGrpcService api;
   private final GroupView group;
   private final LongSupplier appliedIndex;
+  private final ConsoleTokens tokens;
 
-  public Console(ControlPlaneGrpcService api, GroupView group, LongSupplier appliedIndex) {
+  public Console(ControlPlaneGrpcService api, GroupView group, LongSupplier appliedIndex, ConsoleTokens tokens) {
     this.api = api;
     this.group = group;
     this.appliedIndex = appliedIndex;
+    this.tokens = tokens;
   }
 
   @Override
@@ -63,6 +67,8 @@ public final class Console implements HttpHandler {
       String rest = path.equals(PATH) ? "" : path.startsWith(PATH + "/") ? path.substring(PATH.length() + 1) : null;
       if (rest == null) {
         send(ex, 404, "text/plain; charset=utf-8", "not found\n");
+      } else if (rest.startsWith("api/") && !authorized(ex)) {
+        send(ex, 401, "text/plain; charset=utf-8", "log in: 'qonnect console' prints a link with a token (any role of the client API)\n");
       } else if (rest.equals("api/state")) {
         send(ex, 200, "application/json", JSON.writeValueAsString(state()));
       } else if (rest.startsWith("api/applications/")) {
@@ -81,6 +87,12 @@ public final class Console implements HttpHandler {
         send(ex, 404, "text/plain; charset=utf-8", "not found\n");
       }
     }
+  }
+
+  /** A data request carries {@code Authorization: Bearer TOKEN} with a token this lead agent issued and that has not expired. */
+  private boolean authorized(HttpExchange ex) {
+    String header = ex.getRequestHeaders().getFirst("Authorization");
+    return header != null && header.startsWith("Bearer ") && header.length() < 200 && tokens.grant(header.substring("Bearer ".length()).strip()).isPresent();
   }
 
   /** What the page polls: who answers, the clusters, the applications and the recent events. */

@@ -3,6 +3,16 @@
 'use strict';
 
 const TIERS = ['cloud', 'fog', 'edge'];
+// the token 'qonnect console' put in the link's fragment: kept for this tab, taken out of the address bar
+const TOKEN = (() => {
+  const fromLink = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromLink) {
+    sessionStorage.setItem('qonnect-console-token', fromLink);
+    history.replaceState(null, '', location.pathname);
+  }
+  return sessionStorage.getItem('qonnect-console-token') || '';
+})();
+const AUTHORIZED = {headers: {Authorization: 'Bearer ' + TOKEN}, cache: 'no-store'};
 let selected = null;
 let lastOk = 0;
 const shown = {}; // what each section shows now, as JSON: a section is rebuilt only when that changes
@@ -104,7 +114,7 @@ function eventItem(e) {
 async function refreshDetails() {
   const details = document.getElementById('details');
   if (!selected) { details.hidden = true; return; }
-  const response = await fetch('api/applications/' + encodeURIComponent(selected));
+  const response = await fetch('api/applications/' + encodeURIComponent(selected), AUTHORIZED);
   if (!response.ok) { details.hidden = true; selected = null; return; }
   const d = await response.json();
   document.getElementById('details-title').textContent = selected;
@@ -118,7 +128,8 @@ async function refreshDetails() {
 
 async function refresh() {
   try {
-    const response = await fetch('api/state', {cache: 'no-store'});
+    const response = await fetch('api/state', AUTHORIZED);
+    if (response.status === 401) throw new Error("not logged in: 'qonnect console' prints a link to open");
     if (!response.ok) throw new Error('HTTP ' + response.status);
     const state = await response.json();
     document.getElementById('source').textContent = `lead agent ${state.leadAgent} · leader ${state.leader || 'none'} · term ${number(state.term)}`

@@ -37,7 +37,10 @@ class ConsoleTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final Ops ops = new Ops("lead-agent", System::currentTimeMillis);
+  private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+  private final ConsoleTokens tokens = new ConsoleTokens(now::get);
   private String base;
+  private String token;
 
   @BeforeEach
   void serve() throws Exception {
@@ -65,10 +68,11 @@ class ConsoleTest {
     };
     var api = new ControlPlaneGrpcService(new io.qonnect.lead.state.StateReader() {
       @Override public <T> T read(java.util.function.Function<ControlPlaneState, T> read) { return read.apply(state); }
-    }, null, group, observations, new AgentSessions(), (app, component) -> Optional.empty(), timer);
-    ops.page(Console.PATH, new Console(api, group, state::lastAppliedIndex));
+    }, null, group, observations, new AgentSessions(), (app, component) -> Optional.empty(), timer, tokens);
+    ops.page(Console.PATH, new Console(api, group, state::lastAppliedIndex, tokens));
     InetSocketAddress at = ops.serve(new InetSocketAddress("127.0.0.1", 0));
     base = "http://127.0.0.1:" + at.getPort();
+    token = tokens.issue("spiffe://qonnect/user/alice");
   }
 
   @AfterEach
@@ -78,7 +82,24 @@ class ConsoleTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return get(path, token);
+  }
+
+  private HttpResponse<String> get(String path, String bearer) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + bearer).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theDataAnswersOnlyWithAnUnexpiredTokenThisLeadAgentIssued() throws Exception {
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/console/api/state")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .as("no token").isEqualTo(401);
+    assertThat(get("/console/api/state", "made-up").statusCode()).isEqualTo(401);
+    assertThat(get("/console/api/applications/shop", "made-up").statusCode()).isEqualTo(401);
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/console/")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .as("the page itself is public: it holds no data").isEqualTo(200);
+    assertThat(get("/console/api/state").statusCode()).isEqualTo(200);
+    now.addAndGet(ConsoleTokens.TTL_MILLIS);
+    assertThat(get("/console/api/state").statusCode()).as("expired").isEqualTo(401);
   }
 
   @Test

@@ -176,7 +176,7 @@ final class FederationCommand implements Runnable {
         }
         status.stream().filter(s -> s.member().role().equals(LocalFederation.LEAD_AGENT) && s.alive() && s.leads()).findFirst()
             .flatMap(s -> parent.federation().metricsAddress(s.member()))
-            .ifPresent(a -> out.println("\nconsole: http://" + a + "/console/ (the leader's; every lead agent serves one)"));
+            .ifPresent(a -> out.println("\nconsole: http://" + a + "/console/ (the leader's; './qonnect console' prints a link with your token)"));
         if (links.isEmpty()) {
           out.println("\nnetwork: loopback (the agents' round trips are loopback's)");
         } else {

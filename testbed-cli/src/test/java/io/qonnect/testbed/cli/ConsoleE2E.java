@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.qonnect.testbed.federation.LocalFederation;
 import io.qonnect.testbed.junit.TestbedClusters;
 import io.qonnect.testbed.junit.WithTestbed;
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,9 +31,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web console in a real headless Chromium (Debian's, installed by scripts/chromium.sh, which test.sh runs), on
- * the testbed with the real processes: the page shows the member clusters by tier, Bookinfo's placement as the CLI
- * reports it and why it is there, and follows a member cluster whose API server stops (its health changes, the
- * event arrives) without a reload. Leaves target/console.png; {@code -Dconsole.screenshot=PATH} copies it there
+ * the testbed with the real processes, opened from the link {@code qonnect console} prints (its data answers only
+ * with the token in it): the page shows the member clusters by tier, Bookinfo's placement as the CLI reports it and
+ * why it is there, drill reports as timelines, and follows a member cluster whose API server stops (its health
+ * changes, the event arrives) without a reload. Leaves target/console.png; {@code -Dconsole.screenshot=PATH} copies it there
  * (docs/console.png is made so).
  */
 @WithTestbed(clusters = "cloud=1,fog=1,edge=1")
@@ -58,10 +62,14 @@ class ConsoleE2E {
     List<String> placedOn = new ArrayList<>();
     bookinfo.path("components").forEach(c -> c.path("desired").forEach(r -> placedOn.add(r.path("cluster").asText())));
 
-    LocalFederation.Member lead = federation.processes().members().stream().filter(m -> m.role().equals(LocalFederation.LEAD_AGENT)).findFirst().orElseThrow();
-    String console = "http://" + federation.processes().metricsAddress(lead).orElseThrow() + "/console/";
+    // the link 'qonnect console' prints, as the federation's admin: the leader's console with a token in its fragment
+    String link = federation.qonnect("console").lines().findFirst().orElseThrow();
+    assertThat(link).matches("http://127\\.0\\.0\\.1:\\d+/console/#token=[A-Za-z0-9_-]{43}");
+    String data = link.substring(0, link.indexOf('#')) + "api/state";
+    assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(data)).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .as("the console's data without the token").isEqualTo(401);
     browser = chromium();
-    browser.get(console);
+    browser.get(link);
     // the page re-renders what changed every second: an element found a moment ago may be gone, so look again
     WebDriverWait wait = (WebDriverWait) new WebDriverWait(browser, Duration.ofSeconds(120), Duration.ofMillis(250))
         .ignoring(StaleElementReferenceException.class);
