@@ -331,9 +331,16 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     return stateMachine.read(f);
   }
 
+  /** A read without a caller's deadline waits at most this long for its barrier. */
+  private static final long READ_WAIT_CAP_MS = 30_000;
+
   private boolean barrier(StreamObserver<?> out) {
+    // within the caller's deadline, leaving a tenth of it for the answer: "no leader reachable" rather than a bare timeout
+    io.grpc.Deadline deadline = io.grpc.Context.current().getDeadline();
+    long waitMillis = deadline == null ? READ_WAIT_CAP_MS
+        : Math.max(1, Math.min(READ_WAIT_CAP_MS, deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS) * 9 / 10));
     try {
-      client.readBarrier();
+      client.readBarrier(waitMillis);
       return true;
     } catch (IOException e) {
       out.onError(GrpcErrors.unavailable("no leader reachable for a consistent read: " + e.getMessage(), group.leaderApiAddress()));

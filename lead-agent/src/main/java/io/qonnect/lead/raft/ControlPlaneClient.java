@@ -82,9 +82,24 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
   /**
    * Returns once this lead agent's state machine has applied everything committed before the call (a
    * linearizable ReadIndex read through the local server, which asks the leader): read-your-writes on any peer.
+   * Gives up after {@code waitMillis} (the caller's deadline: without a quorum, Ratis's own retries last minutes).
    */
-  public void readBarrier() throws IOException {
-    RaftClientReply reply = client.io().sendReadOnly(Message.EMPTY, local);
+  public void readBarrier(long waitMillis) throws IOException {
+    // unordered: an ordered read would sit in the same sliding window as this client's proposals, and one that times
+    // out there fails the requests queued behind it
+    CompletableFuture<RaftClientReply> read = client.async().sendReadOnlyUnordered(Message.EMPTY, local);
+    RaftClientReply reply;
+    try {
+      reply = read.get(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      read.cancel(true);
+      throw new IOException("no answer within " + waitMillis + " ms");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException("read barrier failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted waiting for a read barrier");
+    }
     if (!reply.isSuccess()) throw new IOException("read barrier failed: " + reply.getException());
   }
 

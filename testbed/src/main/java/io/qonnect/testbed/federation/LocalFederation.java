@@ -356,9 +356,14 @@ public final class LocalFederation {
       writeAtomically(routesFile, routes.stream().map(WanRelay.Route::line).toList());
       kill(WAN_RELAY);
     }
-    if (pid(relay).isEmpty() && !routes.isEmpty()) {
+    for (int attempt = 1; pid(relay).isEmpty() && !routes.isEmpty(); attempt++) {
+      Files.deleteIfExists(WanRelay.readyFile(routesFile));
       start(relay, List.of());
-      awaitListening(routes.getFirst().listenPort(), relay);
+      if (awaitRelayReady(relay, WanRelay.readyFile(routesFile))) break;
+      if (attempt == 3) throw new IllegalStateException("wan-relay did not start; see " + log(relay));
+      // a port picked as free was taken before the relay bound it: pick others
+      routes = routes.stream().map(r -> new WanRelay.Route(r.from(), r.to(), freePort(), r.targetPort())).toList();
+      writeAtomically(routesFile, routes.stream().map(WanRelay.Route::line).toList());
     }
     redirectThroughRelay(routes);
     progress.accept("network: wide-area links between " + agents.size() + " member clusters, the inventory's round trips as delays"
@@ -488,14 +493,12 @@ public final class LocalFederation {
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private void awaitListening(int port, Member m) {
+  /** Whether the relay said it listens on every port (its ready file) before it exited; within 20 s. */
+  private boolean awaitRelayReady(Member relay, Path ready) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      try (java.net.Socket s = new java.net.Socket(HOST, port)) {
-        return;
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline || pid(m).isEmpty()) throw new IllegalStateException(m.name() + " is not listening on " + port + "; see " + log(m));
-      }
+    while (!Files.exists(ready)) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException(relay.name() + " did not start listening within 20 s; see " + log(relay));
+      if (pid(relay).isEmpty()) return false;
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
@@ -503,6 +506,7 @@ public final class LocalFederation {
         throw new IllegalStateException("interrupted", e);
       }
     }
+    return true;
   }
 
   /**

@@ -101,6 +101,8 @@ public final class WanRelay implements AutoCloseable {
     FileTime seen = Files.getLastModifiedTime(linksFile);
     try (WanRelay relay = new WanRelay(routes, WanLinks.parse(Files.readAllLines(linksFile)))) {
       System.err.println("wan relay: " + routes.size() + " routes, links from " + linksFile);
+      // every port bound: say so (a port taken meanwhile fails the constructor, and the process, before this)
+      Files.writeString(readyFile(routesFile), Long.toString(ProcessHandle.current().pid()));
       while (true) {
         Thread.sleep(100);
         FileTime now = Files.getLastModifiedTime(linksFile);
@@ -115,6 +117,11 @@ public final class WanRelay implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Written by a relay once it listens on every route's port. */
+  static Path readyFile(Path routesFile) {
+    return routesFile.resolveSibling("relay.ready");
   }
 
   private void accept(ServerSocket server, Route route) {

@@ -166,6 +166,26 @@ class LeadAgentsIT {
     }
   }
 
+  /**
+   * A read on a lead agent that cannot reach a quorum is answered UNAVAILABLE within the caller's deadline: the read
+   * barrier is bounded by it (it used to block on Ratis's own retries for minutes, the caller saw only its deadline
+   * pass and the server thread stayed held).
+   */
+  @Test
+  void aReadWithoutAQuorumIsRefusedWithinTheCallersDeadline() throws Exception {
+    federation();
+    try (LeadAgentsClient client = federation.client(20_000)) {
+      federation.awaitLeader(30_000);
+      List<LocalFederation.Member> leads = federation.members().stream().filter(m -> m.role().equals(LocalFederation.LEAD_AGENT)).toList();
+      federation.kill(leads.get(1).name());
+      federation.kill(leads.get(2).name());
+      StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class, () -> client.at(leads.get(0).address())
+          .withDeadlineAfter(3, java.util.concurrent.TimeUnit.SECONDS).listApplications(ListApplicationsRequest.getDefaultInstance()));
+      assertThat(refused.getStatus().getCode()).as(refused.getStatus().toString()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+      assertThat(refused.getStatus().getDescription()).contains("no leader reachable for a consistent read");
+    }
+  }
+
   private static Map<String, ApplicationStatus> awaitAllPlaced(LeadAgentsClient client, int count) throws InterruptedException {
     for (int attempt = 0; attempt < 600; attempt++) {
       List<ApplicationStatus> apps = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList();
