@@ -159,17 +159,9 @@ public final class PacketFaults {
 
   /** How many packets the loss rules dropped so far, per port (both directions summed); empty without rules. */
   synchronized Map<Integer, Long> lost() {
-    StringBuilder out = new StringBuilder();
-    try {
-      Process p = new ProcessBuilder("nft", "list", "chain", "ip", redirectTable(), "loss").redirectErrorStream(true).start();
-      out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) return Map.of();
-    } catch (IOException e) {
-      return Map.of();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Map.of();
-    }
+    Ran listed = exec(List.of("nft", "list", "chain", "ip", redirectTable(), "loss"), "");
+    if (!listed.ok()) return Map.of();
+    String out = listed.output();
     Map<Integer, Long> lost = new TreeMap<>();
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("tcp [sd]port (\\d+) numgen .* counter packets (\\d+)").matcher(out);
     while (m.find()) lost.merge(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)), Long::sum);
@@ -240,18 +232,26 @@ public final class PacketFaults {
 
   /** Runs a command, feeding it {@code input}; "" when it succeeded, otherwise what it said. */
   private static String run(List<String> command, String input) {
+    Ran ran = exec(command, input);
+    return ran.ok() ? "" : ran.output();
+  }
+
+  /** What a command said, and whether it exited 0 within 10 s. */
+  private record Ran(boolean ok, String output) {}
+
+  private static Ran exec(List<String> command, String input) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(10, TimeUnit.SECONDS)) return "timed out";
-      return p.exitValue() == 0 ? "" : out.isEmpty() ? "exit " + p.exitValue() : out;
+      if (!p.waitFor(10, TimeUnit.SECONDS)) return new Ran(false, "timed out");
+      return new Ran(p.exitValue() == 0, p.exitValue() == 0 || !out.isEmpty() ? out : "exit " + p.exitValue());
     } catch (IOException e) {
-      return e.getMessage();
+      return new Ran(false, String.valueOf(e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return "interrupted";
+      return new Ran(false, "interrupted");
     }
   }
 }
