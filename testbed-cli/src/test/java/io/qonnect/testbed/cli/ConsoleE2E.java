@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qonnect.testbed.junit.TestbedClusters;
 import io.qonnect.testbed.junit.WithTestbed;
 import java.io.File;
@@ -39,7 +38,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @WithTestbed(clusters = "cloud=1,fog=1,edge=1")
 class ConsoleE2E {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CHROMIUM = "/usr/bin/chromium";
   private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
   private E2eFederation federation;
@@ -135,16 +133,7 @@ class ConsoleE2E {
       """;
 
   private JsonNode awaitReady() throws InterruptedException {
-    JsonNode[] last = new JsonNode[1];
-    E2eFederation.await("bookinfo Ready", () -> {
-      try {
-        last[0] = JSON.readTree(federation.qonnect("get", "app", "bookinfo", "-o", "json"));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      return last[0].path("phase").asText().equals("READY");
-    });
-    return last[0];
+    return federation.awaitSettled("bookinfo", "placed", s -> true);
   }
 
   private static WebDriver chromium() {

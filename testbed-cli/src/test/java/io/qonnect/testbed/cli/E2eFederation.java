@@ -1,5 +1,7 @@
 package io.qonnect.testbed.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qonnect.cli.QonnectMain;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * For end-to-end tests: the knowledge base, three lead agents and one resource agent per testbed member cluster
@@ -63,7 +66,7 @@ final class E2eFederation implements AutoCloseable {
   void awaitEveryClusterObserved(List<String> clusters) throws InterruptedException {
     await("every member cluster registered and observed: " + clusters, () -> {
       try {
-        var listed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(qonnect("get", "clusters", "-o", "json")).path("clusters");
+        var listed = new ObjectMapper().readTree(qonnect("get", "clusters", "-o", "json")).path("clusters");
         List<String> observed = new ArrayList<>();
         listed.forEach(c -> {
           if (c.path("allocatable").path("cpuMillis").asLong() > 0) observed.add(c.path("name").asText());
@@ -73,6 +76,27 @@ final class E2eFederation implements AutoCloseable {
         throw new java.io.UncheckedIOException(e);
       }
     });
+  }
+
+  /**
+   * Waits until {@code app}'s status ({@code get app APP -o json}) is Ready with no migration in flight and
+   * satisfies {@code condition}; returns it. A timeout names the last status seen (its epoch, phase, placement).
+   */
+  JsonNode awaitSettled(String app, String what, Predicate<JsonNode> condition) throws InterruptedException {
+    JsonNode[] last = {null};
+    try {
+      await(app + " Ready, no migration in flight, " + what, () -> {
+        try {
+          last[0] = new ObjectMapper().readTree(qonnect("get", "app", app, "-o", "json"));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return last[0].path("phase").asText().equals("READY") && last[0].path("migration").asText().isEmpty() && condition.test(last[0]);
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; last seen: " + last[0], e);
+    }
+    return last[0];
   }
 
   static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -84,16 +84,7 @@ class LatencyE2E {
   }
 
   private JsonNode awaitReady(long epoch) throws Exception {
-    JsonNode[] last = new JsonNode[1];
-    E2eFederation.await("near Ready at epoch " + epoch, () -> {
-      try {
-        last[0] = JSON.readTree(federation.qonnect("get", "app", "near", "-o", "json"));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      return last[0].path("placementEpoch").asLong() == epoch && last[0].path("phase").asText().equals("READY");
-    });
-    return last[0];
+    return federation.awaitSettled("near", "at epoch " + epoch, s -> s.path("placementEpoch").asLong() == epoch);
   }
 
   private static String clusterOf(JsonNode status, String component) {

@@ -3,7 +3,6 @@ package io.qonnect.testbed.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.qonnect.testbed.federation.LocalFederation;
 import io.qonnect.testbed.junit.TestbedClusters;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 @WithTestbed(clusters = "cloud=1,fog=2,edge=1")
 class ReferenceBookinfoE2E {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String APP = "bookinfo-reference";
   private static final String NAMESPACE = "qonnect-" + APP;
   private static final int PODS = 6;
@@ -131,15 +129,6 @@ class ReferenceBookinfoE2E {
 
   /** Ready at that epoch (-1: any). */
   private JsonNode awaitReady(long epoch) throws Exception {
-    JsonNode[] last = new JsonNode[1];
-    await(APP + " Ready" + (epoch < 0 ? "" : " at epoch " + epoch), () -> {
-      try {
-        last[0] = JSON.readTree(qonnect("get", "app", APP, "-o", "json"));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      return (epoch < 0 || last[0].path("placementEpoch").asLong() == epoch) && last[0].path("phase").asText().equals("READY");
-    });
-    return last[0];
+    return federation.awaitSettled(APP, epoch < 0 ? "any epoch" : "at epoch " + epoch, s -> epoch < 0 || s.path("placementEpoch").asLong() == epoch);
   }
 }
