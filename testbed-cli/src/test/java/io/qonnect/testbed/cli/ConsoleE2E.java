@@ -36,7 +36,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * changes, the event arrives) without a reload. Leaves target/console.png; {@code -Dconsole.screenshot=PATH} copies it there
  * (docs/console.png is made so).
  */
-@WithTestbed(clusters = "cloud=1,fog=1,edge=1")
+@WithTestbed(clusters = "cloud=1,fog=2,edge=1") // the layout of every E2E: one testbed for all
 class ConsoleE2E {
   private static final String CHROMIUM = "/usr/bin/chromium";
   private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
@@ -117,6 +117,11 @@ class ConsoleE2E {
       assertThat(stoppedCard).containsPattern("SUSPECT|FAILED");
     } finally {
       clusters.testbed().start(stopped);
+    }
+    // the testbed is shared with the other E2Es: leave it as found
+    federation.qonnect("delete", "app", "bookinfo");
+    for (String c : placedOn) {
+      E2eFederation.await(c + " without bookinfo", () -> clusters.client(c).namespaces().withName("qonnect-bookinfo").get() == null);
     }
   }
 

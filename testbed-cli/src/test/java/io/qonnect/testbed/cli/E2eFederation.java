@@ -32,7 +32,7 @@ final class E2eFederation implements AutoCloseable {
   static E2eFederation up(TestbedClusters clusters, String name) {
     Path dir = Path.of("target", "e2e", name).toAbsolutePath();
     new LocalFederation(dir, "", List.of()).down(true, line -> {});
-    LocalFederation federation = new LocalFederation(dir, System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
+    LocalFederation federation = new LocalFederation(dir, System.getProperty("java.class.path"), LocalFederation.TEST_JVM_OPTIONS);
     federation.up(3, List.of(), line -> {});
     federation.upAgents(clusters.testbed().kubeconfig(), clusters.testbed().inventory(), clusters.names(), line -> {});
     return new E2eFederation(federation);

@@ -68,6 +68,13 @@ public final class LocalFederation {
   static final List<String> AGENT_JVM_OPTIONS = List.of("-Xmx64m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
       "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=80m");
 
+  /**
+   * For tests' federations: short-lived processes, a dozen of them on two cores. Small heaps and the C1 compiler
+   * only: a lead agent's start to serving takes 2.1 instead of 3.3 CPU seconds, and 2.7 instead of 4.5 over its
+   * first seven (C2 compiles hot code that a minute-long test never runs long enough to repay).
+   */
+  public static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1");
+
   private final Path workDir;
   private final String classpath;
   private final List<String> jvmOptions;

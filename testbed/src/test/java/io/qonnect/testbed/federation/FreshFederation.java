@@ -12,7 +12,7 @@ final class FreshFederation {
   static LocalFederation create(String name) {
     Path dir = Path.of("target", "federation-it", name).toAbsolutePath();
     new LocalFederation(dir, "", List.of()).down(true, line -> {});
-    return new LocalFederation(dir, System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
+    return new LocalFederation(dir, System.getProperty("java.class.path"), LocalFederation.TEST_JVM_OPTIONS);
   }
 
   /** Skips the test, saying why, where this machine cannot drop packets ({@link PacketFaults}). */

@@ -59,7 +59,7 @@ class HostileClientsIT {
   void up() throws IOException {
     Path dir = Path.of("target", "federation-it", "hostile").toAbsolutePath();
     new LocalFederation(dir, "", List.of()).down(true, line -> {});
-    federation = new LocalFederation(dir, System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
+    federation = new LocalFederation(dir, System.getProperty("java.class.path"), LocalFederation.TEST_JVM_OPTIONS);
     federation.up(3, List.of(), line -> {});
     LocalFederation.Member lead = federation.members().stream().filter(m -> m.role().equals(LocalFederation.LEAD_AGENT)).findFirst().orElseThrow();
     api = lead.address();

@@ -57,7 +57,7 @@ class LeadAgentsIT {
   static final String PADDING = "# " + "x".repeat(1500) + "\n";
 
   private LocalFederation federation(String... leadAgentArgs) {
-    federation = new LocalFederation(dir.resolve("federation"), System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
+    federation = new LocalFederation(dir.resolve("federation"), System.getProperty("java.class.path"), LocalFederation.TEST_JVM_OPTIONS);
     federation.up(3, List.of(leadAgentArgs), line -> {});
     return federation;
   }

@@ -24,7 +24,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** Real member clusters: Deployments become Ready pods on KWOK nodes, and the failure primitives work. */
-@WithTestbed(clusters = "cloud=1,edge=1")
+@WithTestbed(clusters = "cloud=1,fog=1,edge=1") // the layout DeployManifestsIT uses: one testbed for both
 public class MemberClustersIT {
   public static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -101,9 +101,9 @@ public class MemberClustersIT {
   void upAgainDuplicatesNothing(TestbedClusters testbed) {
     var t = testbed.testbed();
     List<String> lines = new java.util.ArrayList<>();
-    t.up(io.qonnect.testbed.cluster.MemberClusterSpec.parseLayout("cloud=1,edge=1"), lines::add);
+    t.up(io.qonnect.testbed.cluster.MemberClusterSpec.parseLayout("cloud=1,fog=1,edge=1"), lines::add);
     assertThat(lines).anyMatch(l -> l.equals("cloud-1: already running")).anyMatch(l -> l.contains("nodes already there"));
-    assertThat(t.clusters()).hasSize(2);
+    assertThat(t.clusters()).hasSize(3);
     assertThat(testbed.client("cloud-1").nodes().list().getItems()).hasSize(4);
   }
 
@@ -111,7 +111,7 @@ public class MemberClustersIT {
   void theInventoryDescribesTheMemberClusters(TestbedClusters testbed) throws Exception {
     var parsed = new InventoryParser().parse(Files.readString(testbed.testbed().inventory()));
     ClusterSnapshot snapshot = ((Parsed.Valid<ClusterSnapshot>) parsed).value();
-    assertThat(snapshot.clusters()).extracting(c -> c.id().value()).containsExactly("cloud-1", "edge-1");
+    assertThat(snapshot.clusters()).extracting(c -> c.id().value()).containsExactlyInAnyOrder("cloud-1", "fog-1", "edge-1");
     // cloud: 4 nodes × 32 cores, 128 GiB.
     assertThat(snapshot.cluster(ClusterId.of("cloud-1")).orElseThrow().allocatable()).isEqualTo(new Resources(128_000, 512L << 30));
     assertThat(snapshot.latency().between(ClusterId.of("cloud-1"), ClusterId.of("edge-1"))).hasValue(32);
