@@ -2,6 +2,7 @@ package io.qonnect.cli;
 
 import io.qonnect.transport.CertificateAuthority;
 import io.qonnect.transport.Identity;
+import io.qonnect.transport.Revocations;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -22,7 +23,7 @@ import picocli.CommandLine.ParentCommand;
 /** The federation's certificate authority as files: create it, issue a certificate per process and user, list them with their expiry. */
 @Command(name = "certs", description = {"The federation's PKI: a CA and a certificate per lead agent, knowledge base, member cluster's agent and user.",
     "Every process presents its certificate and checks the other side's identity (mutual TLS); see deploy/README.md."},
-    subcommands = {CertsCommand.Init.class, CertsCommand.Issue.class, CertsCommand.ListCerts.class})
+    subcommands = {CertsCommand.Init.class, CertsCommand.Issue.class, CertsCommand.Revoke.class, CertsCommand.ListCerts.class})
 final class CertsCommand implements Runnable {
   @Option(names = "--dir", required = true, paramLabel = "DIR", description = "where the CA (ca.crt, ca.key) and the certificates are")
   Path dir;
@@ -109,7 +110,52 @@ final class CertsCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", description = "Every certificate in the directory: identity, expiry, days left.")
+  @Command(name = "revoke", description = {"Revoke a certificate: it is written to " + Revocations.FILE + " beside ca.crt.",
+      "Copy that file wherever ca.crt is; every process reads it again within seconds, refuses the certificate in new",
+      "connections, at the next call on connections already open, and ends its open streams."})
+  static final class Revoke implements Callable<Integer> {
+    @ParentCommand CertsCommand parent;
+
+    @picocli.CommandLine.Parameters(paramLabel = "CERT", description = "the certificate file to revoke (e.g. agent-edge-1.crt)")
+    Path certificate;
+
+    @Option(names = "--reason", description = "why, for the file's readers (one line)")
+    String reason = "";
+
+    @Override
+    public Integer call() {
+      Path ca = parent.dir.resolve(CertificateAuthority.CA_CERT);
+      if (!Files.isReadable(ca)) throw new QonnectMain.UserError("--dir: " + parent.dir + " holds no " + CertificateAuthority.CA_CERT);
+      if (!Files.isReadable(certificate)) throw new QonnectMain.UserError("CERT: " + certificate + " is not a readable file");
+      X509Certificate cert;
+      try {
+        cert = CertificateAuthority.readCertificate(certificate);
+      } catch (RuntimeException e) {
+        throw new QonnectMain.UserError("CERT: " + certificate + " holds no certificate: " + e.getMessage());
+      }
+      if (!cert.getIssuerX500Principal().equals(CertificateAuthority.readCertificate(ca).getSubjectX500Principal())) {
+        throw new QonnectMain.UserError("CERT: " + certificate + " was not issued by the CA in " + parent.dir);
+      }
+      Revocations revocations = new Revocations(ca);
+      try {
+        revocations.load();
+        if (revocations.revoked(cert)) {
+          parent.spec.commandLine().getOut().printf("%s is already revoked in %s%n", certificate, revocations.file());
+          return QonnectMain.OK;
+        }
+        String who = Identity.of(cert).map(Identity::uri).orElse(cert.getSubjectX500Principal().getName());
+        Files.writeString(revocations.file(), Revocations.line(cert, who, reason, Instant.now()) + System.lineSeparator(),
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        parent.spec.commandLine().getOut().printf("revoked %s (serial %s) in %s: copy it beside ca.crt wherever ca.crt is%n", who,
+            cert.getSerialNumber().toString(16), revocations.file());
+      } catch (IOException e) {
+        throw new QonnectMain.UserError(revocations.file() + ": " + e.getMessage());
+      }
+      return QonnectMain.OK;
+    }
+  }
+
+  @Command(name = "list", description = "Every certificate in the directory: identity, expiry, days left, whether it is revoked.")
   static final class ListCerts implements Callable<Integer> {
     @ParentCommand CertsCommand parent;
 
@@ -117,14 +163,17 @@ final class CertsCommand implements Runnable {
     public Integer call() {
       PrintWriter out = parent.spec.commandLine().getOut();
       if (!Files.isDirectory(parent.dir)) throw new QonnectMain.UserError("--dir: " + parent.dir + " is not a directory");
-      out.printf("%-34s %-45s %-22s %s%n", "FILE", "IDENTITY", "NOT AFTER", "DAYS LEFT");
+      out.printf("%-34s %-45s %-22s %-9s %s%n", "FILE", "IDENTITY", "NOT AFTER", "DAYS LEFT", "REVOKED");
+      Revocations revocations = new Revocations(parent.dir.resolve(CertificateAuthority.CA_CERT));
       try (Stream<Path> files = Files.list(parent.dir)) {
+        revocations.load();
         for (Path f : files.filter(p -> p.toString().endsWith(".crt")).sorted().toList()) {
           X509Certificate cert = CertificateAuthority.readCertificate(f);
           String who = f.getFileName().toString().equals(CertificateAuthority.CA_CERT) ? "(the CA)"
               : Identity.of(cert).map(i -> i.describe()).orElse("(no qonnect identity)");
           Instant notAfter = cert.getNotAfter().toInstant();
-          out.printf("%-34s %-45s %-22s %d%n", f.getFileName(), who, notAfter, Duration.between(Instant.now(), notAfter).toDays());
+          out.printf("%-34s %-45s %-22s %-9d %s%n", f.getFileName(), who, notAfter, Duration.between(Instant.now(), notAfter).toDays(),
+              revocations.revoked(cert) ? "revoked" : "");
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);

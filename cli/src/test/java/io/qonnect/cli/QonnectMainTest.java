@@ -24,6 +24,28 @@ class QonnectMainTest {
   }
 
   @Test
+  void certsRevokeWritesTheListBesideTheCaAndListShowsIt(@TempDir Path dir) {
+    String pki = dir.resolve("pki").toString();
+    assertThat(run("certs", "--dir", pki, "init").code()).isZero();
+    assertThat(run("certs", "--dir", pki, "issue", "--agent", "edge-1").code()).isZero();
+    assertThat(run("certs", "--dir", pki, "issue", "--agent", "edge-2").code()).isZero();
+    Run revoked = run("certs", "--dir", pki, "revoke", pki + "/agent-edge-1.crt", "--reason", "laptop stolen");
+    assertThat(revoked.code()).as(revoked.err()).isZero();
+    assertThat(revoked.out()).contains("revoked spiffe://qonnect/agent/edge-1").contains("revoked.txt");
+    assertThat(run("certs", "--dir", pki, "revoke", pki + "/agent-edge-1.crt").out()).contains("already revoked");
+    assertThat(run("certs", "--dir", pki, "list").out().lines())
+        .anySatisfy(l -> assertThat(l).startsWith("agent-edge-1.crt").endsWith("revoked"))
+        .anySatisfy(l -> assertThat(l).startsWith("agent-edge-2.crt").doesNotContain("revoked"));
+
+    String other = dir.resolve("other").toString();
+    run("certs", "--dir", other, "init");
+    run("certs", "--dir", other, "issue", "--agent", "edge-1");
+    Run foreign = run("certs", "--dir", pki, "revoke", other + "/agent-edge-1.crt");
+    assertThat(foreign.code()).isNotZero();
+    assertThat(foreign.err()).contains("CERT:").contains("was not issued by the CA in").doesNotContain("Exception");
+  }
+
+  @Test
   void validatePrintsOneLinePerValidApplication() {
     Run r = run("validate", "-f", EXAMPLES + "bookinfo.yaml");
     assertThat(r.code()).isZero();

@@ -24,7 +24,7 @@ public final class KnowledgeBaseMain {
   public KnowledgeBaseMain(KnowledgeBaseConfig config) throws IOException {
     this.store = config.inMemory() ? new InMemoryKnowledgeStore() : new RocksDbKnowledgeStore(config.dataDir());
     this.server = config.transport().server(new InetSocketAddress(config.host(), config.port()))
-        .addService(Access.guard(new KnowledgeBaseGrpcService(store, Clock.systemUTC()), KnowledgeBaseGrpcService.ACCESS))
+        .addService(Access.guard(new KnowledgeBaseGrpcService(store, Clock.systemUTC()), KnowledgeBaseGrpcService.ACCESS, config.transport()))
         .addService(ops.healthService())
         .intercept(ops.grpcMetrics()) // report rates: qonnect_grpc_server_seconds_count by method
         .build()

@@ -143,13 +143,13 @@ public final class LeadAgentMain implements AutoCloseable {
     ControlPlaneGrpcService apiService = new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, gatewayService::singletonWaiting,
         scheduler, consoleTokens);
     api = config.transport().server(new InetSocketAddress(config.self().host(), config.self().apiPort()))
-        .addService(Access.guard(apiService, ControlPlaneGrpcService.ACCESS))
+        .addService(Access.guard(apiService, ControlPlaneGrpcService.ACCESS, config.transport()))
         .addService(ops.healthService())
         .intercept(ops.grpcMetrics())
         .build()
         .start();
     gateway = config.transport().server(new InetSocketAddress(config.self().host(), config.self().gatewayPort()))
-        .addService(Access.guard(gatewayService, AgentGatewayGrpcService.ACCESS))
+        .addService(Access.guard(gatewayService, AgentGatewayGrpcService.ACCESS, config.transport()))
         .addService(ops.healthService())
         .intercept(ops.grpcMetrics())
         .build()

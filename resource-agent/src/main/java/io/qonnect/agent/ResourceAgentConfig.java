@@ -34,7 +34,8 @@ import io.qonnect.agent.reconcile.Namespaces;
  *   --user-latency PATH       QONNECT_USER_LATENCY     declared round trips from user regions (see probe.UserLatency); default none
  *   --namespace-prefix P      QONNECT_NAMESPACE_PREFIX application namespaces are P + application name; default qonnect-
  *   --reserved-namespaces A,B QONNECT_RESERVED_NAMESPACES never used nor deleted, beside the system ones and qonnect-system
- *   --pod-security LEVEL      QONNECT_POD_SECURITY     enforced on application namespaces: privileged, baseline (default), restricted
+ *   --pod-security LEVEL      QONNECT_POD_SECURITY     the most permissive Pod Security level an application may ask for
+ *                                                      here: restricted, baseline (default), privileged
  *   --ca, --cert, --key FILE | --insecure                the transport ({@link TransportFlags}); the certificate names this
  *                                                      agent's member cluster, and no other
  * </pre>
@@ -62,7 +63,7 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     @Option(names = "--user-latency", defaultValue = "${env:QONNECT_USER_LATENCY:-}") String userLatency;
     @Option(names = "--namespace-prefix", defaultValue = "${env:QONNECT_NAMESPACE_PREFIX:-" + Namespaces.DEFAULT_PREFIX + "}") String namespacePrefix;
     @Option(names = "--reserved-namespaces", defaultValue = "${env:QONNECT_RESERVED_NAMESPACES:-}") String reservedNamespaces;
-    @Option(names = "--pod-security", defaultValue = "${env:QONNECT_POD_SECURITY:-" + Namespaces.DEFAULT_POD_SECURITY + "}") String podSecurity;
+    @Option(names = "--pod-security", defaultValue = "${env:QONNECT_POD_SECURITY:-" + Namespaces.DEFAULT_MAX_POD_SECURITY + "}") String podSecurity;
     @Mixin TransportOptions transport = new TransportOptions();
   }
 

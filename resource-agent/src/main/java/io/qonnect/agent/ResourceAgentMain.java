@@ -153,7 +153,7 @@ public final class ResourceAgentMain implements AutoCloseable {
     this.apiServer = new InetSocketAddress(master.getHost(), master.getPort() > 0 ? master.getPort() : 443);
     this.prober = new PeerProber(config.cluster(), userLatency(config.userLatency()), config.transport(), clock);
     this.probeServer = config.transport().server(new InetSocketAddress(config.probePort()))
-        .addService(Access.guard(new PeerProber.Service(config.cluster()), PeerProber.Service.ACCESS))
+        .addService(Access.guard(new PeerProber.Service(config.cluster()), PeerProber.Service.ACCESS, config.transport()))
         .addService(ops.healthService())
         .intercept(ops.grpcMetrics())
         .build();

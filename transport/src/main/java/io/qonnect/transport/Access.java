@@ -26,6 +26,10 @@ import javax.net.ssl.SSLSession;
  * a proto is unreachable until someone decides who may call it. The caller is in {@link #caller()} during the
  * call, for checks that depend on the request (an agent speaks only for its own cluster).
  *
+ * <p>A caller whose certificate the CA has revoked since its connection was opened ({@link Revocations}) is refused
+ * at its next call, and a stream it has open is ended at its next message: the handshake alone would let a
+ * connection made before the revocation live on.
+ *
  * <p>Without TLS ({@code --insecure}) every caller is {@link Identity.Insecure} and everything is allowed.
  */
 public final class Access implements ServerInterceptor {
@@ -68,21 +72,26 @@ public final class Access implements ServerInterceptor {
 
   private final String service;
   private final Map<String, Rule> rules;
+  private final Transport transport;
 
   /** @param rules by method name as in the proto ({@code Apply}, not the full name) */
-  private Access(String service, Map<String, Rule> rules) {
+  private Access(String service, Map<String, Rule> rules, Transport transport) {
     this.service = service;
     this.rules = Map.copyOf(rules);
+    this.transport = transport;
   }
 
-  /** The service behind these rules; every method of it must have one (a missing rule is a programming error). */
-  public static ServerServiceDefinition guard(BindableService service, Map<String, Rule> rules) {
+  /**
+   * The service behind these rules; every method of it must have one (a missing rule is a programming error).
+   * {@code transport} is the server's: it says which certificates are revoked.
+   */
+  public static ServerServiceDefinition guard(BindableService service, Map<String, Rule> rules, Transport transport) {
     ServerServiceDefinition definition = service.bindService();
     String name = definition.getServiceDescriptor().getName();
     List<String> missing = definition.getMethods().stream().map(m -> m.getMethodDescriptor().getBareMethodName())
         .filter(m -> !rules.containsKey(m)).toList();
     if (!missing.isEmpty()) throw new IllegalStateException(name + ": no access rule for " + missing);
-    return ServerInterceptors.intercept(definition, new Access(name, rules));
+    return ServerInterceptors.intercept(definition, new Access(name, rules, transport));
   }
 
   /** The caller of the call running on this thread ({@link Identity.Insecure} without TLS). */
@@ -94,9 +103,15 @@ public final class Access implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     String method = call.getMethodDescriptor().getBareMethodName();
+    Optional<X509Certificate> certificate = certificate(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
     Optional<Identity> who = identity(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
     if (who.isEmpty()) {
       call.close(Status.UNAUTHENTICATED.withDescription("the client certificate carries no qonnect identity"), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    if (certificate.isPresent() && transport.revoked(certificate.get())) {
+      LOG.warn("refused {}/{} to {} ({}): its certificate is revoked", service, method, who.get().uri(), who.get().describe());
+      call.close(revoked(who.get(), certificate.get()), new Metadata());
       return new ServerCall.Listener<>() {};
     }
     Rule rule = rules.get(method);
@@ -107,7 +122,42 @@ public final class Access implements ServerInterceptor {
           + "; the caller is " + who.get().describe()), new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    return Contexts.interceptCall(Context.current().withValue(CALLER, who.get()), call, headers, next);
+    ServerCall.Listener<Q> listener = Contexts.interceptCall(Context.current().withValue(CALLER, who.get()), call, headers, next);
+    return certificate.isEmpty() ? listener : new ServerCall.Listener<>() {
+      private boolean ended;
+
+      @Override public void onMessage(Q message) {
+        if (ended) return;
+        if (!transport.revoked(certificate.get())) {
+          listener.onMessage(message);
+          return;
+        }
+        ended = true; // revoked while the stream was open: it ends here (the service sees it cancelled)
+        LOG.warn("ended {}/{} of {} ({}): its certificate was revoked", service, method, who.get().uri(), who.get().describe());
+        call.close(revoked(who.get(), certificate.get()), new Metadata());
+      }
+
+      @Override public void onHalfClose() {
+        if (!ended) listener.onHalfClose();
+      }
+
+      @Override public void onCancel() {
+        listener.onCancel();
+      }
+
+      @Override public void onComplete() {
+        listener.onComplete();
+      }
+
+      @Override public void onReady() {
+        if (!ended) listener.onReady();
+      }
+    };
+  }
+
+  private static Status revoked(Identity who, X509Certificate certificate) {
+    return Status.UNAUTHENTICATED.withDescription("the certificate of " + who.describe() + " (serial " + certificate.getSerialNumber().toString(16)
+        + ") is revoked");
   }
 
   /**
@@ -122,9 +172,15 @@ public final class Access implements ServerInterceptor {
   /** The caller's identity: Insecure without a TLS session, empty when its certificate names nobody. */
   private static Optional<Identity> identity(SSLSession session) {
     if (session == null) return Optional.of(new Identity.Insecure());
+    return certificate(session).flatMap(Identity::of);
+  }
+
+  /** The caller's certificate; empty without a TLS session. */
+  private static Optional<X509Certificate> certificate(SSLSession session) {
+    if (session == null) return Optional.empty();
     try {
       Certificate[] chain = session.getPeerCertificates();
-      return chain.length > 0 && chain[0] instanceof X509Certificate x ? Identity.of(x) : Optional.empty();
+      return chain.length > 0 && chain[0] instanceof X509Certificate x ? Optional.of(x) : Optional.empty();
     } catch (SSLPeerUnverifiedException e) {
       return Optional.empty();
     }

@@ -37,7 +37,9 @@ import java.util.concurrent.TimeUnit;
  * name: a channel says which kind of server it expects (an agent's channel accepts only a lead agent), and a
  * server hands the caller's identity to {@link Access}, which decides per method. Certificates, keys and the CA
  * are read again from their files every {@value #RELOAD_SECONDS} s, so a rotated certificate is used without a
- * restart (connections already open keep the one they started with).
+ * restart (connections already open keep the one they started with). So is the CA's list of revoked certificates
+ * ({@link Revocations}): a revoked peer fails the handshake, and {@link Access} refuses its calls and ends its streams
+ * on connections opened before.
  */
 public sealed interface Transport permits Transport.Insecure, Transport.MutualTls {
   long RELOAD_SECONDS = 2;
@@ -53,6 +55,9 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
    * call it once, at start, before the clients are made.
    */
   void observeCalls(ClientInterceptor interceptor);
+
+  /** Whether the federation's CA has revoked {@code certificate} ({@link Revocations}); never, without TLS. */
+  boolean revoked(X509Certificate certificate);
 
   /** Plaintext: nobody is authenticated, every call is allowed. Only behind {@code --insecure}. */
   static Transport insecure() {
@@ -93,6 +98,11 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
     }
 
     @Override
+    public boolean revoked(X509Certificate certificate) {
+      return false;
+    }
+
+    @Override
     public String describe() {
       return "plaintext (--insecure): no authentication, no encryption";
     }
@@ -114,6 +124,7 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
     private final Map<Class<? extends Identity>, AdvancedTlsX509TrustManager> trustManagers = new ConcurrentHashMap<>();
     private final Identity self;
     private final CertificateFiles files;
+    private final Revocations revocations;
     private final List<ClientInterceptor> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
@@ -138,6 +149,12 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
       }
       self = Identity.of(files.chain()[0]).orElseThrow(() -> new IllegalArgumentException("TLS certificate " + cert
           + ": carries no qonnect identity (issue it with 'qonnect certs issue')"));
+      revocations = new Revocations(ca);
+      try {
+        revocations.load();
+      } catch (IOException e) {
+        throw new IllegalArgumentException("TLS revocation list " + revocations.file() + ": " + e.getMessage(), e);
+      }
       keyManager.updateIdentityCredentials(files.chain(), files.key());
       // for the life of the process: servers and channels hold the key and trust managers, not this object
       RELOAD.scheduleWithFixedDelay(this::reloadIfChanged, RELOAD_SECONDS, RELOAD_SECONDS, TimeUnit.SECONDS);
@@ -148,6 +165,11 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
      * and certificate that do not belong together (caught between two writes) are skipped until they do.
      */
     private void reloadIfChanged() {
+      try {
+        if (revocations.load()) LOG.info("TLS: {} read again: {} certificate(s) revoked", revocations.file(), revocations.size());
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("TLS: cannot read {}, keeping the previous list: {}", revocations.file(), e.toString());
+      }
       try {
         if (!files.load()) return;
         keyManager.updateIdentityCredentials(files.chain(), files.key());
@@ -211,10 +233,19 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
       });
     }
 
-    private static void requireIdentity(X509Certificate[] chain, Class<? extends Identity> kind) throws CertificateException {
+    private void requireIdentity(X509Certificate[] chain, Class<? extends Identity> kind) throws CertificateException {
       Optional<Identity> who = chain.length == 0 ? Optional.empty() : Identity.of(chain[0]);
       if (who.isEmpty()) throw new CertificateException("the peer's certificate carries no qonnect identity");
       if (!kind.isInstance(who.get())) throw new CertificateException("expected a " + kind.getSimpleName() + ", the peer is " + who.get().describe());
+      if (revocations.revoked(chain[0])) {
+        throw new CertificateException("the certificate of " + who.get().describe() + " (serial " + chain[0].getSerialNumber().toString(16)
+            + ") is revoked (" + revocations.file() + ")");
+      }
+    }
+
+    @Override
+    public boolean revoked(X509Certificate certificate) {
+      return revocations.revoked(certificate);
     }
 
     @Override

@@ -62,7 +62,7 @@ class TransportTest {
           out.onNext(Access.caller().uri());
           out.onCompleted();
         })).build();
-    Server s = transport.server(new InetSocketAddress("127.0.0.1", 0)).addService(Access.guard(echo, Map.of("Who", rule))).build().start();
+    Server s = transport.server(new InetSocketAddress("127.0.0.1", 0)).addService(Access.guard(echo, Map.of("Who", rule), transport)).build().start();
     servers.add(s);
     return s.getPort();
   }
@@ -102,6 +102,83 @@ class TransportTest {
     assertThatThrownBy(() -> call(as(new Identity.Agent("edge-1")), port, Identity.LeadAgent.class))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     assertThat(call(as(new Identity.Agent("edge-1")), port, Identity.KnowledgeBase.class)).isEqualTo("spiffe://qonnect/agent/edge-1");
+  }
+
+  /** Bidirectional: answers every message with the caller's identity URI. */
+  private static final MethodDescriptor<String, String> CHAT = MethodDescriptor.<String, String>newBuilder()
+      .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName("test.Echo/Chat").setRequestMarshaller(new Utf8()).setResponseMarshaller(new Utf8()).build();
+
+  @Test
+  void aRevokedCertificateIsRefusedInTheHandshakeAtTheNextCallAndOnItsOpenStream() throws Exception {
+    Transport.MutualTls server = as(new Identity.LeadAgent("lead-1"));
+    BindableService echo = () -> ServerServiceDefinition.builder("test.Echo")
+        .addMethod(WHO, ServerCalls.asyncUnaryCall((req, out) -> {
+          out.onNext(Access.caller().uri());
+          out.onCompleted();
+        }))
+        .addMethod(CHAT, ServerCalls.asyncBidiStreamingCall(out -> new io.grpc.stub.StreamObserver<String>() {
+          @Override public void onNext(String message) {
+            out.onNext(Access.caller().uri());
+          }
+
+          @Override public void onError(Throwable t) {}
+
+          @Override public void onCompleted() {
+            out.onCompleted();
+          }
+        })).build();
+    Server s = server.server(new InetSocketAddress("127.0.0.1", 0))
+        .addService(Access.guard(echo, Map.of("Who", Access.Rule.services(Identity.Agent.class), "Chat", Access.Rule.services(Identity.Agent.class)), server))
+        .build().start();
+    servers.add(s);
+    CertificateAuthority.Issued edge1 = ca.issue(new Identity.Agent("edge-1"), List.of(), Duration.ofDays(1), dir.resolve("edge-1"));
+    Transport agent = Transport.mutualTls(dir.resolve("pki/ca.crt"), edge1.certificate(), edge1.key());
+    ManagedChannel open = agent.channel("127.0.0.1:" + s.getPort(), Identity.LeadAgent.class);
+    channels.add(open);
+    assertThat(ClientCalls.blockingUnaryCall(open, WHO, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), "?"))
+        .isEqualTo("spiffe://qonnect/agent/edge-1");
+    java.util.concurrent.BlockingQueue<Object> chat = new java.util.concurrent.LinkedBlockingQueue<>();
+    io.grpc.stub.StreamObserver<String> talk = ClientCalls.asyncBidiStreamingCall(open.newCall(CHAT, io.grpc.CallOptions.DEFAULT), new io.grpc.stub.StreamObserver<String>() {
+      @Override public void onNext(String value) {
+        chat.add(value);
+      }
+
+      @Override public void onError(Throwable t) {
+        chat.add(t);
+      }
+
+      @Override public void onCompleted() {
+        chat.add("completed");
+      }
+    });
+    talk.onNext("hello");
+    assertThat(chat.poll(10, TimeUnit.SECONDS)).isEqualTo("spiffe://qonnect/agent/edge-1");
+
+    java.security.cert.X509Certificate revoked = CertificateAuthority.readCertificate(edge1.certificate());
+    java.nio.file.Files.writeString(dir.resolve("pki").resolve(Revocations.FILE),
+        "# revoked by the test\n" + Revocations.line(revoked, "agent edge-1", "key leaked", java.time.Instant.now()) + "\n");
+    Thread.sleep(TimeUnit.SECONDS.toMillis(2 * Transport.RELOAD_SECONDS + 1)); // every process re-reads it
+    // the stream opened before: its next message ends it
+    talk.onNext("still there?");
+    assertThat(chat.poll(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(e.getStatus().getDescription()).contains("is revoked");
+    });
+    // the connection opened before: its next call is refused
+    assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(open, WHO, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), "?"))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    // a new connection: the handshake fails
+    assertThatThrownBy(() -> call(Transport.mutualTls(dir.resolve("pki/ca.crt"), edge1.certificate(), edge1.key()), s.getPort(), Identity.LeadAgent.class))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    // other certificates are unaffected
+    assertThat(call(as(new Identity.Agent("edge-2")), s.getPort(), Identity.LeadAgent.class)).isEqualTo("spiffe://qonnect/agent/edge-2");
+  }
+
+  @Test
+  void aRevocationListThatDoesNotParseIsNamedAtStart() throws IOException {
+    java.nio.file.Files.writeString(dir.resolve("pki").resolve(Revocations.FILE), "1a2b\nnot-a-serial\n");
+    assertThatThrownBy(() -> as(new Identity.Agent("edge-1"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(Revocations.FILE).hasMessageContaining("line 2: 'not-a-serial' is not a hexadecimal serial number");
   }
 
   @Test

@@ -57,7 +57,7 @@ public final class DesiredStates {
     for (ApplicationRecord app : applications) {
       if (app.placement() == null) continue;
       DesiredApplication.Builder d = DesiredApplication.newBuilder().setApplication(app.name()).setPlacementEpoch(app.placementEpoch())
-          .setIncarnation(app.incarnation()).setSpecYaml(app.specYaml());
+          .setIncarnation(app.incarnation()).setSpecYaml(app.specYaml()).setPodSecurity(app.spec().getPodSecurity());
       if (SpecCodec.usable(app.spec())) {
         for (SpecComponent c : app.spec().getComponentsList()) {
           int replicas = replicasHere(app, c.getName(), c.getSingleton(), cluster);

@@ -10,6 +10,7 @@ import io.qonnect.placement.spec.Constraints;
 import io.qonnect.placement.spec.FailoverPolicy;
 import io.qonnect.placement.spec.ImageSpec;
 import io.qonnect.placement.spec.Parsed;
+import io.qonnect.placement.spec.PodSecurity;
 import io.qonnect.placement.spec.QosSpec;
 import io.qonnect.placement.spec.QosSpecParser;
 import io.qonnect.placement.spec.QosWeights;
@@ -52,7 +53,8 @@ public final class SpecCodec {
         .setWeights(SpecWeights.newBuilder().setEnergy(spec.weights().energy()).setCost(spec.weights().cost()).setPerformance(spec.weights().performance()))
         .setFailover(SpecFailover.newBuilder().setMinClusters(spec.failover().minClusters())
             .setMode(spec.failover().mode() == FailoverPolicy.Mode.MANUAL ? SpecFailover.Mode.MANUAL : SpecFailover.Mode.AUTOMATIC))
-        .setFormat(spec.format() == QosSpec.Format.REFERENCE ? SpecFormat.SPEC_FORMAT_REFERENCE : SpecFormat.SPEC_FORMAT_QONNECT_V1);
+        .setFormat(spec.format() == QosSpec.Format.REFERENCE ? SpecFormat.SPEC_FORMAT_REFERENCE : SpecFormat.SPEC_FORMAT_QONNECT_V1)
+        .setPodSecurity(spec.podSecurity().map(SpecCodec::toProto).orElse(io.qonnect.proto.v1.PodSecurity.POD_SECURITY_UNSPECIFIED));
     spec.labels().forEach((k, v) -> b.addLabels(SpecLabel.newBuilder().setKey(k).setValue(v)));
     SpecConstraints.Builder c = SpecConstraints.newBuilder().addAllRegions(spec.constraints().regions()).addAllUserRegions(spec.constraints().userRegions());
     spec.constraints().maxLatencyMs().ifPresent(ms -> c.setHasMaxLatencyMs(true).setMaxLatencyMs(ms));
@@ -90,7 +92,26 @@ public final class SpecCodec {
     List<ComponentSpec> components = new ArrayList<>();
     for (SpecComponent sc : p.getComponentsList()) components.add(fromProto(sc));
     return new QosSpec(p.getName(), labels, new QosWeights(p.getWeights().getEnergy(), p.getWeights().getCost(), p.getWeights().getPerformance()),
-        constraints, failover, components, p.getFormat() == SpecFormat.SPEC_FORMAT_REFERENCE ? QosSpec.Format.REFERENCE : QosSpec.Format.QONNECT_V1);
+        constraints, failover, components, p.getFormat() == SpecFormat.SPEC_FORMAT_REFERENCE ? QosSpec.Format.REFERENCE : QosSpec.Format.QONNECT_V1,
+        fromProto(p.getPodSecurity()));
+  }
+
+  public static io.qonnect.proto.v1.PodSecurity toProto(PodSecurity level) {
+    return switch (level) {
+      case RESTRICTED -> io.qonnect.proto.v1.PodSecurity.POD_SECURITY_RESTRICTED;
+      case BASELINE -> io.qonnect.proto.v1.PodSecurity.POD_SECURITY_BASELINE;
+      case PRIVILEGED -> io.qonnect.proto.v1.PodSecurity.POD_SECURITY_PRIVILEGED;
+    };
+  }
+
+  /** Empty for a spec stored before specs had a level (and for a level this build does not know). */
+  private static Optional<PodSecurity> fromProto(io.qonnect.proto.v1.PodSecurity level) {
+    return switch (level) {
+      case POD_SECURITY_RESTRICTED -> Optional.of(PodSecurity.RESTRICTED);
+      case POD_SECURITY_BASELINE -> Optional.of(PodSecurity.BASELINE);
+      case POD_SECURITY_PRIVILEGED -> Optional.of(PodSecurity.PRIVILEGED);
+      case POD_SECURITY_UNSPECIFIED, UNRECOGNIZED -> Optional.empty();
+    };
   }
 
   private static ComponentSpec fromProto(SpecComponent c) {

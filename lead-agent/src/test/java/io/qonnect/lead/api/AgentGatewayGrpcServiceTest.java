@@ -79,8 +79,8 @@ class AgentGatewayGrpcServiceTest {
     AgentGatewayGrpcService gateway = new AgentGatewayGrpcService(null, leader, new ControlPlaneStateMachine(), sessions,
         (cluster, application, component, since) -> true, timer, Clock.systemUTC(), () -> System.nanoTime() / 1_000_000 + skew.get(), 3000);
     ca = CertificateAuthority.create(pki, "test CA", Duration.ofDays(1));
-    server = as(new Identity.LeadAgent("lead-1")).server(new InetSocketAddress("127.0.0.1", 0))
-        .addService(Access.guard(gateway, AgentGatewayGrpcService.ACCESS)).build().start();
+    Transport self = as(new Identity.LeadAgent("lead-1"));
+    server = self.server(new InetSocketAddress("127.0.0.1", 0)).addService(Access.guard(gateway, AgentGatewayGrpcService.ACCESS, self)).build().start();
     channel = channelAs(new Identity.Agent("eu-1"));
   }
 

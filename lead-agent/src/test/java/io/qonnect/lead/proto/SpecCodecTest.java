@@ -81,6 +81,17 @@ class SpecCodecTest {
   }
 
   @Test
+  void thePodSecurityLevelRoundTripsAndASpecStoredBeforeLevelsHasNone() {
+    ApplicationSpec baseline = canonical(BOOKINFO.replace("\nspec:\n", "\nspec:\n  podSecurity: baseline\n"));
+    assertThat(baseline.getPodSecurity()).isEqualTo(io.qonnect.proto.v1.PodSecurity.POD_SECURITY_BASELINE);
+    assertThat(SpecCodec.fromProto(baseline).podSecurity()).contains(io.qonnect.placement.spec.PodSecurity.BASELINE);
+    assertThat(canonical(BOOKINFO).getPodSecurity()).isEqualTo(io.qonnect.proto.v1.PodSecurity.POD_SECURITY_RESTRICTED);
+    ApplicationSpec stored = canonical(BOOKINFO).toBuilder().clearPodSecurity().build(); // as a build before levels stored it
+    assertThat(SpecCodec.fromProto(stored).podSecurity()).isEmpty();
+    assertThat(SpecCodec.toProto(SpecCodec.fromProto(stored))).isEqualTo(stored);
+  }
+
+  @Test
   void aLegacySpecThisVersionRejectsIsKeptButNotUsable() {
     assertThat(SpecCodec.usable(SpecCodec.fromLegacyYaml(BOOKINFO))).isTrue();
     assertThat(SpecCodec.usable(SpecCodec.fromLegacyYaml("apiVersion: qonnect.io/v0\nkind: Something"))).isFalse();

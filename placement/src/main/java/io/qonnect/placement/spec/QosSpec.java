@@ -5,7 +5,10 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** A validated application description: what to run and what matters. Built only by {@link QosSpecParser}. */
+/**
+ * A validated application description: what to run and what matters. Built by {@link QosSpecParser}.
+ * {@code podSecurity} is empty only for a spec stored before specs had one: the member clusters' agents choose.
+ */
 public record QosSpec(
     String name,
     SortedMap<String, String> labels,
@@ -13,7 +16,8 @@ public record QosSpec(
     Constraints constraints,
     FailoverPolicy failover,
     List<ComponentSpec> components,
-    Format format) {
+    Format format,
+    Optional<PodSecurity> podSecurity) {
 
   /** Which dialect the user wrote: ours, or the reference system's descriptor. */
   public enum Format {
@@ -24,6 +28,12 @@ public record QosSpec(
   public QosSpec {
     labels = new TreeMap<>(labels);
     components = List.copyOf(components);
+  }
+
+  /** A spec at the default Pod Security level, {@link PodSecurity#RESTRICTED}. */
+  public QosSpec(String name, SortedMap<String, String> labels, QosWeights weights, Constraints constraints, FailoverPolicy failover,
+      List<ComponentSpec> components, Format format) {
+    this(name, labels, weights, constraints, failover, components, format, Optional.of(PodSecurity.RESTRICTED));
   }
 
   public Optional<ComponentSpec> component(String name) {

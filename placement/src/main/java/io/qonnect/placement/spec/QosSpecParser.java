@@ -32,7 +32,7 @@ public final class QosSpecParser {
 
   private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec");
   private static final Set<String> METADATA = Set.of("name", "labels");
-  private static final Set<String> SPEC = Set.of("qos", "constraints", "failover", "components");
+  private static final Set<String> SPEC = Set.of("qos", "constraints", "failover", "podSecurity", "components");
   private static final Set<String> QOS = Set.of("energy", "cost", "performance");
   private static final Set<String> CONSTRAINTS = Set.of("maxLatencyMs", "regions", "userRegions");
   private static final Set<String> FAILOVER = Set.of("mode", "minClusters");
@@ -99,6 +99,7 @@ public final class QosSpecParser {
     Constraints constraints = Constraints.NONE;
     FailoverPolicy failover = FailoverPolicy.DEFAULT;
     List<ComponentSpec> components = List.of();
+    PodSecurity podSecurity = PodSecurity.RESTRICTED;
     Optional<YamlNode.Mapping> spec = r.field(top, "spec", "", true).flatMap(s -> r.mapping(s, "spec", SPEC));
     if (spec.isPresent()) {
       YamlNode.Mapping s = spec.get();
@@ -108,10 +109,12 @@ public final class QosSpecParser {
           .map(c -> constraints(c, r)).orElse(Constraints.NONE);
       failover = r.field(s, "failover", "spec", false).flatMap(f -> r.mapping(f, "spec.failover", FAILOVER))
           .map(f -> failover(f, r)).orElse(FailoverPolicy.DEFAULT);
+      podSecurity = podSecurity(s, r);
       components = components(s, r);
     }
     if (!r.ok()) return new Parsed.Invalid<>(r.violations());
-    return new Parsed.Valid<>(new QosSpec(name, new TreeMap<>(labels), weights, constraints, failover, components, QosSpec.Format.QONNECT_V1));
+    return new Parsed.Valid<>(new QosSpec(name, new TreeMap<>(labels), weights, constraints, failover, components, QosSpec.Format.QONNECT_V1,
+        Optional.of(podSecurity)));
   }
 
   static Map<String, String> labels(YamlNode.Mapping metadata, String path, FieldReader r) {
@@ -191,6 +194,15 @@ public final class QosSpecParser {
     }).orElse(FailoverPolicy.Mode.AUTOMATIC);
     int minClusters = r.integer(f, "minClusters", path, false, 1, MAX_LIST).map(Long::intValue).orElse(1);
     return new FailoverPolicy(mode, minClusters);
+  }
+
+  /** {@code spec.podSecurity}: restricted (the default), baseline or privileged. */
+  private static PodSecurity podSecurity(YamlNode.Mapping spec, FieldReader r) {
+    return r.string(spec, "podSecurity", "spec", false).flatMap(level -> {
+      Optional<PodSecurity> known = PodSecurity.fromLabel(level);
+      if (known.isEmpty()) r.report("spec.podSecurity", "must be restricted, baseline or privileged, not '" + level + "'", spec.get("podSecurity"));
+      return known;
+    }).orElse(PodSecurity.RESTRICTED);
   }
 
   private static List<ComponentSpec> components(YamlNode.Mapping spec, FieldReader r) {

@@ -95,7 +95,8 @@ public final class ReferenceFormat {
     }
     if (!r.ok()) return new Parsed.Invalid<>(r.violations());
     return new Parsed.Valid<>(new QosSpec(name, new TreeMap<>(labels), weights, Constraints.NONE,
-        new FailoverPolicy(FailoverPolicy.Mode.AUTOMATIC, 1), components, QosSpec.Format.REFERENCE));
+        new FailoverPolicy(FailoverPolicy.Mode.AUTOMATIC, 1), components, QosSpec.Format.REFERENCE,
+        java.util.Optional.of(PodSecurity.RESTRICTED))); // the format has no field for it: the default of ours
   }
 
   /** The reference system runs each bundle as is on one cluster of its tier: one component, pinned. */

@@ -81,6 +81,21 @@ class QosSpecParserTest {
     assertThat(web.replicas()).isEqualTo(1);
     assertThat(web.tiers()).isEmpty();
     assertThat(web.resources()).isEqualTo(new Resources(1000, 1L << 30));
+    assertThat(s.podSecurity()).as("the strictest Pod Security level unless the spec asks for another").contains(PodSecurity.RESTRICTED);
+  }
+
+  @Test
+  void podSecurityIsOneOfTheThreeLevels() {
+    String web = """
+        - name: web
+          image: nginx:1.27
+          resources: {cpu: 1, memory: 1Gi}
+        """;
+    assertThat(valid(app(web).replace("spec:\n", "spec:\n  podSecurity: baseline\n")).podSecurity()).contains(PodSecurity.BASELINE);
+    assertThat(valid(app(web).replace("spec:\n", "spec:\n  podSecurity: privileged\n")).podSecurity()).contains(PodSecurity.PRIVILEGED);
+    assertThat(violations(app(web).replace("spec:\n", "spec:\n  podSecurity: root\n")))
+        .extracting(Violation::path, Violation::message)
+        .containsExactly(tuple("spec.podSecurity", "must be restricted, baseline or privileged, not 'root'"));
   }
 
   @Test

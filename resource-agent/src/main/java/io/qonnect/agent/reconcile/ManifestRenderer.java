@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
@@ -65,6 +67,9 @@ public final class ManifestRenderer {
       // a lead agent from before typed desired states sent only the spec's text: keep what runs until it is upgraded
       return new Rendering(List.of(), "sent by a lead agent older than this agent (no typed components); upgrade the lead agents first");
     }
+    String podSecurity = namespaces.podSecurityOf(desired.getPodSecurity());
+    String refused = namespaces.podSecurityProblem(podSecurity);
+    if (!refused.isEmpty()) return new Rendering(List.of(), refused);
     String ns = namespaces.of(app);
     Map<String, String> base = new LinkedHashMap<>();
     base.put(Labels.MANAGED_BY, Labels.MANAGER);
@@ -72,7 +77,7 @@ public final class ManifestRenderer {
     base.put(Labels.EPOCH, Long.toString(desired.getPlacementEpoch()));
     List<HasMetadata> out = new ArrayList<>();
     Map<String, String> nsLabels = new java.util.TreeMap<>(base);
-    nsLabels.putAll(namespaces.podSecurityLabels());
+    nsLabels.putAll(Namespaces.podSecurityLabels(podSecurity));
     out.add(new NamespaceBuilder().withNewMetadata().withName(ns).withLabels(nsLabels).endMetadata().build());
     for (DesiredComponent c : desired.getComponentsList()) {
       Map<String, String> labels = new LinkedHashMap<>(base);
@@ -80,7 +85,7 @@ public final class ManifestRenderer {
       int replicas = c.getSingleton() && !leases.held(app, c.getName()) ? 0 : c.getReplicas();
       switch (c.getWorkloadCase()) {
         case IMAGE -> {
-          out.add(deployment(app, ns, c, replicas, labels));
+          out.add(deployment(app, ns, c, replicas, labels, podSecurity.equals("restricted")));
           if (c.getImage().getPortsCount() > 0) out.add(service(app, ns, c.getName(), c.getImage().getPortsList(), labels));
         }
         case MANIFESTS -> {
@@ -107,7 +112,12 @@ public final class ManifestRenderer {
     return new Rendering(out, "");
   }
 
-  private static HasMetadata deployment(String app, String ns, DesiredComponent c, int replicas, Map<String, String> labels) {
+  /**
+   * The image shorthand's Deployment. In a {@code restricted} namespace its pods say what that level requires (not
+   * root, no privilege escalation, no capabilities, the runtime's seccomp profile), so admission lets them in; the
+   * image must then run as a non-root user.
+   */
+  private static HasMetadata deployment(String app, String ns, DesiredComponent c, int replicas, Map<String, String> labels, boolean restricted) {
     ImageWorkload image = c.getImage();
     Map<String, String> selector = Map.of(Labels.APPLICATION, app, Labels.COMPONENT, c.getName());
     return new DeploymentBuilder()
@@ -123,7 +133,12 @@ public final class ManifestRenderer {
                 .addToRequests("cpu", new Quantity(image.getRequests().getCpuMillis() + "m"))
                 .addToRequests("memory", new Quantity(Long.toString(image.getRequests().getMemoryBytes())))
               .endResources()
-            .endContainer().endSpec()
+              .withSecurityContext(restricted ? new SecurityContextBuilder().withAllowPrivilegeEscalation(false)
+                  .withNewCapabilities().withDrop("ALL").endCapabilities().build() : null)
+            .endContainer()
+            .withSecurityContext(restricted ? new PodSecurityContextBuilder().withRunAsNonRoot(true)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build() : null)
+          .endSpec()
           .endTemplate()
         .endSpec().build();
   }

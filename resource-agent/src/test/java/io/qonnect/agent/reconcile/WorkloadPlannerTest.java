@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.qonnect.proto.v1.DesiredApplication;
+import io.qonnect.proto.v1.PodSecurity;
 import io.qonnect.proto.v1.DesiredComponent;
 import io.qonnect.proto.v1.ImageWorkload;
 import io.qonnect.proto.v1.ManifestWorkload;
@@ -60,11 +61,35 @@ class WorkloadPlannerTest {
   }
 
   @Test
+  void theNamespaceEnforcesTheLevelTheApplicationAsksForUpToTheClustersMaximum() {
+    DesiredApplication restricted = desired(1, "details").toBuilder().setPodSecurity(PodSecurity.POD_SECURITY_RESTRICTED).build();
+    List<HasMetadata> objects = render(restricted);
+    assertThat(objects.getFirst().getMetadata().getLabels()).containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+    Deployment d = (Deployment) objects.get(1);
+    assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).as("what restricted requires of its pods").isTrue();
+    assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    var container = d.getSpec().getTemplate().getSpec().getContainers().getFirst().getSecurityContext();
+    assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+
+    DesiredApplication baseline = restricted.toBuilder().setPodSecurity(PodSecurity.POD_SECURITY_BASELINE).build();
+    Deployment asWritten = (Deployment) render(baseline).get(1);
+    assertThat(asWritten.getSpec().getTemplate().getSpec().getSecurityContext()).as("below restricted: the image runs as it was built").isNull();
+
+    DesiredApplication privileged = restricted.toBuilder().setPodSecurity(PodSecurity.POD_SECURITY_PRIVILEGED).build();
+    ManifestRenderer.Rendering refused = renderer.render(privileged, LEASED);
+    assertThat(refused.objects()).isEmpty();
+    assertThat(refused.problem()).contains("Pod Security level privileged").contains("allows at most baseline");
+    assertThat(new ManifestRenderer(new Namespaces("qonnect-", java.util.Set.of(), "privileged")).render(privileged, LEASED).problem())
+        .as("where the operator allows it").isEmpty();
+  }
+
+  @Test
   void theImageShorthandRendersANamespaceADeploymentAndAServicePerComponentWithOwnershipMarks() {
     List<HasMetadata> objects = render(desired(3, "details"));
     assertThat(objects).extracting(HasMetadata::getKind).containsExactly("Namespace", "Deployment", "Service");
     assertThat(objects.getFirst().getMetadata().getName()).as("behind the prefix, never the bare application name").isEqualTo("qonnect-bookinfo");
-    assertThat(objects.getFirst().getMetadata().getLabels()).as("Pod Security Admission: baseline enforced, restricted warned and audited")
+    assertThat(objects.getFirst().getMetadata().getLabels()).as("an application of before levels: the agent's maximum, baseline, enforced; restricted warned and audited")
         .containsEntry("pod-security.kubernetes.io/enforce", "baseline").containsEntry("pod-security.kubernetes.io/warn", "restricted")
         .containsEntry("pod-security.kubernetes.io/audit", "restricted");
     assertThat(objects).allSatisfy(o -> {

@@ -176,11 +176,11 @@ public final class Testbed {
     try (KubernetesClient client = client(cluster)) {
       var resource = client.nodes().withName(node);
       if (resource.get() == null) throw new TestbedException(cluster + " has no node " + node);
-      resource.edit(n -> {
-        if (ready) n.getMetadata().getLabels().put(KWOK_MANAGED, "true");
-        else n.getMetadata().getLabels().remove(KWOK_MANAGED);
-        return n;
-      });
+      // a merge patch of the one label, not a read-modify-write: the node controller changes the node meanwhile
+      // (taints, conditions), and an update carrying the version read would fail with a conflict
+      String label = ready ? "\"true\"" : "null";
+      resource.patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+          "{\"metadata\":{\"labels\":{\"" + KWOK_MANAGED + "\":" + label + "}}}");
       if (ready) markPodsReady(client, node);
     }
   }

@@ -10,6 +10,16 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.qonnect.agent.reconcile.ManifestRenderer;
+import io.qonnect.agent.reconcile.Namespaces;
+import io.qonnect.proto.v1.DesiredApplication;
+import io.qonnect.proto.v1.DesiredComponent;
+import io.qonnect.proto.v1.ImageWorkload;
+import io.qonnect.proto.v1.PodSecurity;
 import io.qonnect.testbed.junit.TestbedClusters;
 import io.qonnect.testbed.junit.WithTestbed;
 import java.nio.file.Files;
@@ -65,7 +75,7 @@ class AgentAccessIT {
       awaitEnforced(agent);
       // what the agent does for an application
       Map<String, String> nsLabels = new java.util.HashMap<>(OURS);
-      nsLabels.putAll(io.qonnect.agent.reconcile.Namespaces.defaults().podSecurityLabels()); // as the agent renders it
+      nsLabels.putAll(Namespaces.podSecurityLabels(Namespaces.DEFAULT_MAX_POD_SECURITY)); // as the agent renders an application of before levels
       agent.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("qonnect-shop").withLabels(nsLabels).endMetadata().build())
           .serverSideApply();
       agent.configMaps().resource(configMap("qonnect-shop", "settings", OURS)).serverSideApply();
@@ -89,5 +99,37 @@ class AgentAccessIT {
     denied("violates PodSecurity \"baseline:latest\"", () -> clusters.client(cluster).pods().resource(privileged).create());
     assertThat(clusters.client(cluster).configMaps().inNamespace("kube-system").withName("extension-apiserver-authentication").get())
         .as("the system's objects are untouched").isNotNull();
+  }
+
+  /**
+   * An application at the default level, {@code restricted}: the agent's namespace enforces it, and the pods of the
+   * Deployment it renders from the image shorthand are admitted by the real API server (a pod of the same image
+   * without the securityContext is not). Dry runs: admission runs, nothing is stored.
+   */
+  @Test
+  void theImageShorthandsPodsAreAdmittedWhereRestrictedIsEnforced(TestbedClusters clusters) throws Exception {
+    String cluster = clusters.names().getFirst();
+    KubernetesClient admin = clusters.client(cluster);
+    DesiredApplication shop = DesiredApplication.newBuilder().setApplication("restricted-shop").setPlacementEpoch(1).setIncarnation(1)
+        .setPodSecurity(PodSecurity.POD_SECURITY_RESTRICTED)
+        .addComponents(DesiredComponent.newBuilder().setName("web").setReplicas(1).setImage(ImageWorkload.newBuilder().setImage("nginxinc/nginx-unprivileged:1.27")
+            .addPorts(8080).setRequests(io.qonnect.proto.v1.Resources.newBuilder().setCpuMillis(100).setMemoryBytes(64L << 20)))).build();
+    ManifestRenderer.Rendering rendering = new ManifestRenderer(Namespaces.defaults()).render(shop, (app, component) -> true);
+    assertThat(rendering.problem()).isEmpty();
+    HasMetadata namespace = rendering.objects().stream().filter(o -> o.getKind().equals("Namespace")).findFirst().orElseThrow();
+    assertThat(namespace.getMetadata().getLabels()).containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+    admin.resource(namespace).serverSideApply();
+    try {
+      admin.serviceAccounts().inNamespace("qonnect-restricted-shop").withName("default")
+          .waitUntilCondition(java.util.Objects::nonNull, 60, java.util.concurrent.TimeUnit.SECONDS);
+      Deployment web = (Deployment) rendering.objects().stream().filter(o -> o instanceof Deployment).findFirst().orElseThrow();
+      Pod asRendered = new PodBuilder().withNewMetadata().withName("web").withNamespace("qonnect-restricted-shop").endMetadata()
+          .withSpec(web.getSpec().getTemplate().getSpec()).build();
+      admin.pods().resource(asRendered).dryRun().create();
+      Pod bare = new PodBuilder(asRendered).editSpec().withSecurityContext(null).editFirstContainer().withSecurityContext(null).endContainer().endSpec().build();
+      denied("violates PodSecurity \"restricted:latest\"", () -> admin.pods().resource(bare).dryRun().create());
+    } finally {
+      admin.namespaces().withName("qonnect-restricted-shop").delete();
+    }
   }
 }

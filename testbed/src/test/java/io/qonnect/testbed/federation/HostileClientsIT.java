@@ -26,8 +26,10 @@ import io.qonnect.proto.v1.Tier;
 import io.qonnect.testbed.bench.FederationBench;
 import io.qonnect.transport.CertificateAuthority;
 import io.qonnect.transport.Identity;
+import io.qonnect.transport.Revocations;
 import io.qonnect.transport.Transport;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,6 +168,36 @@ class HostileClientsIT {
     ManagedChannel big = as(new Identity.User("otto", Identity.Role.OPERATOR), api, Identity.LeadAgent.class);
     refused(Status.Code.RESOURCE_EXHAUSTED, null,
         () -> controlPlane(big).apply(ApplyRequest.newBuilder().setSpecYaml("# " + "x".repeat(5 << 20) + "\n" + FederationBench.spec("huge")).build()));
+    assertThat(state()).isEqualTo(before);
+  }
+
+  /**
+   * A user's certificate revoked with the CA's list ({@code qonnect certs revoke} writes it beside ca.crt): every lead
+   * agent re-reads it, refuses the next call on the connection the user already had, and the handshake of a new one.
+   */
+  @Test
+  void aRevokedUsersCertificateIsRefusedOnItsOpenConnectionAndAnyNewOne() throws Exception {
+    String before = state();
+    Identity mallory = new Identity.User("mallory", Identity.Role.OPERATOR);
+    ManagedChannel open = as(mallory, api, Identity.LeadAgent.class);
+    assertThat(controlPlane(open).listApplications(ListApplicationsRequest.getDefaultInstance()).getApplicationsCount()).isEqualTo(1);
+    java.security.cert.X509Certificate certificate = CertificateAuthority.readCertificate(federation.pki().resolve(CertificateAuthority.fileName(mallory) + ".crt"));
+    Files.writeString(federation.pki().resolve(Revocations.FILE), Revocations.line(certificate, mallory.uri(), "left the company", java.time.Instant.now()) + "\n",
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10 * Transport.RELOAD_SECONDS);
+    while (true) {
+      try {
+        controlPlane(open).listApplications(ListApplicationsRequest.getDefaultInstance());
+      } catch (StatusRuntimeException e) {
+        assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(e.getStatus().getDescription()).contains("user mallory (operator)").contains("is revoked");
+        break;
+      }
+      assertThat(System.nanoTime()).as("the lead agent read the list again within " + 10 * Transport.RELOAD_SECONDS + " s").isLessThan(deadline);
+      Thread.sleep(250);
+    }
+    refused(Status.Code.UNAVAILABLE, null, () -> controlPlane(as(mallory, api, Identity.LeadAgent.class)) // a new connection
+        .apply(ApplyRequest.newBuilder().setSpecYaml(FederationBench.spec("mallory")).build()));
     assertThat(state()).isEqualTo(before);
   }
 
