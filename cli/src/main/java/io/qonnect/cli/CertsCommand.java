@@ -133,7 +133,9 @@ final class CertsCommand implements Runnable {
       } catch (RuntimeException e) {
         throw new QonnectMain.UserError("CERT: " + certificate + " holds no certificate: " + e.getMessage());
       }
-      if (!cert.getIssuerX500Principal().equals(CertificateAuthority.readCertificate(ca).getSubjectX500Principal())) {
+      try {
+        cert.verify(CertificateAuthority.readCertificate(ca).getPublicKey()); // CAs may share a name: the signature tells
+      } catch (java.security.GeneralSecurityException e) {
         throw new QonnectMain.UserError("CERT: " + certificate + " was not issued by the CA in " + parent.dir);
       }
       Revocations revocations = new Revocations(ca);

@@ -27,7 +27,7 @@ import javax.net.ssl.SSLSession;
  * call, for checks that depend on the request (an agent speaks only for its own cluster).
  *
  * <p>A caller whose certificate the CA has revoked since its connection was opened ({@link Revocations}) is refused
- * at its next call, and a stream it has open is ended at its next message: the handshake alone would let a
+ * at its next message: a new call at its request, an open stream at its next one. The handshake alone would let a
  * connection made before the revocation live on.
  *
  * <p>Without TLS ({@code --insecure}) every caller is {@link Identity.Insecure} and everything is allowed.
@@ -109,11 +109,6 @@ public final class Access implements ServerInterceptor {
       call.close(Status.UNAUTHENTICATED.withDescription("the client certificate carries no qonnect identity"), new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    if (certificate.isPresent() && transport.revoked(certificate.get())) {
-      LOG.warn("refused {}/{} to {} ({}): its certificate is revoked", service, method, who.get().uri(), who.get().describe());
-      call.close(revoked(who.get(), certificate.get()), new Metadata());
-      return new ServerCall.Listener<>() {};
-    }
     Rule rule = rules.get(method);
     if (rule == null || !rule.allows(who.get())) {
       // the audit trail of refusals (what was allowed and changed something is in the replicated events)
@@ -132,8 +127,10 @@ public final class Access implements ServerInterceptor {
           listener.onMessage(message);
           return;
         }
-        ended = true; // revoked while the stream was open: it ends here (the service sees it cancelled)
-        LOG.warn("ended {}/{} of {} ({}): its certificate was revoked", service, method, who.get().uri(), who.get().describe());
+        // revoked since the connection was opened (the handshake refuses it on new ones): the call ends here, a
+        // stream at its next message (the service sees it cancelled)
+        ended = true;
+        LOG.warn("refused {}/{} to {} ({}): its certificate is revoked", service, method, who.get().uri(), who.get().describe());
         call.close(revoked(who.get(), certificate.get()), new Metadata());
       }
 
