@@ -110,48 +110,41 @@ final class CertsCommand implements Runnable {
     }
   }
 
-  @Command(name = "revoke", description = {"Revoke a certificate: it is written to " + Revocations.FILE + " beside ca.crt.",
+  @Command(name = "revoke", description = {"Revoke a certificate: the CA signs a new " + Revocations.FILE + " (an X.509 CRL) beside ca.crt.",
       "Copy that file wherever ca.crt is; every process reads it again within seconds, refuses the certificate in new",
-      "connections, at the next call on connections already open, and ends its open streams."})
+      "connections and at its next message on connections already open (an open stream ends)."})
   static final class Revoke implements Callable<Integer> {
     @ParentCommand CertsCommand parent;
 
     @picocli.CommandLine.Parameters(paramLabel = "CERT", description = "the certificate file to revoke (e.g. agent-edge-1.crt)")
     Path certificate;
 
-    @Option(names = "--reason", description = "why, for the file's readers (one line)")
-    String reason = "";
+    @Option(names = "--reason", description = "unspecified (default), key-compromise, affiliation-changed, superseded or cessation-of-operation")
+    String reason = CertificateAuthority.RevocationReason.UNSPECIFIED.label();
 
     @Override
     public Integer call() {
-      Path ca = parent.dir.resolve(CertificateAuthority.CA_CERT);
-      if (!Files.isReadable(ca)) throw new QonnectMain.UserError("--dir: " + parent.dir + " holds no " + CertificateAuthority.CA_CERT);
+      CertificateAuthority.RevocationReason why = java.util.Arrays.stream(CertificateAuthority.RevocationReason.values())
+          .filter(r -> r.label().equals(reason)).findFirst().orElseThrow(() -> new QonnectMain.UserError("--reason: expected unspecified, "
+              + "key-compromise, affiliation-changed, superseded or cessation-of-operation, got '" + reason + "'"));
       if (!Files.isReadable(certificate)) throw new QonnectMain.UserError("CERT: " + certificate + " is not a readable file");
-      X509Certificate cert;
       try {
-        cert = CertificateAuthority.readCertificate(certificate);
-      } catch (RuntimeException e) {
-        throw new QonnectMain.UserError("CERT: " + certificate + " holds no certificate: " + e.getMessage());
-      }
-      try {
-        cert.verify(CertificateAuthority.readCertificate(ca).getPublicKey()); // CAs may share a name: the signature tells
-      } catch (java.security.GeneralSecurityException e) {
-        throw new QonnectMain.UserError("CERT: " + certificate + " was not issued by the CA in " + parent.dir);
-      }
-      Revocations revocations = new Revocations(ca);
-      try {
+        CertificateAuthority ca = CertificateAuthority.load(parent.dir);
+        X509Certificate cert = CertificateAuthority.readCertificate(certificate);
+        Revocations revocations = new Revocations(parent.dir.resolve(CertificateAuthority.CA_CERT));
         revocations.load();
+        String who = Identity.of(cert).map(Identity::uri).orElse(cert.getSubjectX500Principal().getName());
         if (revocations.revoked(cert)) {
-          parent.spec.commandLine().getOut().printf("%s is already revoked in %s%n", certificate, revocations.file());
+          parent.spec.commandLine().getOut().printf("%s (serial %s) is already revoked in %s%n", who, cert.getSerialNumber().toString(16), revocations.file());
           return QonnectMain.OK;
         }
-        String who = Identity.of(cert).map(Identity::uri).orElse(cert.getSubjectX500Principal().getName());
-        Files.writeString(revocations.file(), Revocations.line(cert, who, reason, Instant.now()) + System.lineSeparator(),
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        parent.spec.commandLine().getOut().printf("revoked %s (serial %s) in %s: copy it beside ca.crt wherever ca.crt is%n", who,
-            cert.getSerialNumber().toString(16), revocations.file());
+        Path crl = ca.revoke(cert, why, parent.dir);
+        parent.spec.commandLine().getOut().printf("revoked %s (serial %s, %s) in %s: copy it beside ca.crt wherever ca.crt is%n", who,
+            cert.getSerialNumber().toString(16), why.label(), crl);
+      } catch (IllegalArgumentException e) {
+        throw new QonnectMain.UserError("CERT: " + certificate + ": " + e.getMessage());
       } catch (IOException e) {
-        throw new QonnectMain.UserError(revocations.file() + ": " + e.getMessage());
+        throw new QonnectMain.UserError(e.getMessage());
       }
       return QonnectMain.OK;
     }

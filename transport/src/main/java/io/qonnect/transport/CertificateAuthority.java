@@ -151,6 +151,67 @@ public final class CertificateAuthority {
     return certificate;
   }
 
+  /** Why a certificate is revoked: RFC 5280's reason codes an operator uses. */
+  public enum RevocationReason {
+    UNSPECIFIED(org.bouncycastle.asn1.x509.CRLReason.unspecified),
+    KEY_COMPROMISE(org.bouncycastle.asn1.x509.CRLReason.keyCompromise),
+    AFFILIATION_CHANGED(org.bouncycastle.asn1.x509.CRLReason.affiliationChanged),
+    SUPERSEDED(org.bouncycastle.asn1.x509.CRLReason.superseded),
+    CESSATION_OF_OPERATION(org.bouncycastle.asn1.x509.CRLReason.cessationOfOperation);
+
+    private final int code;
+
+    RevocationReason(int code) {
+      this.code = code;
+    }
+
+    /** As written on the command line: {@code key-compromise}. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /**
+   * Revokes {@code revoked}: writes {@code dir/}{@value Revocations#FILE}, an X.509 CRL this CA signs, holding every
+   * certificate revoked before (from the CRL already there) and this one. Running processes read it within seconds.
+   *
+   * @throws IllegalArgumentException when this CA did not issue the certificate, or the CRL there is not this CA's
+   */
+  public Path revoke(X509Certificate revoked, RevocationReason reason, Path dir) {
+    try {
+      revoked.verify(certificate.getPublicKey());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("the certificate (serial " + revoked.getSerialNumber().toString(16) + ") was not issued by this CA");
+    }
+    Path file = dir.resolve(Revocations.FILE);
+    try {
+      Instant now = Instant.now();
+      var builder = new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(certificate, Date.from(now));
+      BigInteger number = BigInteger.ONE;
+      if (Files.exists(file)) {
+        java.security.cert.X509CRL before = Revocations.read(file, List.of(certificate));
+        builder.addCRL(new org.bouncycastle.cert.jcajce.JcaX509CRLHolder(before));
+        byte[] n = before.getExtensionValue(Extension.cRLNumber.getId());
+        if (n != null) {
+          number = org.bouncycastle.asn1.x509.CRLNumber.getInstance(org.bouncycastle.asn1.ASN1OctetString.getInstance(n).getOctets()).getCRLNumber().add(BigInteger.ONE);
+        }
+      }
+      builder.addCRLEntry(revoked.getSerialNumber(), Date.from(now), reason.code);
+      builder.setNextUpdate(certificate.getNotAfter()); // processes use the newest file they have, whatever its age
+      builder.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.x509.CRLNumber(number));
+      builder.addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
+      java.security.cert.X509CRL crl = new org.bouncycastle.cert.jcajce.JcaX509CRLConverter()
+          .getCRL(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+      Files.createDirectories(dir);
+      writeAtomically(file, pem("X509 CRL", crl.getEncoded()), false);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static X509Certificate readCertificate(Path file) {
     try (var in = Files.newInputStream(file)) {
       return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);

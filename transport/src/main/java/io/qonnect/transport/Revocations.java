@@ -1,33 +1,41 @@
 package io.qonnect.transport;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The certificates the federation's CA no longer vouches for: {@value #FILE} beside {@code ca.crt}, one serial number
- * (hexadecimal, as {@code openssl x509 -serial} prints it) per line, {@code #} starting a comment. {@code qonnect certs
- * revoke} writes it; it travels with {@code ca.crt} (the same directory, the same Secret), and every process reads it
- * again when it changes, so a revoked certificate stops working within seconds everywhere the file is. No file: nothing
- * revoked. Why a list and not an X.509 CRL: the CA here signs with the JDK alone (no CRL encoder), and the list has the
- * same trust as {@code ca.crt} beside it — whoever can write one can write the other.
+ * The certificates the federation's CA no longer vouches for: {@value #FILE} beside {@code ca.crt}, a standard X.509
+ * CRL (PEM) signed by that CA. {@code qonnect certs revoke} writes it (an external CA's CRL works as well); it travels
+ * with {@code ca.crt} (the same directory, the same Secret), and every process reads it again when it changes, so a
+ * revoked certificate stops working within seconds everywhere the file is. No file: nothing revoked. A file not
+ * signed by the CA in {@code ca.crt} is refused: whoever can write beside {@code ca.crt} still cannot revoke (or
+ * un-revoke) without the CA's key. Its next-update time is not enforced: the newest list a process has is used.
  */
 public final class Revocations {
-  public static final String FILE = "revoked.txt";
+  public static final String FILE = "ca.crl";
 
+  private final Path ca;
   private final Path file;
   private long stamp = Long.MIN_VALUE;
   private volatile Set<BigInteger> serials = Set.of();
 
-  /** The list that goes with the CA certificate {@code ca}. */
+  /** The list that goes with the CA certificate(s) in {@code ca}. */
   public Revocations(Path ca) {
-    this.file = ca.toAbsolutePath().resolveSibling(FILE);
+    this.ca = ca.toAbsolutePath();
+    this.file = this.ca.resolveSibling(FILE);
   }
 
   public Path file() {
@@ -38,7 +46,7 @@ public final class Revocations {
    * Reads the file if it changed since the last read (appeared, disappeared or was written).
    *
    * @return whether the list changed
-   * @throws IOException when it cannot be read, or a line is no serial number (the previous list stays)
+   * @throws IOException when it cannot be read, is no CRL, or the CA did not sign it (the previous list stays)
    */
   public synchronized boolean load() throws IOException {
     long now;
@@ -48,37 +56,52 @@ public final class Revocations {
       now = -1;
     }
     if (now == stamp) return false;
-    Set<BigInteger> read = now == -1 ? Set.of() : parse(Files.readAllLines(file));
+    Set<BigInteger> read = new HashSet<>();
+    if (now != -1) {
+      X509CRL crl = read(file, authorities(ca));
+      Set<? extends X509CRLEntry> entries = crl.getRevokedCertificates();
+      if (entries != null) entries.forEach(e -> read.add(e.getSerialNumber()));
+    }
     stamp = now;
     boolean changed = !read.equals(serials);
     serials = Set.copyOf(read);
     return changed;
   }
 
-  static Set<BigInteger> parse(List<String> lines) throws IOException {
-    Set<BigInteger> out = new HashSet<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      int hash = line.indexOf('#');
-      String serial = (hash >= 0 ? line.substring(0, hash) : line).strip();
-      if (serial.startsWith("serial=")) serial = serial.substring("serial=".length());
-      if (serial.isEmpty()) continue;
+  /**
+   * The CRL in {@code file}, checked against the CA certificates that may have signed it.
+   *
+   * @throws IOException naming the file when it is no CRL or none of them signed it
+   */
+  public static X509CRL read(Path file, List<X509Certificate> authorities) throws IOException {
+    X509CRL crl;
+    try (InputStream in = Files.newInputStream(file)) {
+      crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(in);
+    } catch (GeneralSecurityException | ClassCastException e) {
+      throw new IOException(file + ": not a PEM X.509 CRL (" + e.getMessage() + ")");
+    }
+    for (X509Certificate authority : authorities) {
       try {
-        out.add(new BigInteger(serial, 16));
-      } catch (NumberFormatException e) {
-        throw new IOException("line " + (i + 1) + ": '" + serial + "' is not a hexadecimal serial number");
+        crl.verify(authority.getPublicKey());
+        return crl;
+      } catch (GeneralSecurityException e) {
+        // not this one: the next, if there is one (a CA bundle during a CA's rotation)
       }
     }
-    return out;
+    throw new IOException(file + ": not signed by the CA in " + file.resolveSibling(CertificateAuthority.CA_CERT).getFileName());
+  }
+
+  private static List<X509Certificate> authorities(Path ca) throws IOException {
+    try (InputStream in = Files.newInputStream(ca)) {
+      Collection<? extends java.security.cert.Certificate> all = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      return all.stream().map(c -> (X509Certificate) c).toList();
+    } catch (GeneralSecurityException e) {
+      throw new IOException(ca + ": " + e.getMessage());
+    }
   }
 
   public boolean revoked(X509Certificate certificate) {
     return serials.contains(certificate.getSerialNumber());
-  }
-
-  /** The line {@code qonnect certs revoke} appends for a certificate. */
-  public static String line(X509Certificate certificate, String who, String reason, java.time.Instant at) {
-    return certificate.getSerialNumber().toString(16) + "  # " + who + ", revoked " + at + (reason.isBlank() ? "" : ": " + reason.replaceAll("[\\r\\n]+", " ").strip());
   }
 
   public int size() {

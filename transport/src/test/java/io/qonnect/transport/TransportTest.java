@@ -154,9 +154,7 @@ class TransportTest {
     talk.onNext("hello");
     assertThat(chat.poll(10, TimeUnit.SECONDS)).isEqualTo("spiffe://qonnect/agent/edge-1");
 
-    java.security.cert.X509Certificate revoked = CertificateAuthority.readCertificate(edge1.certificate());
-    java.nio.file.Files.writeString(dir.resolve("pki").resolve(Revocations.FILE),
-        "# revoked by the test\n" + Revocations.line(revoked, "agent edge-1", "key leaked", java.time.Instant.now()) + "\n");
+    ca.revoke(CertificateAuthority.readCertificate(edge1.certificate()), CertificateAuthority.RevocationReason.KEY_COMPROMISE, dir.resolve("pki"));
     Thread.sleep(TimeUnit.SECONDS.toMillis(2 * Transport.RELOAD_SECONDS + 1)); // every process re-reads it
     // the stream opened before: its next message ends it
     talk.onNext("still there?");
@@ -175,10 +173,29 @@ class TransportTest {
   }
 
   @Test
-  void aRevocationListThatDoesNotParseIsNamedAtStart() throws IOException {
-    java.nio.file.Files.writeString(dir.resolve("pki").resolve(Revocations.FILE), "1a2b\nnot-a-serial\n");
+  void aRevocationListTheCaDidNotSignIsRefusedAtStart() throws IOException {
+    CertificateAuthority stranger = CertificateAuthority.create(dir.resolve("other"), "test CA", Duration.ofDays(1)); // the same name
+    CertificateAuthority.Issued theirs = stranger.issue(new Identity.Agent("edge-9"), List.of(), Duration.ofDays(1), dir.resolve("other"));
+    stranger.revoke(CertificateAuthority.readCertificate(theirs.certificate()), CertificateAuthority.RevocationReason.UNSPECIFIED, dir.resolve("other"));
+    java.nio.file.Files.copy(dir.resolve("other").resolve(Revocations.FILE), dir.resolve("pki").resolve(Revocations.FILE));
     assertThatThrownBy(() -> as(new Identity.Agent("edge-1"))).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(Revocations.FILE).hasMessageContaining("line 2: 'not-a-serial' is not a hexadecimal serial number");
+        .hasMessageContaining(Revocations.FILE).hasMessageContaining("not signed by the CA in ca.crt");
+    java.nio.file.Files.writeString(dir.resolve("pki").resolve(Revocations.FILE), "1a2b\n");
+    assertThatThrownBy(() -> as(new Identity.Agent("edge-1"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a PEM X.509 CRL");
+  }
+
+  @Test
+  void revokingAddsToTheListTheCaSignedBefore() throws IOException {
+    CertificateAuthority.Issued one = ca.issue(new Identity.Agent("edge-1"), List.of(), Duration.ofDays(1), dir.resolve("one"));
+    CertificateAuthority.Issued two = ca.issue(new Identity.Agent("edge-2"), List.of(), Duration.ofDays(1), dir.resolve("two"));
+    ca.revoke(CertificateAuthority.readCertificate(one.certificate()), CertificateAuthority.RevocationReason.SUPERSEDED, dir.resolve("pki"));
+    ca.revoke(CertificateAuthority.readCertificate(two.certificate()), CertificateAuthority.RevocationReason.KEY_COMPROMISE, dir.resolve("pki"));
+    Revocations revocations = new Revocations(dir.resolve("pki").resolve(CertificateAuthority.CA_CERT));
+    assertThat(revocations.load()).isTrue();
+    assertThat(revocations.size()).isEqualTo(2);
+    assertThat(revocations.revoked(CertificateAuthority.readCertificate(one.certificate()))).isTrue();
+    assertThat(revocations.revoked(CertificateAuthority.readCertificate(two.certificate()))).isTrue();
+    assertThat(revocations.load()).as("unchanged file: not read again").isFalse();
   }
 
   @Test

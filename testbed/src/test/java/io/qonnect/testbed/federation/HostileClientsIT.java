@@ -26,10 +26,8 @@ import io.qonnect.proto.v1.Tier;
 import io.qonnect.testbed.bench.FederationBench;
 import io.qonnect.transport.CertificateAuthority;
 import io.qonnect.transport.Identity;
-import io.qonnect.transport.Revocations;
 import io.qonnect.transport.Transport;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -172,7 +170,7 @@ class HostileClientsIT {
   }
 
   /**
-   * A user's certificate revoked with the CA's list ({@code qonnect certs revoke} writes it beside ca.crt): every lead
+   * A user's certificate revoked with the CA's CRL ({@code qonnect certs revoke} writes it beside ca.crt): every lead
    * agent re-reads it, refuses the next call on the connection the user already had, and the handshake of a new one.
    */
   @Test
@@ -181,9 +179,8 @@ class HostileClientsIT {
     Identity mallory = new Identity.User("mallory", Identity.Role.OPERATOR);
     ManagedChannel open = as(mallory, api, Identity.LeadAgent.class);
     assertThat(controlPlane(open).listApplications(ListApplicationsRequest.getDefaultInstance()).getApplicationsCount()).isEqualTo(1);
-    java.security.cert.X509Certificate certificate = CertificateAuthority.readCertificate(federation.pki().resolve(CertificateAuthority.fileName(mallory) + ".crt"));
-    Files.writeString(federation.pki().resolve(Revocations.FILE), Revocations.line(certificate, mallory.uri(), "left the company", java.time.Instant.now()) + "\n",
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    CertificateAuthority.load(federation.pki()).revoke(CertificateAuthority.readCertificate(federation.pki().resolve(CertificateAuthority.fileName(mallory) + ".crt")),
+        CertificateAuthority.RevocationReason.AFFILIATION_CHANGED, federation.pki()); // as 'qonnect certs revoke' does
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10 * Transport.RELOAD_SECONDS);
     while (true) {
       try {
