@@ -76,6 +76,9 @@ final class CertsCommand implements Runnable {
     @Option(names = "--role", description = "a user's role: viewer (read), operator (apply, delete), admin (register clusters)")
     String role;
 
+    @Option(names = "--scope", paramLabel = "KEY=VALUE", description = "limit a user to applications labelled so (repeatable: all must match)")
+    List<String> scope = new ArrayList<>();
+
     @Option(names = "--host", paramLabel = "NAME|IP", description = "a DNS name or IPv4 address the process serves on (repeatable), for tools that check host names")
     List<String> hosts = new ArrayList<>();
 
@@ -96,9 +99,16 @@ final class CertsCommand implements Runnable {
       } else if (role != null) {
         problems.add("--role: only for --user");
       }
+      java.util.SortedMap<String, String> labels = new java.util.TreeMap<>();
+      for (String label : scope) {
+        java.util.regex.Matcher m = Identity.SCOPE.matcher(label);
+        if (who.user == null) problems.add("--scope: only for --user");
+        else if (!m.matches()) problems.add("--scope: expected a label KEY=VALUE (as in metadata.labels), got '" + label + "'");
+        else labels.put(m.group("key"), m.group("value"));
+      }
       if (!problems.isEmpty()) throw new QonnectMain.UserError(String.join("\n", problems));
       Identity identity = who.leadAgent != null ? new Identity.LeadAgent(name) : who.knowledgeBase != null ? new Identity.KnowledgeBase(name)
-          : who.agent != null ? new Identity.Agent(name) : new Identity.User(name, userRole);
+          : who.agent != null ? new Identity.Agent(name) : new Identity.User(name, userRole, labels);
       try {
         CertificateAuthority.Issued issued = CertificateAuthority.load(parent.dir).issue(identity, hosts, Duration.ofDays(days), parent.dir);
         parent.spec.commandLine().getOut().printf("issued %s for %s: %s, key %s (valid until %s)%n", identity.uri(), identity.describe(),

@@ -38,6 +38,12 @@ class QonnectMainTest {
         .anySatisfy(l -> assertThat(l).startsWith("agent-edge-1.crt").endsWith("revoked"))
         .anySatisfy(l -> assertThat(l).startsWith("agent-edge-2.crt").doesNotContain("revoked"));
 
+    assertThat(run("certs", "--dir", pki, "issue", "--user", "bea", "--role", "operator", "--scope", "team=books").out())
+        .contains("user bea (operator, applications labelled team=books)");
+    assertThat(run("certs", "--dir", pki, "issue", "--user", "bob", "--role", "operator", "--scope", "team books").err())
+        .contains("--scope: expected a label KEY=VALUE");
+    assertThat(run("certs", "--dir", pki, "issue", "--agent", "edge-3", "--scope", "team=books").err()).contains("--scope: only for --user");
+
     String other = dir.resolve("other").toString();
     run("certs", "--dir", other, "init");
     run("certs", "--dir", other, "issue", "--agent", "edge-1");

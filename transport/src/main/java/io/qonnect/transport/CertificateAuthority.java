@@ -117,6 +117,7 @@ public final class CertificateAuthority {
       KeyPair pair = newKeyPair();
       X500NameBuilder name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, who instanceof Identity.User u ? u.name() : fileName(who));
       name.addRDN(BCStyle.O, who instanceof Identity.User u ? u.role().label() : Identity.TRUST_DOMAIN);
+      if (who instanceof Identity.User u) u.scope().forEach((k, v) -> name.addRDN(BCStyle.OU, k + "=" + v));
       Instant now = Instant.now();
       Instant notAfter = now.plus(validity);
       if (notAfter.isAfter(certificate.getNotAfter().toInstant())) notAfter = certificate.getNotAfter().toInstant();

@@ -240,11 +240,18 @@ class TransportTest {
   @Test
   void identitiesRoundTripThroughCertificates() {
     for (Identity who : List.of(new Identity.LeadAgent("lead-1"), new Identity.KnowledgeBase("knowledge-base"), new Identity.Agent("edge-1"),
-        new Identity.User("alice", Identity.Role.VIEWER), new Identity.User("root", Identity.Role.ADMIN))) {
+        new Identity.User("alice", Identity.Role.VIEWER), new Identity.User("root", Identity.Role.ADMIN),
+        new Identity.User("bea", Identity.Role.OPERATOR, new java.util.TreeMap<>(Map.of("team", "books", "example.com/env", "prod"))))) {
       CertificateAuthority.Issued issued = ca.issue(who, List.of("localhost", "127.0.0.1"), Duration.ofDays(1), dir.resolve("pki"));
       assertThat(Identity.of(CertificateAuthority.readCertificate(issued.certificate()))).contains(who);
     }
     assertThat(Identity.of(ca.certificate())).isEmpty();
+    Identity.User bea = new Identity.User("bea", Identity.Role.OPERATOR, new java.util.TreeMap<>(Map.of("team", "books")));
+    assertThat(bea.reaches(Map.of("team", "books", "tier", "web"))).isTrue();
+    assertThat(bea.reaches(Map.of("team", "music"))).isFalse();
+    assertThat(bea.reaches(Map.of())).isFalse();
+    assertThat(new Identity.User("root", Identity.Role.ADMIN).reaches(Map.of())).as("unscoped: every application").isTrue();
+    assertThat(bea.describe()).isEqualTo("user bea (operator, applications labelled team=books)");
   }
 
   private static final class Utf8 implements MethodDescriptor.Marshaller<String> {

@@ -13,6 +13,7 @@ import io.qonnect.proto.v1.ApplicationSpec;
 
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.qonnect.lead.placing.ObservationSource;
 import io.qonnect.lead.proto.ProtoMapper;
@@ -52,6 +53,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +73,29 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
   /** Who asks, for the audit trail: the caller's certificate identity ("" without TLS). */
   private static String actor() {
     return Access.caller() instanceof Identity.Insecure ? "" : Access.caller().uri();
+  }
+
+  /** Whether the caller is a user limited to some applications ({@link Identity.User#scope()}). */
+  private static boolean scoped() {
+    return Access.caller() instanceof Identity.User u && !u.scope().isEmpty();
+  }
+
+  /** The refusal a scoped user gets for an application with {@code labels} outside its scope; empty when it may. */
+  private static Optional<StatusRuntimeException> outOfScope(String application, Map<String, String> labels) {
+    if (!reaches(labels) && Access.caller() instanceof Identity.User u) {
+      return Optional.of(GrpcErrors.forbidden("application " + application + " is outside the scope of " + u.describe() + ": its labels are "
+          + new java.util.TreeMap<>(labels)));
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the caller may act on an application with {@code labels}: anyone but a user whose scope they miss. */
+  private static boolean reaches(Map<String, String> labels) {
+    return !(Access.caller() instanceof Identity.User u) || u.reaches(labels);
+  }
+
+  private static Map<String, String> labels(ApplicationRecord app) {
+    return app.spec().getLabelsList().stream().collect(Collectors.toMap(l -> l.getKey(), l -> l.getValue(), (a, b) -> b));
   }
 
   public static final Map<String, Access.Rule> ACCESS = Map.of(
@@ -132,13 +157,20 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     // the one parse of this submission (above) becomes the canonical typed form everything after it carries
     ApplicationSpec canonical = SpecCodec.toProto(spec);
     Optional<ApplicationRecord> before = read(s -> s.application(spec.name()));
+    Optional<StatusRuntimeException> outside = outOfScope(spec.name(), spec.labels()).or(() -> before.flatMap(b -> outOfScope(b.name(), labels(b))));
+    if (outside.isPresent()) {
+      out.onError(outside.get());
+      return;
+    }
+    // a scoped user's write holds only if nobody relabelled the application since it was read: compare-and-set
+    long expected = request.getExpectedRevision() == 0 && scoped() && before.isPresent() ? before.get().specRevision() : request.getExpectedRevision();
     if (request.getDryRun()) {
       ApplyResponse.Outcome outcome = before.isEmpty() ? ApplyResponse.Outcome.CREATED
           : before.get().spec().equals(canonical) ? ApplyResponse.Outcome.UNCHANGED : ApplyResponse.Outcome.CONFIGURED;
       answer(out, ApplyResponse.newBuilder().setApplication(spec.name()).setOutcome(outcome).setSpecRevision(before.map(ApplicationRecord::specRevision).orElse(0L)).build());
       return;
     }
-    propose(out, new Command.SubmitApplication(spec.name(), request.getSpecYaml(), canonical, request.getExpectedRevision(), actor()), accepted ->
+    propose(out, new Command.SubmitApplication(spec.name(), request.getSpecYaml(), canonical, expected, actor()), accepted ->
         ApplyResponse.newBuilder().setApplication(spec.name()).setSpecRevision(accepted.revision())
             .setOutcome(!accepted.changed() ? ApplyResponse.Outcome.UNCHANGED
                 : before.isPresent() ? ApplyResponse.Outcome.CONFIGURED : ApplyResponse.Outcome.CREATED)
@@ -147,6 +179,11 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
 
   @Override
   public void deleteApplication(DeleteApplicationRequest request, StreamObserver<DeleteApplicationResponse> out) {
+    Optional<StatusRuntimeException> outside = read(s -> s.application(request.getName())).flatMap(app -> outOfScope(app.name(), labels(app)));
+    if (outside.isPresent()) {
+      out.onError(outside.get());
+      return;
+    }
     propose(out, new Command.DeleteApplication(request.getName(), actor()),
         accepted -> DeleteApplicationResponse.newBuilder().setRevision(accepted.revision()).build());
   }
@@ -155,14 +192,20 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
   public void getApplication(GetApplicationRequest request, StreamObserver<ApplicationStatus> out) {
     if (!barrier(out)) return;
     read(s -> s.application(request.getName())).ifPresentOrElse(
-        app -> answer(out, status(app, readiness())),
+        app -> outOfScope(app.name(), labels(app)).ifPresentOrElse(out::onError, () -> answer(out, status(app, readiness()))),
         () -> out.onError(GrpcErrors.notFound("application " + request.getName())));
   }
 
   @Override
   public void listApplications(ListApplicationsRequest request, StreamObserver<ListApplicationsResponse> out) {
     if (!barrier(out)) return;
-    answer(out, applications());
+    if (!scoped()) {
+      answer(out, applications());
+      return;
+    }
+    Set<String> reachable = read(s -> s.applications()).stream().filter(app -> reaches(labels(app))).map(ApplicationRecord::name).collect(Collectors.toSet());
+    answer(out, ListApplicationsResponse.newBuilder().addAllApplications(applications().getApplicationsList().stream()
+        .filter(a -> reachable.contains(a.getName())).toList()).build());
   }
 
   /** Every application as this replica knows it (no read barrier: the console's view, which says which index it shows). */
@@ -174,6 +217,11 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
   @Override
   public void describeApplication(GetApplicationRequest request, StreamObserver<ApplicationDescription> out) {
     if (!barrier(out)) return;
+    Optional<StatusRuntimeException> outside = read(s -> s.application(request.getName())).flatMap(app -> outOfScope(app.name(), labels(app)));
+    if (outside.isPresent()) {
+      out.onError(outside.get());
+      return;
+    }
     description(request.getName()).ifPresentOrElse(d -> answer(out, d), () -> out.onError(GrpcErrors.notFound("application " + request.getName())));
   }
 

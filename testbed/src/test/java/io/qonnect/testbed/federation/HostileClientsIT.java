@@ -13,6 +13,9 @@ import io.qonnect.client.LeadAgentsClient;
 import io.qonnect.proto.v1.AgentGatewayGrpc;
 import io.qonnect.proto.v1.AgentMessage;
 import io.qonnect.proto.v1.ApplyRequest;
+import io.qonnect.proto.v1.ApplicationStatus;
+import io.qonnect.proto.v1.GetApplicationRequest;
+import io.qonnect.proto.v1.DeleteApplicationRequest;
 import io.qonnect.proto.v1.ClusterReport;
 import io.qonnect.proto.v1.ControlPlaneGrpc;
 import io.qonnect.proto.v1.Hello;
@@ -196,6 +199,33 @@ class HostileClientsIT {
     refused(Status.Code.UNAVAILABLE, null, () -> controlPlane(as(mallory, api, Identity.LeadAgent.class)) // a new connection
         .apply(ApplyRequest.newBuilder().setSpecYaml(FederationBench.spec("mallory")).build()));
     assertThat(state()).isEqualTo(before);
+  }
+
+  /**
+   * A user limited to applications labelled team=books (the certificate's subject OU, {@code certs issue --scope}):
+   * it applies, reads and deletes those, and is refused for any other, whatever it puts in its own spec.
+   */
+  @Test
+  void aScopedOperatorReachesOnlyTheApplicationsWithItsLabels() {
+    ManagedChannel bea = as(new Identity.User("bea", Identity.Role.OPERATOR, new java.util.TreeMap<>(java.util.Map.of("team", "books"))), api, Identity.LeadAgent.class);
+    String books = FederationBench.spec("books-shop").replace("{name: books-shop}", "{name: books-shop, labels: {team: books}}");
+    assertThat(books).contains("team: books");
+    controlPlane(bea).apply(ApplyRequest.newBuilder().setSpecYaml(books).build());
+    String before = state();
+    assertThat(controlPlane(bea).listApplications(ListApplicationsRequest.getDefaultInstance()).getApplicationsList())
+        .as("only its own, not 'kept'").extracting(ApplicationStatus::getName).containsExactly("books-shop");
+    refused(Status.Code.PERMISSION_DENIED, "outside the scope of user bea (operator, applications labelled team=books)",
+        () -> controlPlane(bea).apply(ApplyRequest.newBuilder().setSpecYaml(FederationBench.spec("music-shop")).build()));
+    refused(Status.Code.PERMISSION_DENIED, "application kept is outside the scope",
+        () -> controlPlane(bea).deleteApplication(DeleteApplicationRequest.newBuilder().setName("kept").build()));
+    refused(Status.Code.PERMISSION_DENIED, "application kept is outside the scope",
+        () -> controlPlane(bea).getApplication(GetApplicationRequest.newBuilder().setName("kept").build()));
+    // taking another team's application over by labelling it team=books is a write to it: refused as well
+    refused(Status.Code.PERMISSION_DENIED, "application kept is outside the scope",
+        () -> controlPlane(bea).apply(ApplyRequest.newBuilder().setSpecYaml(FederationBench.spec("kept")
+            .replace("{name: kept}", "{name: kept, labels: {team: books}}")).build()));
+    assertThat(state()).isEqualTo(before);
+    controlPlane(bea).deleteApplication(DeleteApplicationRequest.newBuilder().setName("books-shop").build());
   }
 
   @Test
