@@ -63,7 +63,7 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     @Option(names = "--user-latency", defaultValue = "${env:QONNECT_USER_LATENCY:-}") String userLatency;
     @Option(names = "--namespace-prefix", defaultValue = "${env:QONNECT_NAMESPACE_PREFIX:-" + Namespaces.DEFAULT_PREFIX + "}") String namespacePrefix;
     @Option(names = "--reserved-namespaces", defaultValue = "${env:QONNECT_RESERVED_NAMESPACES:-}") String reservedNamespaces;
-    @Option(names = "--pod-security", defaultValue = "${env:QONNECT_POD_SECURITY:-" + Namespaces.DEFAULT_MAX_POD_SECURITY + "}") String podSecurity;
+    @Option(names = "--pod-security", defaultValue = "${env:QONNECT_POD_SECURITY:-baseline}") String podSecurity;
     @Mixin TransportOptions transport = new TransportOptions();
   }
 
@@ -84,7 +84,7 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     }
     Set<String> reserved = Set.of(o.reservedNamespaces.split(",")).stream().map(String::strip).filter(n -> !n.isEmpty())
         .collect(java.util.stream.Collectors.toSet());
-    if (!Namespaces.POD_SECURITY_LEVELS.contains(o.podSecurity)) {
+    if (Namespaces.fromLabel(o.podSecurity).isEmpty()) {
       problems.add("--pod-security: expected privileged, baseline or restricted, got '" + o.podSecurity + "'");
     }
     var metrics = ServerFlags.listenAddress(problems, "--metrics-address", o.metricsAddress);
@@ -97,6 +97,6 @@ public record ResourceAgentConfig(String cluster, String kubeconfig, String cont
     String context = o.context.isEmpty() ? cluster : o.context;
     return new ResourceAgentConfig(cluster, o.kubeconfig, context, leads, o.knowledgeBase, heartbeat, report,
         o.probeAddress, o.userLatency, new Namespaces(o.namespacePrefix, reserved,
-        o.podSecurity), metrics, transport, logFormat);
+        Namespaces.fromLabel(o.podSecurity).orElseThrow()), metrics, transport, logFormat);
   }
 }

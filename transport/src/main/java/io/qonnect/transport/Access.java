@@ -2,6 +2,7 @@ package io.qonnect.transport;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.ForwardingServerCallListener;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -118,13 +119,13 @@ public final class Access implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     ServerCall.Listener<Q> listener = Contexts.interceptCall(Context.current().withValue(CALLER, who.get()), call, headers, next);
-    return certificate.isEmpty() ? listener : new ServerCall.Listener<>() {
+    return certificate.isEmpty() ? listener : new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
       private boolean ended;
 
       @Override public void onMessage(Q message) {
         if (ended) return;
         if (!transport.revoked(certificate.get())) {
-          listener.onMessage(message);
+          super.onMessage(message);
           return;
         }
         // revoked since the connection was opened (the handshake refuses it on new ones): the call ends here, a
@@ -135,19 +136,11 @@ public final class Access implements ServerInterceptor {
       }
 
       @Override public void onHalfClose() {
-        if (!ended) listener.onHalfClose();
-      }
-
-      @Override public void onCancel() {
-        listener.onCancel();
-      }
-
-      @Override public void onComplete() {
-        listener.onComplete();
+        if (!ended) super.onHalfClose();
       }
 
       @Override public void onReady() {
-        if (!ended) listener.onReady();
+        if (!ended) super.onReady();
       }
     };
   }

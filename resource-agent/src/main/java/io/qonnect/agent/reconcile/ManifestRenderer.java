@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.qonnect.proto.v1.PodSecurity;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -67,7 +68,7 @@ public final class ManifestRenderer {
       // a lead agent from before typed desired states sent only the spec's text: keep what runs until it is upgraded
       return new Rendering(List.of(), "sent by a lead agent older than this agent (no typed components); upgrade the lead agents first");
     }
-    String podSecurity = namespaces.podSecurityOf(desired.getPodSecurity());
+    PodSecurity podSecurity = namespaces.podSecurityOf(desired.getPodSecurity());
     String refused = namespaces.podSecurityProblem(podSecurity);
     if (!refused.isEmpty()) return new Rendering(List.of(), refused);
     String ns = namespaces.of(app);
@@ -85,7 +86,7 @@ public final class ManifestRenderer {
       int replicas = c.getSingleton() && !leases.held(app, c.getName()) ? 0 : c.getReplicas();
       switch (c.getWorkloadCase()) {
         case IMAGE -> {
-          out.add(deployment(app, ns, c, replicas, labels, podSecurity.equals("restricted")));
+          out.add(deployment(app, ns, c, replicas, labels, podSecurity == PodSecurity.POD_SECURITY_RESTRICTED));
           if (c.getImage().getPortsCount() > 0) out.add(service(app, ns, c.getName(), c.getImage().getPortsList(), labels));
         }
         case MANIFESTS -> {

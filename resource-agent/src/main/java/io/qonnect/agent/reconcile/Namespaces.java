@@ -2,7 +2,6 @@ package io.qonnect.agent.reconcile;
 
 import io.qonnect.names.DnsLabel;
 import io.qonnect.proto.v1.PodSecurity;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,35 +18,39 @@ import java.util.TreeSet;
  * application stored before specs had a level gets the maximum, as before. Anything short of {@code restricted} is
  * warned about and audited, so an operator sees what the strictest level would refuse.
  */
-public record Namespaces(String prefix, Set<String> reserved, String maxPodSecurity) {
-  public static final String DEFAULT_MAX_POD_SECURITY = "baseline";
-  /** Strictest first. */
-  public static final List<String> POD_SECURITY_LEVELS = List.of("restricted", "baseline", "privileged");
+public record Namespaces(String prefix, Set<String> reserved, PodSecurity maxPodSecurity) {
+  public static final PodSecurity DEFAULT_MAX_POD_SECURITY = PodSecurity.POD_SECURITY_BASELINE;
 
   public Namespaces(String prefix, Set<String> reserved) {
     this(prefix, reserved, DEFAULT_MAX_POD_SECURITY);
   }
 
-  /** The level an application's namespace enforces when it asks for {@code asked}. */
-  public String podSecurityOf(PodSecurity asked) {
-    return switch (asked) {
-      case POD_SECURITY_RESTRICTED -> "restricted";
-      case POD_SECURITY_BASELINE -> "baseline";
-      case POD_SECURITY_PRIVILEGED -> "privileged";
-      case POD_SECURITY_UNSPECIFIED, UNRECOGNIZED -> maxPodSecurity;
-    };
+  /** The level an application's namespace enforces when it asks for {@code asked}: the maximum if it asks for none. */
+  public PodSecurity podSecurityOf(PodSecurity asked) {
+    return asked == PodSecurity.POD_SECURITY_UNSPECIFIED || asked == PodSecurity.UNRECOGNIZED ? maxPodSecurity : asked;
   }
 
   /** Why this member cluster does not run an application at {@code level}, or empty when it does. */
-  public String podSecurityProblem(String level) {
-    if (POD_SECURITY_LEVELS.indexOf(level) <= POD_SECURITY_LEVELS.indexOf(maxPodSecurity)) return "";
-    return "it asks for Pod Security level " + level + "; this member cluster allows at most " + maxPodSecurity
+  public String podSecurityProblem(PodSecurity level) {
+    if (level.getNumber() <= maxPodSecurity.getNumber()) return ""; // numbered strictest first
+    return "it asks for Pod Security level " + label(level) + "; this member cluster allows at most " + label(maxPodSecurity)
         + " (the agent's --pod-security)";
   }
 
+  /** The level's name in Kubernetes ({@code restricted}, {@code baseline}, {@code privileged}). */
+  public static String label(PodSecurity level) {
+    return level.name().substring("POD_SECURITY_".length()).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The level a label names; empty for another word (the agent's flag). */
+  public static java.util.Optional<PodSecurity> fromLabel(String label) {
+    return java.util.Arrays.stream(PodSecurity.values()).filter(l -> l.getNumber() > 0 && l != PodSecurity.UNRECOGNIZED && label(l).equals(label))
+        .findFirst();
+  }
+
   /** The namespace labels that set its Pod Security Admission levels. */
-  public static Map<String, String> podSecurityLabels(String level) {
-    return Map.of("pod-security.kubernetes.io/enforce", level, "pod-security.kubernetes.io/enforce-version", "latest",
+  public static Map<String, String> podSecurityLabels(PodSecurity level) {
+    return Map.of("pod-security.kubernetes.io/enforce", label(level), "pod-security.kubernetes.io/enforce-version", "latest",
         "pod-security.kubernetes.io/warn", "restricted", "pod-security.kubernetes.io/audit", "restricted");
   }
 
@@ -55,7 +58,7 @@ public record Namespaces(String prefix, Set<String> reserved, String maxPodSecur
   public static final Set<String> SYSTEM = Set.of("default", "kube-system", "kube-public", "kube-node-lease", "qonnect-system", "qonnect-agent");
 
   public Namespaces {
-    if (!POD_SECURITY_LEVELS.contains(maxPodSecurity)) throw new IllegalArgumentException("pod security level " + maxPodSecurity);
+    if (maxPodSecurity.getNumber() <= 0) throw new IllegalArgumentException("pod security level " + maxPodSecurity);
     Set<String> all = new TreeSet<>(SYSTEM);
     all.addAll(reserved);
     reserved = Set.copyOf(all);

@@ -80,7 +80,7 @@ class WorkloadPlannerTest {
     ManifestRenderer.Rendering refused = renderer.render(privileged, LEASED);
     assertThat(refused.objects()).isEmpty();
     assertThat(refused.problem()).contains("Pod Security level privileged").contains("allows at most baseline");
-    assertThat(new ManifestRenderer(new Namespaces("qonnect-", java.util.Set.of(), "privileged")).render(privileged, LEASED).problem())
+    assertThat(new ManifestRenderer(new Namespaces("qonnect-", java.util.Set.of(), PodSecurity.POD_SECURITY_PRIVILEGED)).render(privileged, LEASED).problem())
         .as("where the operator allows it").isEmpty();
   }
 

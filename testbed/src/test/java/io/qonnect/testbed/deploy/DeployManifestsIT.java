@@ -72,6 +72,40 @@ class DeployManifestsIT {
     }
   }
 
+  /**
+   * Where a workload reads its CA ({@code QONNECT_TLS_CA}), the CA's revocation list is mounted beside it
+   * ({@code ca.crl} from the optional Secret qonnect-ca-crl): a certificate revoked with {@code qonnect certs revoke}
+   * is refused by every process the manifests run.
+   */
+  @Test
+  void everyWorkloadMountsTheRevocationListBesideItsCa(TestbedClusters clusters) throws Exception {
+    int checked = 0;
+    for (Path file : manifests()) {
+      try (InputStream in = Files.newInputStream(file)) {
+        for (HasMetadata o : clusters.client("cloud-1").load(in).items()) {
+          io.fabric8.kubernetes.api.model.PodSpec pod = o instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet s ? s.getSpec().getTemplate().getSpec()
+              : o instanceof io.fabric8.kubernetes.api.model.apps.Deployment d ? d.getSpec().getTemplate().getSpec() : null;
+          if (pod == null) continue;
+          var container = pod.getContainers().getFirst();
+          String ca = container.getEnv().stream().filter(e -> e.getName().equals("QONNECT_TLS_CA")).findFirst().orElseThrow().getValue();
+          var mount = container.getVolumeMounts().stream().filter(m -> ca.startsWith(m.getMountPath() + "/")).findFirst().orElseThrow();
+          String crlPath = Path.of(ca.substring(mount.getMountPath().length() + 1)).resolveSibling("ca.crl").toString();
+          var volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+          assertThat(volume.getProjected()).as(o.getMetadata().getName() + ": a projected volume with the CRL").isNotNull();
+          assertThat(volume.getProjected().getSources()).as(o.getMetadata().getName() + " mounts ca.crl at " + crlPath).anySatisfy(source -> {
+            assertThat(source.getSecret().getName()).isEqualTo("qonnect-ca-crl");
+            assertThat(source.getSecret().getOptional()).isTrue();
+            var items = source.getSecret().getItems();
+            assertThat(items == null || items.isEmpty() ? "ca.crl" : items.stream().filter(i -> i.getKey().equals("ca.crl")).findFirst().orElseThrow().getPath())
+                .isEqualTo(crlPath);
+          });
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).isEqualTo(3);
+  }
+
   @Test
   void everyManifestIsListedInItsKustomization() throws Exception {
     for (Path file : manifests()) {
