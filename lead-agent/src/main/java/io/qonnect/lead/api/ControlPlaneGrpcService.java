@@ -69,7 +69,6 @@ import java.util.stream.Collectors;
  * every violation and nothing is stored.
  */
 public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlaneImplBase {
-  /** Users by role: viewers read, operators apply and delete. Lead agents ask each other {@code Leader} (the feature gate). */
   /** Who asks, for the audit trail: the caller's certificate identity ("" without TLS). */
   private static String actor() {
     return Access.caller() instanceof Identity.Insecure ? "" : Access.caller().uri();
@@ -98,6 +97,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     return app.spec().getLabelsList().stream().collect(Collectors.toMap(l -> l.getKey(), l -> l.getValue(), (a, b) -> b));
   }
 
+  /** Users by role: viewers read, operators apply and delete. Lead agents ask each other {@code Leader} (the feature gate). */
   public static final Map<String, Access.Rule> ACCESS = Map.of(
       "Apply", Access.Rule.users(Identity.Role.OPERATOR),
       "DeleteApplication", Access.Rule.users(Identity.Role.OPERATOR),
@@ -156,6 +156,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     }
     // the one parse of this submission (above) becomes the canonical typed form everything after it carries
     ApplicationSpec canonical = SpecCodec.toProto(spec);
+    if (scoped() && !barrier(out)) return; // a scope is checked against the committed state, not a stale replica's
     Optional<ApplicationRecord> before = read(s -> s.application(spec.name()));
     Optional<StatusRuntimeException> outside = outOfScope(spec.name(), spec.labels()).or(() -> before.flatMap(b -> outOfScope(b.name(), labels(b))));
     if (outside.isPresent()) {
@@ -179,6 +180,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
 
   @Override
   public void deleteApplication(DeleteApplicationRequest request, StreamObserver<DeleteApplicationResponse> out) {
+    if (scoped() && !barrier(out)) return;
     Optional<StatusRuntimeException> outside = read(s -> s.application(request.getName())).flatMap(app -> outOfScope(app.name(), labels(app)));
     if (outside.isPresent()) {
       out.onError(outside.get());
