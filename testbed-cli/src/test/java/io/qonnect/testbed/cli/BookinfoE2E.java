@@ -15,7 +15,6 @@ import io.qonnect.testbed.junit.TestbedClusters;
 import io.qonnect.testbed.junit.WithTestbed;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -82,11 +81,11 @@ class BookinfoE2E {
     // the copies in clusters the new placement left are removed once it is Ready (make-before-break)
     qonnect("apply", "-f", bookinfo(dir, 0, 1, 0).toString());
     long energyEpoch = energy.path("placementEpoch").asLong();
-    JsonNode cost = federation.awaitSettled("bookinfo", "a new placement on other clusters than energy's " + clustersOf(energy),
-        s -> s.path("placementEpoch").asLong() > energyEpoch && !clustersOf(s).equals(clustersOf(energy)));
+    JsonNode cost = federation.awaitSettled("bookinfo", "a new placement on other clusters than energy's " + E2eFederation.clustersOf(energy, null),
+        s -> s.path("placementEpoch").asLong() > energyEpoch && !E2eFederation.clustersOf(s, null).equals(E2eFederation.clustersOf(energy, null)));
     assertRunsAsPlaced(clusters, cost);
-    for (String left : clustersOf(energy)) {
-      if (clustersOf(cost).contains(left)) continue;
+    for (String left : E2eFederation.clustersOf(energy, null)) {
+      if (E2eFederation.clustersOf(cost, null).contains(left)) continue;
       await(left + " emptied", () -> clusters.client(left).apps().deployments().inNamespace("qonnect-bookinfo").list().getItems().isEmpty());
     }
     assertThat(qonnect("events")).contains("MigrationCompleted");
@@ -119,11 +118,7 @@ class BookinfoE2E {
     }
   }
 
-  private static List<String> clustersOf(JsonNode status) {
-    List<String> out = new ArrayList<>();
-    status.path("components").forEach(c -> c.path("desired").forEach(r -> out.add(r.path("cluster").asText())));
-    return out.stream().distinct().sorted().toList();
-  }
+
 
   /** Every placed component has a Deployment with that many ready replicas in that member cluster. */
   private static void assertRunsAsPlaced(TestbedClusters clusters, JsonNode status) {

@@ -42,8 +42,8 @@ class DrillE2E {
     }
     JsonNode bookinfo = federation.awaitSettled("bookinfo", "placed", s -> true);
     JsonNode ledger = federation.awaitSettled("ledger", "placed", s -> true);
-    String writer = clustersOf(ledger, "writer").getFirst();
-    String cutOff = clustersOf(bookinfo, null).stream().filter(c -> !c.equals(writer)).findFirst().orElseThrow(); // minClusters: 2
+    String writer = E2eFederation.clustersOf(ledger, "writer").getFirst();
+    String cutOff = E2eFederation.clustersOf(bookinfo, null).stream().filter(c -> !c.equals(writer)).findFirst().orElseThrow(); // minClusters: 2
 
     DrillReport report;
     try (LeadAgentsClient client = federation.processes().client(20_000);
@@ -64,14 +64,5 @@ class DrillE2E {
         E2eFederation.await(c + " without " + ns, () -> clusters.client(c).namespaces().withName(ns).get() == null);
       }
     }
-  }
-
-  /** The member clusters a component ({@code null}: any) of an application's status is placed on. */
-  private static java.util.List<String> clustersOf(JsonNode status, String component) {
-    java.util.List<String> out = new java.util.ArrayList<>();
-    status.path("components").forEach(c -> {
-      if (component == null || c.path("component").asText().equals(component)) c.path("desired").forEach(r -> out.add(r.path("cluster").asText()));
-    });
-    return out.stream().distinct().sorted().toList();
   }
 }

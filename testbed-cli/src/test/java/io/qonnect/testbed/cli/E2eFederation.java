@@ -99,6 +99,22 @@ final class E2eFederation implements AutoCloseable {
     return last[0];
   }
 
+  /** The member clusters a component ({@code null}: any) is placed on in an application's status, sorted. */
+  static List<String> clustersOf(JsonNode status, String component) {
+    List<String> out = new ArrayList<>();
+    status.path("components").forEach(c -> {
+      if (component == null || c.path("component").asText().equals(component)) c.path("desired").forEach(r -> out.add(r.path("cluster").asText()));
+    });
+    return out.stream().distinct().sorted().toList();
+  }
+
+  /** The (first) member cluster a component is placed on. */
+  static String clusterOf(JsonNode status, String component) {
+    List<String> clusters = clustersOf(status, component);
+    if (clusters.isEmpty()) throw new AssertionError("no component " + component + " placed in " + status);
+    return clusters.getFirst();
+  }
+
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (!condition.getAsBoolean()) {

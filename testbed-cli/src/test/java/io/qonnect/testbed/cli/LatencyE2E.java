@@ -13,7 +13,6 @@ import io.qonnect.testbed.junit.WithTestbed;
 import io.qonnect.transport.Identity;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +43,7 @@ class LatencyE2E {
 
     federation.qonnect("apply", "-f", Path.of("..", "examples", "latency-bound.yaml").toString()); // application "near"
     JsonNode first = awaitReady(1);
-    String from = clusterOf(first, "proc");
+    String from = E2eFederation.clusterOf(first, "proc");
     String to = from.equals("fog-1") ? "fog-2" : "fog-1";
     assertThat(clusters.client(from).apps().deployments().inNamespace("qonnect-near").withName("proc").get()).isNotNull();
 
@@ -52,8 +51,8 @@ class LatencyE2E {
     federation.processes().addLatency(from, 30);
     E2eFederation.await("the agents measure the slower link", () -> rtt("edge-1", from).orElse(0) >= 37);
     JsonNode moved = awaitReady(2);
-    assertThat(clusterOf(moved, "proc")).isEqualTo(to);
-    assertThat(clusterOf(moved, "sensor")).isEqualTo("edge-1");
+    assertThat(E2eFederation.clusterOf(moved, "proc")).isEqualTo(to);
+    assertThat(E2eFederation.clusterOf(moved, "sensor")).isEqualTo("edge-1");
     E2eFederation.await("proc's old copy removed once the new one is Ready",
         () -> clusters.client(from).apps().deployments().inNamespace("qonnect-near").withName("proc").get() == null);
     assertThat(clusters.client(to).apps().deployments().inNamespace("qonnect-near").withName("proc").get().getStatus().getReadyReplicas()).isEqualTo(1);
@@ -66,7 +65,7 @@ class LatencyE2E {
     Thread.sleep(15_000); // past the lead agents' 10 s hold for a breached constraint: a move would have been committed by now
     JsonNode stayed = JSON.readTree(federation.qonnect("get", "app", "near", "-o", "json"));
     assertThat(stayed.path("placementEpoch").asLong()).as("no new placement").isEqualTo(2);
-    assertThat(clusterOf(stayed, "proc")).isEqualTo(to);
+    assertThat(E2eFederation.clusterOf(stayed, "proc")).isEqualTo(to);
 
   }
 
@@ -87,14 +86,5 @@ class LatencyE2E {
     return federation.awaitSettled("near", "at epoch " + epoch, s -> s.path("placementEpoch").asLong() == epoch);
   }
 
-  private static String clusterOf(JsonNode status, String component) {
-    for (JsonNode c : status.path("components")) {
-      if (!c.path("component").asText().equals(component)) continue;
-      Set<String> clusters = new java.util.TreeSet<>();
-      c.path("desired").forEach(r -> clusters.add(r.path("cluster").asText()));
-      assertThat(clusters).as(component + " runs in one cluster").hasSize(1);
-      return clusters.iterator().next();
-    }
-    throw new AssertionError(component + " not in " + status);
-  }
+
 }

@@ -59,7 +59,7 @@ class ReferenceBookinfoE2E {
     Path descriptor = Path.of("..", "examples", "reference", "application.yaml").toAbsolutePath();
     assertThat(apply(descriptor)).contains("application/" + APP + " created");
     JsonNode placed = awaitReady(-1);
-    String fog = clusterOf(placed, "fog");
+    String fog = E2eFederation.clusterOf(placed, "fog");
     String otherFog = fog.equals("fog-1") ? "fog-2" : "fog-1";
     await(PODS + " pods", () -> pods(clusters).size() == PODS);
     assertThat(qonnect("describe", "app", APP)).as("the bundle's workloads are listed").contains("Deployment/reviews-v2").contains("Deployment/details");
@@ -67,7 +67,7 @@ class ReferenceBookinfoE2E {
     // the fog cluster's agent dies: the fog bundle fails over to the other fog cluster and runs Ready there
     federation.processes().kill(LocalFederation.agentName(fog));
     JsonNode failedOver = awaitReady(placed.path("placementEpoch").asLong() + 1);
-    assertThat(clusterOf(failedOver, "fog")).isEqualTo(otherFog);
+    assertThat(E2eFederation.clusterOf(failedOver, "fog")).isEqualTo(otherFog);
     await("the migration completes", () -> qonnect("events").contains("MigrationCompleted"));
 
     // the agent comes back: it removes its old copy, and exactly the application's pods remain
@@ -120,12 +120,7 @@ class ReferenceBookinfoE2E {
     return out;
   }
 
-  private static String clusterOf(JsonNode status, String component) {
-    for (JsonNode c : status.path("components")) {
-      if (c.path("component").asText().equals(component)) return c.path("desired").get(0).path("cluster").asText();
-    }
-    throw new AssertionError("no component " + component + " in " + status);
-  }
+
 
   /** Ready at that epoch (-1: any). */
   private JsonNode awaitReady(long epoch) throws Exception {
