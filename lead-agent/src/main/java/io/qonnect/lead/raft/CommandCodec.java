@@ -1,7 +1,11 @@
 package io.qonnect.lead.raft;
 
 import io.qonnect.lead.state.Diagnoses;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import io.qonnect.lead.proto.ProtoMapper;
 import io.qonnect.lead.proto.SpecCodec;
 import io.qonnect.lead.state.Command;
@@ -84,12 +88,67 @@ public final class CommandCodec {
    * a replica never crashes on it. Only bytes that are not a command at all throw (a corrupt log).
    */
   public static Stamped decode(byte[] bytes) {
+    Entry entry = decodeEntry(bytes);
+    if (entry.batch()) throw new IllegalStateException("a batch entry where one command was expected");
+    return entry.commands().get(0);
+  }
+
+  /** A log entry: one command, or a batch of them (group commit) applied in order at the entry's index. */
+  public record Entry(List<Stamped> commands, boolean batch) {}
+
+  /** Decodes a log entry that may be a batch; bytes that are not a command, or a batch inside a batch, throw (a corrupt log). */
+  public static Entry decodeEntry(byte[] bytes) {
     io.qonnect.proto.v1.raft.Command p;
     try {
       p = io.qonnect.proto.v1.raft.Command.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("corrupt log entry", e);
     }
+    if (p.getBodyCase() != io.qonnect.proto.v1.raft.Command.BodyCase.BATCH) return new Entry(List.of(stamped(p)), false);
+    List<Stamped> commands = new ArrayList<>(p.getBatch().getCommandsCount());
+    for (io.qonnect.proto.v1.raft.Command c : p.getBatch().getCommandsList()) {
+      if (c.getBodyCase() == io.qonnect.proto.v1.raft.Command.BodyCase.BATCH) throw new IllegalStateException("corrupt log entry: a batch inside a batch");
+      commands.add(stamped(c));
+    }
+    if (commands.isEmpty()) throw new IllegalStateException("corrupt log entry: an empty batch");
+    return new Entry(List.copyOf(commands), true);
+  }
+
+  /**
+   * One log entry holding already encoded commands (each as {@link #encode} made it), in order. Written on the wire
+   * format directly: a repeated message field is its messages' bytes, each length-prefixed, so nothing is re-parsed.
+   */
+  public static byte[] encodeBatch(List<byte[]> encodedCommands) {
+    try {
+      ByteArrayOutputStream batch = new ByteArrayOutputStream();
+      CodedOutputStream out = CodedOutputStream.newInstance(batch);
+      for (byte[] command : encodedCommands) out.writeByteArray(io.qonnect.proto.v1.raft.CommandBatch.COMMANDS_FIELD_NUMBER, command);
+      out.flush();
+      ByteArrayOutputStream entry = new ByteArrayOutputStream(batch.size() + 8);
+      CodedOutputStream wrapper = CodedOutputStream.newInstance(entry);
+      wrapper.writeByteArray(io.qonnect.proto.v1.raft.Command.BATCH_FIELD_NUMBER, batch.toByteArray());
+      wrapper.flush();
+      return entry.toByteArray();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // writing to memory
+    }
+  }
+
+  public static byte[] encodeResults(List<CommandResult> results) {
+    var b = io.qonnect.proto.v1.raft.CommandResults.newBuilder();
+    for (CommandResult r : results) b.addResults(resultProto(r));
+    return b.build().toByteArray();
+  }
+
+  public static List<CommandResult> decodeResults(byte[] bytes) {
+    try {
+      return io.qonnect.proto.v1.raft.CommandResults.parseFrom(bytes).getResultsList().stream().map(CommandCodec::fromProto).toList();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt command results", e);
+    }
+  }
+
+  private static Stamped stamped(io.qonnect.proto.v1.raft.Command p) {
     Command command = switch (p.getBodyCase()) {
       case SUBMIT_APPLICATION -> {
         SubmitApplication c = p.getSubmitApplication();
@@ -122,6 +181,7 @@ public final class CommandCodec {
           p.getSetClusterHealths().getBasedOnClusterSetRevision());
       case REPORT_MIGRATION_STALLED -> new Command.ReportMigrationStalled(p.getReportMigrationStalled().getApplication(),
           p.getReportMigrationStalled().getPlacementEpoch(), p.getReportMigrationStalled().getDetail());
+      case BATCH -> throw new IllegalStateException("a batch is an entry, not a command");
       case BODY_NOT_SET -> new Command.Unsupported("a log entry of a command kind this version does not know (fields "
           + p.getUnknownFields().asMap().keySet() + "; written by a newer version?): applied as nothing");
     };
@@ -129,12 +189,16 @@ public final class CommandCodec {
   }
 
   public static byte[] encode(CommandResult result) {
+    return resultProto(result).toByteArray();
+  }
+
+  private static io.qonnect.proto.v1.raft.CommandResult resultProto(CommandResult result) {
     var b = io.qonnect.proto.v1.raft.CommandResult.newBuilder();
     switch (result) {
       case CommandResult.Accepted a -> b.setAccepted(true).setRevision(a.revision()).setUnchanged(!a.changed());
       case CommandResult.Rejected r -> b.setAccepted(false).setRejection(r.reason()).setKind(toProto(r.kind()));
     }
-    return b.build().toByteArray();
+    return b.build();
   }
 
   /** The enum and the proto's numbers line up by declaration order (CommandCodecTest checks it); an unknown number reads as UNSPECIFIED. */
@@ -172,13 +236,16 @@ public final class CommandCodec {
 
   public static CommandResult decodeResult(byte[] bytes) {
     try {
-      var p = io.qonnect.proto.v1.raft.CommandResult.parseFrom(bytes);
-      if (!p.getAccepted()) return CommandResult.rejected(fromProto(p.getKind()), p.getRejection());
-      // before 0.2, "unchanged" rode in the rejection field of an accepted result
-      boolean unchanged = p.getUnchanged() || p.getRejection().equals("unchanged");
-      return unchanged ? CommandResult.unchanged(p.getRevision()) : CommandResult.changed(p.getRevision());
+      return fromProto(io.qonnect.proto.v1.raft.CommandResult.parseFrom(bytes));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("corrupt command result", e);
     }
+  }
+
+  private static CommandResult fromProto(io.qonnect.proto.v1.raft.CommandResult p) {
+    if (!p.getAccepted()) return CommandResult.rejected(fromProto(p.getKind()), p.getRejection());
+    // before 0.2, "unchanged" rode in the rejection field of an accepted result
+    boolean unchanged = p.getUnchanged() || p.getRejection().equals("unchanged");
+    return unchanged ? CommandResult.unchanged(p.getRevision()) : CommandResult.changed(p.getRevision());
   }
 }

@@ -27,11 +27,16 @@ import org.apache.ratis.util.TimeDuration;
 public final class ControlPlaneClient implements Proposer, AutoCloseable {
   /** Short: after a leader dies, the first retry that finds the new one ends the client's wait. */
   private static final long RETRY_SLEEP_MS = 50;
+  /** Entries in flight from this lead agent at once, once batches may be proposed; chosen by measurement (docs/benchmarks.md). */
+  static final int MAX_ENTRIES_IN_FLIGHT = 2;
+  /** A batch stops growing here: well under Ratis's 4 MiB append buffer, so an entry always fits one AppendEntries. */
+  static final int MAX_BATCH_BYTES = 512 * 1024;
 
   private final RaftClient client;
   private final RaftPeerId local;
   private final Clock clock;
   private final IntSupplier committedFeatureLevel;
+  private final GroupCommit groupCommit;
 
   /** @param committedFeatureLevel the log's feature level as this lead agent applied it: the gate of {@link #propose} */
   public ControlPlaneClient(RaftGroup group, RaftPeerId local, RaftProperties properties, org.apache.ratis.conf.Parameters parameters, int retries,
@@ -45,6 +50,7 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
         .build();
     this.local = local;
     this.clock = clock;
+    this.groupCommit = new GroupCommit(this::send, MAX_ENTRIES_IN_FLIGHT, MAX_BATCH_BYTES);
   }
 
   /**
@@ -71,11 +77,17 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
   private CompletableFuture<CommandResult> propose(Command command, long decidedInTerm, long validUntilMillis) {
     var refused = FeatureLevels.refusal(command, committedFeatureLevel.getAsInt());
     if (refused.isPresent()) return CompletableFuture.completedFuture(refused.get());
-    long now = clock.millis();
-    Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(now, decidedInTerm, validUntilMillis, command)));
-    return client.async().send(message).thenApply(reply -> {
+    byte[] entry = CommandCodec.encode(clock.millis(), decidedInTerm, validUntilMillis, command);
+    // below the batch level a peer may not know batches: every command is an entry of its own, all pipelined
+    if (committedFeatureLevel.getAsInt() < FeatureLevels.BATCHED_ENTRIES) return send(entry).thenApply(CommandCodec::decodeResult);
+    return groupCommit.propose(entry);
+  }
+
+  /** Sends one log entry's bytes; completes with the reply's bytes, exceptionally with an IOException when not committed. */
+  private CompletableFuture<byte[]> send(byte[] entry) {
+    return client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry))).thenApply(reply -> {
       if (!reply.isSuccess()) throw new CompletionException(new IOException("not committed: " + reply.getException()));
-      return CommandCodec.decodeResult(reply.getMessage().getContent().toByteArray());
+      return reply.getMessage().getContent().toByteArray();
     });
   }
 

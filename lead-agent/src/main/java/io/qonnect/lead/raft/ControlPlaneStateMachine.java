@@ -5,7 +5,10 @@ import io.qonnect.lead.state.ControlPlaneState;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import io.qonnect.lead.state.FeatureLevels;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -143,26 +146,36 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext trx = super.startTransaction(request);
     try {
-      CommandCodec.decode(request.getMessage().getContent().toByteArray()); // refuse garbage before it reaches the log
+      CommandCodec.decodeEntry(request.getMessage().getContent().toByteArray()); // refuse garbage before it reaches the log
     } catch (IllegalStateException e) {
       trx.setException(e);
     }
     return trx;
   }
 
+  /**
+   * Applies one entry: a command, or a batch of them in order at the entry's index and term (each exactly as it would
+   * apply alone); the reply is one result, or one per command of the batch in its order. Below the batch feature level a
+   * batch applies as nothing, as it does on a replica that does not know batches.
+   */
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
-    CommandCodec.Stamped stamped = CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
-    CommandResult result;
+    CommandCodec.Entry decoded = CommandCodec.decodeEntry(entry.getStateMachineLogEntry().getLogData().toByteArray());
+    List<CommandResult> results = new ArrayList<>(decoded.commands().size());
     lock.writeLock().lock();
     try {
-      result = state.apply(entry.getIndex(), entry.getTerm(), stamped.timeMillis(), stamped.decidedInTerm(), stamped.validUntilMillis(), stamped.command());
+      var refused = decoded.batch() ? FeatureLevels.batchRefusal(state.featureLevel()) : java.util.Optional.<CommandResult.Rejected>empty();
+      for (CommandCodec.Stamped stamped : decoded.commands()) {
+        results.add(refused.isPresent() ? refused.get()
+            : state.apply(entry.getIndex(), entry.getTerm(), stamped.timeMillis(), stamped.decidedInTerm(), stamped.validUntilMillis(), stamped.command()));
+      }
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     } finally {
       lock.writeLock().unlock();
     }
-    return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(result))));
+    byte[] reply = decoded.batch() ? CommandCodec.encodeResults(results) : CommandCodec.encode(results.get(0));
+    return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
   }
 
   /** Reads are served from {@link #read} after a linearizable read barrier: the query itself carries nothing. */

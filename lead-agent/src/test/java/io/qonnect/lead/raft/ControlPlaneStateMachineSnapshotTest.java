@@ -9,20 +9,9 @@ import io.qonnect.placement.spec.Tier;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
-import org.apache.ratis.proto.RaftProtos.LogEntryProto;
-import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
-import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.statemachine.TransactionContext;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.MD5FileUtil;
-import org.apache.ratis.util.SizeInBytes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,41 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlPlaneStateMachineSnapshotTest {
   @TempDir Path dir;
 
-  /** BaseStateMachine only asks the server for its id. */
-  private static final RaftServer SERVER = (RaftServer) Proxy.newProxyInstance(RaftServer.class.getClassLoader(),
-      new Class<?>[] {RaftServer.class}, (proxy, method, args) -> switch (method.getName()) {
-        case "getId" -> RaftPeerId.valueOf("lead-1");
-        case "toString" -> "server lead-1";
-        default -> null;
-      });
-
-  private RaftStorage storage(RaftStorage.StartupOption option) throws IOException {
-    RaftStorage storage = RaftStorage.newBuilder().setDirectory(dir.toFile()).setOption(option)
-        .setLogCorruptionPolicy(RaftServerConfigKeys.Log.CorruptionPolicy.getDefault()).setStorageFreeSpaceMin(SizeInBytes.ONE_KB).build();
-    storage.initialize();
-    return storage;
-  }
-
-  /** The storage of the last state machine started: closed before the next one starts (it locks the directory). */
-  private RaftStorage open;
+  private StateMachineFixture fixture;
 
   @AfterEach
   void close() throws IOException {
-    if (open != null) open.close();
+    if (fixture != null) fixture.close();
   }
 
   private ControlPlaneStateMachine started(RaftStorage.StartupOption option) throws IOException {
-    close();
-    open = storage(option);
-    ControlPlaneStateMachine sm = new ControlPlaneStateMachine();
-    sm.initialize(SERVER, RaftGroupId.randomId(), open);
-    return sm;
+    if (fixture == null) fixture = new StateMachineFixture(dir);
+    return fixture.started(option);
   }
 
   private static void apply(ControlPlaneStateMachine sm, long index, Command command) {
-    LogEntryProto entry = LogEntryProto.newBuilder().setTerm(1).setIndex(index).setStateMachineLogEntry(StateMachineLogEntryProto.newBuilder()
-        .setLogData(ByteString.copyFrom(CommandCodec.encode(1_000, command)))).build();
-    sm.applyTransaction(TransactionContext.newBuilder().setStateMachine(sm).setServerRole(RaftPeerRole.FOLLOWER).setLogEntry(entry).build()).join();
+    StateMachineFixture.apply(sm, index, CommandCodec.encode(1_000, command));
   }
 
   /** A state machine that applied two entries and wrote its snapshot; the snapshot file. */

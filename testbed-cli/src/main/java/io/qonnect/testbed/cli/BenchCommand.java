@@ -67,6 +67,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--storm", description = "federation: fresh clients connecting at once, for the reconnect storm (default 200, 0: none)")
   int storm = 200;
 
+  @Option(names = "--rate", description = "federation: open loop, submissions offered per second whatever the answers (default 0: closed loop with --writers)")
+  int rate;
+
+  @Option(names = "--seconds", description = "federation, open loop: seconds measured (default 20), after --warmup-seconds (default 10) at the same rate")
+  int seconds = 20;
+
+  @Option(names = "--warmup-seconds", description = "federation, open loop: seconds offered at --rate before the measurement (default 10)")
+  int warmupSeconds = 10;
+
   @Option(names = {"-f", "--file"}, description = "ready: the application to submit (default examples/bookinfo.yaml)")
   Path file;
 
@@ -127,6 +136,10 @@ final class BenchCommand implements Callable<Integer> {
   private int benchFederation() throws IOException {
     if (submissions < 1 || writers < 1 || writers > 256 || kills < 0) throw new QonnectMain.UserError("--submissions, --writers (1-256) and --kills must be positive");
     if (storm < 0 || storm > 2000) throw new QonnectMain.UserError("--storm: 0-2000, got " + storm);
+    if (rate < 0 || rate > 100_000) throw new QonnectMain.UserError("--rate: 0-100000 submissions per second, got " + rate);
+    if (seconds < 1 || seconds > 3600 || warmupSeconds < 0 || warmupSeconds > 600) {
+      throw new QonnectMain.UserError("--seconds (1-3600) and --warmup-seconds (0-600): got " + seconds + " and " + warmupSeconds);
+    }
     List<Boolean> insecureRuns = switch (transport) {
       case "tls" -> List.of(false);
       case "insecure" -> List.of(true);
@@ -138,13 +151,13 @@ final class BenchCommand implements Callable<Integer> {
     try {
       List<FederationBench.Result> results = new ArrayList<>();
       for (boolean insecure : insecureRuns) {
-        w.println("bench federation (" + (insecure ? "plaintext" : "mutual TLS") + "): " + submissions + " submissions, " + writers + " writers, "
-            + storm + " fresh clients at once, " + kills + " leader kills");
-        results.add(new FederationBench().run(new FederationBench.Config(submissions, writers, kills, jvm, insecure, storm),
+        String load = rate > 0 ? rate + " submissions/s offered for " + seconds + " s" : submissions + " submissions, " + writers + " writers";
+        w.println("bench federation (" + (insecure ? "plaintext" : "mutual TLS") + "): " + load + ", " + storm + " fresh clients at once, " + kills + " leader kills");
+        results.add(new FederationBench().run(new FederationBench.Config(submissions, writers, kills, jvm, insecure, storm, rate, seconds, warmupSeconds),
             System.getProperty("java.class.path"), w));
       }
-      write(FederationBench.report(results, "./qonnect bench federation --submissions " + submissions + " --writers " + writers + " --kills " + kills
-          + " --storm " + storm + " --transport " + transport));
+      String load = rate > 0 ? " --rate " + rate + " --seconds " + seconds + " --warmup-seconds " + warmupSeconds : " --submissions " + submissions + " --writers " + writers;
+      write(FederationBench.report(results, "./qonnect bench federation" + load + " --kills " + kills + " --storm " + storm + " --transport " + transport));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new QonnectMain.UserError("interrupted");

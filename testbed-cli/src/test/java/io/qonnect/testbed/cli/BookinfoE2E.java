@@ -7,15 +7,10 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.grpc.ManagedChannel;
-import io.qonnect.proto.v1.LatencyReport;
-import io.qonnect.proto.v1.SnapshotRequest;
-import io.qonnect.client.LeadAgentsClient;
 import io.qonnect.testbed.junit.TestbedClusters;
 import io.qonnect.testbed.junit.WithTestbed;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +61,8 @@ class BookinfoE2E {
     // the agents measure round-trip times to each other, every cluster to every other: measured before the first
     // placement, so that it is not decided on the model and then moved when the measurements arrive
     int others = clusters.names().size() - 1;
-    assertThat(latencyReports(clusters.names().size())).allSatisfy(r -> assertThat(r.getSamplesList()).filteredOn(s -> !s.getTo().startsWith("user:")).hasSize(others));
+    assertThat(federation.awaitRoundTripsMeasured(clusters.names().size()))
+        .allSatisfy(r -> assertThat(r.getSamplesList()).filteredOn(s -> !s.getTo().startsWith("user:")).hasSize(others));
 
     // energy first (see ./qonnect plan with the testbed's inventory)
     qonnect("apply", "-f", bookinfo(dir, 1, 0, 0).toString());
@@ -102,24 +98,6 @@ class BookinfoE2E {
     }
     assertThat(clusters.client("fog-1").namespaces().withName("bystander").get()).as("not qonnect's: left alone").isNotNull();
   }
-
-  private List<LatencyReport> latencyReports(int clusters) throws InterruptedException {
-    ManagedChannel channel = federation.processes().clientTransport()
-        .channel(federation.processes().knowledgeBaseAddress().orElseThrow(), io.qonnect.transport.Identity.KnowledgeBase.class);
-    try {
-      List<LatencyReport>[] last = new List[1];
-      await("agents report round-trip times", () -> {
-        last[0] = LeadAgentsClient.knowledgeBase(channel).snapshot(SnapshotRequest.getDefaultInstance()).getLatencyList();
-        // samples to the modelled user regions ("user:…") arrive with the first report; wait for the peers' ones
-        return last[0].size() == clusters && last[0].stream().allMatch(r -> r.getSamplesList().stream().filter(s -> !s.getTo().startsWith("user:")).count() >= clusters - 1);
-      });
-      return last[0];
-    } finally {
-      channel.shutdownNow();
-    }
-  }
-
-
 
   /** Every placed component has a Deployment with that many ready replicas in that member cluster. */
   private static void assertRunsAsPlaced(TestbedClusters clusters, JsonNode status) {

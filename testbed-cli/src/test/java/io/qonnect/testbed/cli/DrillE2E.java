@@ -37,6 +37,7 @@ class DrillE2E {
     federation = E2eFederation.up(clusters, "drill");
     assumeTrue(federation.processes().links().isPresent(), "this machine cannot drop a process's packets (cgroup v2 and nft)");
     federation.awaitEveryClusterObserved(clusters.names());
+    federation.awaitRoundTripsMeasured(clusters.names().size()); // bookinfo's latency bound: placed on measurements
     for (String app : new String[] {"bookinfo", "ledger"}) {
       federation.qonnect("apply", "-f", Path.of("..", "examples", app + ".yaml").toString());
     }

@@ -79,8 +79,31 @@ final class E2eFederation implements AutoCloseable {
   }
 
   /**
+   * Waits until every one of {@code clusters} agents has reported round trips to all its peers to the knowledge base
+   * (samples to the modelled user regions, "user:…", arrive with the first report and do not count); returns the
+   * reports. An application with a latency bound applied before then is placed on the model and may move later.
+   */
+  List<io.qonnect.proto.v1.LatencyReport> awaitRoundTripsMeasured(int clusters) throws InterruptedException {
+    var channel = federation.clientTransport()
+        .channel(federation.knowledgeBaseAddress().orElseThrow(), io.qonnect.transport.Identity.KnowledgeBase.class);
+    try {
+      List<io.qonnect.proto.v1.LatencyReport> last = new ArrayList<>();
+      await("agents report round-trip times to their peers", () -> {
+        last.clear();
+        last.addAll(io.qonnect.client.LeadAgentsClient.knowledgeBase(channel).snapshot(io.qonnect.proto.v1.SnapshotRequest.getDefaultInstance()).getLatencyList());
+        return last.size() == clusters
+            && last.stream().allMatch(r -> r.getSamplesList().stream().filter(s -> !s.getTo().startsWith("user:")).count() >= clusters - 1);
+      });
+      return List.copyOf(last);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  /**
    * Waits until {@code app}'s status ({@code get app APP -o json}) is Ready with no migration in flight and
-   * satisfies {@code condition}; returns it. A timeout names the last status seen (its epoch, phase, placement).
+   * satisfies {@code condition}; returns it. A timeout names the last status seen (its epoch, phase, placement) and
+   * what {@code describe} says (the diagnosis of an unschedulable one, its recent events).
    */
   JsonNode awaitSettled(String app, String what, Predicate<JsonNode> condition) throws InterruptedException {
     JsonNode[] last = {null};
@@ -94,7 +117,13 @@ final class E2eFederation implements AutoCloseable {
         return last[0].path("phase").asText().equals("READY") && last[0].path("migration").asText().isEmpty() && condition.test(last[0]);
       });
     } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "; last seen: " + last[0], e);
+      String described;
+      try {
+        described = qonnect("describe", "app", app);
+      } catch (RuntimeException d) {
+        described = "(describe failed: " + d + ")";
+      }
+      throw new AssertionError(e.getMessage() + "; last seen: " + last[0] + "\n" + described, e);
     }
     return last[0];
   }

@@ -21,11 +21,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (the default) or plaintext, so the cost of TLS is measured side by side.
  */
 public final class FederationBench {
-  public record Config(int submissions, int writers, int kills, List<String> jvmOptions, boolean insecure, int stormClients) {}
+  /**
+   * @param rate 0: closed loop, {@code writers} clients each submitting as soon as its last one returned; above 0: open
+   *     loop, submissions offered at this many per second whatever the answers (each latency counted from when it was due,
+   *     so a stall is not hidden by the load it holds back), {@code warmupSeconds} unrecorded and then {@code seconds}
+   */
+  public record Config(int submissions, int writers, int kills, List<String> jvmOptions, boolean insecure, int stormClients,
+      int rate, int seconds, int warmupSeconds) {
+    public Config(int submissions, int writers, int kills, List<String> jvmOptions, boolean insecure, int stormClients) {
+      this(submissions, writers, kills, jvmOptions, insecure, stormClients, 0, 0, 0);
+    }
+  }
 
-  /** @param stormMs per fresh client: from the storm's start to its first answer */
+  /**
+   * @param stormMs per fresh client: from the storm's start to its first answer
+   * @param cpuMillis per process (lead agents, knowledge base): CPU time used during the measured window
+   */
   public record Result(boolean insecure, int submissions, int writers, double seconds, List<Double> latenciesMs, int stormClients,
-      List<Double> stormMs, List<Double> failoverMs, int failedWrites) {}
+      List<Double> stormMs, List<Double> failoverMs, int failedWrites, int rate, java.util.SortedMap<String, Long> cpuMillis) {}
 
   /** A one-component application named {@code name}: what the benchmarks and the lead agent tests submit. */
   public static String spec(String name) {
@@ -41,27 +54,27 @@ public final class FederationBench {
       federation.up(3, List.of(), line -> say(progress, "  " + line));
       try (LeadAgentsClient client = federation.client(30_000)) {
         for (int i = 0; i < 500; i++) submit(client, "warmup-" + i);  // JIT and connections warm
-        say(progress, "  throughput: " + config.submissions() + " submissions from " + config.writers() + " writers");
-        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
+        java.util.SortedMap<String, Long> cpuBefore = cpu(federation);
         long t0 = System.nanoTime();
-        List<Thread> writers = new ArrayList<>();
-        for (int w = 0; w < config.writers(); w++) {
-          writers.add(Thread.ofPlatform().start(() -> {
-            for (int i = next.getAndIncrement(); i < config.submissions(); i = next.getAndIncrement()) {
-              long s = System.nanoTime();
-              try {
-                submit(client, "app-" + i);
-                latencies.add((System.nanoTime() - s) / 1e6);
-              } catch (StatusRuntimeException e) {
-                failed.incrementAndGet();
-              }
-            }
-          }));
+        List<Double> latencies;
+        int failed;
+        if (config.rate() > 0) {
+          say(progress, "  open loop: " + config.rate() + " submissions/s offered, " + config.warmupSeconds() + " s warm-up, then " + config.seconds() + " s measured");
+          openLoop(client, config.rate(), config.warmupSeconds(), "warmup-open-");
+          cpuBefore = cpu(federation);
+          t0 = System.nanoTime();
+          OpenLoop measured = openLoop(client, config.rate(), config.seconds(), "app-");
+          latencies = measured.latenciesMs();
+          failed = measured.failed();
+        } else {
+          say(progress, "  throughput: " + config.submissions() + " submissions from " + config.writers() + " writers");
+          ClosedLoop measured = closedLoop(client, config.submissions(), config.writers());
+          latencies = measured.latenciesMs();
+          failed = measured.failed();
         }
-        for (Thread t : writers) t.join();
         double seconds = (System.nanoTime() - t0) / 1e9;
+        java.util.SortedMap<String, Long> cpuUsed = new java.util.TreeMap<>();
+        for (var e : cpu(federation).entrySet()) cpuUsed.put(e.getKey(), e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L));
         List<Double> storm = storm(federation, config.stormClients(), progress);
 
         List<Double> failovers = new ArrayList<>();
@@ -76,12 +89,78 @@ public final class FederationBench {
           federation.start(federation.member(leader), List.of());
           awaitAllAnswer(client, federation);
         }
-        return new Result(config.insecure(), config.submissions(), config.writers(), seconds, latencies, config.stormClients(), storm, failovers,
-            failed.get());
+        return new Result(config.insecure(), config.rate() > 0 ? latencies.size() + failed : config.submissions(), config.writers(), seconds, latencies,
+            config.stormClients(), storm, failovers, failed, config.rate(), cpuUsed);
       }
     } finally {
       federation.down(true, line -> {});
     }
+  }
+
+  private record ClosedLoop(List<Double> latenciesMs, int failed) {}
+
+  private static ClosedLoop closedLoop(LeadAgentsClient client, int submissions, int writerCount) throws InterruptedException {
+    List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < writerCount; w++) {
+      writers.add(Thread.ofPlatform().start(() -> {
+        for (int i = next.getAndIncrement(); i < submissions; i = next.getAndIncrement()) {
+          long s = System.nanoTime();
+          try {
+            submit(client, "app-" + i);
+            latencies.add((System.nanoTime() - s) / 1e6);
+          } catch (StatusRuntimeException e) {
+            failed.incrementAndGet();
+          }
+        }
+      }));
+    }
+    for (Thread t : writers) t.join();
+    return new ClosedLoop(latencies, failed.get());
+  }
+
+  private record OpenLoop(List<Double> latenciesMs, int failed) {}
+
+  /**
+   * Offers {@code rate} submissions per second for {@code seconds}, each on a virtual thread of its own started when it
+   * is due, whatever the earlier ones are doing; waits for the last answers (at most 60 s more).
+   */
+  private static OpenLoop openLoop(LeadAgentsClient client, int rate, int seconds, String prefix) throws InterruptedException {
+    List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger failed = new AtomicInteger();
+    long total = (long) rate * seconds;
+    double intervalNanos = 1e9 / rate;
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      long start = System.nanoTime();
+      for (long i = 0; i < total; i++) {
+        long due = start + (long) (i * intervalNanos);
+        long wait = due - System.nanoTime();
+        if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        String name = prefix + i;
+        threads.submit(() -> {
+          try {
+            submit(client, name);
+            latencies.add((System.nanoTime() - due) / 1e6);
+          } catch (StatusRuntimeException e) {
+            failed.incrementAndGet();
+          }
+        });
+      }
+      threads.shutdown();
+      threads.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    return new OpenLoop(List.copyOf(latencies), failed.get());
+  }
+
+  /** CPU time so far of every lead agent and the knowledge base, by name. */
+  private static java.util.SortedMap<String, Long> cpu(LocalFederation federation) {
+    java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
+    for (LocalFederation.Member m : federation.members()) {
+      federation.pid(m).ifPresent(pid -> out.put(m.name(), io.qonnect.testbed.cluster.ProcessStats.cpuMillis(pid)));
+    }
+    return out;
   }
 
   /** Connects the channel (TCP, and with TLS the handshake); whether it became READY within {@code timeoutMs}. */
@@ -168,11 +247,16 @@ public final class FederationBench {
     b.append("Command: `").append(command).append("`  \n");
     b.append("Java ").append(Runtime.version()).append(", ").append(Runtime.getRuntime().availableProcessors())
         .append(" cores; 3 lead agents and the knowledge base as separate JVMs on 127.0.0.1, the client in a fourth.\n\n");
-    b.append("| transport | submissions | writers | committed/s | p50 ms | p99 ms | max ms | failed |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    b.append("| transport | load | submissions | committed/s | p50 ms | p99 ms | max ms | failed | CPU ms per commit, each process |\n"
+        + "|---|---|---:|---:|---:|---:|---:|---:|---|\n");
     for (Result r : runs) {
-      b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.2f | %.2f | %.2f | %d |%n", transport(r), r.submissions(), r.writers(),
-          r.latenciesMs().size() / r.seconds(), percentile(r.latenciesMs(), 50), percentile(r.latenciesMs(), 99),
-          percentile(r.latenciesMs(), 100), r.failedWrites()));
+      String load = r.rate() > 0 ? "open loop, " + r.rate() + "/s offered" : "closed loop, " + r.writers() + " writers";
+      int committed = r.latenciesMs().size();
+      String cpu = String.join(", ", r.cpuMillis().entrySet().stream()
+          .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), committed == 0 ? Double.NaN : (double) e.getValue() / committed)).toList());
+      b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %d | %s |%n", transport(r), load, r.submissions(),
+          committed / r.seconds(), percentile(r.latenciesMs(), 50), percentile(r.latenciesMs(), 99),
+          percentile(r.latenciesMs(), 100), r.failedWrites(), cpu));
     }
     if (runs.stream().anyMatch(r -> !r.stormMs().isEmpty())) {
       b.append("\n| transport | reconnect storm: fresh connections at once | connected | connected p50 ms | p99 ms | all connected ms |\n|---|---:|---:|---:|---:|---:|\n");
