@@ -50,12 +50,22 @@ public final class PlacementRound {
    * @param maxConcurrentMigrations migrations in flight at once, over all applications (failovers are exempt)
    * @param readyBoundMillis how long a migration may wait for its new placement to run Ready before it is reported
    *     stalled (an event and the application's status say which workloads wait and why; the old copies keep running)
+   * @param reconsiderPerRound how many applications a round may look at for something better (a migration, a retry of an
+   *     unschedulable one, a cluster set change to acknowledge), in turn; new and changed specs, failovers and broken
+   *     constraints are decided in every round whatever their number. The engine's search is the cost of a round: with
+   *     thousands of applications, looking at all of them each round would hold every failover behind it.
    */
-  public record Policy(double hysteresis, long holdMillis, int maxConcurrentMigrations, long readyBoundMillis) {
+  public record Policy(double hysteresis, long holdMillis, int maxConcurrentMigrations, long readyBoundMillis, int reconsiderPerRound) {
+    /** Enough for every application of a small federation in every round; a large one's are looked at in turn. */
+    public static final int RECONSIDER_PER_ROUND = 64;
     public static final Policy DEFAULT = new Policy(0.10, 10_000, 2, 120_000);
 
+    public Policy(double hysteresis, long holdMillis, int maxConcurrentMigrations, long readyBoundMillis) {
+      this(hysteresis, holdMillis, maxConcurrentMigrations, readyBoundMillis, RECONSIDER_PER_ROUND);
+    }
+
     public Policy {
-      if (hysteresis < 0 || holdMillis < 0 || maxConcurrentMigrations < 1 || readyBoundMillis < 1) {
+      if (hysteresis < 0 || holdMillis < 0 || maxConcurrentMigrations < 1 || readyBoundMillis < 1 || reconsiderPerRound < 1) {
         throw new IllegalArgumentException("invalid migration policy " + this);
       }
     }
@@ -71,6 +81,10 @@ public final class PlacementRound {
   private final Function<ApplicationRecord, Parsed<QosSpec>> specs;
   private final Policy policy;
   private final Map<String, Long> betterSince = new HashMap<>();
+  /** Applications whose observations changed since they were last looked at for something better. */
+  private final java.util.Set<String> observationsPending = new java.util.HashSet<>();
+  /** The last application looked at in turn: the next round's turn starts after it. */
+  private String lastInTurn = "";
 
   /** @param specs parses an application's stored spec (callers may cache by name and spec revision) */
   public PlacementRound(PlacementEngine engine, Function<ApplicationRecord, Parsed<QosSpec>> specs, Policy policy) {
@@ -82,6 +96,8 @@ public final class PlacementRound {
   /** Forgets what was observed so far (on losing leadership: a later term starts its hold times afresh). */
   public void reset() {
     betterSince.clear();
+    observationsPending.clear();
+    lastInTurn = "";
   }
 
   /**
@@ -91,7 +107,11 @@ public final class PlacementRound {
    */
   public List<CommitPlacement> decide(List<ApplicationRecord> applications, long clusterSetRevision, ClusterSnapshot snapshot,
       boolean observationsChanged, long nowMillis) {
-    betterSince.keySet().retainAll(applications.stream().map(ApplicationRecord::name).toList());
+    List<String> names = applications.stream().map(ApplicationRecord::name).toList();
+    betterSince.keySet().retainAll(names);
+    observationsPending.retainAll(names);
+    if (observationsChanged) observationsPending.addAll(names);
+    java.util.Set<String> turn = turn(names);
     Map<String, Map<ClusterId, Resources>> demand = new HashMap<>();
     Map<ClusterId, Resources> total = new TreeMap<>();
     for (ApplicationRecord app : applications) {
@@ -108,7 +128,7 @@ public final class PlacementRound {
         case Parsed.Invalid<QosSpec> invalid -> app.placedSpecRevision() == app.specRevision() ? null
             : unschedulable(app, clusterSetRevision, Trigger.SPEC_CHANGED, "spec", Diagnoses.summaryOnly("the stored spec no longer validates: "
                 + invalid.violations().getFirst().message()));
-        case Parsed.Valid<QosSpec> valid -> decide(app, valid.value(), clusterSetRevision, free, observationsChanged, nowMillis,
+        case Parsed.Valid<QosSpec> valid -> decide(app, valid.value(), clusterSetRevision, free, turn.contains(app.name()), nowMillis,
             migrations < policy.maxConcurrentMigrations());
       };
       // until it commits and its migration completes, what a decision replaces keeps running: both hold capacity
@@ -125,15 +145,35 @@ public final class PlacementRound {
     return decisions;
   }
 
+  /**
+   * The next {@link Policy#reconsiderPerRound} applications by name after the last one looked at (wrapping around), or
+   * all of them when there are no more than that.
+   */
+  private java.util.Set<String> turn(List<String> sortedNames) {
+    int n = sortedNames.size();
+    if (n <= policy.reconsiderPerRound()) return new java.util.HashSet<>(sortedNames);
+    int start = java.util.Collections.binarySearch(sortedNames, lastInTurn);
+    start = start >= 0 ? start + 1 : -start - 1;
+    java.util.Set<String> turn = new java.util.HashSet<>();
+    for (int i = 0; i < policy.reconsiderPerRound(); i++) turn.add(sortedNames.get((start + i) % n));
+    lastInTurn = sortedNames.get((start + policy.reconsiderPerRound() - 1) % n);
+    return turn;
+  }
+
+  /** @param inTurn whether this round may look at it for something better (see {@link Policy#reconsiderPerRound}) */
   private CommitPlacement decide(ApplicationRecord app, QosSpec spec, long clusterSetRevision, ClusterSnapshot free,
-      boolean observationsChanged, long now, boolean migrationSlotFree) {
+      boolean inTurn, long now, boolean migrationSlotFree) {
     boolean clusterSetChanged = app.placedClusterSetRevision() != clusterSetRevision;
     if (app.placedSpecRevision() != app.specRevision()) {
+      observationsPending.remove(app.name());
       return app.placedSpecRevision() == 0 || app.placement() == null ? fresh(app, spec, clusterSetRevision, free, Trigger.NEW_SPEC, "new spec")
           : specChanged(app, spec, clusterSetRevision, free);
     }
+    boolean observationsChanged = observationsPending.contains(app.name());
     if (app.placement() == null) {
-      return observationsChanged || clusterSetChanged ? fresh(app, spec, clusterSetRevision, free, Trigger.RETRY, "retry") : null;
+      if (!inTurn || !(observationsChanged || clusterSetChanged)) return null;
+      observationsPending.remove(app.name());
+      return fresh(app, spec, clusterSetRevision, free, Trigger.RETRY, "retry");
     }
     PlacementEngine.Assessment current = engine.assess(spec, keepingSuspect(free), app.placement());
     if (current.clusterGone()) {
@@ -150,7 +190,8 @@ public final class PlacementRound {
       return clusterSetChanged ? keep(app, clusterSetRevision) : null;
     }
     boolean reconsider = observationsChanged || clusterSetChanged || betterSince.containsKey(app.name()) || app.unschedulable();
-    if (!reconsider) return null;
+    if (!reconsider || !inTurn) return null;
+    observationsPending.remove(app.name());
     if (place(app, spec, free) instanceof PlacementOutcome.Placed better && !better.placement().equals(app.placement())) {
       double gain = current.objective() > 0 ? 1 - better.explanation().objective().value() / current.objective() : 0;
       if (gain > policy.hysteresis()) {

@@ -150,6 +150,44 @@ class PlacementRoundTest {
     assertThat(moved.placement().of("web")).containsOnlyKeys(ClusterId.of("cloud-2"));
   }
 
+  /**
+   * With more applications than a round may look at for something better, failovers and new specs are still decided
+   * in the round they arise, all of them; the looking (here: retrying unschedulable ones after observations changed)
+   * goes round in turn, so every application gets its turn, even one whose change came while it was not its turn.
+   */
+  @Test
+  void aRoundLooksAtAFewApplicationsInTurnButFailsOverAndPlacesNewSpecsAtOnce() {
+    PlacementRound budgeted = new PlacementRound(new PlacementEngine(), app -> parser.parse(app.specYaml()), new PlacementRound.Policy(0.10, 10_000, 1, 120_000, 2));
+    // five on cloud-1; cloud-1 fails: all five fail over in one round although only two are in turn
+    List<ApplicationRecord> onCloud1 = new java.util.ArrayList<>();
+    for (String name : List.of("a", "b", "c", "d", "e")) {
+      ApplicationRecord app = fresh(name, spec(name, 1, "100m"), 2);
+      CommitPlacement first = budgeted.decide(List.of(app), 1, cheapAndDear(0.06, ClusterHealth.HEALTHY), false, 0).getFirst();
+      assertThat(first.placement().of("web")).containsOnlyKeys(ClusterId.of("cloud-1"));
+      onCloud1.add(placed(app, first, 1));
+    }
+    List<CommitPlacement> failovers = budgeted.decide(onCloud1, 2, cheapAndDear(0.06, ClusterHealth.FAILED), false, 1_000);
+    assertThat(failovers).hasSize(5).allSatisfy(d -> assertThat(d.trigger()).isEqualTo(Command.Trigger.FAILOVER));
+
+    // five unschedulable ones, and observations change once: retried two per round, each in its turn, all within three rounds
+    ClusterSnapshot empty = SnapshotBuilder.build(ObservationSnapshot.getDefaultInstance(), List.of());
+    List<ApplicationRecord> waiting = List.of("a", "b", "c", "d", "e").stream().map(n -> new ApplicationRecord(n, spec(n, 1, "1"),
+        SpecCodec.fromLegacyYaml(spec(n, 1, "1")), 2, 0, null, null, "", io.qonnect.lead.state.Diagnoses.summaryOnly("no cluster"), 2, 0, 2, 0)).toList();
+    List<String> retried = new java.util.ArrayList<>();
+    retried.addAll(budgeted.decide(waiting, 0, empty, true, 2_000).stream().map(CommitPlacement::application).toList());
+    assertThat(retried).hasSize(2);
+    retried.addAll(budgeted.decide(waiting, 0, empty, false, 2_200).stream().map(CommitPlacement::application).toList());
+    retried.addAll(budgeted.decide(waiting, 0, empty, false, 2_400).stream().map(CommitPlacement::application).toList());
+    assertThat(retried).containsExactlyInAnyOrder("a", "b", "c", "d", "e");
+    assertThat(budgeted.decide(waiting, 0, empty, false, 2_600)).as("nothing changed since each was retried").isEmpty();
+
+    // a new spec among them is placed in the round it arrives, in turn or not
+    ApplicationRecord newcomer = fresh("f", spec("f", 1, "100m"), 3);
+    List<ApplicationRecord> withNewcomer = new java.util.ArrayList<>(waiting);
+    withNewcomer.add(newcomer);
+    assertThat(budgeted.decide(withNewcomer, 0, cheapAndDear(0.06, ClusterHealth.HEALTHY), false, 2_800)).extracting(CommitPlacement::application).contains("f");
+  }
+
   @Test
   void aConstraintBrokenByDriftingObservationsMovesOnlyAfterTheHoldTime() {
     ApplicationRecord alpha = alphaOnCloud1();

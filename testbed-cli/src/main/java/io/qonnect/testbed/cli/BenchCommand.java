@@ -24,21 +24,23 @@ import picocli.CommandLine.Spec;
     "  bench placement  engine latency on random instances, and quality versus the Borda baseline",
     "  bench testbed    member clusters: time to come up (warm), memory, idle CPU",
     "  bench federation lead agents: submissions committed per second, commit latency, leader kill -9 → next write",
-    "  bench ready      submit → every replica Ready, on the running federation and testbed (-f SPEC, --runs)"})
+    "  bench ready      submit → every replica Ready, on the running federation and testbed (-f SPEC, --runs)",
+    "  bench scale      lead agents with many simulated member clusters: registration, commits, steady-state CPU, failover, leader kill",
+    "                   (--clusters N --apps M [--fail K] [--components C])"})
 final class BenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(index = "0", description = "what to measure: placement or testbed")
   String what;
 
-  @Option(names = "--clusters", description = "placement: cluster counts (default 100,1000); testbed: layouts separated by ';' (default cloud=1;cloud=1,fog=1,edge=1;cloud=3,fog=3,edge=3)")
+  @Option(names = "--clusters", description = "placement: cluster counts (default 100,1000); testbed: layouts separated by ';' (default cloud=1;cloud=1,fog=1,edge=1;cloud=3,fog=3,edge=3); scale: simulated member clusters (default 1000)")
   String clusterOption;
 
   @Option(names = "--idle-seconds", description = "testbed: idle window for the CPU measurement (default 30)")
   int idleSeconds = 30;
 
-  @Option(names = "--components", description = "components per application (default 20)")
-  int components = 20;
+  @Option(names = "--components", description = "components per application (default 20; scale: 3)")
+  Integer components;
 
   @Option(names = "--instances", description = "random instances per size (default 10)")
   int instances = 10;
@@ -67,6 +69,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--storm", description = "federation: fresh clients connecting at once, for the reconnect storm (default 200, 0: none)")
   int storm = 200;
 
+  @Option(names = "--apps", description = "scale: applications submitted (default 10000)")
+  int apps = 10_000;
+
+  @Option(names = "--fail", description = "scale: member clusters failed one after the other, each the one holding the most components (default 1)")
+  int fail = 1;
+
   @Option(names = "--rate", description = "federation: open loop, submissions offered per second whatever the answers (default 0: closed loop with --writers)")
   int rate;
 
@@ -92,13 +100,15 @@ final class BenchCommand implements Callable<Integer> {
     if (what.equals("testbed")) return benchTestbed();
     if (what.equals("federation")) return benchFederation();
     if (what.equals("ready")) return benchReady();
-    if (!what.equals("placement")) throw new QonnectMain.UserError("bench " + what + ": use placement, testbed, federation or ready");
+    if (what.equals("scale")) return benchScale();
+    if (!what.equals("placement")) throw new QonnectMain.UserError("bench " + what + ": use placement, testbed, federation, ready or scale");
     List<Integer> clusters;
     try {
       clusters = clusterOption == null ? List.of(100, 1000) : java.util.Arrays.stream(clusterOption.split(",")).map(String::strip).map(Integer::valueOf).toList();
     } catch (NumberFormatException e) {
       throw new QonnectMain.UserError("--clusters " + clusterOption + ": give cluster counts such as 100,1000");
     }
+    int components = this.components == null ? 20 : this.components;
     if (clusters.stream().anyMatch(n -> n < 1 || n > 5000) || components < 1 || components > 100 || instances < 1 || runs < 1 || warmup < 0) {
       throw new QonnectMain.UserError("--clusters must be 1..5000, --components 1..100, --instances and --runs at least 1");
     }
@@ -163,6 +173,38 @@ final class BenchCommand implements Callable<Integer> {
       throw new QonnectMain.UserError("interrupted");
     }
     return QonnectMain.OK;
+  }
+
+  private int benchScale() throws IOException {
+    int clusters;
+    try {
+      clusters = clusterOption == null ? 1000 : Integer.parseInt(clusterOption.strip());
+    } catch (NumberFormatException e) {
+      throw new QonnectMain.UserError("--clusters " + clusterOption + ": give one number of simulated member clusters, e.g. 1000");
+    }
+    int perApp = components == null ? 3 : components;
+    if (clusters < 1 || clusters > 5000) throw new QonnectMain.UserError("--clusters: 1-5000, got " + clusters);
+    if (apps < 1 || apps > 100_000) throw new QonnectMain.UserError("--apps: 1-100000, got " + apps);
+    if (perApp < 1 || perApp > 50) throw new QonnectMain.UserError("--components: 1-50, got " + perApp);
+    if (fail < 0 || fail >= clusters) throw new QonnectMain.UserError("--fail: 0 to one less than --clusters, got " + fail);
+    if (kills < 0 || kills > 1) throw new QonnectMain.UserError("--kills for scale: 0 or 1, got " + kills);
+    if (writers < 1 || writers > 256) throw new QonnectMain.UserError("--writers: 1-256, got " + writers);
+    var w = spec.commandLine().getErr();
+    boolean kill = kills > 0;
+    w.println("bench scale: " + clusters + " simulated member clusters, " + apps + " applications of " + perApp + " components, " + fail
+        + " failed cluster(s), " + (kill ? "a leader kill" : "no leader kill"));
+    var config = new io.qonnect.testbed.scale.ScaleBench.Config(clusters, apps, perApp, fail, kill, writers, 30,
+        new io.qonnect.testbed.scale.SimulatedAgents.Config(clusters, 2000, 1000, 5000), io.qonnect.testbed.federation.LocalFederation.defaultJvmOptions(),
+        Math.max(300_000, apps * 60L));
+    try {
+      var result = new io.qonnect.testbed.scale.ScaleBench(w).run(config, System.getProperty("java.class.path"));
+      write(io.qonnect.testbed.scale.ScaleBench.report(result, "./qonnect bench scale --clusters " + clusters + " --apps " + apps + " --components " + perApp
+          + " --fail " + fail + " --kills " + kills + " --writers " + writers));
+      return result.problems().isEmpty() ? QonnectMain.OK : 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QonnectMain.UserError("interrupted");
+    }
   }
 
   private int benchReady() throws IOException {

@@ -1,0 +1,376 @@
+package io.qonnect.testbed.scale;
+
+import io.grpc.StatusRuntimeException;
+import io.qonnect.client.LeadAgentsClient;
+import io.qonnect.proto.v1.ApplicationStatus;
+import io.qonnect.proto.v1.ApplyRequest;
+import io.qonnect.proto.v1.ApplyResponse;
+import io.qonnect.proto.v1.ClusterHealth;
+import io.qonnect.proto.v1.ClusterStatus;
+import io.qonnect.proto.v1.ListApplicationsRequest;
+import io.qonnect.proto.v1.ListClustersRequest;
+import io.qonnect.testbed.cluster.ProcessStats;
+import io.qonnect.testbed.federation.LocalFederation;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A federation at scale: the real lead agents (3 JVMs) and knowledge base, and {@link SimulatedAgents} for the member
+ * clusters, all on this machine. Measures, in order: every cluster registered and Healthy; the applications submitted
+ * (commits per second, latency) until every one is placed and Ready; a steady-state window (CPU and RSS per process,
+ * placement round time, desired-state bytes pushed); for each failed cluster, the time until its components are
+ * re-committed elsewhere, pushed to the agents and Ready; a leader kill (writes accepted again, every agent reconnected).
+ * Records numbers; checks only what the scale run must never break, in {@link Result#problems()}.
+ */
+public final class ScaleBench {
+  public record Config(int clusters, int apps, int componentsPerApp, int fail, boolean killLeader, int writers, int steadySeconds,
+      SimulatedAgents.Config agents, List<String> jvmOptions, long timeoutMs) {}
+
+  /** One failed cluster: how long after its agent stopped each stage was reached, in ms (-1: not within the timeout). */
+  public record Failover(String cluster, int components, int applications, long detectedMs, long recommittedMs, long pushedMs, long readyMs) {}
+
+  /**
+   * @param stages seconds per stage, in order
+   * @param cpuCores steady state: cores used per process (CPU seconds per second of the window)
+   * @param rssMiB steady state: resident memory per process
+   * @param problems what broke a promise of the run (empty: none): an answer for another application, a revision twice,
+   *     a message over its size limit, an application not placed
+   */
+  public record Result(Config config, Map<String, Double> stages, double commitsPerSecond, List<Double> submitMs, Map<String, Double> cpuCores,
+      Map<String, Long> rssMiB, double placementRoundMs, double placementRoundMaxMs, double desiredBytesPerSecond, long largestDesiredBytes,
+      long largestListBytes, List<Failover> failovers, long killWritesAcceptedMs, long killAgentsReconnectedMs, long reportFailures,
+      List<String> problems) {}
+
+  /** An application of {@code components} small components (100m, 128 MiB, one replica each). */
+  public static String spec(String name, int components) {
+    StringBuilder b = new StringBuilder("apiVersion: qonnect.io/v1\nkind: Application\nmetadata: {name: " + name + "}\nspec:\n"
+        + "  qos: {energy: 0.3, cost: 0.4, performance: 0.3}\n  components:\n");
+    for (int c = 1; c <= components; c++) {
+      b.append("    - name: part-").append(c).append("\n      replicas: 1\n      resources: {cpu: 100m, memory: 128Mi}\n      image: nginx:1.27\n");
+    }
+    return b.toString();
+  }
+
+  private final PrintWriter progress;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public ScaleBench(PrintWriter progress) {
+    this.progress = progress;
+  }
+
+  public Result run(Config config, String classpath) throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("qonnect-scale-bench-");
+    LocalFederation federation = new LocalFederation(dir, classpath, config.jvmOptions());
+    Map<String, Double> stages = new LinkedHashMap<>();
+    List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    try (SimulatedAgents agents = new SimulatedAgents(config.agents())) {
+      federation.up(3, List.of(), line -> say("  " + line));
+      try (LeadAgentsClient client = federation.client(30_000)) {
+        // registration
+        long t = System.nanoTime();
+        agents.start(federation.gatewayAddresses(), federation.knowledgeBaseAddress().orElseThrow(), federation::transport);
+        awaitProgress("clusters registered and Healthy", config.timeoutMs(), () -> {
+          List<ClusterStatus> clusters = client.call(s -> s.listClusters(ListClustersRequest.getDefaultInstance())).getClustersList();
+          long healthy = clusters.stream().filter(c -> c.getHealth() == ClusterHealth.CLUSTER_HEALTH_HEALTHY).count();
+          return new Progress(healthy, config.clusters());
+        });
+        stages.put("all clusters registered and Healthy", seconds(t));
+
+        // submissions
+        t = System.nanoTime();
+        List<Double> submitMs = submit(client, config, problems);
+        double submitSeconds = seconds(t);
+        stages.put("all applications submitted", submitSeconds);
+        double commitsPerSecond = submitMs.size() / submitSeconds;
+        long[] largestList = {0};
+        awaitProgress("applications Ready", config.timeoutMs(), () -> {
+          var list = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance()));
+          largestList[0] = Math.max(largestList[0], list.getSerializedSize());
+          return new Progress(list.getApplicationsList().stream().filter(a -> a.getPhase() == ApplicationStatus.Phase.READY).count(), config.apps());
+        });
+        stages.put("submitted → all applications Ready", seconds(t) - submitSeconds);
+
+        // steady state
+        say("  steady state: " + config.steadySeconds() + " s measured");
+        Map<String, Long> cpuBefore = cpu(federation);
+        Map<String, double[]> roundsBefore = placementRounds(federation);
+        long bytesBefore = agents.desiredBytes();
+        long w0 = System.nanoTime();
+        Thread.sleep(config.steadySeconds() * 1000L);
+        double window = seconds(w0);
+        Map<String, Double> cores = new TreeMap<>();
+        cpu(federation).forEach((name, ms) -> cores.put(name, (ms - cpuBefore.getOrDefault(name, 0L)) / 1000.0 / window));
+        Map<String, Long> rss = new TreeMap<>();
+        for (LocalFederation.Member m : federation.members()) federation.pid(m).ifPresent(pid -> rss.put(m.name(), ProcessStats.rssKiB(pid) / 1024));
+        double[] round = roundTime(roundsBefore, placementRounds(federation));
+        double bytesPerSecond = (agents.desiredBytes() - bytesBefore) / window;
+
+        List<Failover> failovers = new ArrayList<>();
+        for (int k = 0; k < config.fail(); k++) failovers.add(failover(client, agents, config.timeoutMs(), problems));
+
+        long writes = -1;
+        long reconnected = -1;
+        if (config.killLeader()) {
+          long[] kill = killLeader(federation, client, agents, config.timeoutMs());
+          writes = kill[0];
+          reconnected = kill[1];
+        }
+        if (agents.largestDesiredBytes() > io.qonnect.transport.GrpcKeepalive.MAX_RESPONSE_BYTES || largestList[0] > io.qonnect.transport.GrpcKeepalive.MAX_RESPONSE_BYTES) {
+          problems.add("a message over its size limit: desired state " + agents.largestDesiredBytes() + " B, list " + largestList[0] + " B");
+        }
+        return new Result(config, stages, commitsPerSecond, submitMs, cores, rss, round[0], round[1], bytesPerSecond, agents.largestDesiredBytes(),
+            largestList[0], failovers, writes, reconnected, agents.reportFailures(), List.copyOf(problems));
+      }
+    } finally {
+      federation.down(true, line -> {});
+    }
+  }
+
+  /** Submits every application from {@code writers} clients; checks each answer names its own application and no revision repeats. */
+  private List<Double> submit(LeadAgentsClient client, Config config, List<String> problems) throws InterruptedException {
+    say("  submitting " + config.apps() + " applications of " + config.componentsPerApp() + " components from " + config.writers() + " writers");
+    List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    Set<Long> revisions = ConcurrentHashMap.newKeySet();
+    AtomicInteger next = new AtomicInteger();
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < config.writers(); w++) {
+      writers.add(Thread.ofPlatform().start(() -> {
+        for (int i = next.getAndIncrement(); i < config.apps(); i = next.getAndIncrement()) {
+          String name = String.format("app-%05d", i + 1);
+          String yaml = spec(name, config.componentsPerApp());
+          for (int attempt = 1; ; attempt++) {
+            long s = System.nanoTime();
+            try {
+              ApplyResponse r = client.call(stub -> stub.apply(ApplyRequest.newBuilder().setSpecYaml(yaml).build()));
+              latencies.add((System.nanoTime() - s) / 1e6);
+              if (!r.getApplication().equals(name)) problems.add("the answer to " + name + " names " + r.getApplication());
+              if (!revisions.add(r.getSpecRevision())) problems.add("revision " + r.getSpecRevision() + " answered twice (" + name + ")");
+              break;
+            } catch (StatusRuntimeException e) {
+              if (attempt == 5) {
+                problems.add(name + " not accepted after 5 attempts: " + e.getStatus());
+                break;
+              }
+            }
+          }
+        }
+      }));
+    }
+    long t = System.nanoTime();
+    while (writers.stream().anyMatch(Thread::isAlive)) {
+      for (Thread th : writers) th.join(2000);
+      say(String.format(Locale.ROOT, "    %d/%d accepted (%.0f/s)", latencies.size(), config.apps(), latencies.size() / seconds(t)));
+    }
+    return List.copyOf(latencies);
+  }
+
+  /** Stops the live cluster holding the most components and times detection, re-commit, push and Ready of what it held. */
+  private Failover failover(LeadAgentsClient client, SimulatedAgents agents, long timeoutMs, List<String> problems) throws InterruptedException {
+    Map<String, List<String>> byCluster = agents.componentsByCluster();
+    String victim = byCluster.entrySet().stream().max(Map.Entry.comparingByValue((a, b) -> Integer.compare(a.size(), b.size()))).orElseThrow().getKey();
+    List<String> held = byCluster.get(victim);
+    Set<String> apps = held.stream().map(c -> c.substring(0, c.indexOf('/'))).collect(Collectors.toCollection(java.util.TreeSet::new));
+    say("  failing " + victim + " (" + held.size() + " components of " + apps.size() + " applications)");
+    long t = System.nanoTime();
+    agents.fail(victim);
+    long detected = -1;
+    long recommitted = -1;
+    long pushed = -1;
+    long ready = -1;
+    long deadline = t + timeoutMs * 1_000_000;
+    while (System.nanoTime() < deadline && ready < 0) {
+      if (detected < 0) {
+        boolean failed = client.call(s -> s.listClusters(ListClustersRequest.getDefaultInstance())).getClustersList().stream()
+            .anyMatch(c -> c.getName().equals(victim) && c.getHealth() == ClusterHealth.CLUSTER_HEALTH_FAILED);
+        if (failed) detected = millis(t);
+      }
+      List<ApplicationStatus> affected = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList()
+          .stream().filter(a -> apps.contains(a.getName())).toList();
+      boolean off = affected.stream().allMatch(a -> a.getComponentsList().stream().allMatch(c -> c.getDesiredList().stream()
+          .noneMatch(r -> r.getCluster().equals(victim))));
+      if (recommitted < 0 && off) recommitted = millis(t);
+      if (pushed < 0 && off) {
+        Set<String> running = agents.componentsByCluster().values().stream().flatMap(List::stream).collect(Collectors.toSet());
+        if (running.containsAll(held)) pushed = millis(t);
+      }
+      if (pushed >= 0 && affected.stream().allMatch(a -> a.getPhase() == ApplicationStatus.Phase.READY)) ready = millis(t);
+      Thread.sleep(100);
+    }
+    if (ready < 0) problems.add("the components of failed cluster " + victim + " were not all Ready elsewhere within " + timeoutMs + " ms");
+    say(String.format(Locale.ROOT, "    detected %d ms, re-committed %d ms, pushed %d ms, Ready %d ms", detected, recommitted, pushed, ready));
+    return new Failover(victim, held.size(), apps.size(), detected, recommitted, pushed, ready);
+  }
+
+  /** Kills the leader with SIGKILL; ms until a write is accepted again and until every live agent received a desired state again. */
+  private long[] killLeader(LocalFederation federation, LeadAgentsClient client, SimulatedAgents agents, long timeoutMs) throws InterruptedException {
+    String leader = federation.awaitLeader(30_000).getLeaderId();
+    say("  killing the leader, " + leader);
+    long t = System.nanoTime();
+    long killedAt = t / 1_000_000;
+    federation.kill(leader);
+    long writes = -1;
+    for (int i = 0; writes < 0 && millis(t) < timeoutMs; i++) {
+      try {
+        int n = i;
+        client.call(s -> s.apply(ApplyRequest.newBuilder().setSpecYaml(spec("after-kill-" + n, 1)).build()));
+        writes = millis(t);
+      } catch (StatusRuntimeException e) {
+        // no leader yet
+      }
+    }
+    long reconnected = -1;
+    while (reconnected < 0 && millis(t) < timeoutMs) {
+      if (agents.lastDesiredMillis().values().stream().allMatch(m -> m > killedAt)) reconnected = millis(t);
+      else Thread.sleep(100);
+    }
+    say("    writes accepted after " + writes + " ms, every agent reconnected after " + reconnected + " ms");
+    federation.start(federation.member(leader), List.of());
+    return new long[] {writes, reconnected};
+  }
+
+  private record Progress(long done, long of) {}
+
+  private void awaitProgress(String what, long timeoutMs, java.util.function.Supplier<Progress> check) throws InterruptedException {
+    long t = System.nanoTime();
+    long lastSaid = 0;
+    while (true) {
+      Progress p;
+      try {
+        p = check.get();
+      } catch (StatusRuntimeException e) {
+        p = new Progress(-1, -1);
+      }
+      if (p.of() >= 0 && p.done() >= p.of()) {
+        say(String.format(Locale.ROOT, "    %s: %d/%d after %.1f s", what, p.done(), p.of(), seconds(t)));
+        return;
+      }
+      if (millis(t) > timeoutMs) throw new IllegalStateException(what + ": " + p.done() + "/" + p.of() + " after " + timeoutMs + " ms");
+      if (millis(t) - lastSaid >= 5000) {
+        lastSaid = millis(t);
+        say(String.format(Locale.ROOT, "    %s: %d/%d (%.0f s)", what, p.done(), p.of(), seconds(t)));
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  private static Map<String, Long> cpu(LocalFederation federation) {
+    Map<String, Long> out = new TreeMap<>();
+    for (LocalFederation.Member m : federation.members()) federation.pid(m).ifPresent(pid -> out.put(m.name(), ProcessStats.cpuMillis(pid)));
+    return out;
+  }
+
+  private static final Pattern PLACEMENT_LOOP = Pattern.compile("qonnect_loop_seconds_(count|sum|max)\\{[^}]*loop=\"placement\"[^}]*outcome=\"ok\"[^}]*} ([0-9.eE+-]+)");
+
+  /** Per lead agent: placement rounds run so far, their total seconds, and the longest recent one. */
+  private Map<String, double[]> placementRounds(LocalFederation federation) {
+    Map<String, double[]> out = new TreeMap<>();
+    for (LocalFederation.Member m : federation.members()) {
+      federation.metricsAddress(m).ifPresent(address -> {
+        try {
+          String body = http.send(HttpRequest.newBuilder(URI.create("http://" + address + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString()).body();
+          double[] v = new double[3];
+          Matcher matcher = PLACEMENT_LOOP.matcher(body);
+          while (matcher.find()) {
+            int i = switch (matcher.group(1)) {
+              case "count" -> 0;
+              case "sum" -> 1;
+              default -> 2;
+            };
+            v[i] = Double.parseDouble(matcher.group(2));
+          }
+          out.put(m.name(), v);
+        } catch (IOException | InterruptedException e) {
+          // not scraped: counts as no rounds
+        }
+      });
+    }
+    return out;
+  }
+
+  /** Mean and max ms of the placement rounds run between two scrapes (on whichever lead agent led). */
+  private static double[] roundTime(Map<String, double[]> before, Map<String, double[]> after) {
+    double count = 0;
+    double sum = 0;
+    double max = 0;
+    for (var e : after.entrySet()) {
+      double[] b = before.getOrDefault(e.getKey(), new double[3]);
+      count += e.getValue()[0] - b[0];
+      sum += e.getValue()[1] - b[1];
+      if (e.getValue()[0] > b[0]) max = Math.max(max, e.getValue()[2]);
+    }
+    return new double[] {count == 0 ? Double.NaN : sum / count * 1000, max * 1000};
+  }
+
+  private static double seconds(long sinceNanos) {
+    return (System.nanoTime() - sinceNanos) / 1e9;
+  }
+
+  private static long millis(long sinceNanos) {
+    return (System.nanoTime() - sinceNanos) / 1_000_000;
+  }
+
+  private void say(String line) {
+    progress.println(line);
+    progress.flush();
+  }
+
+  static double percentile(List<Double> values, double p) {
+    List<Double> sorted = values.stream().sorted().toList();
+    if (sorted.isEmpty()) return Double.NaN;
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100 * sorted.size()) - 1));
+  }
+
+  public static String report(Result r, String command) {
+    StringBuilder b = new StringBuilder();
+    Config c = r.config();
+    b.append("Command: `").append(command).append("`  \n");
+    b.append("Java ").append(Runtime.version()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores; ")
+        .append("3 lead agents and the knowledge base as separate JVMs, ").append(c.clusters()).append(" simulated member clusters' agents in one more ")
+        .append("(real protocol and mutual TLS, no Kubernetes; components Ready ").append(c.agents().readyDelayMs()).append(" ms after they arrive), ")
+        .append(c.apps()).append(" applications of ").append(c.componentsPerApp()).append(" components.\n\n");
+    b.append("| stage | seconds |\n|---|---:|\n");
+    r.stages().forEach((stage, s) -> b.append(String.format(Locale.ROOT, "| %s | %.1f |%n", stage, s)));
+    b.append(String.format(Locale.ROOT, "%nSubmissions: %.0f accepted/s from %d writers, p50 %.1f ms, p99 %.1f ms.%n", r.commitsPerSecond(), c.writers(),
+        percentile(r.submitMs(), 50), percentile(r.submitMs(), 99)));
+    b.append(String.format(Locale.ROOT, "%nSteady state (%d s): placement round mean %.1f ms, max %.1f ms; desired state pushed %.0f B/s; largest desired "
+        + "state %d B, largest application list %d B; reports that failed: %d.%n%n", c.steadySeconds(), r.placementRoundMs(), r.placementRoundMaxMs(),
+        r.desiredBytesPerSecond(), r.largestDesiredBytes(), r.largestListBytes(), r.reportFailures()));
+    b.append("| process | CPU (cores) | RSS MiB |\n|---|---:|---:|\n");
+    r.cpuCores().forEach((p, cores) -> b.append(String.format(Locale.ROOT, "| %s | %.2f | %d |%n", p, cores, r.rssMiB().getOrDefault(p, 0L))));
+    if (!r.failovers().isEmpty()) {
+      b.append("\n| failed cluster | components | applications | detected ms | re-committed ms | pushed ms | Ready ms |\n|---|---:|---:|---:|---:|---:|---:|\n");
+      for (Failover f : r.failovers()) {
+        b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d |%n", f.cluster(), f.components(), f.applications(), f.detectedMs(),
+            f.recommittedMs(), f.pushedMs(), f.readyMs()));
+      }
+    }
+    if (r.killWritesAcceptedMs() != -1 || r.killAgentsReconnectedMs() != -1) {
+      b.append(String.format(Locale.ROOT, "%nLeader kill -9: writes accepted again after %d ms, every agent reconnected (a desired state received) after %d ms.%n",
+          r.killWritesAcceptedMs(), r.killAgentsReconnectedMs()));
+    }
+    b.append(r.problems().isEmpty() ? "\nProblems: none.\n" : "\nProblems:\n" + r.problems().stream().map(p -> "- " + p + "\n").collect(Collectors.joining()));
+    return b.toString();
+  }
+}
