@@ -1,8 +1,6 @@
 package io.qonnect.lead.api;
 
 import io.qonnect.lead.lease.LeaseBook;
-import io.qonnect.lead.state.ApplicationRecord;
-import io.qonnect.lead.state.ClusterRecord;
 import io.qonnect.lead.state.StateReader;
 import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.proto.v1.DesiredState;
@@ -21,17 +19,25 @@ public final class AgentFeed {
   static final long LEASE_RENEW_MS = 500;
 
   private final ClusterId cluster;
-  private final StateReader state;
+  private final DesiredIndex index;
   private final DesiredStates desiredStates = new DesiredStates();
   private long seenRevision = -1;
   private DesiredState sent;
   private List<DesiredStates.Singleton> singletons = List.of();
   private List<String> memberClusters = List.of();
+  private long peersAtClusterSet = -1;
+  private List<io.qonnect.proto.v1.PeerAgent> peers = List.of();
   private long leasesRenewed = Long.MIN_VALUE;
 
+  /** A feed with an index of its own (one agent, as the simulation has). */
   public AgentFeed(ClusterId cluster, StateReader state) {
+    this(cluster, new DesiredIndex(state));
+  }
+
+  /** @param index shared by every feed of this lead agent: each revision is arranged once for all of them */
+  public AgentFeed(ClusterId cluster, DesiredIndex index) {
     this.cluster = cluster;
-    this.state = state;
+    this.index = index;
   }
 
   public ClusterId cluster() {
@@ -54,16 +60,20 @@ public final class AgentFeed {
   }
 
   private java.util.Optional<DesiredState> desiredIfChanged() {
-    record Now(long revision, long revisionMillis, List<ApplicationRecord> applications, List<ClusterRecord> clusters) {}
-    Now now = state.read(s -> s.revision() == seenRevision ? new Now(seenRevision, 0, List.of(), List.of())
-        : new Now(s.revision(), s.revisionMillis(), s.applications(), s.clusters()));
+    DesiredIndex.View now = index.current();
     if (now.revision() == seenRevision) return java.util.Optional.empty();
     seenRevision = now.revision();
-    DesiredStates.ForCluster desired = desiredStates.forCluster(cluster, now.applications(), now.clusters(), now.revision());
+    boolean peersChanged = now.clusterSetRevision() != peersAtClusterSet;
+    if (peersChanged) { // the member clusters change far less often than the applications: only then walk them
+      peersAtClusterSet = now.clusterSetRevision();
+      peers = DesiredStates.peers(cluster, now.clusters());
+      memberClusters = now.clusters().stream().filter(c -> !c.agentAddress().isEmpty()).map(c -> c.id().value()).toList();
+    }
+    DesiredStates.ForCluster desired = desiredStates.withPeers(cluster, now.applicationsOn(cluster), peers, now.revision());
     singletons = desired.singletons();
-    memberClusters = now.clusters().stream().filter(c -> !c.agentAddress().isEmpty()).map(c -> c.id().value()).toList();
-    if (sent != null && sent.getApplicationsList().equals(desired.state().getApplicationsList())
-        && sent.getPeersList().equals(desired.state().getPeersList())) return java.util.Optional.empty();
+    boolean same = sent != null && sent.getApplicationsList().equals(desired.state().getApplicationsList())
+        && (!peersChanged || sent.getPeersList().equals(peers));
+    if (same) return java.util.Optional.empty();
     sent = desired.state().toBuilder().setRevisionProposedUnixMillis(now.revisionMillis()).build();
     return java.util.Optional.of(sent);
   }

@@ -52,6 +52,8 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
   private final ControlPlaneClient client;
   private final GroupView group;
   private final StateReader stateMachine;
+  /** One arrangement of each revision for every connected agent's feed. */
+  private final DesiredIndex desiredIndex;
   private final AgentSessions sessions;
   private final LeaseBook.Fences fences;
   private final java.util.concurrent.atomic.LongAdder leasesSent = new java.util.concurrent.atomic.LongAdder();
@@ -80,6 +82,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
     this.client = client;
     this.group = group;
     this.stateMachine = stateMachine;
+    this.desiredIndex = new DesiredIndex(stateMachine);
     this.sessions = sessions;
     this.fences = fences;
     this.timer = timer;
@@ -247,7 +250,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
     private long quietRuns;
 
     Pusher(ClusterId cluster, Outbound out, Runnable stop) {
-      this.feed = new AgentFeed(cluster, stateMachine);
+      this.feed = new AgentFeed(cluster, desiredIndex);
       this.out = out;
       this.stop = stop;
     }

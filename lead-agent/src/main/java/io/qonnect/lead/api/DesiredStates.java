@@ -47,12 +47,26 @@ public final class DesiredStates {
   }
 
   public ForCluster forCluster(ClusterId cluster, List<ApplicationRecord> applications, List<ClusterRecord> registry, long revision) {
-    DesiredState.Builder b = DesiredState.newBuilder().setCluster(cluster.value()).setRevision(revision);
+    return withPeers(cluster, applications, peers(cluster, registry), revision);
+  }
+
+  /** Every other registered member cluster's agent, for {@code cluster}'s agent to probe. */
+  public static List<PeerAgent> peers(ClusterId cluster, List<ClusterRecord> registry) {
+    List<PeerAgent> peers = new ArrayList<>();
     for (ClusterRecord peer : registry) {
       if (!peer.id().equals(cluster) && !peer.agentAddress().isEmpty()) {
-        b.addPeers(PeerAgent.newBuilder().setCluster(peer.id().value()).setAddress(peer.agentAddress()));
+        peers.add(PeerAgent.newBuilder().setCluster(peer.id().value()).setAddress(peer.agentAddress()).build());
       }
     }
+    return peers;
+  }
+
+  /**
+   * @param applications the applications to look at (those not placed here add nothing: callers may pass only the
+   *     ones placed here, see {@link DesiredIndex})
+   */
+  public ForCluster withPeers(ClusterId cluster, List<ApplicationRecord> applications, List<PeerAgent> peers, long revision) {
+    DesiredState.Builder b = DesiredState.newBuilder().setCluster(cluster.value()).setRevision(revision).addAllPeers(peers);
     List<Singleton> singletons = new ArrayList<>();
     for (ApplicationRecord app : applications) {
       if (app.placement() == null) continue;

@@ -50,10 +50,12 @@ public final class PlacementRound {
    * @param maxConcurrentMigrations migrations in flight at once, over all applications (failovers are exempt)
    * @param readyBoundMillis how long a migration may wait for its new placement to run Ready before it is reported
    *     stalled (an event and the application's status say which workloads wait and why; the old copies keep running)
-   * @param reconsiderPerRound how many applications a round may look at for something better (a migration, a retry of an
-   *     unschedulable one, a cluster set change to acknowledge), in turn; new and changed specs, failovers and broken
-   *     constraints are decided in every round whatever their number. The engine's search is the cost of a round: with
-   *     thousands of applications, looking at all of them each round would hold every failover behind it.
+   * @param reconsiderPerRound how many engine searches a round may run apart from failovers and broken constraints
+   *     (which are decided in every round whatever their number): new and changed specs first, in name order, then the
+   *     applications in turn looked at for something better (a migration, a retry of an unschedulable one, a cluster
+   *     set change to acknowledge). The search is the cost of a round: with thousands of applications, a round that
+   *     looked at all of them (or placed a burst of thousands of submissions at once) would hold every failover, and
+   *     every decision of the round, behind it for minutes.
    */
   public record Policy(double hysteresis, long holdMillis, int maxConcurrentMigrations, long readyBoundMillis, int reconsiderPerRound) {
     /** Enough for every application of a small federation in every round; a large one's are looked at in turn. */
@@ -85,6 +87,10 @@ public final class PlacementRound {
   private final java.util.Set<String> observationsPending = new java.util.HashSet<>();
   /** The last application looked at in turn: the next round's turn starts after it. */
   private String lastInTurn = "";
+  /** The new and changed specs this round places (the first ones by name, within the budget). */
+  private java.util.Set<String> specsThisRound = java.util.Set.of();
+  /** Engine searches this round may still run for applications in turn (what the new specs left of the budget). */
+  private int searchesLeft;
 
   /** @param specs parses an application's stored spec (callers may cache by name and spec revision) */
   public PlacementRound(PlacementEngine engine, Function<ApplicationRecord, Parsed<QosSpec>> specs, Policy policy) {
@@ -112,6 +118,9 @@ public final class PlacementRound {
     observationsPending.retainAll(names);
     if (observationsChanged) observationsPending.addAll(names);
     java.util.Set<String> turn = turn(names);
+    specsThisRound = applications.stream().filter(a -> a.placedSpecRevision() != a.specRevision()).limit(policy.reconsiderPerRound())
+        .map(ApplicationRecord::name).collect(Collectors.toSet());
+    searchesLeft = policy.reconsiderPerRound() - specsThisRound.size();
     Map<String, Map<ClusterId, Resources>> demand = new HashMap<>();
     Map<ClusterId, Resources> total = new TreeMap<>();
     for (ApplicationRecord app : applications) {
@@ -123,12 +132,13 @@ public final class PlacementRound {
     List<CommitPlacement> decisions = new ArrayList<>();
     for (ApplicationRecord app : applications) {
       demand.getOrDefault(app.name(), Map.of()).forEach((c, r) -> total.merge(c, r, Resources::minusClamped));
-      ClusterSnapshot free = snapshot.reserve(total);
+      // what the others leave free: built only for an application this round searches or assesses (most it does not)
+      java.util.function.Supplier<ClusterSnapshot> free = memoized(() -> snapshot.reserve(total));
       CommitPlacement decision = switch (specs.apply(app)) {
         case Parsed.Invalid<QosSpec> invalid -> app.placedSpecRevision() == app.specRevision() ? null
             : unschedulable(app, clusterSetRevision, Trigger.SPEC_CHANGED, "spec", Diagnoses.summaryOnly("the stored spec no longer validates: "
                 + invalid.violations().getFirst().message()));
-        case Parsed.Valid<QosSpec> valid -> decide(app, valid.value(), clusterSetRevision, free, turn.contains(app.name()), nowMillis,
+        case Parsed.Valid<QosSpec> valid -> decide(app, valid.value(), clusterSetRevision, snapshot, free, turn.contains(app.name()), nowMillis,
             migrations < policy.maxConcurrentMigrations());
       };
       // until it commits and its migration completes, what a decision replaces keeps running: both hold capacity
@@ -160,21 +170,39 @@ public final class PlacementRound {
     return turn;
   }
 
-  /** @param inTurn whether this round may look at it for something better (see {@link Policy#reconsiderPerRound}) */
-  private CommitPlacement decide(ApplicationRecord app, QosSpec spec, long clusterSetRevision, ClusterSnapshot free,
-      boolean inTurn, long now, boolean migrationSlotFree) {
+  private static <T> java.util.function.Supplier<T> memoized(java.util.function.Supplier<T> supplier) {
+    Object[] value = {null};
+    return () -> {
+      if (value[0] == null) value[0] = supplier.get();
+      @SuppressWarnings("unchecked") T t = (T) value[0];
+      return t;
+    };
+  }
+
+  /**
+   * @param snapshot the round's snapshot (which member clusters exist); {@code free}: what the others leave free in it
+   * @param inTurn whether this round may look at it for something better (see {@link Policy#reconsiderPerRound})
+   */
+  private CommitPlacement decide(ApplicationRecord app, QosSpec spec, long clusterSetRevision, ClusterSnapshot snapshot,
+      java.util.function.Supplier<ClusterSnapshot> freeSupplier, boolean inTurn, long now, boolean migrationSlotFree) {
     boolean clusterSetChanged = app.placedClusterSetRevision() != clusterSetRevision;
     if (app.placedSpecRevision() != app.specRevision()) {
+      if (!specsThisRound.contains(app.name())) return null; // a later round: a burst of submissions is placed in slices
       observationsPending.remove(app.name());
+      ClusterSnapshot free = freeSupplier.get();
       return app.placedSpecRevision() == 0 || app.placement() == null ? fresh(app, spec, clusterSetRevision, free, Trigger.NEW_SPEC, "new spec")
           : specChanged(app, spec, clusterSetRevision, free);
     }
     boolean observationsChanged = observationsPending.contains(app.name());
     if (app.placement() == null) {
-      if (!inTurn || !(observationsChanged || clusterSetChanged)) return null;
+      if (!inTurn || !(observationsChanged || clusterSetChanged) || searchesLeft <= 0) return null;
+      searchesLeft--;
       observationsPending.remove(app.name());
-      return fresh(app, spec, clusterSetRevision, free, Trigger.RETRY, "retry");
+      return fresh(app, spec, clusterSetRevision, freeSupplier.get(), Trigger.RETRY, "retry");
     }
+    boolean clusterGone = app.placement().components().values().stream().flatMap(m -> m.keySet().stream()).anyMatch(x -> snapshot.cluster(x).isEmpty());
+    if (!clusterGone && !inTurn) return null; // nothing urgent: a drifted constraint or a better placement waits for its turn
+    ClusterSnapshot free = freeSupplier.get();
     PlacementEngine.Assessment current = engine.assess(spec, keepingSuspect(free), app.placement());
     if (current.clusterGone()) {
       betterSince.remove(app.name());
@@ -190,7 +218,8 @@ public final class PlacementRound {
       return clusterSetChanged ? keep(app, clusterSetRevision) : null;
     }
     boolean reconsider = observationsChanged || clusterSetChanged || betterSince.containsKey(app.name()) || app.unschedulable();
-    if (!reconsider || !inTurn) return null;
+    if (!reconsider || !inTurn || searchesLeft <= 0) return null;
+    searchesLeft--;
     observationsPending.remove(app.name());
     if (place(app, spec, free) instanceof PlacementOutcome.Placed better && !better.placement().equals(app.placement())) {
       double gain = current.objective() > 0 ? 1 - better.explanation().objective().value() / current.objective() : 0;

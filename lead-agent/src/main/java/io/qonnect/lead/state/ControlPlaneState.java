@@ -41,6 +41,12 @@ public final class ControlPlaneState {
   private final Deque<EventRecord> events = new ArrayDeque<>();
   /** Derived, never stored: each application's serving demand by the record it was computed from. */
   private final Map<String, DemandOf> demandMemo = new HashMap<>();
+  /**
+   * Derived, never stored: the sum of every application's serving demand per member cluster (cpu millis, memory
+   * bytes), kept as records are replaced, so checking a decision against the room it assumed does not sum every
+   * application again (that made applying N decisions cost N² at thousands of applications).
+   */
+  private final Map<ClusterId, long[]> servingTotal = new HashMap<>();
   private long revision;
   private long clusterSetRevision;
   private long lastAppliedIndex;
@@ -136,7 +142,7 @@ public final class ControlPlaneState {
     // the canonical form decides: a comment, key-order or whitespace edit means the same spec
     if (current != null && current.spec().equals(c.spec())) return CommandResult.unchanged(current.specRevision());
     long rev = ++revision;
-    applications.put(c.application(), current == null ? ApplicationRecord.accepted(c.application(), c.specYaml(), c.spec(), rev) : current.withSpec(c.specYaml(), c.spec(), rev));
+    put(current == null ? ApplicationRecord.accepted(c.application(), c.specYaml(), c.spec(), rev) : current.withSpec(c.specYaml(), c.spec(), rev));
     event(time, current == null ? EventKind.APPLICATION_CREATED : EventKind.APPLICATION_CONFIGURED, c.application(), "spec revision " + rev + by(c.actor()));
     return CommandResult.changed(rev);
   }
@@ -147,8 +153,9 @@ public final class ControlPlaneState {
   }
 
   private CommandResult delete(long time, DeleteApplication c) {
+    if (!applications.containsKey(c.application())) return CommandResult.rejected(Rejection.NOT_FOUND, "application " + c.application());
+    count(applications.remove(c.application()), -1);
     demandMemo.remove(c.application());
-    if (applications.remove(c.application()) == null) return CommandResult.rejected(Rejection.NOT_FOUND, "application " + c.application());
     long rev = ++revision;
     event(time, EventKind.APPLICATION_DELETED, c.application(), "deleted" + by(c.actor()));
     return CommandResult.changed(rev);
@@ -182,7 +189,7 @@ public final class ControlPlaneState {
       if (over.isPresent()) return CommandResult.rejected(Rejection.CONFLICT, over.get());
     }
     long rev = ++revision;
-    applications.put(app.name(), decided);
+    put(decided);
     boolean epochChanged = decided.placementEpoch() != app.placementEpoch();
     if (c.placement() == null) {
       if (!app.unschedulable() || epochChanged) {
@@ -206,16 +213,39 @@ public final class ControlPlaneState {
       ClusterId cluster = mine.getKey();
       Resources assumed = room.get(cluster);
       if (assumed == null || mine.getValue().fitsIn(had.getOrDefault(cluster, Resources.ZERO))) continue;
-      Resources total = mine.getValue();
-      for (ApplicationRecord other : applications.values()) {
-        if (!other.name().equals(before.name())) total = total.plus(demand(other).getOrDefault(cluster, Resources.ZERO));
-      }
+      long[] all = servingTotal.getOrDefault(cluster, new long[2]);
+      Resources hadHere = had.getOrDefault(cluster, Resources.ZERO);
+      Resources total = new Resources(all[0] - hadHere.cpuMillis() + mine.getValue().cpuMillis(), all[1] - hadHere.memoryBytes() + mine.getValue().memoryBytes());
       if (!total.fitsIn(assumed)) {
         return Optional.of("committed placements would ask " + total + " of " + cluster.value() + ", which has room for " + assumed
             + ": decisions committed since this one was computed took the rest");
       }
     }
     return Optional.empty();
+  }
+
+  /** Replaces (or adds) an application's record, keeping {@link #servingTotal}. */
+  private void put(ApplicationRecord app) {
+    count(applications.put(app.name(), app), -1);
+    count(app, +1);
+  }
+
+  private void count(ApplicationRecord app, int sign) {
+    if (app == null) return;
+    demand(app).forEach((cluster, r) -> {
+      long[] total = servingTotal.computeIfAbsent(cluster, k -> new long[2]);
+      total[0] += sign * r.cpuMillis();
+      total[1] += sign * r.memoryBytes();
+    });
+  }
+
+  /** The serving demand of every application summed per member cluster, as kept (for tests: it must equal a fresh sum). */
+  Map<ClusterId, Resources> servingTotal() {
+    Map<ClusterId, Resources> out = new TreeMap<>();
+    servingTotal.forEach((c, t) -> {
+      if (t[0] != 0 || t[1] != 0) out.put(c, new Resources(t[0], t[1]));
+    });
+    return out;
   }
 
   /** An application's serving demand, computed once per record (records are replaced, never changed). */
@@ -234,7 +264,7 @@ public final class ControlPlaneState {
     if (app.placementEpoch() != c.placementEpoch() || !app.migrating()) {
       return CommandResult.rejected(Rejection.STALE, "no migration to epoch " + c.placementEpoch() + " in flight (epoch is " + app.placementEpoch() + ")");
     }
-    applications.put(app.name(), app.withMigrationCompleted());
+    put(app.withMigrationCompleted());
     long rev = ++revision;
     event(time, EventKind.MIGRATION_COMPLETED, app.name(), "epoch " + app.placementEpoch() + " Ready; the copies of the previous placement are removed");
     return CommandResult.changed(rev);
@@ -359,8 +389,9 @@ public final class ControlPlaneState {
     clusters.clear();
     clusters.putAll(newClusters);
     applications.clear();
-    applications.putAll(newApplications);
     demandMemo.clear();
+    servingTotal.clear();
+    newApplications.values().forEach(this::put);
     events.clear();
     newEvents.stream().skip(Math.max(0, newEvents.size() - MAX_EVENTS)).forEach(events::addLast);
   }

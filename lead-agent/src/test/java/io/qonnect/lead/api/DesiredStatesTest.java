@@ -115,4 +115,38 @@ class DesiredStatesTest {
       assertThat(c.getWorkloadCase()).isEqualTo(DesiredComponent.WorkloadCase.WORKLOAD_NOT_SET);
     });
   }
+
+  /**
+   * The feeds build each cluster's desired state from the applications the shared index lists on it; on random
+   * placements (some migrating, some not placed) that is exactly what building it from every application gives.
+   */
+  @Test
+  void theIndexedDesiredStateOfEveryClusterEqualsTheOneBuiltFromEveryApplication() {
+    List<String> components = SPEC.getComponentsList().stream().map(c -> c.getName()).toList();
+    for (long seed = 1; seed <= 50; seed++) {
+      java.util.Random random = new java.util.Random(seed);
+      java.util.function.Supplier<Placement> randomPlacement = () -> {
+        List<Object> args = new java.util.ArrayList<>();
+        for (String component : components) {
+          for (ClusterRecord c : REGISTRY) if (random.nextInt(3) == 0) args.addAll(List.of(component, c.id().value(), 1 + random.nextInt(3)));
+        }
+        return placement(args.toArray());
+      };
+      Map<String, ApplicationRecord> apps = new TreeMap<>();
+      for (int a = 0; a < 20; a++) {
+        Placement now = random.nextInt(7) == 0 ? null : randomPlacement.get();
+        Placement previous = random.nextInt(3) == 0 ? randomPlacement.get() : null;
+        String name = "app-" + a;
+        apps.put(name, new ApplicationRecord(name, LEDGER, SPEC, 3, 2, now, previous, "", io.qonnect.lead.state.Diagnoses.NONE, 3, 1, 3, 0));
+      }
+      io.qonnect.lead.state.ControlPlaneState state = new io.qonnect.lead.state.ControlPlaneState();
+      state.restore(40, 40, 7, io.qonnect.lead.state.FeatureLevels.SUPPORTED, 0,
+          REGISTRY.stream().collect(java.util.stream.Collectors.toMap(ClusterRecord::id, c -> c)), apps, List.of());
+      DesiredIndex.View view = DesiredIndex.build(state);
+      for (ClusterRecord c : REGISTRY) {
+        assertThat(desired.withPeers(c.id(), view.applicationsOn(c.id()), DesiredStates.peers(c.id(), view.clusters()), view.revision()))
+            .as("seed " + seed + ", " + c.id().value()).isEqualTo(desired.forCluster(c.id(), state.applications(), REGISTRY, 40));
+      }
+    }
+  }
 }

@@ -181,11 +181,22 @@ class PlacementRoundTest {
     assertThat(retried).containsExactlyInAnyOrder("a", "b", "c", "d", "e");
     assertThat(budgeted.decide(waiting, 0, empty, false, 2_600)).as("nothing changed since each was retried").isEmpty();
 
-    // a new spec among them is placed in the round it arrives, in turn or not
+    // a new spec among them is placed in the round it arrives, before any of them is looked at again
     ApplicationRecord newcomer = fresh("f", spec("f", 1, "100m"), 3);
     List<ApplicationRecord> withNewcomer = new java.util.ArrayList<>(waiting);
     withNewcomer.add(newcomer);
-    assertThat(budgeted.decide(withNewcomer, 0, cheapAndDear(0.06, ClusterHealth.HEALTHY), false, 2_800)).extracting(CommitPlacement::application).contains("f");
+    assertThat(budgeted.decide(withNewcomer, 0, cheapAndDear(0.06, ClusterHealth.HEALTHY), true, 2_800)).extracting(CommitPlacement::application).contains("f");
+
+    // a burst of new specs is placed a slice per round, by name, every one of them
+    List<ApplicationRecord> burst = List.of("p", "q", "r", "s", "t").stream().map(n -> fresh(n, spec(n, 1, "100m"), 4)).toList();
+    List<String> placed = new java.util.ArrayList<>();
+    for (int r = 0; r < 3; r++) {
+      List<CommitPlacement> slice = budgeted.decide(burst.stream().filter(a -> !placed.contains(a.name())).toList(), 1,
+          cheapAndDear(0.06, ClusterHealth.HEALTHY), false, 3_000 + r);
+      assertThat(slice).hasSizeLessThanOrEqualTo(2);
+      placed.addAll(slice.stream().map(CommitPlacement::application).toList());
+    }
+    assertThat(placed).containsExactly("p", "q", "r", "s", "t");
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.qonnect.lead.state.Command.SubmitApplication;
 import io.qonnect.placement.Placement;
 import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.placement.spec.Tier;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -340,6 +341,40 @@ class ControlPlaneStateTest {
           placement("web", "c1", 2), "", Diagnoses.NONE, Command.Trigger.KEPT, "", cramped)))
           .as("what runs stays where the room shrank: only added replicas are checked").isInstanceOf(CommandResult.Accepted.class);
     }
+  }
+
+  /**
+   * The per-cluster total apply keeps for the capacity check (so that it does not sum every application per decision)
+   * is, after every kind of change, exactly what summing every application's serving demand gives.
+   */
+  @Test
+  void theServingTotalKeptPerClusterIsAlwaysTheSumOfEveryApplicationsDemand() {
+    ControlPlaneState s = new ControlPlaneState();
+    long[] i = {0};
+    java.util.function.Consumer<Command> at = c -> {
+      s.apply(++i[0], 1, 1_000, 0, c);
+      java.util.Map<ClusterId, io.qonnect.placement.spec.Resources> fresh = new TreeMap<>();
+      s.applications().forEach(app -> app.servingDemand().forEach((cluster, r) -> fresh.merge(cluster, r, io.qonnect.placement.spec.Resources::plus)));
+      assertThat(s.servingTotal()).as("after " + c.getClass().getSimpleName()).isEqualTo(fresh);
+    };
+    at.accept(new Command.SetFeatureLevel(FeatureLevels.CHECKED_CAPACITY));
+    for (String c : new String[] {"c0", "c1", "c2"}) at.accept(new RegisterCluster(ClusterId.of(c), Tier.CLOUD, "eu", "x"));
+    at.accept(sized("ledger", 400));
+    at.accept(sized("shop", 500));
+    java.util.function.BiFunction<String, Placement, CommitPlacement> decide = (app, p) -> new CommitPlacement(app,
+        s.application(app).orElseThrow().specRevision(), s.clusterSetRevision(), p, "", Diagnoses.NONE, Command.Trigger.MIGRATION, "", new TreeMap<>());
+    at.accept(decide.apply("ledger", placement("web", "c1", 2)));
+    at.accept(decide.apply("shop", placement("web", "c1", 2)));
+    at.accept(decide.apply("shop", placement("web", "c0", 3))); // a migration: both placements serve
+    at.accept(decide.apply("shop", placement("web", "c2", 1))); // a second decision during it
+    at.accept(sized("shop", 700));                              // the spec changes what each replica asks
+    at.accept(new CompleteMigration("shop", s.application("shop").orElseThrow().placementEpoch()));
+    at.accept(new Command.DeleteApplication("ledger", ""));
+    java.util.Map<ClusterId, io.qonnect.placement.spec.Resources> before = s.servingTotal();
+    s.restore(i[0], s.revision(), s.clusterSetRevision(), s.featureLevel(), 0, new TreeMap<>(s.clusters().stream()
+        .collect(java.util.stream.Collectors.toMap(ClusterRecord::id, c -> c))), s.applications().stream()
+        .collect(java.util.stream.Collectors.toMap(ApplicationRecord::name, a -> a)), List.of());
+    assertThat(s.servingTotal()).as("restored from a snapshot").isEqualTo(before).isNotEmpty();
   }
 
   /** A spec whose one component, web, asks {@code cpuMillis} and 128Mi per replica. */

@@ -195,7 +195,7 @@ final class BenchCommand implements Callable<Integer> {
         + " failed cluster(s), " + (kill ? "a leader kill" : "no leader kill"));
     var config = new io.qonnect.testbed.scale.ScaleBench.Config(clusters, apps, perApp, fail, kill, writers, 30,
         new io.qonnect.testbed.scale.SimulatedAgents.Config(clusters, 2000, 1000, 5000), io.qonnect.testbed.federation.LocalFederation.defaultJvmOptions(),
-        Math.max(300_000, apps * 60L));
+        Math.max(300_000, apps * 120L));
     try {
       var result = new io.qonnect.testbed.scale.ScaleBench(w).run(config, System.getProperty("java.class.path"));
       write(io.qonnect.testbed.scale.ScaleBench.report(result, "./qonnect bench scale --clusters " + clusters + " --apps " + apps + " --components " + perApp

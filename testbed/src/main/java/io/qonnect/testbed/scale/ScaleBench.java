@@ -90,11 +90,12 @@ public final class ScaleBench {
         // registration
         long t = System.nanoTime();
         agents.start(federation.gatewayAddresses(), federation.knowledgeBaseAddress().orElseThrow(), federation::transport);
-        awaitProgress("clusters registered and Healthy", config.timeoutMs(), () -> {
+        boolean registered = awaitProgress("clusters registered and Healthy", config.timeoutMs(), () -> {
           List<ClusterStatus> clusters = client.call(s -> s.listClusters(ListClustersRequest.getDefaultInstance())).getClustersList();
           long healthy = clusters.stream().filter(c -> c.getHealth() == ClusterHealth.CLUSTER_HEALTH_HEALTHY).count();
           return new Progress(healthy, config.clusters());
         });
+        if (!registered) return partial(config, stages, problems, "not every cluster registered and Healthy within the timeout");
         stages.put("all clusters registered and Healthy", seconds(t));
 
         // submissions
@@ -104,11 +105,16 @@ public final class ScaleBench {
         stages.put("all applications submitted", submitSeconds);
         double commitsPerSecond = submitMs.size() / submitSeconds;
         long[] largestList = {0};
-        awaitProgress("applications Ready", config.timeoutMs(), () -> {
+        boolean ready = awaitProgress("applications Ready", config.timeoutMs(), () -> {
           var list = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance()));
           largestList[0] = Math.max(largestList[0], list.getSerializedSize());
           return new Progress(list.getApplicationsList().stream().filter(a -> a.getPhase() == ApplicationStatus.Phase.READY).count(), config.apps());
         });
+        if (!ready) {
+          problems.add("not every application Ready within " + config.timeoutMs() / 1000 + " s after the submissions started");
+          return new Result(config, stages, commitsPerSecond, submitMs, Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN,
+              agents.largestDesiredBytes(), largestList[0], List.of(), -1, -1, agents.reportFailures(), List.copyOf(problems));
+        }
         stages.put("submitted → all applications Ready", seconds(t) - submitSeconds);
 
         // steady state
@@ -145,6 +151,12 @@ public final class ScaleBench {
     } finally {
       federation.down(true, line -> {});
     }
+  }
+
+  private static Result partial(Config config, Map<String, Double> stages, List<String> problems, String why) {
+    problems.add(why);
+    return new Result(config, stages, Double.NaN, List.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN, 0, 0, List.of(), -1, -1, 0,
+        List.copyOf(problems));
   }
 
   /** Submits every application from {@code writers} clients; checks each answer names its own application and no revision repeats. */
@@ -251,7 +263,8 @@ public final class ScaleBench {
 
   private record Progress(long done, long of) {}
 
-  private void awaitProgress(String what, long timeoutMs, java.util.function.Supplier<Progress> check) throws InterruptedException {
+  /** Polls until done; false (and a line saying how far it got) when the timeout passed first. */
+  private boolean awaitProgress(String what, long timeoutMs, java.util.function.Supplier<Progress> check) throws InterruptedException {
     long t = System.nanoTime();
     long lastSaid = 0;
     while (true) {
@@ -263,9 +276,12 @@ public final class ScaleBench {
       }
       if (p.of() >= 0 && p.done() >= p.of()) {
         say(String.format(Locale.ROOT, "    %s: %d/%d after %.1f s", what, p.done(), p.of(), seconds(t)));
-        return;
+        return true;
       }
-      if (millis(t) > timeoutMs) throw new IllegalStateException(what + ": " + p.done() + "/" + p.of() + " after " + timeoutMs + " ms");
+      if (millis(t) > timeoutMs) {
+        say(String.format(Locale.ROOT, "    %s: only %d/%d after %d s: stopping here", what, p.done(), p.of(), timeoutMs / 1000));
+        return false;
+      }
       if (millis(t) - lastSaid >= 5000) {
         lastSaid = millis(t);
         say(String.format(Locale.ROOT, "    %s: %d/%d (%.0f s)", what, p.done(), p.of(), seconds(t)));
