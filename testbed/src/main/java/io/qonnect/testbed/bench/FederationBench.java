@@ -235,7 +235,8 @@ public final class FederationBench {
     progress.flush();
   }
 
-  static double percentile(List<Double> values, double p) {
+  /** The p-th percentile (nearest rank) of {@code values}; NaN when there are none. */
+  public static double percentile(List<Double> values, double p) {
     List<Double> sorted = values.stream().sorted().toList();
     if (sorted.isEmpty()) return Double.NaN;
     return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100 * sorted.size()) - 1));

@@ -87,6 +87,9 @@ public final class ScaleBench {
     try (SimulatedAgents agents = new SimulatedAgents(config.agents())) {
       federation.up(3, List.of(), line -> say("  " + line));
       try (LeadAgentsClient client = federation.client(30_000)) {
+        // each agent's certificate first (as an operator issues them before deploying agents): not part of registration
+        say("  issuing " + config.clusters() + " agent certificates");
+        for (String cluster : agents.clusterNames()) federation.transport(new io.qonnect.transport.Identity.Agent(cluster));
         // registration
         long t = System.nanoTime();
         agents.start(federation.gatewayAddresses(), federation.knowledgeBaseAddress().orElseThrow(), federation::transport);
@@ -190,10 +193,15 @@ public final class ScaleBench {
       }));
     }
     long t = System.nanoTime();
+    long lastSaid = System.nanoTime();
     while (writers.stream().anyMatch(Thread::isAlive)) {
-      for (Thread th : writers) th.join(2000);
+      Thread.sleep(100);
+      if (millis(lastSaid) < 2000) continue;
+      lastSaid = System.nanoTime();
       say(String.format(Locale.ROOT, "    %d/%d accepted (%.0f/s)", latencies.size(), config.apps(), latencies.size() / seconds(t)));
     }
+    say(String.format(Locale.ROOT, "    %d/%d accepted (%.0f/s)", latencies.size(), config.apps(), latencies.size() / seconds(t)));
+
     return List.copyOf(latencies);
   }
 
@@ -352,10 +360,8 @@ public final class ScaleBench {
     progress.flush();
   }
 
-  static double percentile(List<Double> values, double p) {
-    List<Double> sorted = values.stream().sorted().toList();
-    if (sorted.isEmpty()) return Double.NaN;
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100 * sorted.size()) - 1));
+  private static double percentile(List<Double> values, double p) {
+    return io.qonnect.testbed.bench.FederationBench.percentile(values, p);
   }
 
   public static String report(Result r, String command) {

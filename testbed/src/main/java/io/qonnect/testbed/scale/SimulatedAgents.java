@@ -91,8 +91,9 @@ public final class SimulatedAgents implements AutoCloseable {
     }
   }
 
-  public List<String> clusters() {
-    return agents.stream().map(a -> a.cluster).toList();
+  /** The member clusters' names, started or not. */
+  public List<String> clusterNames() {
+    return java.util.stream.IntStream.rangeClosed(1, config.clusters()).mapToObj(SimulatedAgents::name).toList();
   }
 
   /** Stops a cluster's agent as if its cluster died: no heartbeat, no report, its stream gone. */
