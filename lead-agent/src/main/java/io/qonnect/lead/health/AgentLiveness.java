@@ -5,6 +5,7 @@ import io.qonnect.lead.lease.LeaseBook;
 import io.qonnect.lead.placing.ObservationSource;
 import io.qonnect.proto.v1.Heartbeat;
 import io.qonnect.proto.v1.LatencyReport;
+import io.qonnect.proto.v1.ObservationSnapshot;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,9 @@ public final class AgentLiveness implements LeaseBook.Fences {
   private final LongSupplier monotonicMillis;
   /** Per cluster: the newest peer report (the peer's own time stamp) and when this lead agent first saw it (its own clock). */
   private final Map<String, long[]> peerSightings = new HashMap<>();
+  /** The observation snapshot {@link #newestPeerReport} was indexed from, and the index: per cluster, the newest peer report naming it. */
+  private ObservationSnapshot indexed;
+  private Map<String, Long> newestPeerReport = Map.of();
 
   public AgentLiveness(AgentSessions sessions, ObservationSource observations, LongSupplier monotonicMillis) {
     this.sessions = sessions;
@@ -34,11 +38,7 @@ public final class AgentLiveness implements LeaseBook.Fences {
    * with this one's: only its change is noticed, and timed here.
    */
   public synchronized long lastReachedByPeers(String cluster) {
-    long newest = 0;
-    for (LatencyReport r : observations.cached().getLatencyList()) {
-      if (r.getFromCluster().equals(cluster) || r.getObservedUnixMillis() <= newest) continue;
-      if (r.getSamplesList().stream().anyMatch(s -> s.getTo().equals(cluster))) newest = r.getObservedUnixMillis();
-    }
+    long newest = newestPeerReports().getOrDefault(cluster, 0L);
     if (newest == 0) return peerSightings.containsKey(cluster) ? peerSightings.get(cluster)[1] : 0;
     long[] seen = peerSightings.get(cluster);
     if (seen == null || newest > seen[0]) {
@@ -46,6 +46,25 @@ public final class AgentLiveness implements LeaseBook.Fences {
       peerSightings.put(cluster, seen);
     }
     return seen[1];
+  }
+
+  /**
+   * Per member cluster, the peer's time stamp of the newest report in which another cluster's agent reached it: one pass
+   * over the cached reports each time the snapshot changes (a scan per cluster was clusters² × samples per health round).
+   */
+  private Map<String, Long> newestPeerReports() {
+    ObservationSnapshot snapshot = observations.cached();
+    if (snapshot != indexed) {
+      Map<String, Long> newest = new HashMap<>();
+      for (LatencyReport r : snapshot.getLatencyList()) {
+        for (var sample : r.getSamplesList()) {
+          if (!sample.getTo().equals(r.getFromCluster())) newest.merge(sample.getTo(), r.getObservedUnixMillis(), Math::max);
+        }
+      }
+      newestPeerReport = newest;
+      indexed = snapshot;
+    }
+    return newestPeerReport;
   }
 
   /**

@@ -15,6 +15,9 @@ import io.qonnect.placement.spec.Parsed;
 import io.qonnect.placement.spec.QosSpec;
 import io.qonnect.placement.spec.Resources;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,7 @@ import java.util.SortedMap;
 import java.util.stream.Collectors;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The placement controller's thinking, without I/O or clock: given the committed applications, a cluster
@@ -41,7 +45,9 @@ import java.util.function.Function;
  *       margin says so;
  *   <li>otherwise a change of the member cluster set is acknowledged by re-committing the same placement.
  * </ul>
- * Deterministic: the only state is when each application's better alternative (or breach) was first seen.
+ * A round runs a bounded number of engine searches (see {@link Policy#reconsiderPerRound}) apart from failovers and
+ * broken constraints. Deterministic: the only state is when each application's better alternative (or breach) was
+ * first seen, which applications' observations changed since they were last looked at, and whose turn is next.
  */
 public final class PlacementRound {
   /**
@@ -84,11 +90,11 @@ public final class PlacementRound {
   private final Policy policy;
   private final Map<String, Long> betterSince = new HashMap<>();
   /** Applications whose observations changed since they were last looked at for something better. */
-  private final java.util.Set<String> observationsPending = new java.util.HashSet<>();
+  private final Set<String> observationsPending = new HashSet<>();
   /** The last application looked at in turn: the next round's turn starts after it. */
   private String lastInTurn = "";
   /** The new and changed specs this round places (the first ones by name, within the budget). */
-  private java.util.Set<String> specsThisRound = java.util.Set.of();
+  private Set<String> specsThisRound = Set.of();
   /** Engine searches this round may still run for applications in turn (what the new specs left of the budget). */
   private int searchesLeft;
 
@@ -117,7 +123,7 @@ public final class PlacementRound {
     betterSince.keySet().retainAll(names);
     observationsPending.retainAll(names);
     if (observationsChanged) observationsPending.addAll(names);
-    java.util.Set<String> turn = turn(names);
+    Set<String> turn = turn(names);
     specsThisRound = applications.stream().filter(a -> a.placedSpecRevision() != a.specRevision()).limit(policy.reconsiderPerRound())
         .map(ApplicationRecord::name).collect(Collectors.toSet());
     searchesLeft = policy.reconsiderPerRound() - specsThisRound.size();
@@ -133,7 +139,7 @@ public final class PlacementRound {
     for (ApplicationRecord app : applications) {
       demand.getOrDefault(app.name(), Map.of()).forEach((c, r) -> total.merge(c, r, Resources::minusClamped));
       // what the others leave free: built only for an application this round searches or assesses (most it does not)
-      java.util.function.Supplier<ClusterSnapshot> free = memoized(() -> snapshot.reserve(total));
+      Supplier<ClusterSnapshot> free = memoized(() -> snapshot.reserve(total));
       CommitPlacement decision = switch (specs.apply(app)) {
         case Parsed.Invalid<QosSpec> invalid -> app.placedSpecRevision() == app.specRevision() ? null
             : unschedulable(app, clusterSetRevision, Trigger.SPEC_CHANGED, "spec", Diagnoses.summaryOnly("the stored spec no longer validates: "
@@ -159,23 +165,27 @@ public final class PlacementRound {
    * The next {@link Policy#reconsiderPerRound} applications by name after the last one looked at (wrapping around), or
    * all of them when there are no more than that.
    */
-  private java.util.Set<String> turn(List<String> sortedNames) {
+  private Set<String> turn(List<String> sortedNames) {
     int n = sortedNames.size();
-    if (n <= policy.reconsiderPerRound()) return new java.util.HashSet<>(sortedNames);
-    int start = java.util.Collections.binarySearch(sortedNames, lastInTurn);
+    if (n <= policy.reconsiderPerRound()) return new HashSet<>(sortedNames);
+    int start = Collections.binarySearch(sortedNames, lastInTurn);
     start = start >= 0 ? start + 1 : -start - 1;
-    java.util.Set<String> turn = new java.util.HashSet<>();
+    Set<String> turn = new HashSet<>();
     for (int i = 0; i < policy.reconsiderPerRound(); i++) turn.add(sortedNames.get((start + i) % n));
     lastInTurn = sortedNames.get((start + policy.reconsiderPerRound() - 1) % n);
     return turn;
   }
 
-  private static <T> java.util.function.Supplier<T> memoized(java.util.function.Supplier<T> supplier) {
-    Object[] value = {null};
-    return () -> {
-      if (value[0] == null) value[0] = supplier.get();
-      @SuppressWarnings("unchecked") T t = (T) value[0];
-      return t;
+  /** {@code supplier}'s value, computed on the first call only. */
+  private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public T get() {
+        if (value == null) value = supplier.get();
+        return value;
+      }
     };
   }
 
@@ -184,7 +194,7 @@ public final class PlacementRound {
    * @param inTurn whether this round may look at it for something better (see {@link Policy#reconsiderPerRound})
    */
   private CommitPlacement decide(ApplicationRecord app, QosSpec spec, long clusterSetRevision, ClusterSnapshot snapshot,
-      java.util.function.Supplier<ClusterSnapshot> freeSupplier, boolean inTurn, long now, boolean migrationSlotFree) {
+      Supplier<ClusterSnapshot> freeSupplier, boolean inTurn, long now, boolean migrationSlotFree) {
     boolean clusterSetChanged = app.placedClusterSetRevision() != clusterSetRevision;
     if (app.placedSpecRevision() != app.specRevision()) {
       if (!specsThisRound.contains(app.name())) return null; // a later round: a burst of submissions is placed in slices

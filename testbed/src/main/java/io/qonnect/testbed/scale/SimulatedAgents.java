@@ -56,7 +56,6 @@ public final class SimulatedAgents implements AutoCloseable {
   private final ScheduledExecutorService reports = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("sim-agents-report-", 0).factory());
   private final LongSupplier monotonicMillis = () -> System.nanoTime() / 1_000_000;
   private final AtomicLong desiredBytes = new AtomicLong();
-  private final AtomicLong desiredStates = new AtomicLong();
   private final AtomicLong largestDesiredBytes = new AtomicLong();
   private final AtomicLong reportFailures = new AtomicLong();
 
@@ -129,10 +128,6 @@ public final class SimulatedAgents implements AutoCloseable {
     return desiredBytes.get();
   }
 
-  public long desiredStates() {
-    return desiredStates.get();
-  }
-
   /** The largest desired state any agent received, in bytes. */
   public long largestDesiredBytes() {
     return largestDesiredBytes.get();
@@ -196,7 +191,6 @@ public final class SimulatedAgents implements AutoCloseable {
       long now = monotonicMillis.getAsLong();
       int size = state.getSerializedSize();
       desiredBytes.addAndGet(size);
-      desiredStates.incrementAndGet();
       largestDesiredBytes.accumulateAndGet(size, Math::max);
       for (DesiredApplication app : state.getApplicationsList()) {
         for (DesiredComponent c : app.getComponentsList()) firstSeen.putIfAbsent(key(app, c), now);
