@@ -8,8 +8,10 @@ import io.qonnect.placement.Placement;
 import io.qonnect.placement.snapshot.ClusterId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The committed state of one revision arranged for the agents' feeds, built once per revision and shared by every
@@ -45,7 +47,7 @@ public final class DesiredIndex {
     for (ApplicationRecord app : s.applications()) {
       Placement serving = app.serving();
       if (serving == null) continue;
-      java.util.Set<ClusterId> clusters = new java.util.HashSet<>();
+      Set<ClusterId> clusters = new HashSet<>();
       serving.components().values().forEach(here -> clusters.addAll(here.keySet()));
       for (ClusterId c : clusters) byCluster.computeIfAbsent(c, k -> new ArrayList<>()).add(app);
     }

@@ -54,14 +54,14 @@ public final class FederationBench {
       federation.up(3, List.of(), line -> say(progress, "  " + line));
       try (LeadAgentsClient client = federation.client(30_000)) {
         for (int i = 0; i < 500; i++) submit(client, "warmup-" + i);  // JIT and connections warm
-        java.util.SortedMap<String, Long> cpuBefore = cpu(federation);
+        java.util.SortedMap<String, Long> cpuBefore = federation.cpuMillis();
         long t0 = System.nanoTime();
         List<Double> latencies;
         int failed;
         if (config.rate() > 0) {
           say(progress, "  open loop: " + config.rate() + " submissions/s offered, " + config.warmupSeconds() + " s warm-up, then " + config.seconds() + " s measured");
           openLoop(client, config.rate(), config.warmupSeconds(), "warmup-open-");
-          cpuBefore = cpu(federation);
+          cpuBefore = federation.cpuMillis();
           t0 = System.nanoTime();
           OpenLoop measured = openLoop(client, config.rate(), config.seconds(), "app-");
           latencies = measured.latenciesMs();
@@ -74,7 +74,7 @@ public final class FederationBench {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         java.util.SortedMap<String, Long> cpuUsed = new java.util.TreeMap<>();
-        for (var e : cpu(federation).entrySet()) cpuUsed.put(e.getKey(), e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L));
+        for (var e : federation.cpuMillis().entrySet()) cpuUsed.put(e.getKey(), e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L));
         List<Double> storm = storm(federation, config.stormClients(), progress);
 
         List<Double> failovers = new ArrayList<>();
@@ -152,15 +152,6 @@ public final class FederationBench {
       threads.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
     }
     return new OpenLoop(List.copyOf(latencies), failed.get());
-  }
-
-  /** CPU time so far of every lead agent and the knowledge base, by name. */
-  private static java.util.SortedMap<String, Long> cpu(LocalFederation federation) {
-    java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
-    for (LocalFederation.Member m : federation.members()) {
-      federation.pid(m).ifPresent(pid -> out.put(m.name(), io.qonnect.testbed.cluster.ProcessStats.cpuMillis(pid)));
-    }
-    return out;
   }
 
   /** Connects the channel (TCP, and with TLS the handshake); whether it became READY within {@code timeoutMs}. */

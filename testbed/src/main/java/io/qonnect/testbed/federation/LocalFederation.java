@@ -731,6 +731,13 @@ public final class LocalFederation {
   }
 
   /** The pid of the member's process if it is running (and really is that member, not a reused pid). */
+  /** CPU time (user + system, ms) used so far by each member that runs, by name: what benchmarks difference over a window. */
+  public java.util.SortedMap<String, Long> cpuMillis() {
+    java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
+    for (Member m : members()) pid(m).ifPresent(pid -> out.put(m.name(), io.qonnect.testbed.cluster.ProcessStats.cpuMillis(pid)));
+    return out;
+  }
+
   public Optional<Long> pid(Member m) {
     Path file = workDir.resolve(m.name() + ".pid");
     if (!Files.isRegularFile(file)) return Optional.empty();

@@ -122,14 +122,14 @@ public final class ScaleBench {
 
         // steady state
         say("  steady state: " + config.steadySeconds() + " s measured");
-        Map<String, Long> cpuBefore = cpu(federation);
+        Map<String, Long> cpuBefore = federation.cpuMillis();
         Map<String, double[]> roundsBefore = placementRounds(federation);
         long bytesBefore = agents.desiredBytes();
         long w0 = System.nanoTime();
         Thread.sleep(config.steadySeconds() * 1000L);
         double window = seconds(w0);
         Map<String, Double> cores = new TreeMap<>();
-        cpu(federation).forEach((name, ms) -> cores.put(name, (ms - cpuBefore.getOrDefault(name, 0L)) / 1000.0 / window));
+        federation.cpuMillis().forEach((name, ms) -> cores.put(name, (ms - cpuBefore.getOrDefault(name, 0L)) / 1000.0 / window));
         Map<String, Long> rss = new TreeMap<>();
         for (LocalFederation.Member m : federation.members()) federation.pid(m).ifPresent(pid -> rss.put(m.name(), ProcessStats.rssKiB(pid) / 1024));
         double[] round = roundTime(roundsBefore, placementRounds(federation));
@@ -296,12 +296,6 @@ public final class ScaleBench {
       }
       Thread.sleep(500);
     }
-  }
-
-  private static Map<String, Long> cpu(LocalFederation federation) {
-    Map<String, Long> out = new TreeMap<>();
-    for (LocalFederation.Member m : federation.members()) federation.pid(m).ifPresent(pid -> out.put(m.name(), ProcessStats.cpuMillis(pid)));
-    return out;
   }
 
   private static final Pattern PLACEMENT_LOOP = Pattern.compile("qonnect_loop_seconds_(count|sum|max)\\{[^}]*loop=\"placement\"[^}]*outcome=\"ok\"[^}]*} ([0-9.eE+-]+)");
