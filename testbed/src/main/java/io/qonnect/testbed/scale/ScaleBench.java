@@ -103,14 +103,18 @@ public final class ScaleBench {
 
         // submissions
         t = System.nanoTime();
-        List<Double> submitMs = submit(client, config, problems);
+        Map<String, Long> answered = new ConcurrentHashMap<>();
+        List<Double> submitMs = submit(client, config, answered, problems);
         double submitSeconds = seconds(t);
         stages.put("all applications submitted", submitSeconds);
         double commitsPerSecond = submitMs.size() / submitSeconds;
         long[] largestList = {0};
+        List<ApplicationStatus> listed = new ArrayList<>();
         boolean ready = awaitProgress("applications Ready", config.timeoutMs(), () -> {
           var list = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance()));
           largestList[0] = Math.max(largestList[0], list.getSerializedSize());
+          listed.clear();
+          listed.addAll(list.getApplicationsList());
           return new Progress(list.getApplicationsList().stream().filter(a -> a.getPhase() == ApplicationStatus.Phase.READY).count(), config.apps());
         });
         if (!ready) {
@@ -119,6 +123,11 @@ public final class ScaleBench {
               agents.largestDesiredBytes(), largestList[0], List.of(), -1, -1, agents.reportFailures(), List.copyOf(problems));
         }
         stages.put("submitted → all applications Ready", seconds(t) - submitSeconds);
+        // each caller's answer is its own command's result (batched commits matched to their callers): the revision it
+        // was told is the revision its spec was committed at
+        listed.stream().filter(a -> answered.containsKey(a.getName()) && answered.get(a.getName()) != a.getSpecRevision()).limit(5)
+            .forEach(a -> problems.add("the answer to " + a.getName() + " said spec revision " + answered.get(a.getName()) + "; it was committed at "
+                + a.getSpecRevision()));
 
         // steady state
         say("  steady state: " + config.steadySeconds() + " s measured");
@@ -162,8 +171,11 @@ public final class ScaleBench {
         List.copyOf(problems));
   }
 
-  /** Submits every application from {@code writers} clients; checks each answer names its own application and no revision repeats. */
-  private List<Double> submit(LeadAgentsClient client, Config config, List<String> problems) throws InterruptedException {
+  /**
+   * Submits every application from {@code writers} clients; checks each answer names its own application and no revision
+   * repeats, and records the revision each was answered with in {@code answered}.
+   */
+  private List<Double> submit(LeadAgentsClient client, Config config, Map<String, Long> answered, List<String> problems) throws InterruptedException {
     say("  submitting " + config.apps() + " applications of " + config.componentsPerApp() + " components from " + config.writers() + " writers");
     List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
     Set<Long> revisions = ConcurrentHashMap.newKeySet();
@@ -181,6 +193,7 @@ public final class ScaleBench {
               latencies.add((System.nanoTime() - s) / 1e6);
               if (!r.getApplication().equals(name)) problems.add("the answer to " + name + " names " + r.getApplication());
               if (!revisions.add(r.getSpecRevision())) problems.add("revision " + r.getSpecRevision() + " answered twice (" + name + ")");
+              answered.put(name, r.getSpecRevision());
               break;
             } catch (StatusRuntimeException e) {
               if (attempt == 5) {
