@@ -100,8 +100,7 @@ public final class LeadAgentMain implements AutoCloseable {
     server.start();
     StorageStart.recordFormatted(config.dataDir(), config.id());
     client = new ControlPlaneClient(group, RaftPeerId.valueOf(config.id()), properties, RaftPropertiesFactory.parameters(config.transport()), 100,
-        Clock.systemUTC(),
-        () -> stateMachine.read(ControlPlaneState::featureLevel));
+        Clock.systemUTC(), stateMachine);
 
     GroupView view = new GroupView() {
       @Override public String selfId() { return config.id(); }

@@ -77,6 +77,7 @@ public final class CommandCodec {
       case Command.SetFeatureLevel c -> b.setSetFeatureLevel(io.qonnect.proto.v1.raft.SetFeatureLevel.newBuilder().setLevel(c.level()));
       case Command.ReportMigrationStalled c -> b.setReportMigrationStalled(io.qonnect.proto.v1.raft.ReportMigrationStalled.newBuilder()
           .setApplication(c.application()).setPlacementEpoch(c.placementEpoch()).setDetail(c.detail()));
+      case Command.ReadBarrier c -> b.setReadBarrier(io.qonnect.proto.v1.raft.ReadBarrier.getDefaultInstance());
       case Command.Unsupported c -> throw new IllegalArgumentException("an unsupported entry is never proposed: " + c.what());
     }
     return b.build().toByteArray();
@@ -176,6 +177,7 @@ public final class CommandCodec {
       case COMPLETE_MIGRATION -> new Command.CompleteMigration(p.getCompleteMigration().getApplication(),
           p.getCompleteMigration().getPlacementEpoch());
       case SET_FEATURE_LEVEL -> new Command.SetFeatureLevel(p.getSetFeatureLevel().getLevel());
+      case READ_BARRIER -> new Command.ReadBarrier();
       case SET_CLUSTER_HEALTHS -> new Command.SetClusterHealths(p.getSetClusterHealths().getVerdictsList().stream()
           .map(v -> new Command.SetClusterHealth(ClusterId.of(v.getCluster()), ProtoMapper.fromProto(v.getHealth()), v.getReason(), 0)).toList(),
           p.getSetClusterHealths().getBasedOnClusterSetRevision());

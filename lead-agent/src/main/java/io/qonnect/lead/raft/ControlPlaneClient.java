@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.time.Clock;
 import io.qonnect.lead.state.FeatureLevels;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.IntSupplier;
 import java.util.concurrent.CompletionException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
@@ -35,13 +34,16 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
   private final RaftClient client;
   private final RaftPeerId local;
   private final Clock clock;
-  private final IntSupplier committedFeatureLevel;
+  private final ControlPlaneStateMachine replica;
   private final GroupCommit groupCommit;
 
-  /** @param committedFeatureLevel the log's feature level as this lead agent applied it: the gate of {@link #propose} */
+  /**
+   * @param replica this lead agent's state machine: its feature level gates {@link #propose}, and a read barrier waits
+   *     for it to apply
+   */
   public ControlPlaneClient(RaftGroup group, RaftPeerId local, RaftProperties properties, org.apache.ratis.conf.Parameters parameters, int retries,
-      Clock clock, IntSupplier committedFeatureLevel) {
-    this.committedFeatureLevel = committedFeatureLevel;
+      Clock clock, ControlPlaneStateMachine replica) {
+    this.replica = replica;
     this.client = RaftClient.newBuilder()
         .setRaftGroup(group)
         .setProperties(properties)
@@ -74,12 +76,17 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
     return propose(command, 0, waitMillis <= 0 ? 0 : clock.millis() + waitMillis);
   }
 
+  /** The log's feature level as this lead agent applied it. */
+  private int committedFeatureLevel() {
+    return replica.read(io.qonnect.lead.state.ControlPlaneState::featureLevel);
+  }
+
   private CompletableFuture<CommandResult> propose(Command command, long decidedInTerm, long validUntilMillis) {
-    var refused = FeatureLevels.refusal(command, committedFeatureLevel.getAsInt());
+    var refused = FeatureLevels.refusal(command, committedFeatureLevel());
     if (refused.isPresent()) return CompletableFuture.completedFuture(refused.get());
     byte[] entry = CommandCodec.encode(clock.millis(), decidedInTerm, validUntilMillis, command);
     // below the batch level a peer may not know batches: every command is an entry of its own, all pipelined
-    if (committedFeatureLevel.getAsInt() < FeatureLevels.BATCHED_ENTRIES) return send(entry).thenApply(CommandCodec::decodeResult);
+    if (committedFeatureLevel() < FeatureLevels.BATCHED_ENTRIES) return send(entry).thenApply(CommandCodec::decodeResult);
     return groupCommit.propose(entry);
   }
 
@@ -92,19 +99,40 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
   }
 
   /**
-   * Returns once this lead agent's state machine has applied everything committed before the call (a
-   * linearizable ReadIndex read through the local server, which asks the leader): read-your-writes on any peer.
-   * Gives up after {@code waitMillis} (the caller's deadline: without a quorum, Ratis's own retries last minutes).
+   * Returns once this lead agent's state machine has applied every write acknowledged before the call: a linearizable
+   * read on any peer. From feature level 8 the barrier is an entry of the log ({@link Command.ReadBarrier}, batched with
+   * whatever else is proposed) that this replica then waits to apply; below, Ratis's ReadIndex, which a leader cut off
+   * from the others may answer from a stale state (see {@link FeatureLevels}). Gives up after {@code waitMillis} (the
+   * caller's deadline: without a quorum, Ratis's own retries last minutes).
    */
   public void readBarrier(long waitMillis) throws IOException {
-    // unordered: an ordered read would sit in the same sliding window as this client's proposals, and one that times
-    // out there fails the requests queued behind it
-    CompletableFuture<RaftClientReply> read = client.async().sendReadOnlyUnordered(Message.EMPTY, local);
-    RaftClientReply reply;
+    if (committedFeatureLevel() < FeatureLevels.READ_BARRIERS) {
+      readIndex(waitMillis);
+      return;
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    CommandResult result = await(propose(new Command.ReadBarrier(), 0), waitMillis);
+    long revision = switch (result) {
+      case CommandResult.Accepted a -> a.revision();
+      case CommandResult.Rejected r -> throw new IOException("read barrier refused: " + r.reason());
+    };
     try {
-      reply = read.get(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+      long left = Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+      if (!replica.awaitRevision(revision, left)) {
+        throw new IOException("the read barrier committed at revision " + revision + ", which this lead agent had not applied within " + waitMillis + " ms");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted waiting for a read barrier");
+    }
+  }
+
+  /** The barrier's answer within {@code waitMillis}, or an IOException saying why not. */
+  private static <T> T await(CompletableFuture<T> future, long waitMillis) throws IOException {
+    try {
+      return future.get(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      read.cancel(true);
+      future.cancel(true);
       throw new IOException("no answer within " + waitMillis + " ms");
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IOException("read barrier failed: " + e.getCause(), e.getCause());
@@ -112,8 +140,16 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted waiting for a read barrier");
     }
+  }
+
+  /** A ReadIndex read through the local server, which asks the leader (below level 8). */
+  private void readIndex(long waitMillis) throws IOException {
+    // unordered: an ordered read would sit in the same sliding window as this client's proposals, and one that times
+    // out there fails the requests queued behind it
+    RaftClientReply reply = await(client.async().sendReadOnlyUnordered(Message.EMPTY, local), waitMillis);
     if (!reply.isSuccess()) throw new IOException("read barrier failed: " + reply.getException());
   }
+
 
   @Override
   public void close() throws IOException {

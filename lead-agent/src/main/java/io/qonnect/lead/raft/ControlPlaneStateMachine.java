@@ -43,6 +43,8 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
   private final ControlPlaneState state = new ControlPlaneState();
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final java.util.concurrent.atomic.AtomicLong leaderChanges = new java.util.concurrent.atomic.AtomicLong();
+  /** Signalled whenever the state moves (an entry applied, a snapshot loaded): what {@link #awaitRevision} waits on. */
+  private final Object moved = new Object();
 
   /** Runs {@code read} against the state under the read lock; the function must not keep references to mutable parts. */
   @Override
@@ -52,6 +54,28 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
       return read.apply(state);
     } finally {
       lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Waits until this replica's state has reached {@code revision} (applied the entry that made it, or a later one);
+   * false when it has not within {@code waitMillis}.
+   */
+  public boolean awaitRevision(long revision, long waitMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    synchronized (moved) {
+      while (read(ControlPlaneState::revision) < revision) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return false;
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(moved, left);
+      }
+    }
+    return true;
+  }
+
+  private void signalMoved() {
+    synchronized (moved) {
+      moved.notifyAll();
     }
   }
 
@@ -121,6 +145,7 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
     } finally {
       lock.writeLock().unlock();
     }
+    signalMoved();
     LOG.info("{}: {} {} ({} bytes)", getId(), how, snapshot.getTermIndex(), bytes.length);
   }
 
@@ -174,6 +199,7 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
     } finally {
       lock.writeLock().unlock();
     }
+    signalMoved();
     byte[] reply = decoded.batch() ? CommandCodec.encodeResults(results) : CommandCodec.encode(results.get(0));
     return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
   }

@@ -36,20 +36,26 @@ public final class RaftPropertiesFactory {
   }
 
   public static RaftProperties create(LeadAgentConfig config) {
+    return create(StorageStart.raftDir(config.dataDir()), config.self().host(), config.self().raftPort(), config.electionMinMs(),
+        config.electionMaxMs(), config.snapshotEvery());
+  }
+
+  /** The properties of a lead agent's Raft server: storage, Raft address, election timeouts, reads, snapshots, log segments. */
+  public static RaftProperties create(java.nio.file.Path raftDir, String host, int raftPort, int electionMinMs, int electionMaxMs, long snapshotEvery) {
     RaftProperties p = new RaftProperties();
-    RaftServerConfigKeys.setStorageDir(p, List.of(StorageStart.raftDir(config.dataDir()).toFile()));
-    GrpcConfigKeys.Server.setHost(p, config.self().host());
-    GrpcConfigKeys.Server.setPort(p, config.self().raftPort());
-    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(config.electionMinMs(), TimeUnit.MILLISECONDS));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(config.electionMaxMs(), TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
+    GrpcConfigKeys.Server.setHost(p, host);
+    GrpcConfigKeys.Server.setPort(p, raftPort);
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(electionMinMs, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(electionMaxMs, TimeUnit.MILLISECONDS));
     // read-your-writes on every lead agent: reads go through ReadIndex, followers included
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotEvery());
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotEvery);
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
     // purge the log up to the snapshot: a follower that falls further behind catches up by installing the snapshot
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(Integer.MAX_VALUE, Math.max(1, config.snapshotEvery() / 2)));
+    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(Integer.MAX_VALUE, Math.max(1, snapshotEvery / 2)));
     // only closed segments are purged; small ones let a purge follow a snapshot soon
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("1MB"));
     return p;

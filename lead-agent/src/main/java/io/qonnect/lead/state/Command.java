@@ -135,4 +135,11 @@ public sealed interface Command {
       verdicts = java.util.List.copyOf(verdicts);
     }
   }
+
+  /**
+   * Changes nothing; a reader's barrier (from level 8). A reader that sees it applied — at the revision its result
+   * names — sees every write acknowledged before it was proposed: it commits through a majority of the current term,
+   * as those writes did, which no partition or deposed leader can fake.
+   */
+  record ReadBarrier() implements Command {}
 }

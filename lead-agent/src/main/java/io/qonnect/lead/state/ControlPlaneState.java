@@ -98,6 +98,7 @@ public final class ControlPlaneState {
       case CompleteMigration c -> completeMigration(timeMillis, c);
       case Command.SetFeatureLevel c -> setFeatureLevel(timeMillis, c);
       case Command.ReportMigrationStalled c -> migrationStalled(timeMillis, c);
+      case Command.ReadBarrier c -> CommandResult.unchanged(revision);
       case Command.Unsupported c -> CommandResult.rejected(Rejection.UNSUPPORTED, c.what()); // unreachable: gated above
     };
     if (revision != before) revisionMillis = timeMillis;

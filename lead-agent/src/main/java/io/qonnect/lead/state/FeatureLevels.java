@@ -32,11 +32,16 @@ import java.util.OptionalInt;
  *   level 7  (0.7)  batch entries: several commands in one log entry (group commit), applied in order. A replica of
  *                   0.6 reads a batch as a command it does not know and applies nothing; so below level 7 a batch
  *                   is applied as nothing everywhere (each command rejected as UNSUPPORTED) and none is proposed.
+ *   level 8  (0.8)  read barriers: a linearizable read commits a ReadBarrier entry (it changes nothing) and waits until
+ *                   its lead agent applied it, instead of Ratis's ReadIndex, which lets a leader cut off from the others
+ *                   answer from the state they have since replaced (it reuses a leadership confirmed at an unchanged
+ *                   commit index: IsolatedLeaderIT read a value older than an acknowledged write). Below level 8 reads
+ *                   keep ReadIndex.
  * </pre>
  */
 public final class FeatureLevels {
   /** The highest level this build knows. */
-  public static final int SUPPORTED = 7;
+  public static final int SUPPORTED = 8;
   /** The level from which apply follows the rules of 0.3 (see above). */
   public static final int SAFE_DECISIONS = 3;
   /** The level from which names are bound to cluster UIDs and application events name their actor. */
@@ -47,6 +52,8 @@ public final class FeatureLevels {
   public static final int CHECKED_CAPACITY = 6;
   /** The level from which a log entry may hold a batch of commands. */
   public static final int BATCHED_ENTRIES = 7;
+  /** The level from which a read barrier is an entry of the log. */
+  public static final int READ_BARRIERS = 8;
   /** The level of a log (or a peer) from before the gate. */
   public static final int BASELINE = 1;
 
@@ -57,6 +64,7 @@ public final class FeatureLevels {
       case Command.SetFeatureLevel c -> 2;
       case Command.ReportMigrationStalled c -> 2;
       case Command.SetClusterHealths c -> 3;
+      case Command.ReadBarrier c -> READ_BARRIERS;
       case Command.Unsupported c -> Integer.MAX_VALUE;
       default -> BASELINE;
     };

@@ -91,4 +91,22 @@ class FeatureGateTest {
     assertThat(((CommandResult.Rejected) later).kind()).as("known now; shop does not exist").isEqualTo(CommandResult.Rejection.NOT_FOUND);
     assertThat(CommandCodec.decode(CommandCodec.encode(9, stalled)).command()).isEqualTo(stalled);
   }
+
+  @Test
+  void aReadBarrierChangesNothingNamesTheRevisionItFoundAndWaitsForLevelEight() {
+    ControlPlaneState state = new ControlPlaneState();
+    state.apply(1, 1, new Command.SetFeatureLevel(FeatureLevels.READ_BARRIERS - 1));
+    state.apply(2, 2, new Command.RegisterCluster(io.qonnect.placement.snapshot.ClusterId.of("cloud-1"), io.qonnect.placement.spec.Tier.CLOUD, "eu", ""));
+    CommandResult early = state.apply(3, 3, new Command.ReadBarrier());
+    assertThat(((CommandResult.Rejected) early).kind()).isEqualTo(CommandResult.Rejection.UNSUPPORTED);
+    state.apply(4, 4, new Command.SetFeatureLevel(FeatureLevels.READ_BARRIERS));
+    long revision = state.revision();
+    var clusters = state.clusters();
+    var events = state.events();
+    assertThat(state.apply(5, 5, new Command.ReadBarrier())).isEqualTo(CommandResult.unchanged(revision));
+    assertThat(state.revision()).as("nothing changed but the applied index").isEqualTo(revision);
+    assertThat(state.clusters()).isEqualTo(clusters);
+    assertThat(state.events()).isEqualTo(events);
+    assertThat(CommandCodec.decode(CommandCodec.encode(9, new Command.ReadBarrier())).command()).isEqualTo(new Command.ReadBarrier());
+  }
 }

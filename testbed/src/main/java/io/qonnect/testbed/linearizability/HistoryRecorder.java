@@ -30,6 +30,7 @@ public final class HistoryRecorder implements AutoCloseable {
   private final LeadAgentsClient client;
   private final List<String> keys;
   private final LongSupplier nanoTime;
+  private final long seed;
   private final List<Thread> threads = new ArrayList<>();
   private final List<Operation> history = new ArrayList<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
@@ -42,15 +43,30 @@ public final class HistoryRecorder implements AutoCloseable {
   public HistoryRecorder(LeadAgentsClient client, int clients, int keys, long seed, LongSupplier nanoTime) {
     this.client = client;
     this.nanoTime = nanoTime;
+    this.seed = seed;
     this.keys = java.util.stream.IntStream.range(0, keys).mapToObj(i -> PREFIX + i).toList();
     removeAll(); // the checker starts from "no such application": a run cut short may have left some
     for (int c = 0; c < clients; c++) {
       int id = c;
       Random random = new Random(seed * 31 + c);
-      threads.add(Thread.ofPlatform().name("history-client-" + c).daemon().start(() -> {
-        while (running.get()) call(id, random);
-      }));
+      start(() -> call(client, id, random));
     }
+  }
+
+  /**
+   * One more client that only reads, and only through {@code pinned} (a client of one lead agent — say, the one about
+   * to be cut off from the others): whatever that lead agent answers must be as new as what the others acknowledged.
+   */
+  public synchronized void addReader(LeadAgentsClient pinned) {
+    int id = threads.size();
+    Random random = new Random(seed * 31 + id);
+    start(() -> read(pinned, id, keys.get(random.nextInt(keys.size()))));
+  }
+
+  private synchronized void start(Runnable call) {
+    threads.add(Thread.ofPlatform().name("history-client-" + threads.size()).daemon().start(() -> {
+      while (running.get()) call.run();
+    }));
   }
 
   /** The spec a put writes: valid and small, its value told by the image tag. */
@@ -59,7 +75,7 @@ public final class HistoryRecorder implements AutoCloseable {
         + "    - name: web\n      replicas: 1\n      resources: {cpu: 10m, memory: 16Mi}\n      image: registry.invalid/linearizability:" + token + "\n";
   }
 
-  private void call(int id, Random random) {
+  private void call(LeadAgentsClient client, int id, Random random) {
     String key = keys.get(random.nextInt(keys.size()));
     int dice = random.nextInt(20);
     long invoke = nanoTime.getAsLong();
@@ -72,13 +88,7 @@ public final class HistoryRecorder implements AutoCloseable {
         if (unknownOutcome(e)) record(new Operation(id, Operation.Kind.PUT, key, token, invoke, Operation.PENDING));
       }
     } else if (dice < 17) {
-      try {
-        String yaml = client.call(s -> s.describeApplication(GetApplicationRequest.newBuilder().setName(key).build())).getSpecYaml();
-        Matcher m = TOKEN.matcher(yaml);
-        record(new Operation(id, Operation.Kind.GET, key, m.find() ? m.group(1) : "unreadable", invoke, nanoTime.getAsLong()));
-      } catch (StatusRuntimeException e) {
-        if (ApiError.of(e).kind() == ApiError.Kind.NOT_FOUND) record(new Operation(id, Operation.Kind.GET, key, null, invoke, nanoTime.getAsLong()));
-      }
+      read(client, id, key);
     } else {
       try {
         client.call(s -> s.deleteApplication(DeleteApplicationRequest.newBuilder().setName(key).build()));
@@ -91,6 +101,17 @@ public final class HistoryRecorder implements AutoCloseable {
           record(new Operation(id, Operation.Kind.DELETE, key, null, invoke, Operation.PENDING));
         }
       }
+    }
+  }
+
+  private void read(LeadAgentsClient client, int id, String key) {
+    long invoke = nanoTime.getAsLong();
+    try {
+      String yaml = client.call(s -> s.describeApplication(GetApplicationRequest.newBuilder().setName(key).build())).getSpecYaml();
+      Matcher m = TOKEN.matcher(yaml);
+      record(new Operation(id, Operation.Kind.GET, key, m.find() ? m.group(1) : "unreadable", invoke, nanoTime.getAsLong()));
+    } catch (StatusRuntimeException e) {
+      if (ApiError.of(e).kind() == ApiError.Kind.NOT_FOUND) record(new Operation(id, Operation.Kind.GET, key, null, invoke, nanoTime.getAsLong()));
     }
   }
 
