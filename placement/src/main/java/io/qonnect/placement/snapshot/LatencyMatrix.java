@@ -59,6 +59,21 @@ public final class LatencyMatrix {
     return OptionalDouble.of(rtt[i][j]);
   }
 
+  /** A cluster's row in the dense matrix, or -1 when nothing was measured for it: for {@link #rtt(int, int)}. */
+  public int indexOf(ClusterId cluster) {
+    Integer i = index.get(cluster.value());
+    return i == null ? -1 : i;
+  }
+
+  /**
+   * The round trip between two rows from {@link #indexOf}, NaN when unknown (or a row is -1). Unlike {@link #between},
+   * a cluster and itself is whatever was measured: callers that look up many pairs resolve rows once, and say 0 for
+   * a cluster and itself themselves.
+   */
+  public double rtt(int i, int j) {
+    return i < 0 || j < 0 ? Double.NaN : rtt[i][j];
+  }
+
   /** The user regions with at least one measurement, sorted. */
   public java.util.SortedSet<String> userRegions() {
     return new TreeSet<>(users.keySet());

@@ -371,7 +371,7 @@ public final class JointSolver {
 
   private boolean place(ComponentSpec c, List<MemberCluster> candidates, SortedMap<String, SortedMap<ClusterId, Integer>> assignment,
       Map<ClusterId, Resources> free, List<MemberCluster> seed) {
-    if (!candidates.containsAll(seed)) return false;
+    for (MemberCluster s : seed) if (candidates.stream().noneMatch(x -> x.id().equals(s.id()))) return false;
     Choice choice = choose(c, candidates, assignment, free, seed);
     if (choice.clusters == null) return false;
     take(c.name(), choice.clusters, assignment, free);
@@ -394,15 +394,19 @@ public final class JointSolver {
     List<MemberCluster> chosen = new ArrayList<>();
     if (seed.size() > maxClusters) return new Choice(null, "more seed clusters than the component may span");
     chosen.addAll(seed);
+    Set<ClusterId> chosenIds = new java.util.HashSet<>();
+    seed.forEach(x -> chosenIds.add(x.id()));
     // Cover every latency demand first: the candidate covering the most uncovered demands, best first.
-    List<Demand> uncovered = new ArrayList<>(demands.stream().filter(d -> chosen.stream().noneMatch(d::coveredBy)).toList());
+    List<Demand> uncovered = new ArrayList<>();
+    for (Demand d : demands) if (!coveredByAny(d, chosen)) uncovered.add(d);
     while (!uncovered.isEmpty()) {
       if (chosen.size() >= maxClusters) return new Choice(null, uncoveredProblem(c, uncovered));
       MemberCluster pick = null;
       long pickCovers = 0;
       for (MemberCluster x : candidates) {
-        if (chosen.contains(x)) continue;
-        long covers = uncovered.stream().filter(d -> d.coveredBy(x)).count();
+        if (chosenIds.contains(x.id())) continue;
+        long covers = 0;
+        for (Demand d : uncovered) if (d.coveredBy(x)) covers++;
         if (covers > pickCovers) {
           pick = x;
           pickCovers = covers;
@@ -410,19 +414,21 @@ public final class JointSolver {
       }
       if (pick == null) return new Choice(null, uncoveredProblem(c, uncovered));
       chosen.add(pick);
+      chosenIds.add(pick.id());
       MemberCluster picked = pick;
       uncovered.removeIf(d -> d.coveredBy(picked));
     }
     for (MemberCluster x : candidates) {
       if (chosen.size() >= spread) break;
-      if (!chosen.contains(x)) chosen.add(x);
+      if (chosenIds.add(x.id())) chosen.add(x);
     }
     if (chosen.size() < spread) {
       return new Choice(null, "failover.minClusters needs " + spread + " clusters, only " + chosen.size() + " can take it");
     }
     List<MemberCluster> byUnary = new ArrayList<>(chosen);
     byUnary.sort(Comparator.comparingDouble((MemberCluster x) -> objective.unaryPerReplica(c, x)).thenComparingLong(x -> tie.get(x.id())));
-    List<MemberCluster> spares = candidates.stream().filter(x -> !chosen.contains(x)).toList();
+    List<MemberCluster> spares = new ArrayList<>(candidates.size());
+    for (MemberCluster x : candidates) if (!chosenIds.contains(x.id())) spares.add(x);
     Optional<SortedMap<ClusterId, Integer>> divided = ReplicaDivider.divide(c.replicas(), c.resources(), byUnary, spares, maxClusters, free);
     if (divided.isEmpty()) {
       long room = candidates.stream().mapToLong(x -> ReplicaDivider.room(x, c.resources(), free)).sum();
@@ -469,8 +475,13 @@ public final class JointSolver {
       if (!reachesCallees(c, x, assignment)) continue;
       scored.add(new Scored(x, marginal(c, x, assignment), tie.get(x.id())));
     }
-    scored.sort(Comparator.comparingDouble(Scored::cost).thenComparingLong(Scored::tie));
-    List<MemberCluster> byCost = scored.stream().map(Scored::cluster).toList();
+    scored.sort((p, q) -> {
+      int byCost = Double.compare(p.cost(), q.cost());
+      return byCost != 0 ? byCost : Long.compare(p.tie(), q.tie());
+    });
+    List<MemberCluster> byCost = new ArrayList<>(scored.size());
+    for (Scored s : scored) byCost.add(s.cluster());
+    byCost = java.util.Collections.unmodifiableList(byCost);
     rankings.put(c.name(), new Ranking(neighbours, byCost));
     return byCost;
   }
@@ -480,7 +491,14 @@ public final class JointSolver {
     for (String callee : c.talksTo()) {
       SortedMap<ClusterId, Integer> at = assignment.get(callee);
       if (at == null || at.isEmpty()) continue;
-      if (at.keySet().stream().noneMatch(y -> withinLimit(x.id(), y))) return false;
+      boolean reaches = false;
+      for (ClusterId y : at.keySet()) {
+        if (withinLimit(x.id(), y)) {
+          reaches = true;
+          break;
+        }
+      }
+      if (!reaches) return false;
     }
     return true;
   }
@@ -498,13 +516,19 @@ public final class JointSolver {
     for (String caller : callers.getOrDefault(c.name(), List.of())) {
       SortedMap<ClusterId, Integer> at = assignment.get(caller);
       if (at == null || at.isEmpty()) continue;
-      int total = at.values().stream().mapToInt(Integer::intValue).sum();
+      int total = 0;
+      for (int n : at.values()) total += n;
       for (var e : at.entrySet()) ms += (double) e.getValue() / total * objective.latencyOrWorst(e.getKey(), x.id());
     }
     if (entries.contains(c.name())) {
       for (String region : spec.constraints().userRegions()) ms += objective.userLatencyOrWorst(region, x.id());
     }
     return c.replicas() * objective.unaryPerReplica(c, x) + objective.perLatencyMs() * ms;
+  }
+
+  private static boolean coveredByAny(Demand d, List<MemberCluster> clusters) {
+    for (MemberCluster x : clusters) if (d.coveredBy(x)) return true;
+    return false;
   }
 
   /** A point that some chosen cluster must be within maxLatencyMs of: a caller's cluster or a user region. */

@@ -46,6 +46,8 @@ public final class Objective {
   private final double latencyScale;
   private final boolean hasLatencyTerms;
   private final int latencyTermCount;
+  /** {@link QosSpec#entryComponents()}, computed once (it compares every pair of components). */
+  private final List<ComponentSpec> entryComponents;
 
   /** {@code eligible}: per component, the clusters that passed the filters (defines the normalisers). */
   public Objective(QosSpec spec, ClusterSnapshot snapshot, Map<String, List<MemberCluster>> eligible) {
@@ -53,6 +55,7 @@ public final class Objective {
     this.snapshot = snapshot;
     this.w = spec.weights().normalised();
     this.clusters = snapshot.byId();
+    this.entryComponents = spec.entryComponents();
     double e = 0, c = 0, r = 0;
     for (ComponentSpec comp : spec.components()) {
       double maxE = 0, maxC = 0;
@@ -72,7 +75,7 @@ public final class Objective {
     this.latencyScale = scale > 0 ? scale : 1;
     int terms = 0;
     for (ComponentSpec comp : spec.components()) terms += comp.talksTo().size();
-    terms += spec.entryComponents().size() * spec.constraints().userRegions().size();
+    terms += entryComponents.size() * spec.constraints().userRegions().size();
     this.latencyTermCount = terms;
     this.hasLatencyTerms = terms > 0;
   }
@@ -98,10 +101,27 @@ public final class Objective {
     return hasLatencyTerms ? (w.performance() / 2) / latencyTermCount / latencyScale : 0;
   }
 
-  /** Latency in ms, or the scale (the worst) when unknown. */
+  /** Latency in ms, or the scale (the worst) when unknown; 0 within one cluster. */
   public double latencyOrWorst(ClusterId a, ClusterId b) {
-    OptionalDouble ms = snapshot.latency().between(a, b);
-    return ms.isPresent() ? ms.getAsDouble() : latencyScale;
+    if (a == b || a.equals(b)) return 0;
+    double ms = snapshot.latency().rtt(row(a), row(b));
+    return Double.isNaN(ms) ? latencyScale : ms;
+  }
+
+  /**
+   * Each cluster's row in the latency matrix, by identity: the solver passes the same few ClusterId objects millions of
+   * times, and an identity lookup is cheaper than hashing and comparing names. An Objective serves one placement on
+   * one thread.
+   */
+  private final Map<ClusterId, Integer> rows = new java.util.IdentityHashMap<>();
+
+  private int row(ClusterId id) {
+    Integer row = rows.get(id);
+    if (row == null) {
+      row = snapshot.latency().indexOf(id);
+      rows.put(id, row);
+    }
+    return row;
   }
 
   public double userLatencyOrWorst(String region, ClusterId x) {
@@ -123,7 +143,8 @@ public final class Objective {
     for (ComponentSpec a : spec.components()) {
       SortedMap<ClusterId, Integer> from = assignment.get(a.name());
       if (from == null || from.isEmpty()) continue;
-      int total = from.values().stream().mapToInt(Integer::intValue).sum();
+      int total = 0;
+      for (int n : from.values()) total += n;
       for (String b : a.talksTo()) {
         SortedMap<ClusterId, Integer> to = assignment.get(b);
         double term = 0;
@@ -131,7 +152,7 @@ public final class Objective {
         latencyMsSum += term;
       }
     }
-    for (ComponentSpec entry : spec.entryComponents()) {
+    for (ComponentSpec entry : entryComponents) {
       SortedMap<ClusterId, Integer> at = assignment.get(entry.name());
       for (String region : spec.constraints().userRegions()) {
         double best = latencyScale;

@@ -22,7 +22,7 @@ public final class PlacementBench {
   /** Per size: latency percentiles and the quality comparison. */
   public record SizeResult(int clusters, int components, int instances, int samples, double p50Ms, double p99Ms, double maxMs,
       int placed, int unschedulable, double meanObjective, double meanBordaObjective, int bordaInstancesBroken,
-      int bordaOverCommits, int bordaLatencyBreaks, int bordaSpreadBreaks, int engineViolations) {}
+      int bordaOverCommits, int bordaLatencyBreaks, int bordaSpreadBreaks, int engineViolations, String decisions) {}
 
   private final PlacementEngine engine = new PlacementEngine();
   private final BordaStrategy borda = new BordaStrategy();
@@ -33,6 +33,7 @@ public final class PlacementBench {
       List<Long> samples = new ArrayList<>();
       int placed = 0, unschedulable = 0, broken = 0, over = 0, latency = 0, spread = 0, engineViolations = 0;
       double sumJ = 0, sumBorda = 0;
+      java.security.MessageDigest decisions = sha256();
       for (int i = 0; i < config.instances(); i++) {
         long seed = config.seed() + 1000L * clusters + i;
         RandomInstances gen = new RandomInstances(seed);
@@ -45,6 +46,7 @@ public final class PlacementBench {
           outcome = engine.place(spec, snapshot);
           samples.add(System.nanoTime() - t0);
         }
+        decisions.update(String.valueOf(outcome).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         PlacementOutcome baseline = borda.place(spec, snapshot);
         if (outcome instanceof PlacementOutcome.Placed p && baseline instanceof PlacementOutcome.Placed b) {
           placed++;
@@ -65,9 +67,18 @@ public final class PlacementBench {
       long[] sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
       out.add(new SizeResult(clusters, config.components(), config.instances(), sorted.length, percentile(sorted, 0.50),
           percentile(sorted, 0.99), sorted[sorted.length - 1] / 1e6, placed, unschedulable,
-          placed == 0 ? Double.NaN : sumJ / placed, placed == 0 ? Double.NaN : sumBorda / placed, broken, over, latency, spread, engineViolations));
+          placed == 0 ? Double.NaN : sumJ / placed, placed == 0 ? Double.NaN : sumBorda / placed, broken, over, latency, spread, engineViolations,
+          java.util.HexFormat.of().formatHex(decisions.digest()).substring(0, 16)));
     }
     return out;
+  }
+
+  private static java.security.MessageDigest sha256() {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static double percentile(long[] sorted, double q) {
@@ -80,11 +91,12 @@ public final class PlacementBench {
     b.append("Command: `").append(command).append("`  \n");
     b.append(String.format(Locale.ROOT, "Java %s, %d cores; %d instances per size, %d warm-up + %d timed runs each, seed %d.%n%n",
         Runtime.version(), Runtime.getRuntime().availableProcessors(), c.instances(), c.warmup(), c.runs(), c.seed()));
-    b.append("| clusters | components | samples | p50 ms | p99 ms | max ms | placed | unschedulable | engine violations |\n");
-    b.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    // decisions: a digest of every outcome (placement and explanation); a change that only makes the engine faster keeps it
+    b.append("| clusters | components | samples | p50 ms | p99 ms | max ms | placed | unschedulable | engine violations | decisions |\n");
+    b.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (SizeResult r : results) {
-      b.append(String.format(Locale.ROOT, "| %d | %d | %d | %.2f | %.2f | %.2f | %d | %d | %d |%n", r.clusters(), r.components(), r.samples(),
-          r.p50Ms(), r.p99Ms(), r.maxMs(), r.placed(), r.unschedulable(), r.engineViolations()));
+      b.append(String.format(Locale.ROOT, "| %d | %d | %d | %.2f | %.2f | %.2f | %d | %d | %d | `%s` |%n", r.clusters(), r.components(), r.samples(),
+          r.p50Ms(), r.p99Ms(), r.maxMs(), r.placed(), r.unschedulable(), r.engineViolations(), r.decisions()));
     }
     b.append("\nSame instances, Borda baseline (objective evaluated with qonnect's objective; lower is better):\n\n");
     b.append("| clusters | mean objective qonnect | mean objective borda | borda instances breaking a constraint | over-committed clusters | latency breaks | spread breaks |\n");
