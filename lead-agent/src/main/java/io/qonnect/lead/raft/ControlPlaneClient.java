@@ -150,7 +150,6 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
     if (!reply.isSuccess()) throw new IOException("read barrier failed: " + reply.getException());
   }
 
-
   @Override
   public void close() throws IOException {
     client.close();

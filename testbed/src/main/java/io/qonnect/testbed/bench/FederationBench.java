@@ -49,6 +49,7 @@ public final class FederationBench {
   public Result run(Config config, String classpath, PrintWriter progress) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("qonnect-federation-bench-");
     LocalFederation federation = new LocalFederation(dir, classpath, config.jvmOptions());
+    boolean completed = false;
     try {
       if (config.insecure()) federation.useInsecure();
       federation.up(3, List.of(), line -> say(progress, "  " + line));
@@ -89,11 +90,15 @@ public final class FederationBench {
           federation.start(federation.member(leader), List.of());
           awaitAllAnswer(client, federation);
         }
-        return new Result(config.insecure(), config.rate() > 0 ? latencies.size() + failed : config.submissions(), config.writers(), seconds, latencies,
-            config.stormClients(), storm, failovers, failed, config.rate(), cpuUsed);
+        Result result = new Result(config.insecure(), config.rate() > 0 ? latencies.size() + failed : config.submissions(), config.writers(), seconds,
+            latencies, config.stormClients(), storm, failovers, failed, config.rate(), cpuUsed);
+        completed = true;
+        return result;
       }
     } finally {
-      federation.down(true, line -> {});
+      // a run that did not complete keeps the processes' logs and data for a look
+      federation.down(completed, line -> {});
+      if (!completed) say(progress, "  the run did not complete: logs and data kept in " + dir);
     }
   }
 

@@ -84,6 +84,7 @@ public final class ScaleBench {
     LocalFederation federation = new LocalFederation(dir, classpath, config.jvmOptions());
     Map<String, Double> stages = new LinkedHashMap<>();
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    boolean clean = false;
     try (SimulatedAgents agents = new SimulatedAgents(config.agents())) {
       federation.up(3, List.of(), line -> say("  " + line));
       try (LeadAgentsClient client = federation.client(30_000)) {
@@ -157,11 +158,14 @@ public final class ScaleBench {
         if (agents.largestDesiredBytes() > io.qonnect.transport.GrpcKeepalive.MAX_RESPONSE_BYTES || largestList[0] > io.qonnect.transport.GrpcKeepalive.MAX_RESPONSE_BYTES) {
           problems.add("a message over its size limit: desired state " + agents.largestDesiredBytes() + " B, list " + largestList[0] + " B");
         }
+        clean = problems.isEmpty();
         return new Result(config, stages, commitsPerSecond, submitMs, cores, rss, round[0], round[1], bytesPerSecond, agents.largestDesiredBytes(),
             largestList[0], failovers, writes, reconnected, agents.reportFailures(), List.copyOf(problems));
       }
     } finally {
-      federation.down(true, line -> {});
+      // a run with a problem, or one that did not complete, keeps the processes' logs and data for a look
+      federation.down(clean, line -> {});
+      if (!clean) say("  logs and data kept in " + dir);
     }
   }
 
