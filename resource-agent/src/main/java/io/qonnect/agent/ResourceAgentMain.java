@@ -113,6 +113,9 @@ public final class ResourceAgentMain implements AutoCloseable {
   /** The last problem logged per application (held, or an object refused), so each is logged once, not every second. */
   private final Map<String, String> reported = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong heartbeats = new AtomicLong();
+  /** Bytes of desired state received, complete states and deltas (their serialized size). */
+  private final io.micrometer.core.instrument.Counter desiredBytes = io.micrometer.core.instrument.Counter.builder("qonnect.agent.desired.bytes")
+      .description("desired state received from the leader, complete states and deltas").baseUnit("bytes").register(ops.registry());
   /** From the lead agents' entry that made a desired state's revision to its arrival here (wall clocks of two machines). */
   private final io.micrometer.core.instrument.Timer desiredLag = io.micrometer.core.instrument.Timer.builder("qonnect.agent.desired.lag")
       .description("from the log entry that changed the desired state to its arrival at this agent").publishPercentileHistogram()
@@ -169,7 +172,7 @@ public final class ResourceAgentMain implements AutoCloseable {
       }
       loops.execute(this::reconcileSafely);
       readinessChanged(); // a new epoch: report the same pods under it
-    }, this::leaseReceived, monotonicMillis);
+    }, desiredBytes::increment, this::leaseReceived, monotonicMillis);
     Thread.ofPlatform().name("lead-stream").daemon().start(leadStream);
     deployments.addEventHandler(new ResourceEventHandler<>() {
       @Override public void onAdd(Deployment d) { readinessChanged(); }

@@ -13,6 +13,7 @@ import io.qonnect.agent.report.ReadinessReports;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.qonnect.lead.api.AgentFeed;
+import io.qonnect.agent.upstream.DesiredAssembly;
 import io.qonnect.lead.api.AgentSessions;
 import io.qonnect.lead.api.DesiredStates;
 import io.qonnect.lead.health.AgentLiveness;
@@ -60,6 +61,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -791,7 +793,10 @@ public final class Simulation {
       for (AgentFeed feed : feeds.values()) {
         Agent agent = agents.get(Integer.parseInt(feed.cluster().value().substring(1)));
         for (LeadMessage m : feed.next(book, bookTerm, liveness, now)) {
-          at(between(1, 20), () -> agent.receive(this, m));
+          // a stream delivers in order (TCP): never before what was sent down it earlier
+          long delay = Math.max(between(1, 20), agent.deliveredUntil - now);
+          agent.deliveredUntil = now + delay;
+          at(delay, () -> agent.receive(this, m));
         }
       }
     }
@@ -799,7 +804,7 @@ public final class Simulation {
     /** A HELLO: accepted when this lead agent believes it leads (as the gateway does). */
     boolean hello(Agent agent) {
       if (!believesLeader) return false;
-      feeds.put(agent.cluster.name, new AgentFeed(ClusterId.of(agent.cluster.name), reader));
+      feeds.put(agent.cluster.name, new AgentFeed(ClusterId.of(agent.cluster.name), reader, agent.assembly.hello(agent.cluster.name)));
       return true;
     }
   }
@@ -814,7 +819,12 @@ public final class Simulation {
     boolean heartbeatsLost;
     int connectedTo = -1;
     int nextTry;
+    /** What the streams brought, complete states and deltas, as the agent's LeadStream assembles them. */
+    DesiredAssembly assembly = new DesiredAssembly();
+    /** The desired state the agent acts on (never an older one than it acted on: {@link Reconciliation#newer}). */
     DesiredState desired;
+    /** When the last message sent down this agent's stream arrives. */
+    long deliveredUntil;
     HeldLeases leases = new HeldLeases();
     /** The informer cache: what the agent last read from its API server. */
     List<HasMetadata> cache = List.of();
@@ -857,6 +867,7 @@ public final class Simulation {
       up = false;
       connectedTo = -1;
       desired = null;
+      assembly = new DesiredAssembly();
       leases = new HeldLeases();
       podCache = List.of();
       cache = List.of();
@@ -879,7 +890,18 @@ public final class Simulation {
       }
       switch (m.getBodyCase()) {
         case DESIRED_STATE -> {
-          desired = Reconciliation.newer(desired, m.getDesiredState());
+          desired = Reconciliation.newer(desired, assembly.accept(m.getDesiredState()));
+          reconcile();
+        }
+        case DESIRED_DELTA -> {
+          Optional<DesiredState> next = assembly.accept(m.getDesiredDelta());
+          if (next.isEmpty()) { // not based on what it holds: the agent drops the stream and says what it holds in its next hello
+            note(cluster.name + "'s agent drops its stream: a delta based on revision " + m.getDesiredDelta().getBaseRevision());
+            disconnected();
+            from.feeds.remove(cluster.name);
+            return;
+          }
+          desired = Reconciliation.newer(desired, next.get());
           reconcile();
         }
         case LEASE -> {

@@ -17,6 +17,8 @@ import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.proto.v1.AgentGatewayGrpc;
 import io.qonnect.proto.v1.AgentMessage;
 import io.qonnect.proto.v1.Heartbeat;
+import io.qonnect.proto.v1.HeldApplication;
+import io.qonnect.proto.v1.Hello;
 import io.qonnect.proto.v1.LeadMessage;
 import io.qonnect.proto.v1.RegisterClusterRequest;
 import io.qonnect.proto.v1.RegisterClusterResponse;
@@ -34,8 +36,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Where resource agents register their member cluster and hold their stream: heartbeats up, the complete
- * desired state of their cluster down, pushed again whenever the replicated state changes it, and the leases of the
+ * Where resource agents register their member cluster and hold their stream: heartbeats up, the desired state of
+ * their cluster down (what changed since what the agent holds, or complete to agents before 0.8), pushed whenever the
+ * replicated state changes it, and the leases of the
  * singletons it runs (what is sent when: {@link AgentFeed}); a ping when nothing else went down for about
  * {@value #PING_INTERVAL_MS} ms, so that the agent can tell a quiet leader from a hung one. Only the leader holds
  * streams; a follower refuses with a leader hint and the agent moves on. A stream is one session: one hello, one
@@ -45,6 +48,8 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
   private static final long PUSH_INTERVAL_MS = 100;
   /** Components listed in one heartbeat (every component with a pod in the cluster). */
   static final int MAX_RUNNING = 10_000;
+  /** Applications an agent's hello says it holds (each ~70 bytes: well inside a request's 4 MiB). */
+  static final int MAX_HELD = 50_000;
   /** Well inside the agent's bound on silence (LeadStream.SILENCE_BOUND_MS, 5 s): a few pings may be late or lost. */
   private static final long PING_INTERVAL_MS = 1000;
   private static final LeadMessage PING = LeadMessage.newBuilder().setPing(StreamPing.getDefaultInstance()).build();
@@ -125,8 +130,9 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
               out.fail(GrpcErrors.forbidden("hello.cluster: " + foreign.get()));
               return;
             }
-            if (!ClusterId.isValid(message.getHello().getCluster())) {
-              out.fail(GrpcErrors.invalid("hello.cluster", "not a DNS-1123 label"));
+            Optional<FieldProblem> problem = helloProblem(message.getHello());
+            if (problem.isPresent()) {
+              out.fail(GrpcErrors.invalid(problem.get().field(), problem.get().message()));
               return;
             }
             ClusterId cluster = ClusterId.of(message.getHello().getCluster());
@@ -140,7 +146,7 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
             }
             claimed.set(cluster.value());
             this.cluster = cluster.value();
-            pusher.set(timer.scheduleWithFixedDelay(new Pusher(cluster, out, stop), 0, PUSH_INTERVAL_MS, TimeUnit.MILLISECONDS));
+            pusher.set(timer.scheduleWithFixedDelay(new Pusher(cluster, message.getHello(), out, stop), 0, PUSH_INTERVAL_MS, TimeUnit.MILLISECONDS));
           }
           case HEARTBEAT -> {
             Optional<FieldProblem> problem = heartbeatProblem(cluster, message.getHeartbeat());
@@ -169,6 +175,19 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
   }
 
   record FieldProblem(String field, String message) {}
+
+  /** A hello names a valid cluster and lists what the agent holds within bounds. */
+  static Optional<FieldProblem> helloProblem(Hello h) {
+    if (!ClusterId.isValid(h.getCluster())) return Optional.of(new FieldProblem("hello.cluster", "not a DNS-1123 label"));
+    if (h.getHaveDesiredRevision() < 0) return Optional.of(new FieldProblem("hello.have_desired_revision", "must not be negative"));
+    if (h.getHeldCount() > MAX_HELD) return Optional.of(new FieldProblem("hello.held", "at most " + MAX_HELD + " entries"));
+    for (HeldApplication held : h.getHeldList()) {
+      if (held.getApplication().isEmpty() || held.getApplication().length() > 63) {
+        return Optional.of(new FieldProblem("hello.held.application", "1-63 characters (an application name)"));
+      }
+    }
+    return Optional.empty();
+  }
 
   /** Heartbeats name the cluster of the stream's hello (a stream speaks for one cluster), and are bounded. */
   static Optional<FieldProblem> heartbeatProblem(String streamCluster, Heartbeat h) {
@@ -249,8 +268,8 @@ public final class AgentGatewayGrpcService extends AgentGatewayGrpc.AgentGateway
     /** Runs in a row that sent nothing: counted, not timed, so no clock step can hold a ping back. */
     private long quietRuns;
 
-    Pusher(ClusterId cluster, Outbound out, Runnable stop) {
-      this.feed = new AgentFeed(cluster, desiredIndex);
+    Pusher(ClusterId cluster, Hello hello, Outbound out, Runnable stop) {
+      this.feed = new AgentFeed(cluster, desiredIndex, hello);
       this.out = out;
       this.stop = stop;
     }

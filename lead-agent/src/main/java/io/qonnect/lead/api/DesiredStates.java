@@ -15,12 +15,14 @@ import io.qonnect.proto.v1.RemoteEndpoint;
 import io.qonnect.proto.v1.SpecComponent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 
 /**
  * What one member cluster should run, from the committed placements and the canonical specs. Pure and
- * deterministic; no parsing (the API parsed each spec once, at submission). Complete rather than a delta, so
- * the agent reconciles level-based and a reconnect needs no history.
+ * deterministic; no parsing (the API parsed each spec once, at submission). The state is complete, so the agent
+ * reconciles level-based; the feeds send agents that take them only what changed ({@link AgentFeed}), by the
+ * digest {@link #render} gives each application.
  *
  * <p>Each application placed here is sent typed: the components this cluster runs, each with its image
  * shorthand (requests included) or its manifests, and its replica count here. Agents of the previous release
@@ -69,33 +71,68 @@ public final class DesiredStates {
     DesiredState.Builder b = DesiredState.newBuilder().setCluster(cluster.value()).setRevision(revision).addAllPeers(peers);
     List<Singleton> singletons = new ArrayList<>();
     for (ApplicationRecord app : applications) {
-      if (app.placement() == null) continue;
-      DesiredApplication.Builder d = DesiredApplication.newBuilder().setApplication(app.name()).setPlacementEpoch(app.placementEpoch())
-          .setIncarnation(app.incarnation()).setSpecYaml(app.specYaml()).setPodSecurity(app.spec().getPodSecurity());
-      if (SpecCodec.usable(app.spec())) {
-        for (SpecComponent c : app.spec().getComponentsList()) {
-          int replicas = replicasHere(app, c.getName(), c.getSingleton(), cluster);
-          if (replicas == 0) continue;
-          d.addHere(ClusterReplicas.newBuilder().setCluster(c.getName()).setReplicas(replicas));
-          d.addComponents(component(c, replicas));
-          if (c.getSingleton()) singletons.add(new Singleton(app.name(), c.getName()));
-          for (String peer : c.getTalksToList()) {
-            SortedMap<ClusterId, Integer> peerClusters = app.placement().of(peer);
-            if (peerClusters.isEmpty() || peerClusters.containsKey(cluster)) continue;
-            if (d.getRemotesList().stream().anyMatch(r -> r.getComponent().equals(peer))) continue;
-            ClusterId where = peerClusters.firstKey();
-            d.addRemotes(RemoteEndpoint.newBuilder().setComponent(peer).setCluster(where.value()).setAddress(remoteAddress(peer, app.name(), where)));
-          }
-        }
-      } else {
-        for (String component : app.placement().components().keySet()) {
-          int replicas = replicasHere(app, component, false, cluster);
-          if (replicas > 0) d.addComponents(DesiredComponent.newBuilder().setName(component).setReplicas(replicas)); // no workload: hold
-        }
-      }
-      if (d.getComponentsCount() > 0) b.addApplications(d);
+      render(app, cluster).ifPresent(r -> {
+        b.addApplications(r.application());
+        singletons.addAll(r.singletons());
+      });
     }
     return new ForCluster(b.build(), singletons);
+  }
+
+  /** One application as one member cluster runs it (its digest filled), and the singletons of it that need a lease there. */
+  public record Rendered(DesiredApplication application, List<Singleton> singletons) {
+    public long digest() {
+      return application.getDigest();
+    }
+  }
+
+  /** What {@code cluster} runs of {@code app}; empty when nothing of it runs there (not placed, or placed elsewhere only). */
+  public static Optional<Rendered> render(ApplicationRecord app, ClusterId cluster) {
+    if (app.placement() == null) return Optional.empty();
+    DesiredApplication.Builder d = DesiredApplication.newBuilder().setApplication(app.name()).setPlacementEpoch(app.placementEpoch())
+        .setIncarnation(app.incarnation()).setSpecYaml(app.specYaml()).setPodSecurity(app.spec().getPodSecurity());
+    List<Singleton> singletons = new ArrayList<>();
+    if (SpecCodec.usable(app.spec())) {
+      for (SpecComponent c : app.spec().getComponentsList()) {
+        int replicas = replicasHere(app, c.getName(), c.getSingleton(), cluster);
+        if (replicas == 0) continue;
+        d.addHere(ClusterReplicas.newBuilder().setCluster(c.getName()).setReplicas(replicas));
+        d.addComponents(component(c, replicas));
+        if (c.getSingleton()) singletons.add(new Singleton(app.name(), c.getName()));
+        for (String peer : c.getTalksToList()) {
+          SortedMap<ClusterId, Integer> peerClusters = app.placement().of(peer);
+          if (peerClusters.isEmpty() || peerClusters.containsKey(cluster)) continue;
+          if (d.getRemotesList().stream().anyMatch(r -> r.getComponent().equals(peer))) continue;
+          ClusterId where = peerClusters.firstKey();
+          d.addRemotes(RemoteEndpoint.newBuilder().setComponent(peer).setCluster(where.value()).setAddress(remoteAddress(peer, app.name(), where)));
+        }
+      }
+    } else {
+      for (String component : app.placement().components().keySet()) {
+        int replicas = replicasHere(app, component, false, cluster);
+        if (replicas > 0) d.addComponents(DesiredComponent.newBuilder().setName(component).setReplicas(replicas)); // no workload: hold
+      }
+    }
+    if (d.getComponentsCount() == 0) return Optional.empty();
+    return Optional.of(new Rendered(d.setDigest(digest(d.build())).build(), List.copyOf(singletons)));
+  }
+
+  /**
+   * The first 8 bytes of the SHA-256 of the application's deterministic encoding (digest unset). An agent names it in
+   * its next hello; a leader of another version that renders the application otherwise sees another digest and sends it
+   * again, so a digest can cost a resend, never a wrong state.
+   */
+  static long digest(DesiredApplication withoutDigest) {
+    try {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(withoutDigest.getSerializedSize());
+      com.google.protobuf.CodedOutputStream out = com.google.protobuf.CodedOutputStream.newInstance(bytes);
+      out.useDeterministicSerialization();
+      withoutDigest.writeTo(out);
+      out.flush();
+      return java.nio.ByteBuffer.wrap(java.security.MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray())).getLong();
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("digest of a desired application", e);
+    }
   }
 
   /** The component as the agent renders it: the image shorthand (with the spec's requests) or the manifests. */

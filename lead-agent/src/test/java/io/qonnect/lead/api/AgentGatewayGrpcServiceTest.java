@@ -177,6 +177,25 @@ class AgentGatewayGrpcServiceTest {
   }
 
   @Test
+  void aHelloBeyondItsBoundsIsRefusedNamingTheFieldAndNothingIsPushed() throws InterruptedException {
+    StreamObserver<AgentMessage> up = connect();
+    up.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setCluster("eu-1").setHaveDesiredRevision(-1)).build());
+
+    Status status = Status.fromThrowable(errorWithin(5));
+    assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(status.getDescription()).contains("hello.have_desired_revision");
+    assertThat(timer.pushers.get()).as("push tasks scheduled").isZero();
+
+    Hello.Builder many = Hello.newBuilder().setCluster("eu-1").setAcceptsDeltas(true);
+    for (int i = 0; i <= AgentGatewayGrpcService.MAX_HELD; i++) many.addHeld(io.qonnect.proto.v1.HeldApplication.newBuilder().setApplication("a" + i));
+    assertThat(AgentGatewayGrpcService.helloProblem(many.build())).map(p -> p.field()).contains("hello.held");
+    Hello longName = Hello.newBuilder().setCluster("eu-1").addHeld(io.qonnect.proto.v1.HeldApplication.newBuilder().setApplication("x".repeat(64))).build();
+    assertThat(AgentGatewayGrpcService.helloProblem(longName)).map(p -> p.field()).contains("hello.held.application");
+    assertThat(AgentGatewayGrpcService.helloProblem(Hello.newBuilder().setCluster("eu-1").setHaveDesiredRevision(7).setAcceptsDeltas(true)
+        .addHeld(io.qonnect.proto.v1.HeldApplication.newBuilder().setApplication("books").setDigest(3)).build())).isEmpty();
+  }
+
+  @Test
   void aQuietStreamStillHearsFromTheLeaderAboutEverySecond() throws InterruptedException {
     StreamObserver<AgentMessage> up = connect();
     up.onNext(hello("eu-1"));

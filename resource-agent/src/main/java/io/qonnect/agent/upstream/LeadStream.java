@@ -10,16 +10,17 @@ import io.qonnect.proto.v1.AgentGatewayGrpc;
 import io.qonnect.proto.v1.AgentMessage;
 import io.qonnect.proto.v1.DesiredState;
 import io.qonnect.proto.v1.Heartbeat;
-import io.qonnect.proto.v1.Hello;
 import io.qonnect.proto.v1.LeadMessage;
 import io.qonnect.proto.v1.RegisterClusterRequest;
 import io.qonnect.proto.v1.SingletonLease;
 import io.qonnect.proto.v1.Tier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's line to the leader: registers the member cluster, then holds the Connect stream to whichever
  * lead agent leads (followers refuse; the next address is tried), heartbeats on it and hands every desired
- * state and singleton lease it receives to its handlers. Reconnects forever; losing the stream never deletes
+ * state (assembled from complete states and deltas: {@link DesiredAssembly}) and singleton lease it receives to its
+ * handlers. Reconnects forever; losing the stream never deletes
  * anything. A stream on which the lead agent said nothing, not even its ping, for {@value #SILENCE_BOUND_MS} ms
  * is dropped and another one opened: a hung lead agent must not hold its agents (drills cut it off by dropping its
  * packets: the stream goes silent, it is not closed).
@@ -47,13 +49,28 @@ public final class LeadStream implements Runnable {
   private final Supplier<RegisterClusterRequest> registration;
   private final Supplier<Heartbeat> heartbeat;
   private final Consumer<DesiredState> onDesired;
+  /** The complete desired state assembled from what the streams brought: kept across them, named in each hello. */
+  private final DesiredAssembly desired;
+  private final LongConsumer desiredBytes;
   private final Consumer<SingletonLease> onLease;
   private final LongSupplier monotonicMillis;
   private volatile boolean running = true;
 
   public LeadStream(String cluster, List<String> addresses, Transport transport, long heartbeatMs, Supplier<RegisterClusterRequest> registration,
-      Supplier<Heartbeat> heartbeat, Consumer<DesiredState> onDesired, Consumer<SingletonLease> onLease,
+      Supplier<Heartbeat> heartbeat, Consumer<DesiredState> onDesired, LongConsumer desiredBytes, Consumer<SingletonLease> onLease,
       LongSupplier monotonicMillis) {
+    this(cluster, addresses, transport, heartbeatMs, registration, heartbeat, onDesired, desiredBytes, onLease, monotonicMillis, true);
+  }
+
+  /**
+   * @param desiredBytes told the size of every desired-state message received (complete or delta)
+   * @param deltas false: ask for complete desired states only, as agents before 0.8 do (a benchmark's comparison)
+   */
+  public LeadStream(String cluster, List<String> addresses, Transport transport, long heartbeatMs, Supplier<RegisterClusterRequest> registration,
+      Supplier<Heartbeat> heartbeat, Consumer<DesiredState> onDesired, LongConsumer desiredBytes, Consumer<SingletonLease> onLease,
+      LongSupplier monotonicMillis, boolean deltas) {
+    this.desired = new DesiredAssembly(deltas);
+    this.desiredBytes = desiredBytes;
     this.monotonicMillis = monotonicMillis;
     this.onLease = onLease;
     this.cluster = cluster;
@@ -108,13 +125,32 @@ public final class LeadStream implements Runnable {
   /** Returns when the stream ends (leader lost, lead agent gone); keeps heartbeating while it lasts. */
   private void holdStream(ManagedChannel channel) {
     CountDownLatch ended = new CountDownLatch(1);
+    CountDownLatch mismatch = new CountDownLatch(1);
     StreamSilence silence = new StreamSilence(monotonicMillis, SILENCE_BOUND_MS);
     StreamObserver<AgentMessage> up = AgentGatewayGrpc.newStub(channel).connect(new StreamObserver<>() {
       @Override
       public void onNext(LeadMessage m) {
         silence.heard(); // whatever it is: a ping says only that
-        if (m.hasDesiredState()) onDesired.accept(m.getDesiredState());
-        if (m.hasLease()) onLease.accept(m.getLease());
+        switch (m.getBodyCase()) {
+          case DESIRED_STATE -> {
+            desiredBytes.accept(m.getDesiredState().getSerializedSize());
+            onDesired.accept(desired.accept(m.getDesiredState()));
+          }
+          case DESIRED_DELTA -> {
+            desiredBytes.accept(m.getDesiredDelta().getSerializedSize());
+            Optional<DesiredState> next = desired.accept(m.getDesiredDelta());
+            if (next.isPresent()) {
+              onDesired.accept(next.get());
+            } else {
+              LOG.warn("{}: a desired-state delta based on revision {}, not on the one held; connecting again with what is held", cluster,
+                  m.getDesiredDelta().getBaseRevision());
+              mismatch.countDown();
+              ended.countDown();
+            }
+          }
+          case LEASE -> onLease.accept(m.getLease());
+          case PING, BODY_NOT_SET -> { }
+        }
       }
 
       @Override
@@ -129,7 +165,7 @@ public final class LeadStream implements Runnable {
     });
     try {
       synchronized (up) {
-        up.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setCluster(cluster)).build());
+        up.onNext(AgentMessage.newBuilder().setHello(desired.hello(cluster)).build());
         up.onNext(AgentMessage.newBuilder().setHeartbeat(heartbeat.get()).build());
       }
       while (running && !ended.await(heartbeatMs, TimeUnit.MILLISECONDS)) {
@@ -146,7 +182,10 @@ public final class LeadStream implements Runnable {
           up.onNext(AgentMessage.newBuilder().setHeartbeat(heartbeat.get()).build());
         }
       }
-      up.onCompleted();
+      synchronized (up) {
+        if (mismatch.getCount() == 0) up.onError(Status.FAILED_PRECONDITION.withDescription("a delta not based on the desired state held").asRuntimeException());
+        else up.onCompleted();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;

@@ -8,7 +8,12 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.qonnect.proto.v1.AgentGatewayGrpc;
 import io.qonnect.proto.v1.AgentMessage;
+import io.qonnect.proto.v1.DesiredApplication;
+import io.qonnect.proto.v1.DesiredDelta;
+import io.qonnect.proto.v1.DesiredState;
 import io.qonnect.proto.v1.Heartbeat;
+import io.qonnect.proto.v1.HeldApplication;
+import io.qonnect.proto.v1.Hello;
 import io.qonnect.proto.v1.LeadMessage;
 import io.qonnect.proto.v1.RegisterClusterRequest;
 import io.qonnect.proto.v1.RegisterClusterResponse;
@@ -33,6 +38,9 @@ class LeadStreamTest {
   private final BlockingQueue<String> seen = new LinkedBlockingQueue<>();
   private final AtomicLong now = new AtomicLong(1_000);
   private volatile StreamObserver<LeadMessage> down;
+  private volatile Hello hello;
+  /** The complete desired states the agent handed on. */
+  private final BlockingQueue<DesiredState> desired = new LinkedBlockingQueue<>();
   private Server lead;
   private LeadStream agent;
 
@@ -50,7 +58,12 @@ class LeadStreamTest {
         ((ServerCallStreamObserver<LeadMessage>) out).setOnCancelHandler(() -> {}); // a ping after a cancel is dropped, not thrown
         down = out;
         return new StreamObserver<>() {
-          @Override public void onNext(AgentMessage m) { if (m.hasHello()) seen.add("hello"); }
+          @Override public void onNext(AgentMessage m) {
+            if (m.hasHello()) {
+              hello = m.getHello();
+              seen.add("hello");
+            }
+          }
           @Override public void onError(Throwable t) { seen.add("cancelled"); }
           @Override public void onCompleted() { seen.add("completed"); }
         };
@@ -58,7 +71,7 @@ class LeadStreamTest {
     }).build().start();
     RegisterClusterRequest registration = RegisterClusterRequest.newBuilder().setCluster("eu-1").setTier(Tier.TIER_CLOUD).setRegion("eu").build();
     agent = new LeadStream("eu-1", List.of("127.0.0.1:" + lead.getPort()), Transport.insecure(), 20, () -> registration,
-        () -> Heartbeat.newBuilder().setCluster("eu-1").build(), d -> {}, l -> {}, now::get);
+        () -> Heartbeat.newBuilder().setCluster("eu-1").build(), desired::add, bytes -> {}, l -> {}, now::get);
     Thread.ofPlatform().daemon().name("lead-stream-test").start(agent);
   }
 
@@ -100,5 +113,28 @@ class LeadStreamTest {
       Thread.sleep(100);                                  // the ping arrives; the agent's loop looks 5 times
     }
     assertThat(seen.poll(300, TimeUnit.MILLISECONDS)).as("16 s of pings 4 s apart").isNull();
+  }
+
+  @Test
+  void aDeltaOnTheStateHeldIsAppliedOneOnAnotherDropsTheStreamAndTheNextHelloSaysWhatIsHeld() throws Exception {
+    startLead();
+    assertThat(next()).isEqualTo("connect");
+    assertThat(next()).isEqualTo("hello");
+    assertThat(hello.getAcceptsDeltas()).isTrue();
+    assertThat(hello.getHaveDesiredRevision()).isZero();
+
+    DesiredApplication books = DesiredApplication.newBuilder().setApplication("books").setDigest(42).build();
+    down.onNext(LeadMessage.newBuilder().setDesiredDelta(DesiredDelta.newBuilder().setCluster("eu-1").setBaseRevision(0).setRevision(5)
+        .addUpserts(books)).build());
+    assertThat(desired.poll(5, TimeUnit.SECONDS)).isEqualTo(DesiredState.newBuilder().setCluster("eu-1").setRevision(5).addApplications(books).build());
+
+    down.onNext(LeadMessage.newBuilder().setDesiredDelta(DesiredDelta.newBuilder().setCluster("eu-1").setBaseRevision(4).setRevision(6)
+        .addRemoved("books")).build());
+    assertThat(next()).isEqualTo("cancelled");
+    assertThat(next()).isEqualTo("connect");
+    assertThat(next()).isEqualTo("hello");
+    assertThat(desired).as("nothing handed on from a delta on another revision").isEmpty();
+    assertThat(hello.getHaveDesiredRevision()).isEqualTo(5);
+    assertThat(hello.getHeldList()).containsExactly(HeldApplication.newBuilder().setApplication("books").setDigest(42).build());
   }
 }

@@ -75,6 +75,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--fail", description = "scale: member clusters failed one after the other, each the one holding the most components (default 1)")
   int fail = 1;
 
+  @Option(names = "--complete-states", description = "scale: the simulated agents ask for complete desired states, as agents before 0.8 (to compare with deltas)")
+  boolean completeStates;
+
   @Option(names = "--rate", description = "federation: open loop, submissions offered per second whatever the answers (default 0: closed loop with --writers)")
   int rate;
 
@@ -194,12 +197,12 @@ final class BenchCommand implements Callable<Integer> {
     w.println("bench scale: " + clusters + " simulated member clusters, " + apps + " applications of " + perApp + " components, " + fail
         + " failed cluster(s), " + (kill ? "a leader kill" : "no leader kill"));
     var config = new io.qonnect.testbed.scale.ScaleBench.Config(clusters, apps, perApp, fail, kill, writers, 30,
-        new io.qonnect.testbed.scale.SimulatedAgents.Config(clusters, 2000, 1000, 5000), io.qonnect.testbed.federation.LocalFederation.defaultJvmOptions(),
+        new io.qonnect.testbed.scale.SimulatedAgents.Config(clusters, 2000, 1000, 5000, !completeStates), io.qonnect.testbed.federation.LocalFederation.defaultJvmOptions(),
         Math.max(300_000, apps * 120L));
     try {
       var result = new io.qonnect.testbed.scale.ScaleBench(w).run(config, System.getProperty("java.class.path"));
       write(io.qonnect.testbed.scale.ScaleBench.report(result, "./qonnect bench scale --clusters " + clusters + " --apps " + apps + " --components " + perApp
-          + " --fail " + fail + " --kills " + kills + " --writers " + writers));
+          + " --fail " + fail + " --kills " + kills + " --writers " + writers + (completeStates ? " --complete-states" : "")));
       return result.problems().isEmpty() ? QonnectMain.OK : 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

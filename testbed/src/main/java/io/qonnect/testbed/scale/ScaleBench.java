@@ -54,12 +54,14 @@ public final class ScaleBench {
    * @param stages seconds per stage, in order
    * @param cpuCores steady state: cores used per process (CPU seconds per second of the window)
    * @param rssMiB steady state: resident memory per process
+   * @param placingDesiredBytes / placingCpuSeconds from the first submission until every application was Ready: desired
+   *     state received by all agents (complete states and deltas), CPU seconds used by each process
    * @param problems what broke a promise of the run (empty: none): an answer for another application, a revision twice,
    *     a message over its size limit, an application not placed
    */
   public record Result(Config config, Map<String, Double> stages, double commitsPerSecond, List<Double> submitMs, Map<String, Double> cpuCores,
       Map<String, Long> rssMiB, double placementRoundMs, double placementRoundMaxMs, double desiredBytesPerSecond, long largestDesiredBytes,
-      long largestListBytes, List<Failover> failovers, long killWritesAcceptedMs, long killAgentsReconnectedMs, long reportFailures,
+      long placingDesiredBytes, Map<String, Double> placingCpuSeconds, long largestListBytes, List<Failover> failovers, long killWritesAcceptedMs, long killAgentsReconnectedMs, long reportFailures,
       List<String> problems) {}
 
   /** An application of {@code components} small components (100m, 128 MiB, one replica each). */
@@ -104,6 +106,8 @@ public final class ScaleBench {
 
         // submissions
         t = System.nanoTime();
+        long placingBytesBefore = agents.desiredBytes();
+        Map<String, Long> placingCpuBefore = federation.cpuMillis();
         Map<String, Long> answered = new ConcurrentHashMap<>();
         List<Double> submitMs = submit(client, config, answered, problems);
         double submitSeconds = seconds(t);
@@ -121,9 +125,12 @@ public final class ScaleBench {
         if (!ready) {
           problems.add("not every application Ready within " + config.timeoutMs() / 1000 + " s after the submissions started");
           return new Result(config, stages, commitsPerSecond, submitMs, Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN,
-              agents.largestDesiredBytes(), largestList[0], List.of(), -1, -1, agents.reportFailures(), List.copyOf(problems));
+              agents.largestDesiredBytes(), agents.desiredBytes() - placingBytesBefore, Map.of(), largestList[0], List.of(), -1, -1, agents.reportFailures(), List.copyOf(problems));
         }
         stages.put("submitted → all applications Ready", seconds(t) - submitSeconds);
+        long placingDesiredBytes = agents.desiredBytes() - placingBytesBefore;
+        Map<String, Double> placingCpu = new TreeMap<>();
+        federation.cpuMillis().forEach((name, ms) -> placingCpu.put(name, (ms - placingCpuBefore.getOrDefault(name, 0L)) / 1000.0));
         // each caller's answer is its own command's result (batched commits matched to their callers): the revision it
         // was told is the revision its spec was committed at
         listed.stream().filter(a -> answered.containsKey(a.getName()) && answered.get(a.getName()) != a.getSpecRevision()).limit(5)
@@ -160,7 +167,7 @@ public final class ScaleBench {
         }
         clean = problems.isEmpty();
         return new Result(config, stages, commitsPerSecond, submitMs, cores, rss, round[0], round[1], bytesPerSecond, agents.largestDesiredBytes(),
-            largestList[0], failovers, writes, reconnected, agents.reportFailures(), List.copyOf(problems));
+            placingDesiredBytes, placingCpu, largestList[0], failovers, writes, reconnected, agents.reportFailures(), List.copyOf(problems));
       }
     } finally {
       // a run with a problem, or one that did not complete, keeps the processes' logs and data for a look
@@ -171,7 +178,7 @@ public final class ScaleBench {
 
   private static Result partial(Config config, Map<String, Double> stages, List<String> problems, String why) {
     problems.add(why);
-    return new Result(config, stages, Double.NaN, List.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN, 0, 0, List.of(), -1, -1, 0,
+    return new Result(config, stages, Double.NaN, List.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN, 0, 0, Map.of(), 0, List.of(), -1, -1, 0,
         List.copyOf(problems));
   }
 
@@ -387,8 +394,11 @@ public final class ScaleBench {
     r.stages().forEach((stage, s) -> b.append(String.format(Locale.ROOT, "| %s | %.1f |%n", stage, s)));
     b.append(String.format(Locale.ROOT, "%nSubmissions: %.0f accepted/s from %d writers, p50 %.1f ms, p99 %.1f ms.%n", r.commitsPerSecond(), c.writers(),
         percentile(r.submitMs(), 50), percentile(r.submitMs(), 99)));
+    b.append(String.format(Locale.ROOT, "%nFrom the first submission until all were Ready: the agents received %.1f MB of desired state (%s); CPU seconds: %s.%n",
+        r.placingDesiredBytes() / 1e6, c.agents().deltas() ? "deltas" : "complete states, as agents before 0.8",
+        r.placingCpuSeconds().entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue())).collect(Collectors.joining(", "))));
     b.append(String.format(Locale.ROOT, "%nSteady state (%d s): placement round mean %.1f ms, max %.1f ms; desired state pushed %.0f B/s; largest desired "
-        + "state %d B, largest application list %d B; reports that failed: %d.%n%n", c.steadySeconds(), r.placementRoundMs(), r.placementRoundMaxMs(),
+        + "state message %d B, largest application list %d B; reports that failed: %d.%n%n", c.steadySeconds(), r.placementRoundMs(), r.placementRoundMaxMs(),
         r.desiredBytesPerSecond(), r.largestDesiredBytes(), r.largestListBytes(), r.reportFailures()));
     b.append("| process | CPU (cores) | RSS MiB |\n|---|---:|---:|\n");
     r.cpuCores().forEach((p, cores) -> b.append(String.format(Locale.ROOT, "| %s | %.2f | %d |%n", p, cores, r.rssMiB().getOrDefault(p, 0L))));

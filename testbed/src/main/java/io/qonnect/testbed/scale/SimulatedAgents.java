@@ -42,7 +42,8 @@ public final class SimulatedAgents implements AutoCloseable {
    * @param heartbeatMs the agents' heartbeat (the real agent's default is 500 ms; the leader calls one silent after 2 s)
    * @param reportMs how often each reports capacity, readiness and round trips (the real agent's default is 2 s)
    */
-  public record Config(int clusters, long readyDelayMs, long heartbeatMs, long reportMs) {
+  /** @param deltas the agents take desired-state deltas (false: complete states only, as agents before 0.8) */
+  public record Config(int clusters, long readyDelayMs, long heartbeatMs, long reportMs, boolean deltas) {
     public Config {
       if (clusters < 1 || clusters > 10_000) throw new IllegalArgumentException("clusters: 1-10000, got " + clusters);
     }
@@ -123,12 +124,12 @@ public final class SimulatedAgents implements AutoCloseable {
     return out;
   }
 
-  /** Desired-state bytes received by all agents so far (serialized size of every DesiredState message). */
+  /** Desired-state bytes received by all agents so far (serialized size of every complete state and delta). */
   public long desiredBytes() {
     return desiredBytes.get();
   }
 
-  /** The largest desired state any agent received, in bytes. */
+  /** The largest desired-state message (complete or delta) any agent received, in bytes. */
   public long largestDesiredBytes() {
     return largestDesiredBytes.get();
   }
@@ -165,7 +166,7 @@ public final class SimulatedAgents implements AutoCloseable {
       this.transport = transport;
       this.kb = transport.channel(knowledgeBase, Identity.KnowledgeBase.class);
       this.stream = new LeadStream(cluster, leadAgents, transport, config.heartbeatMs(), this::registration, this::heartbeat, this::desired,
-          lease -> {}, monotonicMillis);
+          this::received, lease -> {}, monotonicMillis, config.deltas());
     }
 
     RegisterClusterRequest registration() {
@@ -187,11 +188,14 @@ public final class SimulatedAgents implements AutoCloseable {
           .setCertificateNotAfterUnixMillis(transport instanceof Transport.MutualTls tls ? tls.notAfter().toEpochMilli() : 0).build();
     }
 
-    void desired(DesiredState state) {
-      long now = monotonicMillis.getAsLong();
-      int size = state.getSerializedSize();
+    /** A desired-state message of {@code size} bytes arrived (a complete state or a delta). */
+    void received(long size) {
       desiredBytes.addAndGet(size);
       largestDesiredBytes.accumulateAndGet(size, Math::max);
+    }
+
+    void desired(DesiredState state) {
+      long now = monotonicMillis.getAsLong();
       for (DesiredApplication app : state.getApplicationsList()) {
         for (DesiredComponent c : app.getComponentsList()) firstSeen.putIfAbsent(key(app, c), now);
       }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ScaleIT {
   @Test
   void aHundredClustersAndAThousandApplications() throws Exception {
-    var agents = new SimulatedAgents.Config(100, 300, 500, 2000);
+    var agents = new SimulatedAgents.Config(100, 300, 500, 2000, true);
     var config = new ScaleBench.Config(100, 1000, 3, 1, false, 32, 2, agents, LocalFederation.TEST_JVM_OPTIONS, 180_000);
 
     ScaleBench.Result result = new ScaleBench(new PrintWriter(System.out, true)).run(config, System.getProperty("java.class.path"));
