@@ -251,6 +251,10 @@ public final class LeadAgentMain implements AutoCloseable {
       System.err.println("lead-agent: refusing to start:\n" + e.getMessage());
       System.exit(1);
       return;
+    } catch (IOException e) { // a port taken: exit, rather than keep a Raft peer running without its API
+      System.err.println("lead-agent: cannot start: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+      System.exit(1);
+      return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

@@ -385,10 +385,11 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
   private static final long READ_WAIT_CAP_MS = 30_000;
 
   private boolean barrier(StreamObserver<?> out) {
-    // within the caller's deadline, leaving a tenth of it for the answer: "no leader reachable" rather than a bare timeout
+    // within the caller's deadline, leaving a tenth of it (at least half a second, for a busy machine) for the answer:
+    // "no leader reachable" rather than a bare timeout
     io.grpc.Deadline deadline = io.grpc.Context.current().getDeadline();
-    long waitMillis = deadline == null ? READ_WAIT_CAP_MS
-        : Math.max(1, Math.min(READ_WAIT_CAP_MS, deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS) * 9 / 10));
+    long remaining = deadline == null ? READ_WAIT_CAP_MS : deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS);
+    long waitMillis = deadline == null ? READ_WAIT_CAP_MS : Math.max(1, Math.min(READ_WAIT_CAP_MS, remaining - Math.max(remaining / 10, 500)));
     try {
       client.readBarrier(waitMillis);
       return true;

@@ -23,6 +23,7 @@ import java.util.function.Predicate;
 final class E2eFederation implements AutoCloseable {
   private final LocalFederation federation;
   private final List<String> servers;
+  private TestbedClusters clusters;
 
   private E2eFederation(LocalFederation federation) {
     this.federation = federation;
@@ -35,7 +36,9 @@ final class E2eFederation implements AutoCloseable {
     LocalFederation federation = new LocalFederation(dir, System.getProperty("java.class.path"), LocalFederation.TEST_JVM_OPTIONS);
     federation.up(3, List.of(), line -> {});
     federation.upAgents(clusters.testbed().kubeconfig(), clusters.testbed().inventory(), clusters.names(), line -> {});
-    return new E2eFederation(federation);
+    E2eFederation e2e = new E2eFederation(federation);
+    e2e.clusters = clusters;
+    return e2e;
   }
 
   LocalFederation processes() {
@@ -154,6 +157,30 @@ final class E2eFederation implements AutoCloseable {
 
   @Override
   public void close() {
-    federation.down(false, line -> {});
+    try {
+      deleteEverything();
+    } finally {
+      federation.down(false, line -> {});
+    }
+  }
+
+  /**
+   * Leaves the shared testbed as the next test needs it: every application deleted and its workloads gone. The next
+   * test's federation starts its revisions at 1 again, and its agents rightly never touch objects written from a higher
+   * desired-state revision than theirs; what this one left would stay (DrillE2E saw such a Deployment as orphaned).
+   */
+  private void deleteEverything() {
+    try (var client = federation.client(20_000)) {
+      for (var app : client.call(s -> s.listApplications(io.qonnect.proto.v1.ListApplicationsRequest.getDefaultInstance())).getApplicationsList()) {
+        client.call(s -> s.deleteApplication(io.qonnect.proto.v1.DeleteApplicationRequest.newBuilder().setName(app.getName()).build()));
+      }
+      await("the applications' workloads removed from the testbed", () -> clusters.names().stream()
+          .filter(c -> clusters.testbed().running(c))
+          .allMatch(c -> clusters.client(c).apps().deployments().inAnyNamespace().withLabel(io.qonnect.agent.reconcile.Labels.MANAGED_BY,
+              io.qonnect.agent.reconcile.Labels.MANAGER).list().getItems().isEmpty()));
+    } catch (RuntimeException | InterruptedException e) {
+      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+      System.err.println("e2e: could not leave the testbed clean: " + e);
+    }
   }
 }

@@ -845,11 +845,22 @@ public final class LocalFederation {
     }
   }
 
+  /**
+   * A port free now, below Linux's ephemeral range (32768–60999 by default): a port the kernel hands out for a listener
+   * on port 0 comes from that range, where every outgoing connection also takes its source port, so on a busy machine
+   * one could be taken between this check and the member's bind (OpsEndpointsIT once saw a lead agent fail to bind).
+   */
   private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int attempt = 0; attempt < 500; attempt++) {
+      int port = 20_000 + PORTS.nextInt(12_000);
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getByName(HOST))) {
+        return port;
+      } catch (IOException e) {
+        // taken: another
+      }
     }
+    throw new IllegalStateException("no free port in 20000-31999 on " + HOST + " after 500 tries");
   }
+
+  private static final java.util.Random PORTS = new java.util.Random();
 }
