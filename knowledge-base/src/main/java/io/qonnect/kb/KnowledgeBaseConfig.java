@@ -6,8 +6,11 @@ import io.qonnect.transport.Transport;
 import io.qonnect.transport.TransportFlags;
 import io.qonnect.transport.TransportOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,7 +20,7 @@ import picocli.CommandLine.Option;
  * transport's ({@link TransportFlags}).
  */
 public record KnowledgeBaseConfig(String host, int port, Path dataDir, boolean inMemory, java.net.InetSocketAddress metricsAddress, Transport transport,
-    Logs.Format logFormat) {
+    Logs.Format logFormat, Duration historyRetention) {
   public static final String DEFAULT_LISTEN = "127.0.0.1:7100";
 
   @Command(name = "knowledge-base")
@@ -37,6 +40,10 @@ public record KnowledgeBaseConfig(String host, int port, Path dataDir, boolean i
 
     @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:QONNECT_LOG_FORMAT:-text}", description = "one line per event, for people or as JSON")
     String logFormat;
+
+    @Option(names = "--history-retention", paramLabel = "N(s|m|h|d)", defaultValue = "${env:QONNECT_KB_HISTORY_RETENTION:-7d}",
+        description = "events older than this are removed from the history (checked every minute); 0 keeps them forever")
+    String historyRetention;
 
     @Mixin
     TransportOptions transport = new TransportOptions();
@@ -58,7 +65,28 @@ public record KnowledgeBaseConfig(String host, int port, Path dataDir, boolean i
     var metrics = ServerFlags.listenAddress(problems, "--metrics-address", o.metricsAddress);
     Transport transport = o.transport.transport(problems);
     Logs.Format logFormat = Logs.Format.parse(problems, "--log-format", o.logFormat);
+    Duration retention = duration(problems, "--history-retention", o.historyRetention);
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
-    return new KnowledgeBaseConfig(o.listen.substring(0, colon), port, o.dataDir.isEmpty() ? null : Path.of(o.dataDir), o.inMemory, metrics, transport, logFormat);
+    return new KnowledgeBaseConfig(o.listen.substring(0, colon), port, o.dataDir.isEmpty() ? null : Path.of(o.dataDir), o.inMemory, metrics, transport, logFormat,
+        retention);
+  }
+
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd]?)");
+
+  /** "0", or a whole number with a unit: 90s, 30m, 12h, 7d. */
+  static Duration duration(List<String> problems, String flag, String value) {
+    Matcher m = DURATION.matcher(value);
+    if (!m.matches() || (m.group(2).isEmpty() && !m.group(1).equals("0"))) {
+      problems.add(flag + ": expected a whole number with a unit (s, m, h, d), e.g. 7d, or 0 for forever; got '" + value + "'");
+      return Duration.ZERO;
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      case "d" -> Duration.ofDays(n);
+      default -> Duration.ZERO;
+    };
   }
 }

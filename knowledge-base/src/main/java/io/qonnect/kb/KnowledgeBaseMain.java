@@ -10,6 +10,10 @@ import io.qonnect.kb.store.RocksDbKnowledgeStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +21,16 @@ import org.slf4j.LoggerFactory;
 public final class KnowledgeBaseMain {
   private static final Logger LOG = LoggerFactory.getLogger(KnowledgeBaseMain.class);
 
+  private static final int PRUNE_CHUNK = 10_000;
+
   private final KnowledgeStore store;
   private final Server server;
   private final Ops ops = new Ops("knowledge-base", () -> System.nanoTime() / 1_000_000);
+  private final ScheduledExecutorService retention = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "history-retention");
+    t.setDaemon(true); // a start that fails must not leave the process running for it
+    return t;
+  });
 
   public KnowledgeBaseMain(KnowledgeBaseConfig config) throws IOException {
     this.store = config.inMemory() ? new InMemoryKnowledgeStore() : new RocksDbKnowledgeStore(config.dataDir());
@@ -29,9 +40,25 @@ public final class KnowledgeBaseMain {
         .intercept(ops.grpcMetrics()) // report rates: qonnect_grpc_server_seconds_count by method
         .build()
         .start();
+    if (!config.historyRetention().isZero()) {
+      Duration keep = config.historyRetention();
+      retention.scheduleWithFixedDelay(() -> pruneHistory(keep, Clock.systemUTC()), 0, 1, TimeUnit.MINUTES);
+    }
     InetSocketAddress metrics = ops.serve(config.metricsAddress());
     LOG.info("knowledge base serving on {}:{} ({}), metrics http://{}:{}/metrics, {}", config.host(), server.getPort(),
         config.inMemory() ? "in memory" : "RocksDB in " + config.dataDir(), metrics.getHostString(), metrics.getPort(), config.transport().describe());
+  }
+
+  /** Removes events older than {@code keep}, in chunks so that reports are not held up behind one long write. */
+  private void pruneHistory(Duration keep, Clock clock) {
+    long before = clock.millis() - keep.toMillis();
+    try {
+      long removed = 0;
+      for (int chunk = PRUNE_CHUNK; chunk == PRUNE_CHUNK; removed += chunk) chunk = store.pruneHistory(before, PRUNE_CHUNK);
+      if (removed > 0) LOG.info("history retention: removed {} events older than {}", removed, keep);
+    } catch (RuntimeException e) {
+      LOG.warn("history retention failed (tried again in a minute): {}", e.getMessage());
+    }
   }
 
   public int port() {
@@ -39,7 +66,9 @@ public final class KnowledgeBaseMain {
   }
 
   public void close() throws InterruptedException {
-    server.shutdown().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    retention.shutdownNow();
+    server.shutdown().awaitTermination(5, TimeUnit.SECONDS);
+    retention.awaitTermination(5, TimeUnit.SECONDS);
     ops.close();
     store.close();
   }

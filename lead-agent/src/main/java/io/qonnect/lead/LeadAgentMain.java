@@ -109,7 +109,8 @@ public final class LeadAgentMain implements AutoCloseable {
       @Override public long term() { return division().getInfo().getCurrentTerm(); }
       @Override public boolean isLeaderReady() { return division().getInfo().isLeaderReady(); }
     };
-    knowledgeBase = config.knowledgeBase().isEmpty() ? null : new KnowledgeBaseClient(config.knowledgeBase(), config.transport(), Clock.systemUTC());
+    knowledgeBase = config.knowledgeBase().isEmpty() ? null : new KnowledgeBaseClient(config.knowledgeBase(), config.transport(), Clock.systemUTC(),
+        () -> System.nanoTime() / 1_000_000);
     ObservationSource observations = knowledgeBase != null ? knowledgeBase : new ObservationSource() {
       @Override public ObservationSnapshot latest() { return ObservationSnapshot.getDefaultInstance(); }
       @Override public ObservationSnapshot cached() { return ObservationSnapshot.getDefaultInstance(); }

@@ -24,6 +24,8 @@ import io.qonnect.agent.reconcile.RetryBook;
 import io.qonnect.agent.apply.PlanExecutor;
 import io.qonnect.agent.reconcile.Reconciliation;
 import io.qonnect.agent.report.CapacityCollector;
+import io.qonnect.agent.report.ClusterPlacement;
+import io.qonnect.agent.report.SlimPods;
 import io.qonnect.agent.probe.UserLatency;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -47,7 +49,6 @@ import io.qonnect.proto.v1.Heartbeat;
 import io.qonnect.proto.v1.KnowledgeBaseGrpc;
 import io.qonnect.proto.v1.ReadinessReport;
 import io.qonnect.proto.v1.RegisterClusterRequest;
-import io.qonnect.proto.v1.Tier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -88,7 +89,11 @@ public final class ResourceAgentMain implements AutoCloseable {
   /** The real cluster behind the name: its kube-system namespace's UID, which the lead agents bind the name to ("" if unreadable). */
   private final String clusterUid;
   private final SharedIndexInformer<Node> nodes;
+  /** Objects per page when an informer lists what exists (at start and after its watch expires). */
+  private static final long LIST_PAGE = 500;
+
   private final SharedIndexInformer<Pod> pods;
+  private final SlimPods podUsage = new SlimPods();
   private final List<SharedIndexInformer<GenericKubernetesResource>> managed = new ArrayList<>();
   private final Map<String, SharedIndexInformer<GenericKubernetesResource>> managedByKind = new HashMap<>();
   private final SharedIndexInformer<Deployment> deployments;
@@ -140,7 +145,8 @@ public final class ResourceAgentMain implements AutoCloseable {
     this.executor = new PlanExecutor(kube, appliers, RetryBook.standard(), monotonicMillis);
     this.events = new ObjectEvents(kube, config.cluster(), clock);
     this.nodes = informer(kube.nodes());
-    this.pods = informer(kube.pods().inAnyNamespace());
+    // every pod of the cluster, listed in pages and kept slim: one list of 5,000 whole pods does not fit the agent's 64 MiB heap
+    this.pods = informer(kube.pods().inAnyNamespace().withLimit(LIST_PAGE), podUsage);
     this.deployments = informer(kube.apps().deployments().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER));
     for (String[] kind : MANAGED_KINDS) {
       SharedIndexInformer<GenericKubernetesResource> informer =
@@ -196,16 +202,9 @@ public final class ResourceAgentMain implements AutoCloseable {
   }
 
   private RegisterClusterRequest registration() {
-    Map<String, String> labels = nodes.getStore().list().stream().findFirst().map(n -> n.getMetadata().getLabels()).orElse(Map.of());
-    Tier tier = switch (labels.getOrDefault("qonnect.io/tier", "")) {
-      case "cloud" -> Tier.TIER_CLOUD;
-      case "fog" -> Tier.TIER_FOG;
-      case "edge" -> Tier.TIER_EDGE;
-      default -> Tier.TIER_UNSPECIFIED;
-    };
-    return RegisterClusterRequest.newBuilder().setCluster(config.cluster()).setTier(tier)
-        .setRegion(labels.getOrDefault("topology.kubernetes.io/region", "unknown")).setAgentAddress(config.probeAddress())
-        .setClusterUid(clusterUid).build();
+    ClusterPlacement where = ClusterPlacement.of(nodes.getStore().list());
+    return RegisterClusterRequest.newBuilder().setCluster(config.cluster()).setTier(where.tier()).setRegion(where.region())
+        .setAgentAddress(config.probeAddress()).setClusterUid(clusterUid).build();
   }
 
   private static String clusterUid(KubernetesClient kube) {
@@ -269,7 +268,7 @@ public final class ResourceAgentMain implements AutoCloseable {
   private List<String> singletonsRunning() {
     List<HasMetadata> workloads = new ArrayList<>(deployments.getStore().list());
     workloads.addAll(managedByKind.get("StatefulSet").getStore().list());
-    return RunningComponents.of(pods.getStore().list(), workloads);
+    return RunningComponents.of(podUsage.usage(), workloads);
   }
 
   private void reconcileSafely() {
@@ -357,7 +356,7 @@ public final class ResourceAgentMain implements AutoCloseable {
     try {
       KnowledgeBaseGrpc.KnowledgeBaseBlockingStub kb = KnowledgeBaseGrpc.newBlockingStub(kbChannel).withDeadlineAfter(5, TimeUnit.SECONDS);
       long now = clock.millis();
-      kb.reportCluster(CapacityCollector.collect(config.cluster(), now, nodes.getStore().list(), pods.getStore().list()));
+      kb.reportCluster(CapacityCollector.collect(config.cluster(), now, nodes.getStore().list(), podUsage.usage()));
       kb.reportReadiness(readiness(now));
       DesiredState state = desired.get();
       if (state != null) kb.reportLatency(prober.probe(state.getPeersList()));
@@ -380,7 +379,13 @@ public final class ResourceAgentMain implements AutoCloseable {
    * fabric8's default gives up then, and an agent that exits while its cluster is busy helps nobody.
    */
   private static <T> SharedIndexInformer<T> informer(Informable<T> source) {
+    return informer(source, null);
+  }
+
+  /** @param store where the informer keeps what it lists and watches (null: fabric8's, whole objects) */
+  private static <T> SharedIndexInformer<T> informer(Informable<T> source, io.fabric8.kubernetes.client.informers.cache.ItemStore<T> store) {
     SharedIndexInformer<T> informer = source.runnableInformer(0);
+    if (store != null) informer.itemStore(store);
     informer.exceptionHandler((started, t) -> !ExceptionHandler.isDeserializationException(t)); // fabric8 logs each retry
     informer.start();
     return informer;

@@ -930,7 +930,7 @@ public final class Simulation {
 
     /** As the agent computes it, from its pods informer (stale while the API server is unreachable). */
     List<String> singletonsRunning() {
-      return RunningComponents.of(podCache, cache.stream().filter(o -> o instanceof Deployment).toList());
+      return RunningComponents.of(podCache.stream().map(io.qonnect.agent.report.PodUsage::of).toList(), cache.stream().filter(o -> o instanceof Deployment).toList());
     }
 
     /** The cluster's pods as its API server lists them, terminating ones included. */

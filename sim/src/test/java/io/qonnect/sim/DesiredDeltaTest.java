@@ -116,9 +116,11 @@ class DesiredDeltaTest {
           case 5 -> { // a new record with nothing an agent sees changed
             if (app != null) apps.put(name, with(app, app.placementEpoch(), app.placement(), app.previousPlacement(), app.specYaml()));
           }
-          default -> { // the member clusters change: one joins or moves its agent
+          default -> { // the member clusters change: one joins or moves its agent, or a verdict changes its health only
             ClusterId c = random.nextInt(3) == 0 ? ClusterId.of("c4") : CLUSTERS.get(random.nextInt(CLUSTERS.size()));
-            registry.put(c, cluster(c, 7000 + random.nextInt(100)));
+            ClusterRecord now = registry.get(c);
+            registry.put(c, now != null && random.nextBoolean() ? verdict(now, ClusterHealth.values()[random.nextInt(ClusterHealth.values().length)])
+                : cluster(c, 7000 + random.nextInt(100)));
             clusterSetRevision = revision;
           }
         }
@@ -164,6 +166,37 @@ class DesiredDeltaTest {
       components.put(component, here);
     }
     return new Placement(components);
+  }
+
+  /** A verdict that changes the cluster set and not whom anyone probes sends nothing to an agent with nothing else new. */
+  @org.junit.jupiter.api.Test
+  void aHealthVerdictAloneSendsNothing() {
+    ControlPlaneState state = new ControlPlaneState();
+    StateReader reader = new StateReader() {
+      @Override
+      public <T> T read(Function<ControlPlaneState, T> read) {
+        return read.apply(state);
+      }
+    };
+    LeaseBook book = new LeaseBook(5_000, 0);
+    for (boolean deltas : new boolean[] {true, false}) {
+      Map<ClusterId, ClusterRecord> registry = new TreeMap<>();
+      for (ClusterId c : CLUSTERS) registry.put(c, cluster(c, 7000));
+      state.restore(2, 2, 2, FeatureLevels.SUPPORTED, 0, registry, Map.of(), List.of());
+      Agent agent = new Agent(CLUSTERS.getFirst());
+      agent.connect(new DesiredIndex(reader), deltas);
+      assertThat(agent.feed.next(book, 1, NO_FENCE, 0)).as("the first message says whom to probe").hasSize(1);
+      registry.put(CLUSTERS.get(1), verdict(registry.get(CLUSTERS.get(1)), ClusterHealth.SUSPECT));
+      state.restore(3, 3, 3, FeatureLevels.SUPPORTED, 0, registry, Map.of(), List.of());
+      assertThat(agent.feed.next(book, 1, NO_FENCE, 100)).as("deltas: " + deltas).isEmpty();
+      registry.put(CLUSTERS.get(1), cluster(CLUSTERS.get(1), 7001));
+      state.restore(4, 4, 4, FeatureLevels.SUPPORTED, 0, registry, Map.of(), List.of());
+      assertThat(agent.feed.next(book, 1, NO_FENCE, 200)).as("a peer moved: sent").hasSize(1);
+    }
+  }
+
+  private static ClusterRecord verdict(ClusterRecord c, ClusterHealth health) {
+    return new ClusterRecord(c.id(), c.tier(), c.region(), c.agentAddress(), health, "verdict", c.clusterUid());
   }
 
   private static ClusterRecord cluster(ClusterId id, int port) {

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -33,7 +34,9 @@ import java.util.function.Predicate;
  * <p>Every list is bounded ({@value #MAX_ITEMS} entries) and every report is stamped with the time the knowledge
  * base received it, never the sender's: a report stamped far in the future would otherwise stay the newest
  * forever (the store keeps the newest report per cluster). One stamped more than {@value #MAX_SKEW_MILLIS} ms
- * ahead of this clock is refused: its sender's clock is wrong, or it is not an agent.
+ * ahead of this clock is refused: its sender's clock is wrong, or it is not an agent. The stamps never go back, even when
+ * this clock does (a step back would otherwise leave every report stored before it the newest until the clock caught
+ * up): a stamp is this clock's time or just after the last stamp given, whichever is later, also across a restart.
  */
 public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeBaseImplBase {
   private static final int MAX_HISTORY = 10_000;
@@ -45,6 +48,7 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
 
   private final KnowledgeStore store;
   private final Clock clock;
+  private final AtomicLong lastStamp;
 
   /**
    * Who may call what: an agent reports for its own member cluster only (checked per report); an admin may seed
@@ -56,11 +60,23 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
       "ReportReadiness", Access.Rule.services(Identity.Agent.class),
       "RecordEvent", Access.Rule.services(Identity.LeadAgent.class),
       "Snapshot", Access.Rule.users(Identity.Role.VIEWER).and(Identity.LeadAgent.class),
+      "SnapshotPages", Access.Rule.users(Identity.Role.VIEWER).and(Identity.LeadAgent.class),
       "History", Access.Rule.users(Identity.Role.VIEWER).and(Identity.LeadAgent.class));
 
   public KnowledgeBaseGrpcService(KnowledgeStore store, Clock clock) {
     this.store = store;
     this.clock = clock;
+    long stored = 0;
+    for (ClusterReport r : store.clusterReports()) stored = Math.max(stored, r.getObservedUnixMillis());
+    for (LatencyReport r : store.latencyReports()) stored = Math.max(stored, r.getObservedUnixMillis());
+    for (ReadinessReport r : store.readinessReports()) stored = Math.max(stored, r.getObservedUnixMillis());
+    this.lastStamp = new AtomicLong(stored);
+  }
+
+  /** When a report arrived, by this clock, and always later than every stamp given before. */
+  private long stamp() {
+    long now = clock.millis();
+    return lastStamp.updateAndGet(last -> Math.max(now, last + 1));
   }
 
   @Override
@@ -88,7 +104,7 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
       nonNegative(problems, at + "idle_watts", n.getIdleWatts());
       if (n.getMaxWatts() < n.getIdleWatts()) problems.add(at + "max_watts: must be at least idle_watts");
     }
-    answer(problems, out, () -> store.putClusterReport(r.toBuilder().setObservedUnixMillis(clock.millis()).build()));
+    answer(problems, out, () -> store.putClusterReport(r.toBuilder().setObservedUnixMillis(stamp()).build()));
   }
 
   @Override
@@ -103,7 +119,7 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
       if (to.isEmpty() || to.length() > MAX_TEXT) problems.add("samples[" + i + "].to: must be 1-" + MAX_TEXT + " characters");
       nonNegative(problems, "samples[" + i + "].rtt_ms", r.getSamples(i).getRttMs());
     }
-    answer(problems, out, () -> store.putLatencyReport(r.toBuilder().setObservedUnixMillis(clock.millis()).build()));
+    answer(problems, out, () -> store.putLatencyReport(r.toBuilder().setObservedUnixMillis(stamp()).build()));
   }
 
   @Override
@@ -118,7 +134,7 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
       name(problems, "components[" + i + "].application", r.getComponents(i).getApplication());
       name(problems, "components[" + i + "].component", r.getComponents(i).getComponent());
     }
-    answer(problems, out, () -> store.putReadinessReport(r.toBuilder().setObservedUnixMillis(clock.millis()).build()));
+    answer(problems, out, () -> store.putReadinessReport(r.toBuilder().setObservedUnixMillis(stamp()).build()));
   }
 
   @Override
@@ -136,19 +152,44 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
 
   @Override
   public void snapshot(SnapshotRequest request, StreamObserver<ObservationSnapshot> out) {
+    if (!wellFormed(request, out)) return;
+    out.onNext(Pages.whole(clock.millis(), selected(request)));
+    out.onCompleted();
+  }
+
+  /** The snapshot in pages of about {@value Pages#PAGE_BYTES} bytes; each page is sent when the stream is ready for it. */
+  @Override
+  public void snapshotPages(SnapshotRequest request, StreamObserver<ObservationSnapshot> out) {
+    if (!wellFormed(request, out)) return;
+    Pages.split(clock.millis(), selected(request), Pages.PAGE_BYTES).forEach(out::onNext);
+    out.onCompleted();
+  }
+
+  private static boolean wellFormed(SnapshotRequest request, StreamObserver<ObservationSnapshot> out) {
+    List<String> problems = new ArrayList<>();
+    if (!bounded(problems, "clusters", request.getClustersCount())) {
+      for (int i = 0; i < request.getClustersCount() && problems.size() <= MAX_PROBLEMS; i++) name(problems, "clusters[" + i + "]", request.getClusters(i));
+    }
+    if (problems.isEmpty()) return true;
+    out.onError(Status.INVALID_ARGUMENT.withDescription(capped(problems)).asRuntimeException());
+    return false;
+  }
+
+  private Pages.Reports selected(SnapshotRequest request) {
     Set<String> wanted = Set.copyOf(request.getClustersList());
     Predicate<String> keep = c -> wanted.isEmpty() || wanted.contains(c);
-    out.onNext(ObservationSnapshot.newBuilder()
-        .setTakenUnixMillis(clock.millis())
-        .addAllClusters(store.clusterReports().stream().filter(r -> keep.test(r.getCluster())).toList())
-        .addAllLatency(store.latencyReports().stream().filter(r -> keep.test(r.getFromCluster())).toList())
-        .addAllReadiness(store.readinessReports().stream().filter(r -> keep.test(r.getCluster())).toList())
-        .build());
-    out.onCompleted();
+    return new Pages.Reports(
+        store.clusterReports().stream().filter(r -> keep.test(r.getCluster())).toList(),
+        store.latencyReports().stream().filter(r -> keep.test(r.getFromCluster())).toList(),
+        store.readinessReports().stream().filter(r -> keep.test(r.getCluster())).toList());
   }
 
   @Override
   public void history(HistoryRequest r, StreamObserver<HistoryResponse> out) {
+    if (r.getSubject().length() > MAX_TEXT || r.getSubject().indexOf('\0') >= 0) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("subject: at most " + MAX_TEXT + " characters without NUL").asRuntimeException());
+      return;
+    }
     long to = r.getToUnixMillis() == 0 ? Long.MAX_VALUE : r.getToUnixMillis();
     int limit = r.getLimit() <= 0 ? 100 : Math.min(r.getLimit(), MAX_HISTORY);
     out.onNext(HistoryResponse.newBuilder().addAllEvents(store.history(r.getSubject(), r.getFromUnixMillis(), to, limit)).build());
@@ -165,14 +206,17 @@ public final class KnowledgeBaseGrpcService extends KnowledgeBaseGrpc.KnowledgeB
 
   private static void answer(List<String> problems, StreamObserver<ReportAck> out, Runnable store) {
     if (!problems.isEmpty()) {
-      String shown = String.join("; ", problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS)));
-      if (problems.size() > MAX_PROBLEMS) shown += "; … and " + (problems.size() - MAX_PROBLEMS) + " more problems";
-      out.onError(Status.INVALID_ARGUMENT.withDescription(shown).asRuntimeException());
+      out.onError(Status.INVALID_ARGUMENT.withDescription(capped(problems)).asRuntimeException());
       return;
     }
     store.run();
     out.onNext(ReportAck.getDefaultInstance());
     out.onCompleted();
+  }
+
+  private static String capped(List<String> problems) {
+    String shown = String.join("; ", problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS)));
+    return problems.size() > MAX_PROBLEMS ? shown + "; … and " + (problems.size() - MAX_PROBLEMS) + " more problems" : shown;
   }
 
   /** True (and a problem) when a list is longer than {@link #MAX_ITEMS}. */

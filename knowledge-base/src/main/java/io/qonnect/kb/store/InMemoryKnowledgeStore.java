@@ -66,5 +66,13 @@ public final class InMemoryKnowledgeStore implements KnowledgeStore {
   }
 
   @Override
+  public synchronized int pruneHistory(long beforeMillis, int limit) {
+    int old = 0;
+    while (old < Math.min(limit, events.size()) && events.get(old).getTimeUnixMillis() < beforeMillis) old++;
+    events.subList(0, old).clear();
+    return old;
+  }
+
+  @Override
   public void close() {}
 }

@@ -44,6 +44,12 @@ public interface KnowledgeStore extends AutoCloseable {
    */
   List<ObservedEvent> history(String subject, long fromMillis, long toMillis, int limit);
 
+  /**
+   * Removes up to {@code limit} of the oldest events with {@code time < beforeMillis} (retention), from the history
+   * and its subject index alike; returns how many it removed (fewer than {@code limit}: none older is left).
+   */
+  int pruneHistory(long beforeMillis, int limit);
+
   @Override
   void close();
 }

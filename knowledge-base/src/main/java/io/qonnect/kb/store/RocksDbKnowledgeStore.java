@@ -131,6 +131,34 @@ public final class RocksDbKnowledgeStore implements KnowledgeStore {
     return out;
   }
 
+  @Override
+  public synchronized int pruneHistory(long beforeMillis, int limit) {
+    byte[] end = Keys.event(beforeMillis, 0);
+    int removed = 0;
+    try (WriteBatch batch = new WriteBatch(); RocksIterator it = db.newIterator(events)) {
+      for (it.seekToFirst(); it.isValid() && removed < limit && Arrays.compareUnsigned(it.key(), end) < 0; it.next()) {
+        ObservedEvent event = parse(ObservedEvent.parser(), it.value());
+        long seq = Keys.longOf(Arrays.copyOfRange(it.key(), 8, 16));
+        batch.delete(events, it.key());
+        batch.delete(eventsBySubject, Keys.subjectEvent(event.getSubject(), event.getTimeUnixMillis(), seq));
+        removed++;
+      }
+      if (removed > 0) db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw failure("prune history", e);
+    }
+    return removed;
+  }
+
+  /** Entries of the subject index, counted (tests: pruning must leave none behind). */
+  long subjectIndexEntries() {
+    long n = 0;
+    try (RocksIterator it = db.newIterator(eventsBySubject)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) n++;
+    }
+    return n;
+  }
+
   private <T extends MessageLite> void putIfNewer(ColumnFamilyHandle cf, String key, T report, Parser<T> parser, ToLongFunction<T> observedAt) {
     try {
       byte[] k = Keys.utf8(key);

@@ -23,9 +23,14 @@ class KnowledgeBaseGrpcServiceTest {
 
   /** What the call answered: null when acknowledged, else the status. */
   private static Status call(java.util.function.Consumer<StreamObserver<ReportAck>> method) {
+    return status(method);
+  }
+
+  /** What a call of any method answered: null when it answered, else the status. */
+  private static <T> Status status(java.util.function.Consumer<StreamObserver<T>> method) {
     Status[] result = {null};
-    method.accept(new StreamObserver<>() {
-      @Override public void onNext(ReportAck ack) { }
+    method.accept(new StreamObserver<T>() {
+      @Override public void onNext(T answer) { }
       @Override public void onError(Throwable t) { result[0] = Status.fromThrowable(t); }
       @Override public void onCompleted() { }
     });
@@ -56,5 +61,38 @@ class KnowledgeBaseGrpcServiceTest {
     assertThat(status.getDescription()).contains("samples: at most " + KnowledgeBaseGrpcService.MAX_ITEMS).contains("more problems");
     assertThat(status.getDescription().length()).isLessThan(8_000);
     assertThat(store.latencyReports()).isEmpty();
+  }
+
+  @Test
+  void aSnapshotRequestNamingABadClusterIsRefusedNamingTheField() {
+    Status status = KnowledgeBaseGrpcServiceTest.<io.qonnect.proto.v1.ObservationSnapshot>status(out -> service.snapshotPages(io.qonnect.proto.v1.SnapshotRequest.newBuilder().addClusters("eu-1").addClusters("Not_A_Name").build(), out));
+    assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(status.getDescription()).contains("clusters[1]");
+  }
+
+  @Test
+  void aHistoryRequestForAnOverlongSubjectIsRefused() {
+    Status status = KnowledgeBaseGrpcServiceTest.<io.qonnect.proto.v1.HistoryResponse>status(out -> service.history(io.qonnect.proto.v1.HistoryRequest.newBuilder().setSubject("x".repeat(254)).build(), out));
+    assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(status.getDescription()).startsWith("subject:");
+  }
+
+  /** The knowledge base's own clock stepped back (NTP, an operator): the reports after it must still replace those before. */
+  @Test
+  void aReportAfterTheClockSteppedBackStillReplacesTheOneBefore() {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(NOW);
+    Clock stepping = new Clock() {
+      @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+      @Override public Instant instant() { return Instant.ofEpochMilli(now.get()); }
+    };
+    KnowledgeBaseGrpcService kb = new KnowledgeBaseGrpcService(store, stepping);
+    assertThat(call(out -> kb.reportCluster(report(NOW).toBuilder().setPricePerCoreHour(1).build(), out))).isNull();
+    now.addAndGet(-120_000);
+    assertThat(call(out -> kb.reportCluster(report(NOW - 120_000).toBuilder().setPricePerCoreHour(2).build(), out))).isNull();
+    assertThat(store.clusterReports()).singleElement().satisfies(r -> assertThat(r.getPricePerCoreHour()).as("the newer report").isEqualTo(2));
+    KnowledgeBaseGrpcService restarted = new KnowledgeBaseGrpcService(store, stepping); // stamps go on from what is stored
+    assertThat(call(out -> restarted.reportCluster(report(NOW - 120_000).toBuilder().setPricePerCoreHour(3).build(), out))).isNull();
+    assertThat(store.clusterReports()).singleElement().satisfies(r -> assertThat(r.getPricePerCoreHour()).as("after a restart").isEqualTo(3));
   }
 }

@@ -91,6 +91,24 @@ abstract class KnowledgeStoreContract {
   }
 
   @Test
+  void pruningRemovesTheOldestEventsFromEveryIndexInChunks() {
+    store.appendEvent(event(30, "fog-1", "c"));
+    store.appendEvent(event(10, "fog-1", "a"));
+    store.appendEvent(event(20, "edge-1", "b"));
+    store.appendEvent(event(40, "fog-1", "d"));
+
+    assertThat(store.pruneHistory(35, 2)).as("at most the limit").isEqualTo(2);
+    assertThat(store.history("", 0, Long.MAX_VALUE, 100)).extracting(ObservedEvent::getMessage).containsExactly("c", "d");
+    assertThat(store.history("fog-1", 0, Long.MAX_VALUE, 100)).as("the subject index too").extracting(ObservedEvent::getMessage).containsExactly("c", "d");
+    assertThat(store.history("edge-1", 0, Long.MAX_VALUE, 100)).isEmpty();
+    assertThat(store.pruneHistory(35, 2)).as("the rest before 35").isEqualTo(1);
+    assertThat(store.pruneHistory(35, 2)).isZero();
+    assertThat(store.history("fog-1", 0, Long.MAX_VALUE, 100)).extracting(ObservedEvent::getMessage).containsExactly("d");
+    store.appendEvent(event(50, "fog-1", "e"));
+    assertThat(store.history("", 0, Long.MAX_VALUE, 100)).as("appending goes on after pruning").extracting(ObservedEvent::getMessage).containsExactly("d", "e");
+  }
+
+  @Test
   void anEmptyStoreAnswersEmpty() {
     assertThat(store.clusterReports()).isEmpty();
     assertThat(store.latencyReports()).isEmpty();

@@ -92,10 +92,12 @@ public final class AgentFeed {
     DesiredIndex.View now = index.current();
     if (now.revision() == seenRevision) return Optional.empty();
     seenRevision = now.revision();
-    boolean peersChanged = now.clusterSetRevision() != peersAtClusterSet;
-    if (peersChanged) { // the member clusters change far less often than the applications: only then walk them
+    boolean peersChanged = false;
+    if (now.clusterSetRevision() != peersAtClusterSet) { // the member clusters change far less often than the applications: only then walk them
       peersAtClusterSet = now.clusterSetRevision();
-      peers = DesiredStates.peers(cluster, now.clusters());
+      List<PeerAgent> plan = DesiredStates.peers(cluster, now.probes());
+      peersChanged = !plan.equals(peers); // a health verdict changes the cluster set, rarely whom this agent probes
+      peers = plan;
       memberClusters = now.clusters().stream().filter(c -> !c.agentAddress().isEmpty()).map(c -> c.id().value()).toList();
     }
     // render only what a commit replaced: records are immutable, an unchanged application is the same object
@@ -111,7 +113,7 @@ public final class AgentFeed {
     rendered = next;
     singletons = desired.stream().flatMap(r -> r.singletons().stream()).toList();
 
-    boolean peersDue = deltas ? peersChanged || !peersSent : peersChanged;
+    boolean peersDue = peersChanged || !peersSent; // the first message always says whom to probe
     boolean same = held.size() == desired.size() && desired.stream().allMatch(r -> held(r));
     if (same && !peersDue) return Optional.empty();
     LeadMessage message = deltas ? delta(now, desired, peersDue) : complete(now, desired);

@@ -110,6 +110,11 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
       "ConsoleLogin", Access.Rule.users(Identity.Role.VIEWER));
 
   private static final int RECENT_EVENTS = 20;
+  /**
+   * Reads show observations (readiness, cluster reports) at most this old: one knowledge-base snapshot serves every
+   * read and watch poll within it, instead of one fetch each (a watch polls every 100 ms).
+   */
+  static final long READ_MAX_AGE_MILLIS = 1_000;
 
   private final StateReader stateMachine;
   private final ControlPlaneClient client;
@@ -253,7 +258,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
 
   /** The member clusters as this replica knows them, with what their agents last reported (no read barrier). */
   public ListClustersResponse clusters() {
-    Map<String, ClusterReport> reports = observations.latest().getClustersList().stream()
+    Map<String, ClusterReport> reports = observations.recent(READ_MAX_AGE_MILLIS).getClustersList().stream()
         .collect(Collectors.toMap(ClusterReport::getCluster, Function.identity(), (a, b) -> b));
     var b = ListClustersResponse.newBuilder();
     Map<io.qonnect.placement.snapshot.ClusterId, io.qonnect.placement.spec.Resources> placed = new java.util.HashMap<>();
@@ -345,7 +350,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
   // ---- helpers ----
 
   private Readiness readiness() {
-    return Readiness.of(observations.latest());
+    return Readiness.of(observations.recent(READ_MAX_AGE_MILLIS));
   }
 
   private ApplicationStatus status(ApplicationRecord app, Readiness readiness) {

@@ -1,5 +1,6 @@
 package io.qonnect.lead.api;
 
+import io.qonnect.lead.placing.ProbePlan;
 import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.lead.state.ClusterRecord;
 import io.qonnect.lead.state.ControlPlaneState;
@@ -20,9 +21,12 @@ import java.util.Set;
  * N × applications per commit, which held the leader's CPU at 1,000 member clusters.
  */
 public final class DesiredIndex {
-  /** @param byCluster each member cluster's applications, in name order */
+  /**
+   * @param byCluster each member cluster's applications, in name order
+   * @param probes who probes whom, for the member clusters of this view (built once per cluster set)
+   */
   public record View(long revision, long revisionMillis, long clusterSetRevision, Map<ClusterId, List<ApplicationRecord>> byCluster,
-      List<ClusterRecord> clusters) {
+      List<ClusterRecord> clusters, ProbePlan probes) {
     public List<ApplicationRecord> applicationsOn(ClusterId cluster) {
       return byCluster.getOrDefault(cluster, List.of());
     }
@@ -38,11 +42,15 @@ public final class DesiredIndex {
   /** The view of the state's current revision (built by the first caller that sees the revision). */
   public synchronized View current() {
     long revision = state.read(ControlPlaneState::revision);
-    if (current == null || current.revision() != revision) current = state.read(DesiredIndex::build);
+    if (current == null || current.revision() != revision) {
+      View previous = current;
+      current = state.read(s -> build(s, previous != null && previous.clusterSetRevision() == s.clusterSetRevision() ? previous.probes() : null));
+    }
     return current;
   }
 
-  static View build(ControlPlaneState s) {
+  /** @param probes the plan of the same cluster set, or null to make one */
+  static View build(ControlPlaneState s, ProbePlan probes) {
     Map<ClusterId, List<ApplicationRecord>> byCluster = new HashMap<>();
     for (ApplicationRecord app : s.applications()) {
       Placement serving = app.serving();
@@ -51,6 +59,7 @@ public final class DesiredIndex {
       serving.components().values().forEach(here -> clusters.addAll(here.keySet()));
       for (ClusterId c : clusters) byCluster.computeIfAbsent(c, k -> new ArrayList<>()).add(app);
     }
-    return new View(s.revision(), s.revisionMillis(), s.clusterSetRevision(), byCluster, s.clusters());
+    return new View(s.revision(), s.revisionMillis(), s.clusterSetRevision(), byCluster, s.clusters(),
+        probes != null ? probes : ProbePlan.of(s.clusters()));
   }
 }

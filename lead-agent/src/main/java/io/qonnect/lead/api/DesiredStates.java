@@ -1,5 +1,6 @@
 package io.qonnect.lead.api;
 
+import io.qonnect.lead.placing.ProbePlan;
 import io.qonnect.lead.proto.SpecCodec;
 import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.lead.state.ClusterRecord;
@@ -52,14 +53,14 @@ public final class DesiredStates {
     return withPeers(cluster, applications, peers(cluster, registry), revision);
   }
 
-  /** Every other registered member cluster's agent, for {@code cluster}'s agent to probe. */
+  /** The other member clusters' agents {@code cluster}'s agent probes ({@link ProbePlan}). */
   public static List<PeerAgent> peers(ClusterId cluster, List<ClusterRecord> registry) {
+    return peers(cluster, ProbePlan.of(registry));
+  }
+
+  public static List<PeerAgent> peers(ClusterId cluster, ProbePlan plan) {
     List<PeerAgent> peers = new ArrayList<>();
-    for (ClusterRecord peer : registry) {
-      if (!peer.id().equals(cluster) && !peer.agentAddress().isEmpty()) {
-        peers.add(PeerAgent.newBuilder().setCluster(peer.id().value()).setAddress(peer.agentAddress()).build());
-      }
-    }
+    for (ClusterRecord peer : plan.targets(cluster)) peers.add(PeerAgent.newBuilder().setCluster(peer.id().value()).setAddress(peer.agentAddress()).build());
     return peers;
   }
 

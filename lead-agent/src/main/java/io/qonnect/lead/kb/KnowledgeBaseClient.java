@@ -1,6 +1,7 @@
 package io.qonnect.lead.kb;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.qonnect.transport.Identity;
 import io.qonnect.transport.Transport;
@@ -12,12 +13,16 @@ import io.qonnect.proto.v1.ObservedEvent;
 import io.qonnect.proto.v1.SnapshotRequest;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The lead agent's view of the knowledge base. When it is unreachable the lead agent keeps serving with the
  * last snapshot it got: degraded, not down; the change is logged once each way.
+ *
+ * <p>Snapshots are read in pages ({@code SnapshotPages}), so no single message grows with the federation's latency
+ * matrix; a knowledge base older than pages (UNIMPLEMENTED) is read whole, once noticed, from then on.
  */
 public final class KnowledgeBaseClient implements ObservationSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KnowledgeBaseClient.class);
@@ -25,22 +30,30 @@ public final class KnowledgeBaseClient implements ObservationSource, AutoCloseab
 
   private final String address;
   private final Clock clock;
+  private final LongSupplier monotonicMillis;
   private final ManagedChannel channel;
   private final KnowledgeBaseGrpc.KnowledgeBaseBlockingStub stub;
   private volatile ObservationSnapshot last = ObservationSnapshot.getDefaultInstance();
+  /** When {@link #last} was fetched, monotonic; {@code Long.MIN_VALUE / 2} before the first fetch. */
+  private volatile long fetchedAtMillis = Long.MIN_VALUE / 2;
   private volatile boolean degraded;
+  private volatile boolean pages = true;
 
-  public KnowledgeBaseClient(String address, Transport transport, Clock clock) {
+  /** {@code clock} stamps history events; {@code monotonicMillis} measures a snapshot's age. */
+  public KnowledgeBaseClient(String address, Transport transport, Clock clock, LongSupplier monotonicMillis) {
     this.address = address;
     this.clock = clock;
+    this.monotonicMillis = monotonicMillis;
     this.channel = transport.channel(address, Identity.KnowledgeBase.class);
     this.stub = KnowledgeBaseGrpc.newBlockingStub(channel);
   }
 
   @Override
   public ObservationSnapshot latest() {
+    long started = monotonicMillis.getAsLong();
     try {
-      last = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).snapshot(SnapshotRequest.getDefaultInstance());
+      last = fetch();
+      fetchedAtMillis = started;
       if (degraded) LOG.info("knowledge base {} reachable again", address);
       degraded = false;
     } catch (StatusRuntimeException e) {
@@ -48,6 +61,27 @@ public final class KnowledgeBaseClient implements ObservationSource, AutoCloseab
       degraded = true;
     }
     return last;
+  }
+
+  @Override
+  public ObservationSnapshot recent(long maxAgeMillis) {
+    return monotonicMillis.getAsLong() - fetchedAtMillis <= maxAgeMillis ? last : latest();
+  }
+
+  private ObservationSnapshot fetch() {
+    var deadline = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS);
+    if (pages) {
+      try {
+        ObservationSnapshot.Builder whole = ObservationSnapshot.newBuilder();
+        deadline.snapshotPages(SnapshotRequest.getDefaultInstance()).forEachRemaining(whole::mergeFrom);
+        return whole.build();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) throw e;
+        LOG.info("knowledge base {} does not serve snapshot pages: reading whole snapshots", address);
+        pages = false;
+      }
+    }
+    return deadline.snapshot(SnapshotRequest.getDefaultInstance());
   }
 
   @Override

@@ -13,5 +13,14 @@ public interface ObservationSource {
   /** The snapshot the last {@link #latest()} returned, without asking the source: for frequent readers. */
   ObservationSnapshot cached();
 
+  /**
+   * The cached snapshot if it was fetched at most {@code maxAgeMillis} ago, else {@link #latest()}: for readers that
+   * want fresh observations but may come many times a second (the client API's reads and watches). A source without
+   * a cache fetches every time.
+   */
+  default ObservationSnapshot recent(long maxAgeMillis) {
+    return latest();
+  }
+
   boolean degraded();
 }

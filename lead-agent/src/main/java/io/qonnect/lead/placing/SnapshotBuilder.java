@@ -44,7 +44,7 @@ public final class SnapshotBuilder {
       MemberCluster mc = memberCluster(member, report);
       if (mc != null) clusters.add(mc);
     }
-    return new ClusterSnapshot(clusters, latency(observations.getLatencyList()));
+    return new ClusterSnapshot(clusters, latency(observations.getLatencyList(), ProbePlan.of(registry).landmarks()));
   }
 
   private static MemberCluster memberCluster(ClusterRecord member, ClusterReport report) {
@@ -72,7 +72,7 @@ public final class SnapshotBuilder {
         member.health() == ClusterHealth.HEALTHY);
   }
 
-  private static LatencyMatrix latency(List<LatencyReport> reports) {
+  private static LatencyMatrix latency(List<LatencyReport> reports, Collection<String> landmarks) {
     Map<String, Map<String, Double>> clusterRtt = new TreeMap<>();
     Map<String, Map<String, Double>> userRtt = new TreeMap<>();
     for (LatencyReport r : reports) {
@@ -84,6 +84,6 @@ public final class SnapshotBuilder {
         }
       }
     }
-    return new LatencyMatrix(clusterRtt, userRtt);
+    return new LatencyMatrix(clusterRtt, userRtt, landmarks);
   }
 }

@@ -142,7 +142,7 @@ class DesiredStatesTest {
       io.qonnect.lead.state.ControlPlaneState state = new io.qonnect.lead.state.ControlPlaneState();
       state.restore(40, 40, 7, io.qonnect.lead.state.FeatureLevels.SUPPORTED, 0,
           REGISTRY.stream().collect(java.util.stream.Collectors.toMap(ClusterRecord::id, c -> c)), apps, List.of());
-      DesiredIndex.View view = DesiredIndex.build(state);
+      DesiredIndex.View view = DesiredIndex.build(state, null);
       for (ClusterRecord c : REGISTRY) {
         assertThat(desired.withPeers(c.id(), view.applicationsOn(c.id()), DesiredStates.peers(c.id(), view.clusters()), view.revision()))
             .as("seed " + seed + ", " + c.id().value()).isEqualTo(desired.forCluster(c.id(), state.applications(), REGISTRY, 40));

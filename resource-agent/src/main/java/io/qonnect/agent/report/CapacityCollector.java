@@ -2,19 +2,18 @@ package io.qonnect.agent.report;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.qonnect.agent.reconcile.Labels;
 import io.qonnect.proto.v1.ClusterReport;
 import io.qonnect.proto.v1.NodeObservation;
 import io.qonnect.proto.v1.Resources;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Turns the informer caches' nodes and pods into a {@link ClusterReport}. Pure. Requested capacity counts only
+ * Turns the informer caches' nodes and pods ({@link PodUsage}) into a {@link ClusterReport}. Pure. Requested capacity counts only
  * pods qonnect does not manage (running or pending, bound to the node): qonnect's own demand is known from the
  * committed placements, and counting it twice would hide capacity while an agent catches up. Power and
  * prices come from node labels ({@code qonnect.io/idle-watts}, {@code max-watts}, {@code price-per-core-hour},
@@ -23,19 +22,13 @@ import java.util.Map;
 public final class CapacityCollector {
   private CapacityCollector() {}
 
-  public static ClusterReport collect(String cluster, long nowMillis, List<Node> nodes, List<Pod> pods) {
+  public static ClusterReport collect(String cluster, long nowMillis, List<Node> nodes, Collection<PodUsage> pods) {
     Map<String, long[]> requested = new HashMap<>();
-    for (Pod pod : pods) {
-      if (pod.getSpec() == null || pod.getSpec().getNodeName() == null) continue;
-      String phase = pod.getStatus() == null ? "" : pod.getStatus().getPhase();
-      if ("Succeeded".equals(phase) || "Failed".equals(phase)) continue;
-      if (pod.getMetadata().getLabels() != null && Labels.MANAGER.equals(pod.getMetadata().getLabels().get(Labels.MANAGED_BY))) continue;
-      long[] sum = requested.computeIfAbsent(pod.getSpec().getNodeName(), k -> new long[2]);
-      for (var c : pod.getSpec().getContainers()) {
-        if (c.getResources() == null || c.getResources().getRequests() == null) continue;
-        sum[0] += millis(c.getResources().getRequests().get("cpu"));
-        sum[1] += bytes(c.getResources().getRequests().get("memory"));
-      }
+    for (PodUsage pod : pods) {
+      if (pod.node() == null || pod.finished() || pod.managed()) continue;
+      long[] sum = requested.computeIfAbsent(pod.node(), k -> new long[2]);
+      sum[0] += pod.cpuMillis();
+      sum[1] += pod.memoryBytes();
     }
     ClusterReport.Builder b = ClusterReport.newBuilder().setCluster(cluster).setObservedUnixMillis(nowMillis);
     double core = 0;
@@ -47,7 +40,7 @@ public final class CapacityCollector {
       Map<String, Quantity> alloc = n.getStatus() == null || n.getStatus().getAllocatable() == null ? Map.of() : n.getStatus().getAllocatable();
       long[] req = requested.getOrDefault(n.getMetadata().getName(), new long[2]);
       b.addNodes(NodeObservation.newBuilder().setName(n.getMetadata().getName())
-          .setAllocatable(Resources.newBuilder().setCpuMillis(millis(alloc.get("cpu"))).setMemoryBytes(bytes(alloc.get("memory"))))
+          .setAllocatable(Resources.newBuilder().setCpuMillis(PodUsage.millis(alloc.get("cpu"))).setMemoryBytes(PodUsage.bytes(alloc.get("memory"))))
           .setRequested(Resources.newBuilder().setCpuMillis(req[0]).setMemoryBytes(req[1]))
           .setReady(ready(n))
           .setIdleWatts(number(labels, "qonnect.io/idle-watts"))
@@ -66,14 +59,6 @@ public final class CapacityCollector {
     if (n.getStatus() == null || n.getStatus().getConditions() == null) return false;
     for (NodeCondition c : n.getStatus().getConditions()) if ("Ready".equals(c.getType())) return "True".equals(c.getStatus());
     return false;
-  }
-
-  static long millis(Quantity q) {
-    return q == null ? 0 : Quantity.getAmountInBytes(q).multiply(java.math.BigDecimal.valueOf(1000)).longValue();
-  }
-
-  static long bytes(Quantity q) {
-    return q == null ? 0 : Quantity.getAmountInBytes(q).longValue();
   }
 
   private static double number(Map<String, String> labels, String key) {

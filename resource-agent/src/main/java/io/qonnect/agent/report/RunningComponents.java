@@ -2,7 +2,6 @@ package io.qonnect.agent.report;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.qonnect.agent.reconcile.Labels;
 import java.util.Collection;
@@ -22,12 +21,10 @@ public final class RunningComponents {
   private RunningComponents() {}
 
   /** "application/component" of every pod and workload labelled by qonnect's renderer, sorted, each once. */
-  public static List<String> of(Collection<Pod> pods, Collection<? extends HasMetadata> workloads) {
+  public static List<String> of(Collection<PodUsage> pods, Collection<? extends HasMetadata> workloads) {
     TreeSet<String> out = new TreeSet<>();
-    for (Pod p : pods) {
-      String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
-      if ("Succeeded".equals(phase) || "Failed".equals(phase)) continue; // a finished pod runs nothing
-      add(out, component(p));
+    for (PodUsage p : pods) {
+      if (!p.finished()) add(out, p.component()); // a finished pod runs nothing
     }
     for (HasMetadata w : workloads) {
       if (replicas(w) > 0) add(out, component(w));

@@ -98,7 +98,14 @@ public final class LeadStream implements Runnable {
       try {
         if (!registered) {
           RegisterClusterRequest r = registration.get();
-          if (r.getTier() == Tier.TIER_UNSPECIFIED) throw new IllegalStateException("tier not known yet (no node with a qonnect.io/tier label)");
+          if (r.getTier() == Tier.TIER_UNSPECIFIED) {
+            // nothing a lead agent can help with: the member cluster's nodes must say; say it once, then keep looking
+            String why = "its tier is not known: no node carries a qonnect.io/tier label (cloud, fog or edge)";
+            if (!why.equals(lastRefusal)) LOG.warn("{}: cannot register yet, {}", cluster, why);
+            lastRefusal = why;
+            sleep(REFUSED_RETRY_MS);
+            continue;
+          }
           AgentGatewayGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).register(r);
           registered = true;
           LOG.info("{}: registered ({} in {})", cluster, r.getTier(), r.getRegion());

@@ -32,7 +32,7 @@ class CapacityCollectorTest {
   @Test
   void requestsCountOnlyWorkloadsQonnectDoesNotManageAndPricesAreTheNodesMean() {
     ClusterReport r = CapacityCollector.collect("fog-1", 7, List.of(node("b", false, "0.06"), node("a", true, "0.04")),
-        List.of(pod("a", "500m", false), pod("a", "250m", false), pod("a", "2", true), pod("b", "1", false)));
+        List.of(pod("a", "500m", false), pod("a", "250m", false), pod("a", "2", true), pod("b", "1", false)).stream().map(PodUsage::of).toList());
 
     assertThat(r.getNodesList()).extracting(n -> n.getName()).containsExactly("a", "b");
     assertThat(r.getNodes(0).getAllocatable().getCpuMillis()).isEqualTo(4000);

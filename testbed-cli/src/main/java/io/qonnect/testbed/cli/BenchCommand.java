@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
     "  bench federation lead agents: submissions committed per second, commit latency, leader kill -9 → next write",
     "  bench ready      submit → every replica Ready, on the running federation and testbed (-f SPEC, --runs)",
     "  bench scale      lead agents with many simulated member clusters: registration, commits, steady-state CPU, failover, leader kill",
-    "                   (--clusters N --apps M [--fail K] [--components C])"})
+    "                   (--clusters N --apps M [--fail K] [--components C])",
+    "  bench agent      the resource agent on a member cluster with many pods: memory and idle CPU (--pods N, --idle-seconds S)"})
 final class BenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -69,6 +70,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--storm", description = "federation: fresh clients connecting at once, for the reconnect storm (default 200, 0: none)")
   int storm = 200;
 
+  @Option(names = "--pods", description = "agent: pods other workloads run in the member cluster (default 5000)")
+  int pods = 5000;
+
   @Option(names = "--apps", description = "scale: applications submitted (default 10000)")
   int apps = 10_000;
 
@@ -104,7 +108,8 @@ final class BenchCommand implements Callable<Integer> {
     if (what.equals("federation")) return benchFederation();
     if (what.equals("ready")) return benchReady();
     if (what.equals("scale")) return benchScale();
-    if (!what.equals("placement")) throw new QonnectMain.UserError("bench " + what + ": use placement, testbed, federation, ready or scale");
+    if (what.equals("agent")) return benchAgent();
+    if (!what.equals("placement")) throw new QonnectMain.UserError("bench " + what + ": use placement, testbed, federation, ready, scale or agent");
     List<Integer> clusters;
     try {
       clusters = clusterOption == null ? List.of(100, 1000) : java.util.Arrays.stream(clusterOption.split(",")).map(String::strip).map(Integer::valueOf).toList();
@@ -208,6 +213,23 @@ final class BenchCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       throw new QonnectMain.UserError("interrupted");
     }
+  }
+
+  private int benchAgent() throws IOException {
+    if (pods < 1 || pods > 50_000) throw new QonnectMain.UserError("--pods: 1-50000, got " + pods);
+    if (idleSeconds < 5 || idleSeconds > 3600) throw new QonnectMain.UserError("--idle-seconds: 5-3600, got " + idleSeconds);
+    var w = spec.commandLine().getErr();
+    w.println("bench agent: a member cluster with " + pods + " pods qonnect does not manage, then its agent at rest for " + idleSeconds + " s");
+    try {
+      var result = new io.qonnect.testbed.bench.AgentFootprintBench().run(TestbedBinaries.locate(), pods, idleSeconds, w);
+      write(io.qonnect.testbed.bench.AgentFootprintBench.report(result, "./qonnect bench agent --pods " + pods + " --idle-seconds " + idleSeconds));
+    } catch (TestbedException | IllegalStateException e) {
+      throw new QonnectMain.UserError("bench agent: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QonnectMain.UserError("interrupted");
+    }
+    return QonnectMain.OK;
   }
 
   private int benchReady() throws IOException {

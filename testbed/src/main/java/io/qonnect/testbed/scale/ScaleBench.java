@@ -62,7 +62,12 @@ public final class ScaleBench {
   public record Result(Config config, Map<String, Double> stages, double commitsPerSecond, List<Double> submitMs, Map<String, Double> cpuCores,
       Map<String, Long> rssMiB, double placementRoundMs, double placementRoundMaxMs, double desiredBytesPerSecond, long largestDesiredBytes,
       long placingDesiredBytes, Map<String, Double> placingCpuSeconds, long largestListBytes, List<Failover> failovers, long killWritesAcceptedMs, long killAgentsReconnectedMs, long reportFailures,
-      List<String> problems) {}
+      List<String> problems, KnowledgeBaseSnapshot snapshot) {}
+
+  /** The knowledge base's observation snapshot at steady state, as the leader reads it: pages, bytes, round trips held. */
+  public record KnowledgeBaseSnapshot(int pages, long bytes, long latencySamples, int largestPageBytes) {
+    static final KnowledgeBaseSnapshot NONE = new KnowledgeBaseSnapshot(0, 0, 0, 0);
+  }
 
   /** An application of {@code components} small components (100m, 128 MiB, one replica each). */
   public static String spec(String name, int components) {
@@ -125,7 +130,8 @@ public final class ScaleBench {
         if (!ready) {
           problems.add("not every application Ready within " + config.timeoutMs() / 1000 + " s after the submissions started");
           return new Result(config, stages, commitsPerSecond, submitMs, Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN,
-              agents.largestDesiredBytes(), agents.desiredBytes() - placingBytesBefore, Map.of(), largestList[0], List.of(), -1, -1, agents.reportFailures(), List.copyOf(problems));
+              agents.largestDesiredBytes(), agents.desiredBytes() - placingBytesBefore, Map.of(), largestList[0], List.of(), -1, -1, agents.reportFailures(), List.copyOf(problems),
+              KnowledgeBaseSnapshot.NONE);
         }
         stages.put("submitted → all applications Ready", seconds(t) - submitSeconds);
         long placingDesiredBytes = agents.desiredBytes() - placingBytesBefore;
@@ -151,6 +157,7 @@ public final class ScaleBench {
         for (LocalFederation.Member m : federation.members()) federation.pid(m).ifPresent(pid -> rss.put(m.name(), ProcessStats.rssKiB(pid) / 1024));
         double[] round = roundTime(roundsBefore, placementRounds(federation));
         double bytesPerSecond = (agents.desiredBytes() - bytesBefore) / window;
+        KnowledgeBaseSnapshot snapshot = knowledgeBaseSnapshot(federation);
 
         List<Failover> failovers = new ArrayList<>();
         for (int k = 0; k < config.fail(); k++) failovers.add(failover(client, agents, config.timeoutMs(), problems));
@@ -167,7 +174,7 @@ public final class ScaleBench {
         }
         clean = problems.isEmpty();
         return new Result(config, stages, commitsPerSecond, submitMs, cores, rss, round[0], round[1], bytesPerSecond, agents.largestDesiredBytes(),
-            placingDesiredBytes, placingCpu, largestList[0], failovers, writes, reconnected, agents.reportFailures(), List.copyOf(problems));
+            placingDesiredBytes, placingCpu, largestList[0], failovers, writes, reconnected, agents.reportFailures(), List.copyOf(problems), snapshot);
       }
     } finally {
       // a run with a problem, or one that did not complete, keeps the processes' logs and data for a look
@@ -179,7 +186,7 @@ public final class ScaleBench {
   private static Result partial(Config config, Map<String, Double> stages, List<String> problems, String why) {
     problems.add(why);
     return new Result(config, stages, Double.NaN, List.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN, 0, 0, Map.of(), 0, List.of(), -1, -1, 0,
-        List.copyOf(problems));
+        List.copyOf(problems), KnowledgeBaseSnapshot.NONE);
   }
 
   /**
@@ -378,6 +385,28 @@ public final class ScaleBench {
     progress.flush();
   }
 
+  private static KnowledgeBaseSnapshot knowledgeBaseSnapshot(LocalFederation federation) {
+    var channel = federation.transport(LocalFederation.ADMIN).channel(federation.knowledgeBaseAddress().orElseThrow(), io.qonnect.transport.Identity.KnowledgeBase.class);
+    try {
+      int pages = 0;
+      long bytes = 0;
+      long samples = 0;
+      int largest = 0;
+      var it = io.qonnect.proto.v1.KnowledgeBaseGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+          .snapshotPages(io.qonnect.proto.v1.SnapshotRequest.getDefaultInstance());
+      while (it.hasNext()) {
+        var page = it.next();
+        pages++;
+        bytes += page.getSerializedSize();
+        largest = Math.max(largest, page.getSerializedSize());
+        for (var r : page.getLatencyList()) samples += r.getSamplesCount();
+      }
+      return new KnowledgeBaseSnapshot(pages, bytes, samples, largest);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
   private static double percentile(List<Double> values, double p) {
     return io.qonnect.testbed.bench.FederationBench.percentile(values, p);
   }
@@ -400,6 +429,9 @@ public final class ScaleBench {
     b.append(String.format(Locale.ROOT, "%nSteady state (%d s): placement round mean %.1f ms, max %.1f ms; desired state pushed %.0f B/s; largest desired "
         + "state message %d B, largest application list %d B; reports that failed: %d.%n%n", c.steadySeconds(), r.placementRoundMs(), r.placementRoundMaxMs(),
         r.desiredBytesPerSecond(), r.largestDesiredBytes(), r.largestListBytes(), r.reportFailures()));
+    KnowledgeBaseSnapshot kb = r.snapshot();
+    b.append(String.format(Locale.ROOT, "Knowledge base snapshot: %d pages, %.1f MB in all (largest page %d B), %d round trips measured (all pairs: %d).%n%n",
+        kb.pages(), kb.bytes() / 1e6, kb.largestPageBytes(), kb.latencySamples(), (long) c.clusters() * (c.clusters() - 1)));
     b.append("| process | CPU (cores) | RSS MiB |\n|---|---:|---:|\n");
     r.cpuCores().forEach((p, cores) -> b.append(String.format(Locale.ROOT, "| %s | %.2f | %d |%n", p, cores, r.rssMiB().getOrDefault(p, 0L))));
     if (!r.failovers().isEmpty()) {

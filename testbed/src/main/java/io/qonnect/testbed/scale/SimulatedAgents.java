@@ -50,8 +50,6 @@ public final class SimulatedAgents implements AutoCloseable {
   }
 
   /** Peers each agent reports round trips to (its neighbours by number): a sparse matrix, as the real one should become. */
-  static final int PEERS_PROBED = 8;
-
   private final Config config;
   private final List<Agent> agents = new ArrayList<>();
   private final ScheduledExecutorService reports = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("sim-agents-report-", 0).factory());
@@ -250,15 +248,18 @@ public final class SimulatedAgents implements AutoCloseable {
       return b.build();
     }
 
-    /** Round trips to its neighbours by number, modelled: a few ms within a region, more across regions and tiers. */
+    /**
+     * Round trips to the peers the leader asks it to probe (its desired state's peer list, as a real agent does),
+     * modelled: a few ms within a region, more across regions and tiers.
+     */
     LatencyReport latency(long now) {
       LatencyReport.Builder b = LatencyReport.newBuilder().setFromCluster(cluster).setObservedUnixMillis(now);
-      int n = config.clusters();
-      for (int d = 1; d <= Math.min(PEERS_PROBED / 2, (n - 1) / 2); d++) {
-        for (int peer : new int[] {(number - 1 + d) % n + 1, (number - 1 - d + n) % n + 1}) {
-          double rtt = 2 + 4 * Math.abs(tier(peer).getNumber() - tier.getNumber()) + (region(peer).equals(region(number)) ? 0 : 30);
-          b.addSamples(LatencySample.newBuilder().setTo(name(peer)).setRttMs(rtt));
-        }
+      DesiredState state = desired;
+      if (state == null) return b.build();
+      for (var peer : state.getPeersList()) {
+        int other = Integer.parseInt(peer.getCluster().substring("sim-".length()));
+        double rtt = 2 + 4 * Math.abs(tier(other).getNumber() - tier.getNumber()) + (region(other).equals(region(number)) ? 0 : 30);
+        b.addSamples(LatencySample.newBuilder().setTo(peer.getCluster()).setRttMs(rtt));
       }
       return b.build();
     }
