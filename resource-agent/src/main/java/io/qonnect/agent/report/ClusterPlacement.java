@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * The tier and region a member cluster registers with, from its nodes' labels ({@code qonnect.io/tier},
