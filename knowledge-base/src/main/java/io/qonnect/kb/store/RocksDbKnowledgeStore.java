@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.ToLongFunction;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -44,6 +47,13 @@ public final class RocksDbKnowledgeStore implements KnowledgeStore {
   private final ColumnFamilyHandle eventsBySubject;
   private final ColumnFamilyHandle meta;
   private long nextEventSeq;
+  /**
+   * The latest reports as stored, parsed, by cluster: snapshots (several a second from the leader) read these instead of
+   * scanning and parsing every report again; written through, after the store.
+   */
+  private final NavigableMap<String, ClusterReport> latestClusters = new ConcurrentSkipListMap<>();
+  private final NavigableMap<String, LatencyReport> latestLatency = new ConcurrentSkipListMap<>();
+  private final NavigableMap<String, ReadinessReport> latestReadiness = new ConcurrentSkipListMap<>();
 
   public RocksDbKnowledgeStore(Path dir) {
     List<String> names = List.of(Keys.CLUSTERS, Keys.LATENCY, Keys.READINESS, Keys.EVENTS, Keys.EVENTS_BY_SUBJECT, Keys.META);
@@ -61,6 +71,9 @@ public final class RocksDbKnowledgeStore implements KnowledgeStore {
       meta = handles.get(6);
       byte[] seq = db.get(meta, Keys.EVENT_SEQ);
       nextEventSeq = seq == null ? 0 : Keys.longOf(seq);
+      scanAll(clusters, ClusterReport.parser()).forEach(r -> latestClusters.put(r.getCluster(), r));
+      scanAll(latency, LatencyReport.parser()).forEach(r -> latestLatency.put(r.getFromCluster(), r));
+      scanAll(readiness, ReadinessReport.parser()).forEach(r -> latestReadiness.put(r.getCluster(), r));
     } catch (RocksDBException e) {
       closeOptions();
       throw new IllegalStateException("cannot open the knowledge base store in " + dir + ": " + e.getMessage(), e);
@@ -72,17 +85,17 @@ public final class RocksDbKnowledgeStore implements KnowledgeStore {
 
   @Override
   public synchronized void putClusterReport(ClusterReport report) {
-    putIfNewer(clusters, report.getCluster(), report, ClusterReport.parser(), ClusterReport::getObservedUnixMillis);
+    putIfNewer(clusters, latestClusters, report.getCluster(), report, ClusterReport::getObservedUnixMillis);
   }
 
   @Override
   public synchronized void putLatencyReport(LatencyReport report) {
-    putIfNewer(latency, report.getFromCluster(), report, LatencyReport.parser(), LatencyReport::getObservedUnixMillis);
+    putIfNewer(latency, latestLatency, report.getFromCluster(), report, LatencyReport::getObservedUnixMillis);
   }
 
   @Override
   public synchronized void putReadinessReport(ReadinessReport report) {
-    putIfNewer(readiness, report.getCluster(), ReadinessOrder.sorted(report), ReadinessReport.parser(), ReadinessReport::getObservedUnixMillis);
+    putIfNewer(readiness, latestReadiness, report.getCluster(), ReadinessOrder.sorted(report), ReadinessReport::getObservedUnixMillis);
   }
 
   @Override
@@ -101,17 +114,17 @@ public final class RocksDbKnowledgeStore implements KnowledgeStore {
 
   @Override
   public List<ClusterReport> clusterReports() {
-    return scanAll(clusters, ClusterReport.parser());
+    return List.copyOf(latestClusters.values());
   }
 
   @Override
   public List<LatencyReport> latencyReports() {
-    return scanAll(latency, LatencyReport.parser());
+    return List.copyOf(latestLatency.values());
   }
 
   @Override
   public List<ReadinessReport> readinessReports() {
-    return scanAll(readiness, ReadinessReport.parser());
+    return List.copyOf(latestReadiness.values());
   }
 
   @Override
@@ -159,12 +172,13 @@ public final class RocksDbKnowledgeStore implements KnowledgeStore {
     return n;
   }
 
-  private <T extends MessageLite> void putIfNewer(ColumnFamilyHandle cf, String key, T report, Parser<T> parser, ToLongFunction<T> observedAt) {
+  /** Stores {@code report} under {@code key} unless the one held is newer; callers hold the lock. */
+  private <T extends MessageLite> void putIfNewer(ColumnFamilyHandle cf, Map<String, T> latest, String key, T report, ToLongFunction<T> observedAt) {
     try {
-      byte[] k = Keys.utf8(key);
-      byte[] old = db.get(cf, k);
-      if (old != null && observedAt.applyAsLong(parse(parser, old)) > observedAt.applyAsLong(report)) return;
-      db.put(cf, writeOptions, k, report.toByteArray());
+      T old = latest.get(key);
+      if (old != null && observedAt.applyAsLong(old) > observedAt.applyAsLong(report)) return;
+      db.put(cf, writeOptions, Keys.utf8(key), report.toByteArray());
+      latest.put(key, report);
     } catch (RocksDBException e) {
       throw failure("store a report of " + key, e);
     }

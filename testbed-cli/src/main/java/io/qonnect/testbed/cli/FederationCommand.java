@@ -60,8 +60,9 @@ final class FederationCommand implements Runnable {
     Path inventory;
 
     @Option(names = "--network", paramLabel = "real|loopback", description = {
-        "real (default where the machine allows it: cgroup v2 and nft): the agents talk over wide-area links that delay",
-        "each direction by the testbed's round trips, and measure them; loopback: plain loopback, no delay (on the first up)"})
+        "real (default where the machine allows it: cgroup v2 and nft): the agents and the control plane talk over wide-area",
+        "links that delay each direction by the testbed's round trips, and the agents measure them; loopback: plain",
+        "loopback, no delay (on the first up)"})
     String network = "real";
 
     @Override
@@ -71,13 +72,17 @@ final class FederationCommand implements Runnable {
       ClusterSnapshot clusters = inventory == null ? null : parseInventory(inventory);
       PrintWriter out = parent.spec.commandLine().getOut();
       LocalFederation f = parent.federation();
+      // the testbed's member clusters, whose agents start here: the control plane joins their wide-area links first
+      Testbed testbed = new Testbed(Testbed.defaultWorkDir(), Path.of("/nonexistent"));
+      List<String> members = clusters != null ? List.of() : testbed.clusters().stream().map(MemberClusterSpec::name).filter(testbed::running).toList();
+      Path wideArea = members.isEmpty() ? null : testbed.inventory();
       out.printf("federation up: knowledge base and %d lead agents in %s%n", leadAgents, f.workDir());
       try {
         if (insecure) f.useInsecure();
         if (network.equals("loopback")) f.useLoopbackNetwork();
         out.println(f.insecure() ? "  plaintext (--insecure): nothing is authenticated or encrypted"
             : "  mutual TLS: a certificate per process from the CA in " + f.pki() + "; the CLI acts as its admin user");
-        f.up(leadAgents, List.of(), line -> {
+        f.up(leadAgents, List.of(), wideArea, line -> {
           out.println("  " + line);
           out.flush();
         });
@@ -86,14 +91,10 @@ final class FederationCommand implements Runnable {
       }
       if (clusters != null) {
         InventorySeeder.seed(clusters, f, Clock.systemUTC(), line -> out.println("  " + line));
+      } else if (members.isEmpty()) {
+        out.println("  no member clusters: run './qonnect testbed up' first (agents start then), or pass --inventory FILE");
       } else {
-        Testbed testbed = new Testbed(Testbed.defaultWorkDir(), Path.of("/nonexistent"));
-        List<String> members = testbed.clusters().stream().map(MemberClusterSpec::name).filter(testbed::running).toList();
-        if (members.isEmpty()) {
-          out.println("  no member clusters: run './qonnect testbed up' first (agents start then), or pass --inventory FILE");
-        } else {
-          f.upAgents(testbed.kubeconfig(), testbed.inventory(), members, line -> out.println("  " + line));
-        }
+        f.upAgents(testbed.kubeconfig(), testbed.inventory(), members, line -> out.println("  " + line));
       }
       out.println("  lead agents: " + String.join(",", f.leadAgentAddresses()) + "   (./qonnect get clusters; ./qonnect apply -f examples/bookinfo.yaml)");
       return QonnectMain.OK;
@@ -180,7 +181,8 @@ final class FederationCommand implements Runnable {
         if (links.isEmpty()) {
           out.println("\nnetwork: loopback (the agents' round trips are loopback's)");
         } else {
-          out.println("\nnetwork: wide-area links between member clusters (each direction delayed by the relay; the agents measure them)");
+          out.println("\nnetwork: wide-area links between member clusters and the control plane (each direction delayed by the relay;"
+              + " the agents measure theirs to each other)");
           out.printf("%-16s %-16s %10s %10s %8s %14s %14s %13s%n", "FROM", "TO", "DELAY ms", "JITTER ms", "LOSS %", "LINK RTT ms", "MEASURED ms",
               "PACKETS LOST");
           for (Map<String, Object> row : linkRows(links.get(), parent.federation().measuredRtt(), parent.federation().packetsLost())) {

@@ -6,6 +6,7 @@ import io.qonnect.testbed.cluster.MemberClusterSpec;
 import io.qonnect.testbed.cluster.Testbed;
 import io.qonnect.testbed.cluster.TestbedBinaries;
 import io.qonnect.testbed.cluster.TestbedException;
+import io.qonnect.testbed.federation.LocalFederation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -103,6 +104,10 @@ final class TestbedCommand implements Runnable {
           out.printf("%-10s %-6s %-11s %-8s %-24s %-7s %d MiB%n", s.name(), s.tier(), s.region(), s.running() ? "Running" : "Stopped",
               s.server(), nodes, s.rssMiB());
         }
+        out.println(LocalFederation.local(LocalFederation.defaultWorkDir()).links()
+            .map(l -> "\nnetwork: wide-area links, " + l.byPair().size() + " directions between the member clusters and the control plane"
+                + " (each with its delay, loss and measured round trip: ./qonnect federation status)")
+            .orElse("\nnetwork: no federation on wide-area links (./qonnect federation up puts one there)"));
         return QonnectMain.OK;
       });
     }

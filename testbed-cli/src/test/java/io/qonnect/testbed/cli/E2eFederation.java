@@ -34,7 +34,7 @@ final class E2eFederation implements AutoCloseable {
     Path dir = Path.of("target", "e2e", name).toAbsolutePath();
     new LocalFederation(dir, "", List.of()).down(true, line -> {});
     LocalFederation federation = new LocalFederation(dir, System.getProperty("java.class.path"), LocalFederation.TEST_JVM_OPTIONS);
-    federation.up(3, List.of(), line -> {});
+    federation.up(3, List.of(), clusters.testbed().inventory(), line -> {});
     federation.upAgents(clusters.testbed().kubeconfig(), clusters.testbed().inventory(), clusters.names(), line -> {});
     E2eFederation e2e = new E2eFederation(federation);
     e2e.clusters = clusters;

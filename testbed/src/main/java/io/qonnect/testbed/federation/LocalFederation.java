@@ -47,16 +47,17 @@ import java.util.stream.Stream;
  *   WORK/NAME.pid, NAME.log    its pid and its log
  *   WORK/NAME.metrics          where it serves /metrics, /livez, /readyz (HOST:PORT, plain HTTP)
  *   WORK/user-latency.txt      resource agents: the inventory's round trips from user regions (there are no users to measure)
- *   WORK/wan/                  the wide-area links between member clusters: routes.tsv (the relay's port per pair),
- *                              inventory-links.tsv, extra-rtt.tsv (drills), links.tsv (in force; {@link WanRelay})
- *   WORK/loopback-network      present: no wide-area links, agents talk over plain loopback
+ *   WORK/wan/                  the wide-area links between member clusters and the control plane: routes.tsv (who
+ *                              dials which port of whom), bound.tsv (the relay's port for each), inventory-links.tsv,
+ *                              extra-rtt.tsv (drills), links.tsv (in force; {@link WanRelay})
+ *   WORK/loopback-network      present: no wide-area links, everything talks over plain loopback
  * </pre>
  */
 public final class LocalFederation {
   public static final String KNOWLEDGE_BASE = "knowledge-base";
   public static final String LEAD_AGENT = "lead-agent";
   public static final String RESOURCE_AGENT = "resource-agent";
-  /** The testbed's wide-area network between member clusters ({@link WanRelay}). */
+  /** The testbed's wide-area network between member clusters and the control plane ({@link WanRelay}). */
   public static final String WAN_RELAY = "wan-relay";
   private static final String LOOPBACK_NETWORK = "loopback-network";
   private static final String HOST = "127.0.0.1";
@@ -231,6 +232,17 @@ public final class LocalFederation {
    * @param extraLeadAgentArgs more lead agent options, e.g. {@code --snapshot-every 200}
    */
   public void up(int leadAgents, List<String> extraLeadAgentArgs, Consumer<String> progress) {
+    up(leadAgents, extraLeadAgentArgs, null, progress);
+  }
+
+  /**
+   * As {@link #up(int, List, Consumer)}, on the wide-area network of a testbed.
+   *
+   * @param inventory the testbed's inventory: before anything starts, the control plane joins the wide-area links of
+   *     its member clusters ({@link #wideAreaNetwork}); null: the network stays as it was (plain loopback for a new
+   *     federation)
+   */
+  public void up(int leadAgents, List<String> extraLeadAgentArgs, Path inventory, Consumer<String> progress) {
     List<Member> members = members();
     if (members.isEmpty()) {
       members = plan(leadAgents);
@@ -242,9 +254,10 @@ public final class LocalFederation {
           : new Member(m.role(), m.name(), m.apiPort(), m.raftPort(), freePort(), m.kubeconfig())).toList();
       writeLayout(members);
     }
+    // before anything starts: a connection opened before its redirect would stay on plain loopback for good
+    wideAreaNetwork(inventory, progress);
     // the control plane first: a dozen JVMs starting at once on two cores can starve the election
     for (boolean agents : new boolean[] {false, true}) {
-      if (agents) relayRoutes().ifPresent(this::redirectThroughRelay); // 'down' removed the rules: back before an agent connects
       for (Member m : members) {
         if (m.role().equals(RESOURCE_AGENT) != agents) continue;
         if (pid(m).isPresent()) {
@@ -296,13 +309,12 @@ public final class LocalFederation {
     writeLayout(members);
     if (inventory != null) {
       try {
-        ClusterSnapshot snapshot = parseInventory(inventory);
-        Files.write(workDir.resolve("user-latency.txt"), userLatencyLines(snapshot, inventory));
-        wideAreaNetwork(snapshot, progress);
+        Files.write(workDir.resolve("user-latency.txt"), userLatencyLines(parseInventory(inventory), inventory));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
+    wideAreaNetwork(inventory, progress);
     for (Member m : members()) {
       if (!m.role().equals(RESOURCE_AGENT) || pid(m).isPresent()) continue;
       start(m, List.of());
@@ -321,65 +333,117 @@ public final class LocalFederation {
   }
 
   /**
-   * Puts the {@link WanRelay} between every pair of agents, delaying each direction by the inventory's round trip
-   * (halved) — the agents' probes then measure it, and nothing adds a model to what they measure — or says why the
-   * agents talk over plain loopback. Each agent's connections to another's address are redirected to the relay's port
-   * for that pair ({@link PacketFaults#redirect}); ports are kept across runs, and the relay restarts only when the
-   * set of pairs changed.
+   * Puts the {@link WanRelay} on every connection between two ends — member clusters (their agents), the lead agents,
+   * the knowledge base — delaying each direction by its link ({@link WanLinks#fromInventory}: the inventory's round
+   * trips between member clusters, and the control plane in the data centre of one of them), so the agents' probes
+   * measure the links and nothing adds a model to what they measure; or says why they talk over plain loopback. Each
+   * process's connections to another's ports are redirected to the relay's port for that route
+   * ({@link PacketFaults#redirect}), chosen by the relay; it takes on new routes (agents joining) without a restart.
+   * Without {@code inventory}, the links written before are kept (none: plain loopback, nothing done).
    */
-  private void wideAreaNetwork(ClusterSnapshot inventory, Consumer<String> progress) throws IOException {
+  private void wideAreaNetwork(Path inventory, Consumer<String> progress) {
     if (Files.exists(workDir.resolve(LOOPBACK_NETWORK))) {
-      progress.accept("network: loopback (--network loopback): agents measure loopback round trips, no wide-area delay");
+      if (inventory != null) progress.accept("network: loopback (--network loopback): agents measure loopback round trips, no wide-area delay");
       return;
     }
+    Path wan = workDir.resolve("wan");
+    Path inventoryLinks = wan.resolve("inventory-links.tsv");
+    if (inventory == null && !Files.isRegularFile(inventoryLinks)) return;
     PacketFaults.Result packets = packetFaults();
     if (packets.faults().isEmpty()) {
-      progress.accept("network: loopback, no wide-area delay — this machine cannot redirect an agent's connections: " + packets.unavailableBecause());
+      if (inventory != null) progress.accept("network: loopback, no wide-area delay — this machine cannot redirect a process's connections: " + packets.unavailableBecause());
       return;
     }
-    Path wan = Files.createDirectories(workDir.resolve("wan"));
-    Path routesFile = wan.resolve("routes.tsv");
-    List<WanRelay.Route> before = Files.isRegularFile(routesFile) ? WanRelay.Route.parse(Files.readAllLines(routesFile)) : List.of();
-    List<Member> agents = members().stream().filter(m -> m.role().equals(RESOURCE_AGENT)).toList();
-    List<WanRelay.Route> routes = new ArrayList<>();
-    for (Member a : agents) {
-      for (Member b : agents) {
-        if (a.equals(b)) continue;
-        String from = a.name().substring("agent-".length());
-        String to = b.name().substring("agent-".length());
-        routes.add(before.stream().filter(r -> r.from().equals(from) && r.to().equals(to) && r.targetPort() == b.apiPort()).findFirst()
-            .orElseGet(() -> new WanRelay.Route(from, to, freePort(), b.apiPort())));
+    try {
+      Files.createDirectories(wan);
+      List<Member> members = new ArrayList<>(members());
+      if (inventory != null) {
+        List<String> controlPlane = members.stream().filter(m -> m.role().equals(LEAD_AGENT) || m.role().equals(KNOWLEDGE_BASE)).map(Member::name).toList();
+        writeAtomically(inventoryLinks, WanLinks.fromInventory(parseInventory(inventory), controlPlane).lines());
       }
+      writeLinks();
+      if (members.stream().noneMatch(m -> m.role().equals(WAN_RELAY))) {
+        members.add(new Member(WAN_RELAY, WAN_RELAY, 0, 0, 0, ""));
+        writeLayout(members);
+      }
+      List<WanRelay.Route> wanted = wantedRoutes(members);
+      Path routesFile = wan.resolve("routes.tsv");
+      writeAtomically(routesFile, wanted.stream().map(WanRelay.Route::line).toList());
+      Member relay = member(WAN_RELAY);
+      if (pid(relay).isEmpty()) {
+        Files.deleteIfExists(WanRelay.boundFile(routesFile));
+        start(relay, List.of());
+      }
+      redirectThroughRelay(awaitRoutesBound(relay, routesFile, wanted));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    writeAtomically(wan.resolve("inventory-links.tsv"), WanLinks.fromInventory(inventory).lines());
-    writeLinks();
-    List<Member> members = new ArrayList<>(members());
-    if (members.stream().noneMatch(m -> m.role().equals(WAN_RELAY))) {
-      members.add(new Member(WAN_RELAY, WAN_RELAY, 0, 0, 0, ""));
-      writeLayout(members);
+    if (inventory != null) {
+      long clusters = members().stream().filter(m -> m.role().equals(RESOURCE_AGENT)).count();
+      progress.accept("network: wide-area links between " + clusters + " member clusters and the control plane, the inventory's round trips as delays"
+          + " (" + wan.resolve("links.tsv") + "; 'drill latency NAME MS' adds to them)");
     }
-    Member relay = member(WAN_RELAY);
-    if (!routes.equals(before)) {
-      writeAtomically(routesFile, routes.stream().map(WanRelay.Route::line).toList());
-      kill(WAN_RELAY);
-    }
-    for (int attempt = 1; pid(relay).isEmpty() && !routes.isEmpty(); attempt++) {
-      Files.deleteIfExists(WanRelay.readyFile(routesFile));
-      start(relay, List.of());
-      if (awaitRelayReady(relay, WanRelay.readyFile(routesFile))) break;
-      if (attempt == 3) throw new IllegalStateException("wan-relay did not start; see " + log(relay));
-      // a port picked as free was taken before the relay bound it: pick others
-      routes = routes.stream().map(r -> new WanRelay.Route(r.from(), r.to(), freePort(), r.targetPort())).toList();
-      writeAtomically(routesFile, routes.stream().map(WanRelay.Route::line).toList());
-    }
-    redirectThroughRelay(routes);
-    progress.accept("network: wide-area links between " + agents.size() + " member clusters, the inventory's round trips as delays"
-        + " (" + wan.resolve("links.tsv") + "; 'drill latency CLUSTER MS' adds to them)");
   }
 
-  /** The relay's routes, if the agents talk over wide-area links. */
+  /** Where an end of a link is: a member cluster for its agent, the process's own name for the control plane's. */
+  private static String end(Member m) {
+    return m.role().equals(RESOURCE_AGENT) ? m.name().substring("agent-".length()) : m.name();
+  }
+
+  /** The process at an end of a link ({@link #end}). */
+  private String process(String end) {
+    return members().stream().filter(m -> end(m).equals(end)).map(Member::name).findFirst().orElse(agentName(end));
+  }
+
+  /** Every connection one process opens to another, each a route of the relay: who dials which port of whom. */
+  private static List<WanRelay.Route> wantedRoutes(List<Member> members) {
+    List<WanRelay.Route> routes = new ArrayList<>();
+    for (Member a : members) {
+      for (Member b : members) {
+        if (a.equals(b)) continue;
+        List<Integer> ports = switch (a.role()) {
+          case RESOURCE_AGENT -> switch (b.role()) {
+            case RESOURCE_AGENT, KNOWLEDGE_BASE -> List.of(b.apiPort()); // peers' probe ports, reports
+            case LEAD_AGENT -> List.of(b.gatewayPort());
+            default -> List.of();
+          };
+          case LEAD_AGENT -> switch (b.role()) {
+            case LEAD_AGENT -> List.of(b.raftPort(), b.apiPort()); // Raft, and the peers' feature gates
+            case KNOWLEDGE_BASE -> List.of(b.apiPort());
+            default -> List.of();
+          };
+          default -> List.of(); // the knowledge base and the relay dial no one of the federation
+        };
+        ports.forEach(port -> routes.add(new WanRelay.Route(end(a), end(b), 0, port)));
+      }
+    }
+    return routes;
+  }
+
+  /** The relay's routes with their ports, once it listens for every route wanted; within 20 s. */
+  private List<WanRelay.Route> awaitRoutesBound(Member relay, Path routesFile, List<WanRelay.Route> wanted) throws IOException {
+    Path bound = WanRelay.boundFile(routesFile);
+    java.util.Set<WanRelay.Route> expected = new java.util.HashSet<>(wanted);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      if (Files.isRegularFile(bound)) {
+        List<WanRelay.Route> routes = WanRelay.Route.parse(Files.readAllLines(bound));
+        if (new java.util.HashSet<>(routes.stream().map(WanRelay.Route::wanted).toList()).equals(expected)) return routes;
+      }
+      if (pid(relay).isEmpty()) throw new IllegalStateException(relay.name() + " exited; see " + log(relay));
+      if (System.nanoTime() > deadline) throw new IllegalStateException(relay.name() + " did not listen for every route within 20 s; see " + log(relay));
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+  }
+
+  /** The relay's routes with their ports, if the federation runs on wide-area links. */
   private Optional<List<WanRelay.Route>> relayRoutes() {
-    Path file = workDir.resolve("wan/routes.tsv");
+    Path file = WanRelay.boundFile(workDir.resolve("wan/routes.tsv"));
     if (Files.exists(workDir.resolve(LOOPBACK_NETWORK)) || !Files.isRegularFile(file)) return Optional.empty();
     try {
       return Optional.of(WanRelay.Route.parse(Files.readAllLines(file)));
@@ -389,8 +453,9 @@ public final class LocalFederation {
   }
 
   /**
-   * Each agent's connections to another's address go to the relay's port for that pair. Only connections opened
-   * afterwards: an agent must not start before this (its probe channels are long-lived, and would stay on loopback).
+   * Each process's connections to another's port go to the relay's port for that route. Only connections opened
+   * afterwards: no process may start before this (Raft's and the agents' channels are long-lived, and would stay on
+   * loopback).
    */
   private void redirectThroughRelay(List<WanRelay.Route> routes) {
     WanLinks links;
@@ -400,41 +465,55 @@ public final class LocalFederation {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    // each relay port carries one ordered pair's connections: what FROM sends crosses FROM → TO, the answers TO → FROM
+    // each relay port carries one route's connections: what FROM sends crosses FROM → TO, the answers TO → FROM
     List<PacketFaults.Loss> losses = routes.stream().map(r -> new PacketFaults.Loss(r.listenPort(),
         links.link(r.from(), r.to()).map(WanLinks.Link::lossPercent).orElse(0.0),
         links.link(r.to(), r.from()).map(WanLinks.Link::lossPercent).orElse(0.0))).toList();
     packetFaults().faults().ifPresent(f -> f.redirect(routes.stream()
-        .map(r -> new PacketFaults.Redirect(agentName(r.from()), r.targetPort(), r.listenPort())).toList(), losses));
+        .map(r -> new PacketFaults.Redirect(process(r.from()), r.targetPort(), r.listenPort())).toList(), losses));
   }
 
-  /** Packets the wide-area links lost so far, per ordered pair of member clusters ("from to"; both directions of its connections). */
+  /**
+   * {@code to} and, on wide-area links, the relay's ports that stand for them to {@code process}: a cut must drop its
+   * connections to either (nftables sees the relay's port once the redirect rewrote the packet).
+   */
+  private List<Integer> viaRelay(String process, List<Integer> to) {
+    List<Integer> ports = new ArrayList<>(to);
+    relayRoutes().ifPresent(routes -> routes.stream().filter(r -> process(r.from()).equals(process) && to.contains(r.targetPort()))
+        .forEach(r -> ports.add(r.listenPort())));
+    return ports;
+  }
+
+  /** Packets the wide-area links lost so far, per ordered pair of ends ("from to"; both directions of its connections). */
   public Map<String, Long> packetsLost() {
     Map<String, Long> out = new java.util.TreeMap<>();
     Optional<List<WanRelay.Route>> routes = relayRoutes();
     Optional<PacketFaults> faults = packetFaults().faults();
     if (routes.isEmpty() || faults.isEmpty()) return out;
     Map<Integer, Long> byPort = faults.get().lost();
-    for (WanRelay.Route r : routes.get()) out.put(r.from() + " " + r.to(), byPort.getOrDefault(r.listenPort(), 0L));
+    for (WanRelay.Route r : routes.get()) out.merge(r.from() + " " + r.to(), byPort.getOrDefault(r.listenPort(), 0L), Long::sum);
     return out;
   }
 
   /**
-   * Drills: adds {@code rttMs} to every round trip between {@code cluster} and the other member clusters (0: back to the
-   * inventory's); the relay applies it to open connections at once. Returns the links now in force.
+   * Drills: adds {@code rttMs} to every round trip of an end of the wide-area links — a member cluster, a lead agent, the
+   * knowledge base — (0: back to the inventory's); the relay applies it to open connections at once. Returns the links
+   * now in force.
    */
-  public WanLinks addLatency(String cluster, double rttMs) {
+  public WanLinks addLatency(String end, double rttMs) {
     if (!(rttMs >= 0)) throw new IllegalArgumentException("the added round trip must be ≥ 0 ms, got " + rttMs);
     Path extras = workDir.resolve("wan/extra-rtt.tsv");
     if (!Files.isRegularFile(workDir.resolve("wan/inventory-links.tsv"))) {
       throw new IllegalStateException("this federation's agents talk over plain loopback: there are no wide-area links to slow down"
           + " (the federation must run on a testbed, with --network real, on a machine with cgroup v2 and nft)");
     }
-    member(agentName(cluster)); // names the known members if there is no such agent
+    if (member(process(end)).role().equals(WAN_RELAY)) { // member(): names the known members if there is no such end
+      throw new IllegalArgumentException(end + " is the wide-area network itself, not an end of its links");
+    }
     try {
       Map<String, Double> extra = extraRtt(extras);
-      if (rttMs == 0) extra.remove(cluster);
-      else extra.put(cluster, rttMs);
+      if (rttMs == 0) extra.remove(end);
+      else extra.put(end, rttMs);
       writeAtomically(extras, extra.entrySet().stream().map(e -> e.getKey() + "\t" + e.getValue()).toList());
       return writeLinks();
     } catch (IOException e) {
@@ -500,22 +579,6 @@ public final class LocalFederation {
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** Whether the relay said it listens on every port (its ready file) before it exited; within 20 s. */
-  private boolean awaitRelayReady(Member relay, Path ready) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!Files.exists(ready)) {
-      if (System.nanoTime() > deadline) throw new IllegalStateException(relay.name() + " did not start listening within 20 s; see " + log(relay));
-      if (pid(relay).isEmpty()) return false;
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
-    return true;
-  }
-
   /**
    * The lead agents bind a member cluster's name to the real cluster that first registered it (its kube-system UID), and
    * refuse another one under that name. A testbed created anew has new clusters under the old names: say so here, with
@@ -563,7 +626,7 @@ public final class LocalFederation {
   /** As {@link #partition(String, boolean)}, one way only: {@code OUT} the lead agents no longer hear the agent, {@code IN} it no longer hears them. */
   public void partition(String cluster, PacketFaults.Direction direction, boolean cut) {
     Member m = member(agentName(cluster));
-    packetFaultsOrExplain().cut(m.name(), members().stream().filter(x -> x.role().equals(LEAD_AGENT)).map(Member::gatewayPort).toList(),
+    packetFaultsOrExplain().cut(m.name(), viaRelay(m.name(), members().stream().filter(x -> x.role().equals(LEAD_AGENT)).map(Member::gatewayPort).toList()),
         List.of(), direction, cut);
   }
 
@@ -581,8 +644,7 @@ public final class LocalFederation {
       if (x.role().equals(KNOWLEDGE_BASE)) to.add(x.apiPort());
       if (x.role().equals(RESOURCE_AGENT) && !x.equals(m)) to.add(x.apiPort());
     }
-    relayRoutes().ifPresent(routes -> routes.stream().filter(r -> r.from().equals(cluster)).forEach(r -> to.add(r.listenPort())));
-    packetFaultsOrExplain().cut(m.name(), to, List.of(m.apiPort()), cut);
+    packetFaultsOrExplain().cut(m.name(), viaRelay(m.name(), to), List.of(m.apiPort()), cut);
   }
 
   /**
@@ -593,7 +655,7 @@ public final class LocalFederation {
     Member m = member(name);
     if (!m.role().equals(LEAD_AGENT)) throw new IllegalArgumentException(name + " is not a lead agent");
     List<Integer> others = members().stream().filter(x -> x.role().equals(LEAD_AGENT) && !x.name().equals(name)).map(Member::raftPort).toList();
-    packetFaultsOrExplain().cut(m.name(), others, List.of(m.raftPort()), cut);
+    packetFaultsOrExplain().cut(m.name(), viaRelay(m.name(), others), List.of(m.raftPort()), cut);
   }
 
   private PacketFaults packetFaultsOrExplain() {
@@ -730,7 +792,6 @@ public final class LocalFederation {
             + members().stream().map(Member::name).toList() + ")"));
   }
 
-  /** The pid of the member's process if it is running (and really is that member, not a reused pid). */
   /** CPU time (user + system, ms) used so far by each member that runs, by name: what benchmarks difference over a window. */
   public java.util.SortedMap<String, Long> cpuMillis() {
     java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
@@ -738,6 +799,7 @@ public final class LocalFederation {
     return out;
   }
 
+  /** The pid of the member's process if it is running (and really is that member, not a reused pid). */
   public Optional<Long> pid(Member m) {
     Path file = workDir.resolve(m.name() + ".pid");
     if (!Files.isRegularFile(file)) return Optional.empty();

@@ -1,6 +1,5 @@
 package io.qonnect.testbed.federation;
 
-import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.placement.snapshot.ClusterSnapshot;
 import io.qonnect.placement.snapshot.MemberCluster;
 import io.qonnect.placement.spec.Tier;
@@ -11,13 +10,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The testbed's wide-area links between member clusters: for each ordered pair, the one-way delay and jitter the
- * {@link WanRelay} holds that direction's bytes for, and the share of its packets lost on the way (dropped by
- * nftables on the relay's port, {@link PacketFaults#redirect}: TCP retransmits them, as on a lossy uplink). Half the
- * inventory's round-trip time each way, plus what a drill added to a cluster's links ({@code drill latency}); jitter
- * and loss by the tiers at the two ends (an edge uplink wobbles and loses more than a data-centre link). Pure: a value
- * and its text form, one link a line, {@code FROM TO DELAY_MS JITTER_MS LOSS_PERCENT} (a file without the loss column
- * reads as no loss).
+ * The testbed's wide-area links between member clusters, and between them and the control plane's processes: for each
+ * ordered pair, the one-way delay and jitter the {@link WanRelay} holds that direction's bytes for, and the share of
+ * its packets lost on the way (dropped by nftables on the relay's port, {@link PacketFaults#redirect}: TCP retransmits
+ * them, as on a lossy uplink). Half the inventory's round-trip time each way, plus what a drill added to an end's links
+ * ({@code drill latency}); jitter and loss by the tiers at the two ends (an edge uplink wobbles and loses more than a
+ * data-centre link). Pure: a value and its text form, one link a line, {@code FROM TO DELAY_MS JITTER_MS LOSS_PERCENT}
+ * (a file without the loss column reads as no loss).
  */
 public record WanLinks(Map<String, Link> byPair) {
   /** One direction of a link. */
@@ -32,21 +31,57 @@ public record WanLinks(Map<String, Link> byPair) {
     byPair = Map.copyOf(byPair);
   }
 
+  /** The round trip inside a data centre, between its availability zones: the control plane's own links. */
+  static final double DATA_CENTRE_RTT_MS = 1.0;
+  private static final double DATA_CENTRE_JITTER_MS = 0.05;
+
   /**
-   * The links of {@code inventory}'s clusters: half of each round trip it gives, each way.
+   * The links of {@code inventory}'s clusters — half of each round trip it gives, each way — and of the control plane
+   * ({@code controlPlane}: the lead agents and the knowledge base, by name), which runs in the data centre of
+   * {@link #controlPlaneHost}: between two of its processes {@link #DATA_CENTRE_RTT_MS}; between one of them and a
+   * member cluster the round trip from that cluster to the host (the data centre's own round trip for the host itself).
    */
-  public static WanLinks fromInventory(ClusterSnapshot inventory) {
+  public static WanLinks fromInventory(ClusterSnapshot inventory, List<String> controlPlane) {
     Map<String, Link> links = new TreeMap<>();
     for (MemberCluster a : inventory.clusters()) {
       for (MemberCluster b : inventory.clusters()) {
         if (a.id().equals(b.id())) continue;
         java.util.OptionalDouble rtt = inventory.latency().between(a.id(), b.id());
         if (rtt.isEmpty()) continue;
-        links.put(key(a.id(), b.id()), new Link(a.id().value(), b.id().value(), rtt.getAsDouble() / 2, Math.max(jitterMs(a.tier()), jitterMs(b.tier())),
-            Math.max(lossPercent(a.tier()), lossPercent(b.tier()))));
+        put(links, a.id().value(), b.id().value(), rtt.getAsDouble(), Math.max(jitterMs(a.tier()), jitterMs(b.tier())),
+            Math.max(lossPercent(a.tier()), lossPercent(b.tier())));
+      }
+    }
+    Optional<MemberCluster> host = controlPlaneHost(inventory);
+    for (String p : controlPlane) {
+      if (inventory.clusters().stream().anyMatch(c -> c.id().value().equals(p))) {
+        throw new IllegalArgumentException("the control plane's " + p + " has the name of a member cluster");
+      }
+      for (String q : controlPlane) {
+        if (!p.equals(q)) put(links, p, q, DATA_CENTRE_RTT_MS, DATA_CENTRE_JITTER_MS, 0);
+      }
+      if (host.isEmpty()) continue;
+      for (MemberCluster c : inventory.clusters()) {
+        double rtt = c.equals(host.get()) ? DATA_CENTRE_RTT_MS : inventory.latency().between(c.id(), host.get().id()).orElse(DATA_CENTRE_RTT_MS);
+        double jitter = Math.max(jitterMs(c.tier()), jitterMs(host.get().tier()));
+        double loss = Math.max(lossPercent(c.tier()), lossPercent(host.get().tier()));
+        put(links, c.id().value(), p, rtt, jitter, loss);
+        put(links, p, c.id().value(), rtt, jitter, loss);
       }
     }
     return new WanLinks(links);
+  }
+
+  /** Where the control plane runs: beside the first cloud cluster by name (the first cluster when none is cloud). */
+  static Optional<MemberCluster> controlPlaneHost(ClusterSnapshot inventory) {
+    java.util.Comparator<MemberCluster> byName = java.util.Comparator.comparing(c -> c.id().value());
+    return inventory.clusters().stream().filter(c -> c.tier() == Tier.CLOUD).min(byName)
+        .or(() -> inventory.clusters().stream().min(byName));
+  }
+
+  /** One direction of a link whose round trip is {@code rttMs}: half of it. */
+  private static void put(Map<String, Link> links, String from, String to, double rttMs, double jitterMs, double lossPercent) {
+    links.put(from + " " + to, new Link(from, to, rttMs / 2, jitterMs, lossPercent));
   }
 
   /**
@@ -111,7 +146,4 @@ public record WanLinks(Map<String, Link> byPair) {
     return new WanLinks(links);
   }
 
-  private static String key(ClusterId a, ClusterId b) {
-    return a.value() + " " + b.value();
-  }
 }

@@ -23,7 +23,7 @@ class WanLinksTest {
     var a = inventory.clusters().get(0).id();
     var b = inventory.clusters().get(1).id();
     double rtt = inventory.latency().between(a, b).orElseThrow();
-    WanLinks plain = WanLinks.fromInventory(inventory);
+    WanLinks plain = WanLinks.fromInventory(inventory, java.util.List.of());
     assertThat(plain.link(a.value(), b.value()).orElseThrow().delayMs()).isEqualTo(rtt / 2);
     assertThat(plain.link(b.value(), a.value()).orElseThrow().delayMs()).isEqualTo(rtt / 2);
     assertThat(plain.link(a.value(), a.value())).isEmpty();
@@ -35,7 +35,7 @@ class WanLinksTest {
 
   @Test
   void theTextFormRoundTripsAndABadLineIsNamed() throws Exception {
-    WanLinks links = WanLinks.fromInventory(inventory());
+    WanLinks links = WanLinks.fromInventory(inventory(), java.util.List.of("lead-1", "knowledge-base"));
     assertThat(WanLinks.parse(links.lines())).isEqualTo(links);
     assertThatThrownBy(() -> WanLinks.parse(java.util.List.of("# header", "a b 3"))).hasMessageContaining("line 2 'a b 3'");
     assertThatThrownBy(() -> WanLinks.parse(java.util.List.of("a b -1 0"))).hasMessageContaining("must be ≥ 0");
@@ -46,7 +46,7 @@ class WanLinksTest {
   @Test
   void aLinkLosesWhatItsWorseEndsTierLoses() throws Exception {
     ClusterSnapshot inventory = inventory();
-    WanLinks links = WanLinks.fromInventory(inventory);
+    WanLinks links = WanLinks.fromInventory(inventory, java.util.List.of());
     for (var a : inventory.clusters()) {
       for (var b : inventory.clusters()) {
         if (a.equals(b)) continue;
@@ -55,5 +55,27 @@ class WanLinksTest {
       }
     }
     assertThat(WanLinks.lossPercent(io.qonnect.placement.spec.Tier.EDGE)).isGreaterThan(WanLinks.lossPercent(io.qonnect.placement.spec.Tier.CLOUD));
+  }
+
+  @Test
+  void theControlPlaneTalksInsideItsDataCentreAndEachClusterReachesItOverItsLinkToThatDataCentre() throws Exception {
+    ClusterSnapshot inventory = inventory();
+    WanLinks links = WanLinks.fromInventory(inventory, java.util.List.of("lead-1", "lead-2", "knowledge-base"));
+    var host = WanLinks.controlPlaneHost(inventory).orElseThrow();
+    assertThat(host.tier()).isEqualTo(io.qonnect.placement.spec.Tier.CLOUD);
+    assertThat(links.link("lead-1", "lead-2").orElseThrow().delayMs()).isEqualTo(WanLinks.DATA_CENTRE_RTT_MS / 2);
+    assertThat(links.link("knowledge-base", "lead-2").orElseThrow().lossPercent()).isZero();
+    for (var c : inventory.clusters()) {
+      double rtt = c.equals(host) ? WanLinks.DATA_CENTRE_RTT_MS : inventory.latency().between(c.id(), host.id()).orElseThrow();
+      for (String p : java.util.List.of("lead-1", "knowledge-base")) {
+        assertThat(links.link(c.id().value(), p).orElseThrow().delayMs() + links.link(p, c.id().value()).orElseThrow().delayMs())
+            .as(c.id() + " ↔ " + p).isEqualTo(rtt);
+      }
+    }
+    WanLinks slowLead = links.withExtraRtt(Map.of("lead-1", 40.0));
+    assertThat(slowLead.link("lead-1", "lead-2").orElseThrow().delayMs() + slowLead.link("lead-2", "lead-1").orElseThrow().delayMs())
+        .as("a drill slows a lead agent's links too").isEqualTo(WanLinks.DATA_CENTRE_RTT_MS + 40);
+    String cluster = inventory.clusters().getFirst().id().value();
+    assertThatThrownBy(() -> WanLinks.fromInventory(inventory, java.util.List.of(cluster))).hasMessageContaining("has the name of a member cluster");
   }
 }

@@ -1,6 +1,7 @@
 package io.qonnect.testbed.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -115,6 +116,56 @@ class WanRelayTest {
     try (WanRelay relay = new WanRelay(List.of(new WanRelay.Route("a", "b", port, nobody)), links(1, 1, 0));
          Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       assertThat(new DataInputStream(s.getInputStream()).read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void routesComeAndGoWithoutTouchingTheConnectionsOfTheOthers() throws Exception {
+    WanRelay.Route ab = new WanRelay.Route("a", "b", 0, echo.getLocalPort());
+    try (WanRelay relay = new WanRelay(List.of(ab), links(1, 1, 0))) {
+      int abPort = relay.bound().getFirst().listenPort();
+      assertThat(abPort).as("any free port").isPositive();
+      try (Socket open = new Socket(InetAddress.getLoopbackAddress(), abPort)) {
+        roundTripMillis(open);
+        WanRelay.Route ba = new WanRelay.Route("b", "a", 0, echo.getLocalPort());
+        List<WanRelay.Route> bound = relay.routes(List.of(ab, ba));
+        assertThat(bound).hasSize(2).contains(new WanRelay.Route("a", "b", abPort, echo.getLocalPort()));
+        int baPort = bound.stream().filter(r -> r.from().equals("b")).findFirst().orElseThrow().listenPort();
+        try (Socket added = new Socket(InetAddress.getLoopbackAddress(), baPort)) {
+          roundTripMillis(added);
+        }
+        roundTripMillis(open); // still relayed
+
+        assertThat(relay.routes(List.of(ba))).extracting(WanRelay.Route::listenPort).containsExactly(baPort);
+        assertThat(bindsWithin5s(abPort)).as("a route gone stops listening").isTrue();
+        roundTripMillis(open); // a route gone leaves the connections it carried
+      }
+    }
+  }
+
+  @Test
+  void aRoutesFileNamesItsBadLine() {
+    assertThat(WanRelay.Route.parse(List.of("# from to port", "a b 9000", "b a 9001 9000")))
+        .containsExactly(new WanRelay.Route("a", "b", 0, 9000), new WanRelay.Route("b", "a", 9001, 9000));
+    assertThatThrownBy(() -> WanRelay.Route.parse(List.of("a b"))).hasMessageContaining("line 1 'a b'");
+  }
+
+  /**
+   * Whether a listener can be bound to {@code port} within 5 s, which it can only once nobody listens there (connecting
+   * instead could reach itself: the port is in the ephemeral range). A closed listener's port is freed once the thread
+   * blocked accepting on it has left, which on a busy machine may take a moment.
+   */
+  private static boolean bindsWithin5s(int port) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (true) {
+      try (ServerSocket again = new ServerSocket()) {
+        again.setReuseAddress(true);
+        again.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return true;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) return false;
+        Thread.sleep(50);
+      }
     }
   }
 }
