@@ -12,8 +12,9 @@ LAYOUT=${LAYOUT:-cloud=3,fog=3,edge=3}
 RUNS=${RUNS:-20}
 RESULTS=${RESULTS:-results/network}
 CUT=${CUT:-cloud-2}                      # the member cluster the partition drills cut off (ledger's singleton writer runs there)
+./qonnect federation down --wipe >/dev/null   # a fresh federation for a fresh testbed: a new federation's applications never
+./qonnect testbed down >/dev/null              # adopt the objects an earlier one left in the member clusters (refused, not Ready)
 ./qonnect testbed up --clusters "$LAYOUT"
-./qonnect federation down --wipe >/dev/null   # a fresh federation for the fresh testbed
 QONNECT_MIGRATION_HOLD=${QONNECT_MIGRATION_HOLD:-3000} ./qonnect federation up --network real
 ./qonnect federation status
 drill() { ./qonnect drill --results "$RESULTS" --settle 6 "$@" || true; }  # violations are recorded, not fatal here

@@ -8,22 +8,30 @@ import java.time.Clock;
 import io.qonnect.lead.state.FeatureLevels;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Proposes commands to the group and fences reads, from inside a lead agent. Ratis's client finds the leader
  * itself (following NotLeader hints), so a write sent to any lead agent reaches the leader; it retries through
- * an election for up to about {@code retries × 50 ms} and then fails with an IOException.
+ * an election for up to about {@code retries × 50 ms} and then fails with an IOException (and the next proposal goes
+ * through a new Ratis client: the one that gave up refuses everything after).
  */
 public final class ControlPlaneClient implements Proposer, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneClient.class);
   /** Short: after a leader dies, the first retry that finds the new one ends the client's wait. */
   private static final long RETRY_SLEEP_MS = 50;
   /** Entries in flight from this lead agent at once, once batches may be proposed; chosen by measurement (docs/benchmarks.md). */
@@ -31,7 +39,9 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
   /** A batch stops growing here: well under Ratis's 4 MiB append buffer, so an entry always fits one AppendEntries. */
   static final int MAX_BATCH_BYTES = 512 * 1024;
 
-  private final RaftClient client;
+  /** Ratis's client, replaced by a new one when it gave up ({@link #replaceIfClosed}). */
+  private final AtomicReference<RaftClient> client;
+  private final Supplier<RaftClient> newClient;
   private final RaftPeerId local;
   private final Clock clock;
   private final ControlPlaneStateMachine replica;
@@ -44,12 +54,13 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
   public ControlPlaneClient(RaftGroup group, RaftPeerId local, RaftProperties properties, org.apache.ratis.conf.Parameters parameters, int retries,
       Clock clock, ControlPlaneStateMachine replica) {
     this.replica = replica;
-    this.client = RaftClient.newBuilder()
+    this.newClient = () -> RaftClient.newBuilder()
         .setRaftGroup(group)
         .setProperties(properties)
         .setParameters(parameters)
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries, TimeDuration.valueOf(RETRY_SLEEP_MS, java.util.concurrent.TimeUnit.MILLISECONDS)))
         .build();
+    this.client = new AtomicReference<>(newClient.get());
     this.local = local;
     this.clock = clock;
     this.groupCommit = new GroupCommit(this::send, MAX_ENTRIES_IN_FLIGHT, MAX_BATCH_BYTES);
@@ -92,10 +103,38 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
 
   /** Sends one log entry's bytes; completes with the reply's bytes, exceptionally with an IOException when not committed. */
   private CompletableFuture<byte[]> send(byte[] entry) {
-    return client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry))).thenApply(reply -> {
+    RaftClient sending = client.get();
+    return sending.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry))).whenComplete((reply, failure) -> {
+      if (failure != null) replaceIfClosed(sending, failure);
+    }).thenApply(reply -> {
       if (!reply.isSuccess()) throw new CompletionException(new IOException("not committed: " + reply.getException()));
       return reply.getMessage().getContent().toByteArray();
     });
+  }
+
+  /**
+   * Once Ratis's client gives up on a proposal (its retries spent: the group unreachable for longer than they last) it
+   * closes its ordered window, and every later proposal through it fails at once: so the client that failed this way is
+   * replaced by a new one (once, whoever notices first), and proposals go on through that.
+   */
+  private void replaceIfClosed(RaftClient failed, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (!(cause instanceof RaftRetryFailureException) && !(cause instanceof AlreadyClosedException)) return;
+    RaftClient fresh = newClient.get();
+    if (!client.compareAndSet(failed, fresh)) {
+      closeQuietly(fresh);
+      return;
+    }
+    LOG.warn("the Raft client gave up ({}): proposing through a new one", cause.getMessage());
+    closeQuietly(failed);
+  }
+
+  private static void closeQuietly(RaftClient c) {
+    try {
+      c.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("closing a Raft client: {}", e.toString());
+    }
   }
 
   /**
@@ -146,12 +185,12 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
   private void readIndex(long waitMillis) throws IOException {
     // unordered: an ordered read would sit in the same sliding window as this client's proposals, and one that times
     // out there fails the requests queued behind it
-    RaftClientReply reply = await(client.async().sendReadOnlyUnordered(Message.EMPTY, local), waitMillis);
+    RaftClientReply reply = await(client.get().async().sendReadOnlyUnordered(Message.EMPTY, local), waitMillis);
     if (!reply.isSuccess()) throw new IOException("read barrier failed: " + reply.getException());
   }
 
   @Override
   public void close() throws IOException {
-    client.close();
+    client.get().close();
   }
 }

@@ -380,7 +380,8 @@ public final class LocalFederation {
     }
     if (inventory != null) {
       long clusters = members().stream().filter(m -> m.role().equals(RESOURCE_AGENT)).count();
-      progress.accept("network: wide-area links between " + clusters + " member clusters and the control plane, the inventory's round trips as delays"
+      progress.accept("network: wide-area links between " + (clusters == 0 ? "the control plane's processes and, once their agents start, the member clusters"
+          : clusters + " member clusters and the control plane") + ", the inventory's round trips as delays"
           + " (" + wan.resolve("links.tsv") + "; 'drill latency NAME MS' adds to them)");
     }
   }
@@ -431,7 +432,10 @@ public final class LocalFederation {
         if (new java.util.HashSet<>(routes.stream().map(WanRelay.Route::wanted).toList()).equals(expected)) return routes;
       }
       if (pid(relay).isEmpty()) throw new IllegalStateException(relay.name() + " exited; see " + log(relay));
-      if (System.nanoTime() > deadline) throw new IllegalStateException(relay.name() + " did not listen for every route within 20 s; see " + log(relay));
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(relay.name() + " did not listen for every route within 20 s; see " + log(relay)
+            + " (a relay started by an older build: './qonnect federation down' and 'up' again)");
+      }
       try {
         Thread.sleep(50);
       } catch (InterruptedException e) {
