@@ -61,8 +61,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--writers", description = "federation: concurrent clients (default 32)")
   int writers = 32;
 
-  @Option(names = "--kills", description = "federation: leader kill -9 rounds (default 20)")
-  int kills = 20;
+  @Option(names = "--kills", description = "federation: leader kill -9 rounds (default 20); scale: 0 or 1 (default 1)")
+  Integer killsOption;
 
   @Option(names = "--transport", description = "federation: tls (default), insecure, or both (one after the other, side by side in the report)")
   String transport = "tls";
@@ -152,6 +152,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private int benchFederation() throws IOException {
+    int kills = killsOption == null ? 20 : killsOption;
     if (submissions < 1 || writers < 1 || writers > 256 || kills < 0) throw new QonnectMain.UserError("--submissions, --writers (1-256) and --kills must be positive");
     if (storm < 0 || storm > 2000) throw new QonnectMain.UserError("--storm: 0-2000, got " + storm);
     if (rate < 0 || rate > 100_000) throw new QonnectMain.UserError("--rate: 0-100000 submissions per second, got " + rate);
@@ -195,6 +196,7 @@ final class BenchCommand implements Callable<Integer> {
     if (apps < 1 || apps > 100_000) throw new QonnectMain.UserError("--apps: 1-100000, got " + apps);
     if (perApp < 1 || perApp > 50) throw new QonnectMain.UserError("--components: 1-50, got " + perApp);
     if (fail < 0 || fail >= clusters) throw new QonnectMain.UserError("--fail: 0 to one less than --clusters, got " + fail);
+    int kills = killsOption == null ? 1 : killsOption;
     if (kills < 0 || kills > 1) throw new QonnectMain.UserError("--kills for scale: 0 or 1, got " + kills);
     if (writers < 1 || writers > 256) throw new QonnectMain.UserError("--writers: 1-256, got " + writers);
     var w = spec.commandLine().getErr();
