@@ -50,6 +50,8 @@ public final class PlacementController {
   /** The term this lead agent leads with its state caught up (Ratis's leader-ready), 0 when it does not. */
   private final LongSupplier readyTerm;
   private final ObservationSource observations;
+  /** The latency matrix of the last snapshot read, kept while the observations are the same (rounds run on one thread). */
+  private final SnapshotBuilder.Memo snapshots = new SnapshotBuilder.Memo();
   private final Proposer proposer;
   private final PlacementRound round;
   private final Consumer<CommitPlacement> history;
@@ -120,7 +122,7 @@ public final class PlacementController {
     Work work = stateMachine.read(s -> new Work(s.applications(), s.clusters(), s.clusterSetRevision()));
     specCache.keySet().retainAll(work.applications().stream().map(ApplicationRecord::name).collect(Collectors.toSet()));
     ObservationSnapshot latest = observations.recent(OBSERVATIONS_MAX_AGE_MILLIS);
-    ClusterSnapshot snapshot = SnapshotBuilder.build(latest, work.clusters());
+    ClusterSnapshot snapshot = snapshots.build(latest, work.clusters());
     long now = monotonicMillis.getAsLong();
     // observations wobble with every agent report; reconsidering on each would run the engine for every
     // application several times a second, so changes are looked at once per RECONSIDER_MS

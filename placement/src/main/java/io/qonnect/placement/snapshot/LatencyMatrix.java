@@ -133,6 +133,7 @@ public final class LatencyMatrix {
 
   @Override
   public boolean equals(Object o) {
+    if (o == this) return true; // a matrix kept between placement rounds: no N² comparison
     if (!(o instanceof LatencyMatrix m) || !m.index.equals(index) || !m.users.keySet().equals(users.keySet())) return false;
     for (var e : users.entrySet()) if (!Arrays.equals(e.getValue(), m.users.get(e.getKey()))) return false;
     return Arrays.deepEquals(rtt, m.rtt);
