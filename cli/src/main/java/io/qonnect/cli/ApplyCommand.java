@@ -47,8 +47,8 @@ final class ApplyCommand implements Callable<Integer> {
     spec.commandLine().getErr().flush();
     if (!allValid) return QonnectMain.FAILED;
     for (SpecFiles.Loaded loaded : documents) {
-      ApplyResponse r = leadAgents.call(c -> c.call(s -> s.apply(ApplyRequest.newBuilder().setSpecYaml(loaded.document())
-          .setSourceName(loaded.source()).setDryRun(dryRun).build())), loaded.source());
+      ApplyResponse r = leadAgents.call(c -> c.apply(ApplyRequest.newBuilder().setSpecYaml(loaded.document())
+          .setSourceName(loaded.source()).setDryRun(dryRun).build()), loaded.source());
       spec.commandLine().getOut().printf("application/%s %s%s (spec revision %d)%n", r.getApplication(),
           r.getOutcome().name().toLowerCase(Locale.ROOT), dryRun ? " (dry run)" : "", r.getSpecRevision());
     }

@@ -22,7 +22,7 @@ final class DeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!kind.startsWith("app")) throw new QonnectMain.UserError("delete " + kind + ": only applications can be deleted (delete app NAME)");
-    long revision = leadAgents.call(c -> c.call(s -> s.deleteApplication(DeleteApplicationRequest.newBuilder().setName(name).build())), "delete")
+    long revision = leadAgents.call(c -> c.deleteApplication(DeleteApplicationRequest.newBuilder().setName(name).build()), "delete")
         .getRevision();
     spec.commandLine().getOut().printf("application/%s deleted (revision %d)%n", name, revision);
     return QonnectMain.OK;

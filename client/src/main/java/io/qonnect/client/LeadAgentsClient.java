@@ -8,6 +8,10 @@ import io.qonnect.transport.Transport;
 import io.qonnect.proto.v1.ControlPlaneGrpc;
 import io.qonnect.proto.v1.KnowledgeBaseGrpc;
 import io.qonnect.proto.v1.LeaderRequest;
+import io.qonnect.proto.v1.ApplyRequest;
+import io.qonnect.proto.v1.ApplyResponse;
+import io.qonnect.proto.v1.DeleteApplicationRequest;
+import io.qonnect.proto.v1.DeleteApplicationResponse;
 import io.qonnect.proto.v1.AgentGatewayGrpc;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,6 +49,26 @@ public final class LeadAgentsClient implements AutoCloseable {
   /** Calls the client API, moving to another lead agent on UNAVAILABLE or a timeout. */
   public <T> T call(Function<ControlPlaneGrpc.ControlPlaneBlockingStub, T> rpc) {
     return withRetry(ch -> rpc.apply(ControlPlaneGrpc.newBlockingStub(ch).withDeadlineAfter(perAttemptMs(), TimeUnit.MILLISECONDS)));
+  }
+
+  /**
+   * Applies a spec, retried like {@link #call}. Every attempt carries the same request id (a new one unless the request
+   * names one): an attempt that was applied but not answered in time (a deadline, a cut connection) is answered with
+   * what it did when retried, not applied again over writes made since.
+   */
+  public ApplyResponse apply(ApplyRequest request) {
+    ApplyRequest named = request.getRequestId().isEmpty() ? request.toBuilder().setRequestId(newRequestId()).build() : request;
+    return call(s -> s.apply(named));
+  }
+
+  /** Deletes an application, retried like {@link #apply} with one request id for every attempt. */
+  public DeleteApplicationResponse deleteApplication(DeleteApplicationRequest request) {
+    DeleteApplicationRequest named = request.getRequestId().isEmpty() ? request.toBuilder().setRequestId(newRequestId()).build() : request;
+    return call(s -> s.deleteApplication(named));
+  }
+
+  private static String newRequestId() {
+    return java.util.UUID.randomUUID().toString();
   }
 
   /**
@@ -134,7 +158,8 @@ public final class LeadAgentsClient implements AutoCloseable {
 
   /**
    * The lead agent is gone or has no leader: another may answer. A connection reset mid-call surfaces as
-   * UNKNOWN "channel closed"; every write of the API is idempotent or reports NOT_FOUND, so retrying is safe.
+   * UNKNOWN "channel closed". An attempt that timed out may still be applied: writes are retried safely only with a
+   * request id ({@link #apply}, {@link #deleteApplication}); a write retried without one may be applied twice.
    */
   static boolean retryable(Status status) {
     return switch (status.getCode()) {

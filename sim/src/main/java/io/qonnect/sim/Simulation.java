@@ -88,7 +88,9 @@ public final class Simulation {
   /** What can go wrong in a run. */
   public enum Fault {
     LEADER_CRASH, LEADER_PAUSE, LEAD_PARTITION, SLOW_APPLY, NEW_LEADER_BEHIND, DELAYED_PROPOSAL, CLOCK_STEP,
-    AGENT_CRASH, AGENT_PARTITION, HEARTBEATS_LOST, API_DOWN, CLUSTER_DOWN, SPEC_EDIT, DELETE_RECREATE
+    AGENT_CRASH, AGENT_PARTITION, HEARTBEATS_LOST, API_DOWN, CLUSTER_DOWN, SPEC_EDIT, DELETE_RECREATE,
+    /** For a while the client's writes commit but their answers are lost (a deadline, a cut connection): it retries them. */
+    REPLIES_LOST
   }
 
   /** The promises checked (design.md §5). */
@@ -104,7 +106,9 @@ public final class Simulation {
     /** A decision computed by a leader of an older term was accepted by the log. */
     STALE_DECISION,
     /** The committed placements ask more of a member cluster than it has. */
-    CAPACITY
+    CAPACITY,
+    /** A client's write changed the state again after an earlier entry of the same request was applied (a retry applied twice). */
+    WRITE_TWICE
   }
 
   public record Options(int clusters, long horizonMillis, Set<Fault> faults) {
@@ -162,6 +166,13 @@ public final class Simulation {
   private final Map<String, Long> writtenFrom = new HashMap<>();
   /** Acknowledged submissions not deleted since: name → the index of the entry that acknowledged it. */
   private final Map<String, Integer> acknowledged = new TreeMap<>();
+  /** The client's requests of which an entry was applied: request id → the index of that entry (where it took effect). */
+  private final Map<String, Integer> requestsApplied = new HashMap<>();
+  /** The index of the latest delete that removed each application. */
+  private final Map<String, Integer> deletedAt = new HashMap<>();
+  private int clientRequests;
+  /** Until when the client's answers are lost (REPLIES_LOST). */
+  private long repliesLostUntil;
   private final Map<String, String> specs = new TreeMap<>();
 
   private record Event(long at, long sequence, int lead, Runnable action) implements Comparable<Event> {
@@ -316,15 +327,26 @@ public final class Simulation {
     at(between(500, 2000), () -> clientPropose(new Command.SubmitApplication(name, yaml, SpecCodec.toProto(valid.value()), 0), name, true));
   }
 
-  /** The client retries until the log acknowledges, as the CLI does through the leader hint. */
+  /** The client retries until the log acknowledges, as the CLI does through the leader hint: every attempt of one request id. */
   private void clientPropose(Command command, String name, boolean submit) {
-    propose(null, command, result -> {
+    clientPropose(command, name, submit, "client-" + ++clientRequests);
+  }
+
+  private void clientPropose(Command command, String name, boolean submit, String requestId) {
+    propose(null, command, 0, requestId, result -> {
+      if (result != null && now < repliesLostUntil) {
+        note("client: the answer to " + describe(command) + " (" + requestId + ") is lost");
+        result = null;
+      }
       if (result == null) {
-        at(500, () -> clientPropose(command, name, submit));
+        at(500, () -> clientPropose(command, name, submit, requestId));
         return;
       }
       if (result instanceof CommandResult.Accepted) {
-        if (submit) acknowledged.put(name, log.size()); // a delete's acknowledgement is recorded as it commits
+        // a submission took effect where its request was first applied (a retry's answer says what that did); a delete
+        // committed since (a concurrent request's) removes it, as it may. A delete's acknowledgement is recorded as it commits.
+        int appliedAt = requestsApplied.getOrDefault(requestId, log.size());
+        if (submit && deletedAt.getOrDefault(name, 0) < appliedAt) acknowledged.put(name, appliedAt);
         note("client: " + describe(command) + " acknowledged at index " + log.size());
       }
     });
@@ -408,6 +430,10 @@ public final class Simulation {
       case SPEC_EDIT -> {
         if (random.nextBoolean()) submitEdit("shop", shop(1 + random.nextInt(3), 1 + random.nextInt(2), random.nextDouble(), random.nextDouble()));
         else submitEdit("ledger", ledger(1 + random.nextInt(3), random.nextDouble(), random.nextDouble()));
+      }
+      case REPLIES_LOST -> {
+        repliesLostUntil = now + between(3_000, 10_000);
+        inject(random.nextBoolean() ? Fault.SPEC_EDIT : Fault.DELETE_RECREATE);
       }
       case DELETE_RECREATE -> {
         String name = random.nextBoolean() ? "shop" : "ledger";
@@ -510,6 +536,10 @@ public final class Simulation {
   }
 
   private void propose(Lead from, Command command, long decidedInTerm, java.util.function.Consumer<CommandResult> done) {
+    propose(from, command, decidedInTerm, "", done);
+  }
+
+  private void propose(Lead from, Command command, long decidedInTerm, String requestId, java.util.function.Consumer<CommandResult> done) {
     long proposerTerm = from == null ? 0 : from.believedTerm;
     long delay = from == null ? between(2, 15) : from.proposalDelay == 15 ? between(2, 15) : from.proposalDelay;
     if (from != null) { // one lead agent's proposals arrive in order, as Ratis's async client sends them
@@ -530,7 +560,7 @@ public final class Simulation {
           done.accept(null);
           return;
         }
-        done.accept(commit(new Entry(term, CommandCodec.encode(wall, decidedInTerm, command), proposerTerm), command));
+        done.accept(commit(new Entry(term, CommandCodec.encode(wall, decidedInTerm, 0, requestId, command), proposerTerm), command));
       });
     });
   }
@@ -539,7 +569,14 @@ public final class Simulation {
     log.add(entry);
     int index = log.size();
     CommandCodec.Stamped stamped = CommandCodec.decode(entry.bytes());
-    CommandResult result = truth.apply(index, entry.term(), stamped.timeMillis(), stamped.decidedInTerm(), stamped.command());
+    long before = truth.revision();
+    CommandResult result = truth.apply(index, entry.term(), stamped.timeMillis(), stamped.decidedInTerm(), 0, stamped.requestId(), stamped.command());
+    if (!stamped.requestId().isEmpty() && result instanceof CommandResult.Accepted) {
+      Integer first = requestsApplied.putIfAbsent(stamped.requestId(), index);
+      if (first != null && truth.revision() != before) {
+        violation(Invariant.WRITE_TWICE, "index " + index, describe(command) + " (" + stamped.requestId() + ") changed the state again; an entry of the same request was applied at index " + first);
+      }
+    }
     if (result instanceof CommandResult.Accepted a && a.changed() && entry.proposerTerm() > 0 && entry.proposerTerm() < entry.term()
         && (command instanceof Command.CommitPlacement || command instanceof Command.SetClusterHealth || command instanceof Command.SetClusterHealths
             || command instanceof Command.CompleteMigration)) {
@@ -549,7 +586,10 @@ public final class Simulation {
     if (result instanceof CommandResult.Accepted a && a.changed() && !(command instanceof Command.SetFeatureLevel)) {
       note("commit #" + index + " term " + entry.term() + ": " + describe(command));
     }
-    if (command instanceof Command.DeleteApplication d && result instanceof CommandResult.Accepted) acknowledged.remove(d.application());
+    if (command instanceof Command.DeleteApplication d && truth.revision() != before) {
+      acknowledged.remove(d.application());
+      deletedAt.put(d.application(), index);
+    }
     checkCommitted();
     for (Lead l : leads) if (l.up) atLead(l, between(1, l.applyLag), () -> catchUp(l));
     return CommandCodec.decodeResult(CommandCodec.encode(result));
@@ -573,7 +613,7 @@ public final class Simulation {
       Entry entry = log.get(l.applied);
       CommandCodec.Stamped stamped = CommandCodec.decode(entry.bytes());
       l.applied++;
-      l.state.apply(l.applied, entry.term(), stamped.timeMillis(), stamped.decidedInTerm(), stamped.command());
+      l.state.apply(l.applied, entry.term(), stamped.timeMillis(), stamped.decidedInTerm(), 0, stamped.requestId(), stamped.command());
     }
   }
 

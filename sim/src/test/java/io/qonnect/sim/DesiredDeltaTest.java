@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.function.Function;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
@@ -82,12 +81,7 @@ class DesiredDeltaTest {
   void whatEveryAgentHoldsIsWhatAFullRecomputationGives(@ForAll long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     ControlPlaneState state = new ControlPlaneState();
-    StateReader reader = new StateReader() {
-      @Override
-      public <T> T read(Function<ControlPlaneState, T> read) {
-        return read.apply(state);
-      }
-    };
+    StateReader reader = StateReader.of(state);
     DesiredIndex index = new DesiredIndex(reader); // one per lead agent: a reconnect to another one gets a fresh index
     Map<String, ApplicationRecord> apps = new TreeMap<>();
     Map<ClusterId, ClusterRecord> registry = new TreeMap<>();
@@ -172,12 +166,7 @@ class DesiredDeltaTest {
   @org.junit.jupiter.api.Test
   void aHealthVerdictAloneSendsNothing() {
     ControlPlaneState state = new ControlPlaneState();
-    StateReader reader = new StateReader() {
-      @Override
-      public <T> T read(Function<ControlPlaneState, T> read) {
-        return read.apply(state);
-      }
-    };
+    StateReader reader = StateReader.of(state);
     LeaseBook book = new LeaseBook(5_000, 0);
     for (boolean deltas : new boolean[] {true, false}) {
       Map<ClusterId, ClusterRecord> registry = new TreeMap<>();

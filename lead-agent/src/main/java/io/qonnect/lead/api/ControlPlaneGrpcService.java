@@ -74,6 +74,22 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
     return Access.caller() instanceof Identity.Insecure ? "" : Access.caller().uri();
   }
 
+  private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  /**
+   * The request a write belongs to as the log names it: its id qualified by who sent it (one caller cannot answer for
+   * another's request), "" when it has none; empty after refusing a malformed id.
+   */
+  private static Optional<String> requestId(String id, StreamObserver<?> out) {
+    if (id.isEmpty()) return Optional.of("");
+    if (!REQUEST_ID.matcher(id).matches()) {
+      String shown = id.length() > 64 ? id.substring(0, 64) + "… (" + id.length() + " characters)" : id;
+      out.onError(GrpcErrors.invalid("request_id", "at most 64 of A-Z a-z 0-9 . _ -, got \"" + shown + "\""));
+      return Optional.empty();
+    }
+    return Optional.of(actor() + " " + id);
+  }
+
   /** Whether the caller is a user limited to some applications ({@link Identity.User#scope()}). */
   private static boolean scoped() {
     return Access.caller() instanceof Identity.User u && !u.scope().isEmpty();
@@ -151,6 +167,8 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
       out.onError(GrpcErrors.invalid("spec_yaml", YamlLimits.tooLarge(request.getSpecYamlBytes().size())));
       return;
     }
+    Optional<String> requestId = requestId(request.getRequestId(), out);
+    if (requestId.isEmpty()) return;
     QosSpec spec;
     switch (parser.parse(request.getSpecYaml())) {
       case Parsed.Invalid<QosSpec> invalid -> {
@@ -176,7 +194,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
       answer(out, ApplyResponse.newBuilder().setApplication(spec.name()).setOutcome(outcome).setSpecRevision(before.map(ApplicationRecord::specRevision).orElse(0L)).build());
       return;
     }
-    propose(out, new Command.SubmitApplication(spec.name(), request.getSpecYaml(), canonical, expected, actor()), accepted ->
+    propose(out, new Command.SubmitApplication(spec.name(), request.getSpecYaml(), canonical, expected, actor()), requestId.get(), accepted ->
         ApplyResponse.newBuilder().setApplication(spec.name()).setSpecRevision(accepted.revision())
             .setOutcome(!accepted.changed() ? ApplyResponse.Outcome.UNCHANGED
                 : before.isPresent() ? ApplyResponse.Outcome.CONFIGURED : ApplyResponse.Outcome.CREATED)
@@ -185,13 +203,15 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
 
   @Override
   public void deleteApplication(DeleteApplicationRequest request, StreamObserver<DeleteApplicationResponse> out) {
+    Optional<String> requestId = requestId(request.getRequestId(), out);
+    if (requestId.isEmpty()) return;
     if (scoped() && !barrier(out)) return;
     Optional<StatusRuntimeException> outside = read(s -> s.application(request.getName())).flatMap(app -> outOfScope(app.name(), labels(app)));
     if (outside.isPresent()) {
       out.onError(outside.get());
       return;
     }
-    propose(out, new Command.DeleteApplication(request.getName(), actor()),
+    propose(out, new Command.DeleteApplication(request.getName(), actor()), requestId.get(),
         accepted -> DeleteApplicationResponse.newBuilder().setRevision(accepted.revision()).build());
   }
 
@@ -406,11 +426,11 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
 
   private static final long WRITE_WAIT_CAP_MS = 60_000;
 
-  private <T> void propose(StreamObserver<T> out, Command command, Function<CommandResult.Accepted, T> onAccepted) {
+  private <T> void propose(StreamObserver<T> out, Command command, String requestId, Function<CommandResult.Accepted, T> onAccepted) {
     // the caller's deadline bounds the write (at most a minute: a caller without one has stopped waiting by then)
     io.grpc.Deadline deadline = io.grpc.Context.current().getDeadline();
     long waitMillis = deadline == null ? WRITE_WAIT_CAP_MS : Math.min(WRITE_WAIT_CAP_MS, Math.max(1, deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS)));
-    client.proposeWithin(command, waitMillis).whenComplete((result, failure) -> {
+    client.proposeWithin(command, waitMillis, requestId).whenComplete((result, failure) -> {
       if (failure != null) {
         out.onError(GrpcErrors.notCommitted(failure, group.leaderApiAddress()));
         return;

@@ -27,12 +27,12 @@ public final class CommandCodec {
   private CommandCodec() {}
 
   /**
-   * A command with the proposer's time, the term it was decided in (0: intent, not a decision) and the time after
-   * which its caller no longer waits (0: none), as stored in the log.
+   * A command with the proposer's time, the term it was decided in (0: intent, not a decision), the time after
+   * which its caller no longer waits (0: none) and the request it belongs to ("": none), as stored in the log.
    */
-  public record Stamped(long timeMillis, long decidedInTerm, long validUntilMillis, Command command) {
+  public record Stamped(long timeMillis, long decidedInTerm, long validUntilMillis, String requestId, Command command) {
     public Stamped(long timeMillis, long decidedInTerm, Command command) {
-      this(timeMillis, decidedInTerm, 0, command);
+      this(timeMillis, decidedInTerm, 0, "", command);
     }
   }
 
@@ -45,8 +45,12 @@ public final class CommandCodec {
   }
 
   public static byte[] encode(long timeMillis, long decidedInTerm, long validUntilMillis, Command command) {
+    return encode(timeMillis, decidedInTerm, validUntilMillis, "", command);
+  }
+
+  public static byte[] encode(long timeMillis, long decidedInTerm, long validUntilMillis, String requestId, Command command) {
     var b = io.qonnect.proto.v1.raft.Command.newBuilder().setProposedUnixMillis(timeMillis).setDecidedInTerm(decidedInTerm)
-        .setValidUntilUnixMillis(validUntilMillis);
+        .setValidUntilUnixMillis(validUntilMillis).setRequestId(requestId);
     switch (command) {
       case Command.SubmitApplication c -> b.setSubmitApplication(SubmitApplication.newBuilder()
           .setApplication(c.application()).setSpecYaml(c.specYaml()).setSpec(c.spec()).setExpectedRevision(c.expectedRevision()).setActor(c.actor()));
@@ -187,7 +191,7 @@ public final class CommandCodec {
       case BODY_NOT_SET -> new Command.Unsupported("a log entry of a command kind this version does not know (fields "
           + p.getUnknownFields().asMap().keySet() + "; written by a newer version?): applied as nothing");
     };
-    return new Stamped(p.getProposedUnixMillis(), p.getDecidedInTerm(), p.getValidUntilUnixMillis(), command);
+    return new Stamped(p.getProposedUnixMillis(), p.getDecidedInTerm(), p.getValidUntilUnixMillis(), p.getRequestId(), command);
   }
 
   public static byte[] encode(CommandResult result) {

@@ -75,7 +75,7 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
    */
   @Override
   public CompletableFuture<CommandResult> propose(Command command, long decidedInTerm) {
-    return propose(command, decidedInTerm, 0);
+    return propose(command, decidedInTerm, 0, "");
   }
 
   /**
@@ -84,7 +84,16 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
    * applied are rejected as stale (from log feature level 5) instead of landing over them.
    */
   public CompletableFuture<CommandResult> proposeWithin(Command command, long waitMillis) {
-    return propose(command, 0, waitMillis <= 0 ? 0 : clock.millis() + waitMillis);
+    return proposeWithin(command, waitMillis, "");
+  }
+
+  /**
+   * Like {@link #proposeWithin(Command, long)}, for a request the caller named ({@code requestId}, "" for none): once
+   * one entry of it was applied, later ones (the caller's retries, here or at another lead agent) are answered with
+   * what that did (from log feature level 9).
+   */
+  public CompletableFuture<CommandResult> proposeWithin(Command command, long waitMillis, String requestId) {
+    return propose(command, 0, waitMillis <= 0 ? 0 : clock.millis() + waitMillis, requestId);
   }
 
   /** The log's feature level as this lead agent applied it. */
@@ -92,10 +101,10 @@ public final class ControlPlaneClient implements Proposer, AutoCloseable {
     return replica.read(io.qonnect.lead.state.ControlPlaneState::featureLevel);
   }
 
-  private CompletableFuture<CommandResult> propose(Command command, long decidedInTerm, long validUntilMillis) {
+  private CompletableFuture<CommandResult> propose(Command command, long decidedInTerm, long validUntilMillis, String requestId) {
     var refused = FeatureLevels.refusal(command, committedFeatureLevel());
     if (refused.isPresent()) return CompletableFuture.completedFuture(refused.get());
-    byte[] entry = CommandCodec.encode(clock.millis(), decidedInTerm, validUntilMillis, command);
+    byte[] entry = CommandCodec.encode(clock.millis(), decidedInTerm, validUntilMillis, requestId, command);
     // below the batch level a peer may not know batches: every command is an entry of its own, all pipelined
     if (committedFeatureLevel() < FeatureLevels.BATCHED_ENTRIES) return send(entry).thenApply(CommandCodec::decodeResult);
     return groupCommit.propose(entry);

@@ -193,7 +193,7 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
       var refused = decoded.batch() ? FeatureLevels.batchRefusal(state.featureLevel()) : java.util.Optional.<CommandResult.Rejected>empty();
       for (CommandCodec.Stamped stamped : decoded.commands()) {
         results.add(refused.isPresent() ? refused.get()
-            : state.apply(entry.getIndex(), entry.getTerm(), stamped.timeMillis(), stamped.decidedInTerm(), stamped.validUntilMillis(), stamped.command()));
+            : state.apply(entry.getIndex(), entry.getTerm(), stamped.timeMillis(), stamped.decidedInTerm(), stamped.validUntilMillis(), stamped.requestId(), stamped.command()));
       }
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     } finally {

@@ -8,6 +8,7 @@ import io.qonnect.lead.state.ApplicationRecord;
 import io.qonnect.lead.state.ClusterRecord;
 import io.qonnect.lead.state.ControlPlaneState;
 import io.qonnect.lead.state.EventRecord;
+import io.qonnect.lead.state.RememberedWrite;
 import io.qonnect.placement.snapshot.ClusterId;
 import io.qonnect.proto.v1.raft.ControlPlaneSnapshot;
 import java.security.MessageDigest;
@@ -71,6 +72,10 @@ public final class SnapshotCodec {
       b.addEvents(io.qonnect.proto.v1.raft.EventRecord.newBuilder().setRevision(e.revision()).setTimeUnixMillis(e.timeMillis())
           .setKind(e.kind().displayName()).setSubject(e.subject()).setMessage(e.message()));
     }
+    for (RememberedWrite w : state.rememberedWrites()) { // none below level 9: the body as before
+      b.addRememberedWrites(io.qonnect.proto.v1.raft.RememberedWrite.newBuilder().setRequestId(w.requestId()).setProposedUnixMillis(w.proposedMillis())
+          .setWrite(w.write()).setRevision(w.revision()).setChanged(w.changed()));
+    }
     return b.build().toByteArray();
   }
 
@@ -113,7 +118,10 @@ public final class SnapshotCodec {
     List<EventRecord> events = s.getEventsList().stream()
         .map(e -> new EventRecord(e.getRevision(), e.getTimeUnixMillis(), io.qonnect.lead.state.EventKind.fromDisplayName(e.getKind()), e.getSubject(), e.getMessage()))
         .toList();
-    state.restore(s.getLastAppliedIndex(), s.getRevision(), s.getClusterSetRevision(), s.getFeatureLevel(), s.getLatestProposedUnixMillis(), clusters, applications, events);
+    List<RememberedWrite> remembered = s.getRememberedWritesList().stream()
+        .map(w -> new RememberedWrite(w.getRequestId(), w.getProposedUnixMillis(), w.getWrite(), w.getRevision(), w.getChanged())).toList();
+    state.restore(s.getLastAppliedIndex(), s.getRevision(), s.getClusterSetRevision(), s.getFeatureLevel(), s.getLatestProposedUnixMillis(), clusters,
+        applications, events, remembered);
   }
 
   /**

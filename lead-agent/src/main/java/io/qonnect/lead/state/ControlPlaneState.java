@@ -13,6 +13,7 @@ import io.qonnect.placement.spec.Resources;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,10 +36,19 @@ import java.util.TreeMap;
  */
 public final class ControlPlaneState {
   public static final int MAX_EVENTS = 1000;
+  /**
+   * How long a named request is remembered after it was proposed, by the log's own times (level 9): far longer than
+   * any client goes on retrying one write (the CLI's default is 30 s).
+   */
+  public static final long REMEMBER_REQUESTS_MILLIS = 10 * 60_000;
+  /** At most this many named requests are remembered (the oldest are forgotten first): about 1 MiB. */
+  public static final int MAX_REMEMBERED_REQUESTS = 10_000;
 
   private final SortedMap<String, ApplicationRecord> applications = new TreeMap<>();
   private final SortedMap<ClusterId, ClusterRecord> clusters = new TreeMap<>();
   private final Deque<EventRecord> events = new ArrayDeque<>();
+  /** Named requests' first results, oldest first (see {@link RememberedWrite}). */
+  private final LinkedHashMap<String, RememberedWrite> rememberedWrites = new LinkedHashMap<>();
   /** Derived, never stored: each application's serving demand by the record it was computed from. */
   private final Map<String, DemandOf> demandMemo = new HashMap<>();
   /**
@@ -73,15 +83,31 @@ public final class ControlPlaneState {
 
   /** @param validUntilMillis the proposer's time after which the caller no longer waits (0: none) */
   public CommandResult apply(long logIndex, long entryTerm, long timeMillis, long decidedInTerm, long validUntilMillis, Command command) {
+    return apply(logIndex, entryTerm, timeMillis, decidedInTerm, validUntilMillis, "", command);
+  }
+
+  /**
+   * @param requestId names the caller's request across its retries ("": none): from level 9 a later entry with the
+   *     id of one that was accepted is answered with what that did, and applies nothing
+   */
+  public CommandResult apply(long logIndex, long entryTerm, long timeMillis, long decidedInTerm, long validUntilMillis, String requestId,
+      Command command) {
     lastAppliedIndex = logIndex;
     var refused = FeatureLevels.refusal(command, featureLevel);
     if (refused.isPresent()) return refused.get();
+    boolean expired = false;
     if (featureLevel >= FeatureLevels.EXPIRING_WRITES) {
-      boolean expired = validUntilMillis > 0 && validUntilMillis < latestProposedMillis;
+      expired = validUntilMillis > 0 && validUntilMillis < latestProposedMillis;
       latestProposedMillis = Math.max(latestProposedMillis, timeMillis);
-      if (expired) {
-        return CommandResult.rejected(Rejection.STALE, "its caller stopped waiting at " + validUntilMillis + " and newer writes were applied since");
-      }
+    }
+    boolean named = featureLevel >= FeatureLevels.IDEMPOTENT_WRITES && !requestId.isEmpty();
+    if (named) {
+      forgetOldRequests();
+      RememberedWrite first = rememberedWrites.get(requestId);
+      if (first != null) return first.answer(RememberedWrite.describe(command));
+    }
+    if (expired) {
+      return CommandResult.rejected(Rejection.STALE, "its caller stopped waiting at " + validUntilMillis + " and newer writes were applied since");
     }
     if (featureLevel >= FeatureLevels.SAFE_DECISIONS && decidedInTerm > 0 && decidedInTerm < entryTerm && isDecision(command)) {
       // a deposed leader's decision, forwarded to (or retried at) the new one: computed from a view that may be stale
@@ -102,7 +128,20 @@ public final class ControlPlaneState {
       case Command.Unsupported c -> CommandResult.rejected(Rejection.UNSUPPORTED, c.what()); // unreachable: gated above
     };
     if (revision != before) revisionMillis = timeMillis;
+    if (named && result instanceof CommandResult.Accepted a) {
+      rememberedWrites.put(requestId, new RememberedWrite(requestId, timeMillis, RememberedWrite.describe(command), a.revision(), a.changed()));
+    }
     return result;
+  }
+
+  /** Forgets the named requests proposed longer ago than {@link #REMEMBER_REQUESTS_MILLIS}, and the oldest past the cap. */
+  private void forgetOldRequests() {
+    var oldest = rememberedWrites.values().iterator();
+    while (oldest.hasNext()) {
+      RememberedWrite w = oldest.next();
+      if (rememberedWrites.size() < MAX_REMEMBERED_REQUESTS && w.proposedMillis() >= latestProposedMillis - REMEMBER_REQUESTS_MILLIS) return;
+      oldest.remove();
+    }
   }
 
   /** What a leader's controller decides (and a deposed leader must not make stick), as opposed to a user's intent. */
@@ -378,9 +417,23 @@ public final class ControlPlaneState {
     return List.copyOf(events);
   }
 
+  /** The named requests remembered (level 9), oldest first. */
+  public List<RememberedWrite> rememberedWrites() {
+    return List.copyOf(rememberedWrites.values());
+  }
+
   /** Replaces everything with a snapshot's contents (used only when loading or installing a snapshot). */
   public void restore(long appliedIndex, long newRevision, long newClusterSetRevision, int newFeatureLevel, long newLatestProposedMillis,
       Map<ClusterId, ClusterRecord> newClusters, Map<String, ApplicationRecord> newApplications, List<EventRecord> newEvents) {
+    restore(appliedIndex, newRevision, newClusterSetRevision, newFeatureLevel, newLatestProposedMillis, newClusters, newApplications, newEvents, List.of());
+  }
+
+  /** @param newRememberedWrites oldest first */
+  public void restore(long appliedIndex, long newRevision, long newClusterSetRevision, int newFeatureLevel, long newLatestProposedMillis,
+      Map<ClusterId, ClusterRecord> newClusters, Map<String, ApplicationRecord> newApplications, List<EventRecord> newEvents,
+      List<RememberedWrite> newRememberedWrites) {
+    rememberedWrites.clear();
+    newRememberedWrites.forEach(w -> rememberedWrites.put(w.requestId(), w));
     lastAppliedIndex = appliedIndex;
     latestProposedMillis = newLatestProposedMillis;
     revisionMillis = 0;

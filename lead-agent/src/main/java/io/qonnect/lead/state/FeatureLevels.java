@@ -37,11 +37,15 @@ import java.util.OptionalInt;
  *                   answer from the state they have since replaced (it reuses a leadership confirmed at an unchanged
  *                   commit index: IsolatedLeaderIT read a value older than an acknowledged write). Below level 8 reads
  *                   keep ReadIndex.
+ *   level 9  (0.9)  rules: a user's write names its request (the caller's identity and the id its client sent); a
+ *                   later entry of the same request is answered with what the first did and applies nothing (a
+ *                   client retrying at another lead agent after its first attempt was applied but not answered in
+ *                   time applied the write twice, over a delete between: IsolatedLeaderIT's w0-44).
  * </pre>
  */
 public final class FeatureLevels {
   /** The highest level this build knows. */
-  public static final int SUPPORTED = 8;
+  public static final int SUPPORTED = 9;
   /** The level from which apply follows the rules of 0.3 (see above). */
   public static final int SAFE_DECISIONS = 3;
   /** The level from which names are bound to cluster UIDs and application events name their actor. */
@@ -54,6 +58,8 @@ public final class FeatureLevels {
   public static final int BATCHED_ENTRIES = 7;
   /** The level from which a read barrier is an entry of the log. */
   public static final int READ_BARRIERS = 8;
+  /** The level from which a named request's retries are answered with what its first entry did. */
+  public static final int IDEMPOTENT_WRITES = 9;
   /** The level of a log (or a peer) from before the gate. */
   public static final int BASELINE = 1;
 

@@ -10,4 +10,14 @@ import java.util.function.Function;
 @FunctionalInterface
 public interface StateReader {
   <T> T read(Function<ControlPlaneState, T> read);
+
+  /** Reads {@code state} directly, without a lock: for one thread (tests, a single-threaded replica). */
+  static StateReader of(ControlPlaneState state) {
+    return new StateReader() {
+      @Override
+      public <T> T read(Function<ControlPlaneState, T> read) {
+        return read.apply(state);
+      }
+    };
+  }
 }

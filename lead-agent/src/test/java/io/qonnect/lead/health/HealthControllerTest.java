@@ -16,7 +16,6 @@ import io.qonnect.proto.v1.Heartbeat;
 import io.qonnect.proto.v1.ObservationSnapshot;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class HealthControllerTest {
@@ -29,12 +28,7 @@ class HealthControllerTest {
     state.apply(++index, 0, new Command.SetFeatureLevel(FeatureLevels.SUPPORTED));
     List<String> names = List.of("c1", "c2", "c3");
     names.forEach(n -> state.apply(++index, 0, new Command.RegisterCluster(ClusterId.of(n), Tier.CLOUD, "eu", "10.0.0.1:9000")));
-    StateReader reader = new StateReader() {
-      @Override
-      public <T> T read(Function<ControlPlaneState, T> read) {
-        return read.apply(state);
-      }
-    };
+    StateReader reader = StateReader.of(state);
     ObservationSource none = new ObservationSource() {
       @Override public ObservationSnapshot latest() { return ObservationSnapshot.getDefaultInstance(); }
       @Override public ObservationSnapshot cached() { return ObservationSnapshot.getDefaultInstance(); }

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class PlacementControllerTest {
@@ -18,12 +17,7 @@ class PlacementControllerTest {
   @Test
   void aRoundAsksForARecentSnapshotNotAFreshOne() {
     ControlPlaneState state = new ControlPlaneState();
-    StateReader reader = new StateReader() {
-      @Override
-      public <T> T read(Function<ControlPlaneState, T> read) {
-        return read.apply(state);
-      }
-    };
+    StateReader reader = StateReader.of(state);
     List<String> asked = new ArrayList<>();
     ObservationSource source = new ObservationSource() {
       @Override public ObservationSnapshot latest() { asked.add("latest"); return ObservationSnapshot.getDefaultInstance(); }

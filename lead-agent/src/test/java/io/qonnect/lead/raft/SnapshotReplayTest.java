@@ -26,9 +26,18 @@ class SnapshotReplayTest {
   }
   /** A seeded random log of every command kind, including stale and rejected ones, as encoded entries. */
   static List<byte[]> randomLog(long seed, int length) {
+    return randomLog(seed, length, false);
+  }
+
+  /**
+   * @param namedRequests the log at this build's feature level, its submissions and deletes naming requests from a small
+   *     pool (so many are retries of an earlier one)
+   */
+  static List<byte[]> randomLog(long seed, int length, boolean namedRequests) {
     SplittableRandom random = new SplittableRandom(seed);
     List<byte[]> log = new ArrayList<>();
-    for (int i = 0; i < length; i++) {
+    if (namedRequests) log.add(CommandCodec.encode(999, new Command.SetFeatureLevel(io.qonnect.lead.state.FeatureLevels.SUPPORTED)));
+    for (int i = log.size(); i < length; i++) {
       String app = "app-" + random.nextInt(12);
       ClusterId cluster = ClusterId.of("c-" + random.nextInt(5));
       Command c = switch (random.nextInt(7)) {
@@ -40,7 +49,9 @@ class SnapshotReplayTest {
         default -> new Command.CommitPlacement(app, random.nextInt(i + 1), random.nextInt(i / 4 + 1),
             random.nextBoolean() ? null : placement(cluster, 1 + random.nextInt(3)), "explained", "diagnosed", "drill");
       };
-      log.add(CommandCodec.encode(1_000 + i, c));
+      boolean intent = c instanceof Command.SubmitApplication || c instanceof Command.DeleteApplication;
+      String requestId = namedRequests && intent ? "user r-" + random.nextInt(40) : "";
+      log.add(CommandCodec.encode(1_000 + i, 0, 0, requestId, c));
     }
     return log;
   }
@@ -56,7 +67,7 @@ class SnapshotReplayTest {
   static void replay(ControlPlaneState state, List<byte[]> log, int from, int to) {
     for (int i = from; i < to; i++) {
       CommandCodec.Stamped s = CommandCodec.decode(log.get(i));
-      state.apply(i + 1, s.timeMillis(), s.command());
+      state.apply(i + 1, 0, s.timeMillis(), s.decidedInTerm(), s.validUntilMillis(), s.requestId(), s.command());
     }
   }
 
@@ -75,6 +86,25 @@ class SnapshotReplayTest {
       assertThat(SnapshotCodec.hash(restored)).as("snapshot at %d + tail", cut).isEqualTo(SnapshotCodec.hash(full));
     }
     assertThat(full.applications()).as("the random log must exercise the state").isNotEmpty();
+  }
+
+  /** The requests a replica remembers (level 9) come with its snapshot: one restored answers a retry as the others do. */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 20261201})
+  void snapshotPlusTailEqualsFullReplayWithNamedRequests(long seed) {
+    List<byte[]> log = randomLog(seed, 3000, true);
+    ControlPlaneState full = new ControlPlaneState();
+    replay(full, log, 0, log.size());
+    for (int cut : new int[] {1, 777, 1500, 2999}) {
+      ControlPlaneState head = new ControlPlaneState();
+      replay(head, log, 0, cut);
+      ControlPlaneState restored = new ControlPlaneState();
+      SnapshotCodec.decodeInto(SnapshotCodec.encode(head), restored);
+      replay(restored, log, cut, log.size());
+      assertThat(SnapshotCodec.hash(restored)).as("snapshot at %d + tail", cut).isEqualTo(SnapshotCodec.hash(full));
+      assertThat(restored.applications()).as("snapshot at %d + tail", cut).isEqualTo(full.applications());
+    }
+    assertThat(full.rememberedWrites()).as("the random log must remember requests").isNotEmpty();
   }
 
   @ParameterizedTest(name = "seed {0}")

@@ -67,6 +67,66 @@ class ControlPlaneStateTest {
     assertThat(s.apply(3, 1, 4_000, 0, 10_000, submit("shop", "b", 0))).isInstanceOf(CommandResult.Accepted.class);
   }
 
+  /**
+   * The duplicate IsolatedLeaderIT found: a client's apply of w0-44 was applied, its answer did not arrive before the
+   * attempt's deadline, another client deleted the application, and the retry (at another lead agent) created it again.
+   * From level 9 a retry is answered with what its request's first entry did; below, it applies again, as before.
+   */
+  @Test
+  void aRetriedWriteIsAnsweredWithWhatItsFirstEntryDidNotAppliedAgain() {
+    for (int level : new int[] {FeatureLevels.READ_BARRIERS, FeatureLevels.IDEMPOTENT_WRITES}) {
+      ControlPlaneState s = new ControlPlaneState();
+      s.apply(1, 1, 1_000, 0, new Command.SetFeatureLevel(level));
+      CommandResult first = s.apply(2, 1, 2_000, 0, 8_000, "alice r-1", submit("lin-0", "w0-44", 0));
+      assertThat(first).isEqualTo(CommandResult.changed(2));
+      s.apply(3, 1, 2_500, 0, 8_500, "bob r-9", new DeleteApplication("lin-0"));
+      CommandResult retry = s.apply(4, 1, 8_100, 0, 14_100, "alice r-1", submit("lin-0", "w0-44", 0));
+      if (level >= FeatureLevels.IDEMPOTENT_WRITES) {
+        assertThat(retry).as("the first entry's answer").isEqualTo(first);
+        assertThat(s.application("lin-0")).as("the delete after it stands").isEmpty();
+        assertThat(s.revision()).isEqualTo(3);
+      } else {
+        assertThat(s.application("lin-0")).as("level 8: applied again, as before").isPresent();
+      }
+    }
+  }
+
+  @Test
+  void aRequestIdNamesOneWriteOfOneCallerAndOnlyAnAcceptedOne() {
+    ControlPlaneState s = new ControlPlaneState();
+    long i = 0;
+    s.apply(++i, 1, 1_000, 0, new Command.SetFeatureLevel(FeatureLevels.IDEMPOTENT_WRITES));
+    s.apply(++i, 1, 2_000, 0, 0, "alice r-1", submit("shop", "a", 0));
+    assertThat(kind(s.apply(++i, 1, 2_100, 0, 0, "alice r-1", submit("ledger", "a", 0)))).as("the id of another write").isEqualTo(Rejection.INVALID);
+    assertThat(s.application("ledger")).isEmpty();
+    assertThat(s.apply(++i, 1, 2_200, 0, 0, "bob r-1", submit("ledger", "a", 0))).as("another caller's request of that id").isInstanceOf(CommandResult.Accepted.class);
+    // a rejected entry is not remembered: its caller's retry applies when it can (here: the compare-and-set now holds)
+    assertThat(kind(s.apply(++i, 1, 2_300, 0, 0, "alice r-2", submit("shop", "b", 7)))).isEqualTo(Rejection.STALE);
+    assertThat(kind(s.apply(++i, 1, 2_400, 0, 0, "alice r-3", new DeleteApplication("cart")))).isEqualTo(Rejection.NOT_FOUND);
+    s.apply(++i, 1, 2_500, 0, 0, "", submit("cart", "a", 0));
+    assertThat(s.apply(++i, 1, 2_600, 0, 0, "alice r-3", new DeleteApplication("cart"))).isInstanceOf(CommandResult.Accepted.class);
+    assertThat(s.application("cart")).isEmpty();
+    assertThat(s.rememberedWrites()).extracting(RememberedWrite::requestId).containsExactly("alice r-1", "bob r-1", "alice r-3");
+  }
+
+  @Test
+  void requestsAreForgottenTenMinutesAfterTheyWereProposedOrPastTheCap() {
+    ControlPlaneState s = new ControlPlaneState();
+    long i = 0;
+    s.apply(++i, 1, 1_000, 0, new Command.SetFeatureLevel(FeatureLevels.IDEMPOTENT_WRITES));
+    s.apply(++i, 1, 2_000, 0, 0, "alice r-1", submit("shop", "a", 0));
+    s.apply(++i, 1, 2_000 + ControlPlaneState.REMEMBER_REQUESTS_MILLIS, 0, 0, "alice r-2", submit("shop", "b", 0));
+    assertThat(s.rememberedWrites()).extracting(RememberedWrite::requestId).as("exactly ten minutes: kept").containsExactly("alice r-1", "alice r-2");
+    s.apply(++i, 1, 2_001 + ControlPlaneState.REMEMBER_REQUESTS_MILLIS, 0, 0, "alice r-3", submit("shop", "c", 0));
+    assertThat(s.rememberedWrites()).extracting(RememberedWrite::requestId).containsExactly("alice r-2", "alice r-3");
+    for (int n = 0; n < ControlPlaneState.MAX_REMEMBERED_REQUESTS + 5; n++) {
+      s.apply(++i, 1, 700_000, 0, 0, "bob " + n, new DeleteApplication("none")); // rejected: not remembered
+      s.apply(++i, 1, 700_000, 0, 0, "carol " + n, submit("app-" + (n % 7), "v" + n, 0));
+    }
+    assertThat(s.rememberedWrites()).hasSize(ControlPlaneState.MAX_REMEMBERED_REQUESTS);
+    assertThat(s.rememberedWrites().getFirst().requestId()).as("the oldest forgotten first").isEqualTo("carol 5");
+  }
+
   static Placement placement(String component, String cluster, int replicas) {
     SortedMap<ClusterId, Integer> clusters = new TreeMap<>();
     clusters.put(ClusterId.of(cluster), replicas);

@@ -190,7 +190,7 @@ final class DrillCommand implements Callable<Integer> {
     Path examples = Path.of(System.getenv().getOrDefault("QONNECT_HOME", ".")).resolve("examples");
     for (String name : List.of("bookinfo.yaml", "ledger.yaml")) {
       String yaml = SpecFiles.read(examples.resolve(name));
-      client.call(s -> s.apply(ApplyRequest.newBuilder().setSpecYaml(yaml).build()));
+      client.apply(ApplyRequest.newBuilder().setSpecYaml(yaml).build());
       out.println("applied examples/" + name);
     }
     long deadline = System.currentTimeMillis() + budgetSeconds * 1000L;

@@ -208,7 +208,7 @@ public final class FederationBench {
   }
 
   private static void submit(LeadAgentsClient client, String name) {
-    client.call(s -> s.apply(ApplyRequest.newBuilder().setSpecYaml(spec(name)).build()));
+    client.apply(ApplyRequest.newBuilder().setSpecYaml(spec(name)).build());
   }
 
   /** Waits until the restarted lead agent serves again, so the next kill starts from a full group. */

@@ -35,7 +35,7 @@ public final class ReadyBench {
       String app = name + "-" + i;
       String yaml = specYaml.replaceFirst("(?m)^(\\s*name:\\s*)\"?" + java.util.regex.Pattern.quote(name) + "\"?\\s*$", "$1" + app);
       long start = System.nanoTime();
-      client.call(s -> s.apply(ApplyRequest.newBuilder().setSpecYaml(yaml).build()));
+      client.apply(ApplyRequest.newBuilder().setSpecYaml(yaml).build());
       boolean ready = false;
       while (System.nanoTime() - start < TIMEOUT_MS * 1_000_000) {
         if (client.call(s -> s.getApplication(GetApplicationRequest.newBuilder().setName(app).build())).getPhase() == ApplicationStatus.Phase.READY) {
@@ -49,7 +49,7 @@ public final class ReadyBench {
       else timedOut++;
       progress.printf("  run %2d: %s%n", i, ready ? String.format("%.0f ms", ms) : "not Ready within " + TIMEOUT_MS / 1000 + " s");
       progress.flush();
-      client.call(s -> s.deleteApplication(DeleteApplicationRequest.newBuilder().setName(app).build()));
+      client.deleteApplication(DeleteApplicationRequest.newBuilder().setName(app).build());
       while (client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance())).getApplicationsList().stream()
           .anyMatch(a -> a.getName().equals(app))) {
         Thread.sleep(POLL_MS);

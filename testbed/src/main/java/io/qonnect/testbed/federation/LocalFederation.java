@@ -912,6 +912,28 @@ public final class LocalFederation {
   }
 
   /**
+   * Waits until the lead agents committed log feature level {@code level} (they raise it soon after every one of them
+   * runs: the rules of a level hold only from there); the leader's answer that says so.
+   */
+  public LeaderResponse awaitFeatureLevel(int level, long timeoutMs) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (true) {
+      LeaderResponse r = awaitLeader(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      if (r.getFeatureLevel() >= level) return r;
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the lead agents did not raise the log feature level to " + level + " within " + timeoutMs + " ms (at "
+            + r.getFeatureLevel() + "); see the logs in " + workDir);
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted");
+      }
+    }
+  }
+
+  /**
    * A port free now, below Linux's ephemeral range (32768–60999 by default): a port the kernel hands out for a listener
    * on port 0 comes from that range, where every outgoing connection also takes its source port, so on a busy machine
    * one could be taken between this check and the member's bind (OpsEndpointsIT once saw a lead agent fail to bind).

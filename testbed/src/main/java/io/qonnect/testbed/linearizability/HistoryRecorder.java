@@ -82,7 +82,7 @@ public final class HistoryRecorder implements AutoCloseable {
     if (dice < 9) {
       String token = "w" + id + "-" + writes.incrementAndGet();
       try {
-        client.call(s -> s.apply(ApplyRequest.newBuilder().setSpecYaml(spec(key, token)).setSourceName("history").build()));
+        client.apply(ApplyRequest.newBuilder().setSpecYaml(spec(key, token)).setSourceName("history").build());
         record(new Operation(id, Operation.Kind.PUT, key, token, invoke, nanoTime.getAsLong()));
       } catch (StatusRuntimeException e) {
         if (unknownOutcome(e)) record(new Operation(id, Operation.Kind.PUT, key, token, invoke, Operation.PENDING));
@@ -91,7 +91,7 @@ public final class HistoryRecorder implements AutoCloseable {
       read(client, id, key);
     } else {
       try {
-        client.call(s -> s.deleteApplication(DeleteApplicationRequest.newBuilder().setName(key).build()));
+        client.deleteApplication(DeleteApplicationRequest.newBuilder().setName(key).build());
         record(new Operation(id, Operation.Kind.DELETE, key, null, invoke, nanoTime.getAsLong()));
       } catch (StatusRuntimeException e) {
         if (ApiError.of(e).kind() == ApiError.Kind.NOT_FOUND) {
@@ -138,7 +138,7 @@ public final class HistoryRecorder implements AutoCloseable {
   public void removeAll() {
     for (String key : keys) {
       try {
-        client.call(s -> s.deleteApplication(DeleteApplicationRequest.newBuilder().setName(key).build()));
+        client.deleteApplication(DeleteApplicationRequest.newBuilder().setName(key).build());
       } catch (StatusRuntimeException e) {
         if (ApiError.of(e).kind() != ApiError.Kind.NOT_FOUND) throw e;
       }

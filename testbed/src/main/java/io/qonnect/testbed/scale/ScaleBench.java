@@ -207,7 +207,7 @@ public final class ScaleBench {
           for (int attempt = 1; ; attempt++) {
             long s = System.nanoTime();
             try {
-              ApplyResponse r = client.call(stub -> stub.apply(ApplyRequest.newBuilder().setSpecYaml(yaml).build()));
+              ApplyResponse r = client.apply(ApplyRequest.newBuilder().setSpecYaml(yaml).build());
               latencies.add((System.nanoTime() - s) / 1e6);
               if (!r.getApplication().equals(name)) problems.add("the answer to " + name + " names " + r.getApplication());
               if (!revisions.add(r.getSpecRevision())) problems.add("revision " + r.getSpecRevision() + " answered twice (" + name + ")");
@@ -284,7 +284,7 @@ public final class ScaleBench {
     for (int i = 0; writes < 0 && millis(t) < timeoutMs; i++) {
       try {
         int n = i;
-        client.call(s -> s.apply(ApplyRequest.newBuilder().setSpecYaml(spec("after-kill-" + n, 1)).build()));
+        client.apply(ApplyRequest.newBuilder().setSpecYaml(spec("after-kill-" + n, 1)).build());
         writes = millis(t);
       } catch (StatusRuntimeException e) {
         // no leader yet

@@ -265,15 +265,36 @@ class HostileClientsIT {
     assertThat(state()).isEqualTo(before);
   }
 
+  /**
+   * A write's request id is bounded, and names one caller's request: a retry of it is answered with what it did (the
+   * delete after it stands), another user's write with the same id is that user's own.
+   */
+  @Test
+  void aRequestIdIsBoundedAndNamesOneCallersWrite() {
+    federation.awaitFeatureLevel(io.qonnect.lead.state.FeatureLevels.IDEMPOTENT_WRITES, 60_000);
+    String before = state();
+    ManagedChannel otto = as(new Identity.User("otto", Identity.Role.OPERATOR), api, Identity.LeadAgent.class);
+    refused(Status.Code.INVALID_ARGUMENT, "request_id: at most 64", () -> controlPlane(otto).apply(ApplyRequest.newBuilder()
+        .setSpecYaml(FederationBench.spec("retried")).setRequestId("x".repeat(65)).build()));
+    refused(Status.Code.INVALID_ARGUMENT, "request_id: at most 64", () -> controlPlane(otto).deleteApplication(DeleteApplicationRequest.newBuilder()
+        .setName("kept").setRequestId("r 1").build()));
+    assertThat(state()).isEqualTo(before);
+
+    ApplyRequest create = ApplyRequest.newBuilder().setSpecYaml(FederationBench.spec("retried")).setRequestId("r-1").build();
+    long created = controlPlane(otto).apply(create).getSpecRevision();
+    controlPlane(otto).deleteApplication(DeleteApplicationRequest.newBuilder().setName("retried").setRequestId("r-2").build());
+    assertThat(controlPlane(otto).apply(create).getSpecRevision()).as("the retry's answer: what the first did").isEqualTo(created);
+    assertThat(state()).as("the delete after it stands").isEqualTo(before);
+
+    ManagedChannel olga = as(new Identity.User("olga", Identity.Role.OPERATOR), api, Identity.LeadAgent.class);
+    assertThat(controlPlane(olga).apply(create).getSpecRevision()).as("another user's request").isGreaterThan(created);
+    controlPlane(olga).deleteApplication(DeleteApplicationRequest.newBuilder().setName("retried").build());
+    assertThat(state()).isEqualTo(before);
+  }
+
   @Test
   void aMemberClustersNameStaysBoundToTheClusterThatRegisteredItFirst() throws InterruptedException {
-    try (LeadAgentsClient admin = federation.client(20_000)) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (admin.call(s -> s.leader(io.qonnect.proto.v1.LeaderRequest.getDefaultInstance())).getFeatureLevel() < 4) {
-        assertThat(System.nanoTime()).as("the lead agents raise the feature level to 4").isLessThan(deadline);
-        Thread.sleep(200);
-      }
-    }
+    federation.awaitFeatureLevel(4, 60_000);
     try (LeadAgentsClient agent = new LeadAgentsClient(federation.gatewayAddresses(), 20_000, federation.transport(new Identity.Agent("fog-7")))) {
       RegisterClusterRequest first = RegisterClusterRequest.newBuilder().setCluster("fog-7").setTier(Tier.TIER_FOG).setRegion("eu")
           .setClusterUid("6f1c2a8e-0000-4000-8000-000000000001").build();

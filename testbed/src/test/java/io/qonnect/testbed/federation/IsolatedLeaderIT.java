@@ -3,6 +3,7 @@ package io.qonnect.testbed.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qonnect.client.LeadAgentsClient;
+import io.qonnect.lead.state.FeatureLevels;
 import io.qonnect.proto.v1.LeaderRequest;
 import io.qonnect.testbed.linearizability.HistoryFile;
 import io.qonnect.testbed.linearizability.HistoryRecorder;
@@ -29,7 +30,8 @@ class IsolatedLeaderIT {
     try {
       federation.up(3, List.of(), Path.of("../examples/inventory-9.yaml"), line -> {});
       assertThat(federation.links()).as("Raft over the wide-area links").isPresent();
-      String leader = federation.awaitLeader(30_000).getLeaderId();
+      // from level 9 a client's write retried after its first attempt was applied is answered, not applied again
+      String leader = federation.awaitFeatureLevel(FeatureLevels.IDEMPOTENT_WRITES, 30_000).getLeaderId();
       try (LeadAgentsClient client = federation.client(20_000);
           LeadAgentsClient isolated = new LeadAgentsClient(List.of(federation.member(leader).address()), 2_000, federation.clientTransport())) {
         HistoryRecorder recorder = new HistoryRecorder(client, 3, 4, 7, System::nanoTime);

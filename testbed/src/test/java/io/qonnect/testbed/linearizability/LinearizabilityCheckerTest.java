@@ -85,6 +85,8 @@ class LinearizabilityCheckerTest {
     assertThat(broken.anomalies()).as("stale reads from a replica without the barrier").isNotEmpty();
     LinearizabilityChecker.Result ghost = LinearizabilityChecker.check(HistoryFile.read(dir.resolve("isolated-leader-ghost-write.tsv")));
     assertThat(ghost.anomalies()).as("an acknowledged write overwritten by an older one, retried after a partition").containsKeys("lin-2");
+    LinearizabilityChecker.Result twice = LinearizabilityChecker.check(HistoryFile.read(dir.resolve("isolated-leader-write-twice.tsv")));
+    assertThat(twice.anomalies()).as("a put applied again by its client's retry, after a delete").containsKeys("lin-0");
   }
 
   @Test
