@@ -59,7 +59,8 @@ public final class PlacementEngine implements PlacementStrategy {
       case JointSolver.Result.Solved s -> {
         List<String> broken = Feasibility.violations(spec, snapshot, s.assignment());
         if (!broken.isEmpty()) throw new IllegalStateException("engine bug: infeasible placement " + broken);
-        yield new PlacementOutcome.Placed(new Placement(s.assignment()), explain(spec, snapshot, e, objective, s.assignment()));
+        yield new PlacementOutcome.Placed(new Placement(s.assignment()), objective.evaluate(s.assignment()),
+            () -> explain(spec, snapshot, e, objective, s.assignment()));
       }
     };
   }

@@ -6,6 +6,7 @@ import io.qonnect.placement.snapshot.ClusterSnapshot;
 import io.qonnect.placement.snapshot.MemberCluster;
 import io.qonnect.placement.solve.Feasibility;
 import io.qonnect.placement.spec.Resources;
+import io.qonnect.placement.solve.Objective;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,6 +29,17 @@ class PlacementPropertiesTest {
     Collections.shuffle(shuffled, new Random(shuffle)); // test-side randomness only: reorders the input
     ClusterSnapshot reordered = new ClusterSnapshot(shuffled, i.snapshot().latency());
     assertThat(engine.place(i.spec(), reordered)).isEqualTo(engine.place(i.spec(), i.snapshot()));
+  }
+
+  /** The objective a search reports without its explanation is the one the explanation (computed on first use) shows. */
+  @Property
+  void theObjectiveWithoutTheExplanationIsTheExplanations(@ForAll long seed) {
+    SmallInstances i = SmallInstances.of(seed, 8, 5, 4);
+    if (engine.place(i.spec(), i.snapshot()) instanceof PlacementOutcome.Placed p) {
+      Objective.Breakdown before = p.objective();
+      assertThat(p.explanation().objective()).isEqualTo(before);
+      assertThat(p).isEqualTo(engine.place(i.spec(), i.snapshot()));
+    }
   }
 
   @Property

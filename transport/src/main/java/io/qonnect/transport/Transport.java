@@ -77,6 +77,12 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
   /** "--insecure" or the three files, for logs. */
   String describe();
 
+  /**
+   * Stops re-reading the files (a test or tool about to delete them; servers and channels made keep what they hold). A
+   * process keeps its transport for its whole life and never calls this.
+   */
+  default void stopReloading() {}
+
   final class Insecure implements Transport {
     private final List<ClientInterceptor> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -126,6 +132,7 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
     private final CertificateFiles files;
     private final Revocations revocations;
     private final List<ClientInterceptor> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.ScheduledFuture<?> reloading;
 
     @Override
     public void observeCalls(ClientInterceptor interceptor) {
@@ -157,7 +164,12 @@ public sealed interface Transport permits Transport.Insecure, Transport.MutualTl
       }
       keyManager.updateIdentityCredentials(files.chain(), files.key());
       // for the life of the process: servers and channels hold the key and trust managers, not this object
-      RELOAD.scheduleWithFixedDelay(this::reloadIfChanged, RELOAD_SECONDS, RELOAD_SECONDS, TimeUnit.SECONDS);
+      reloading = RELOAD.scheduleWithFixedDelay(this::reloadIfChanged, RELOAD_SECONDS, RELOAD_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void stopReloading() {
+      reloading.cancel(false);
     }
 
     /**

@@ -120,8 +120,11 @@ public final class PlacementRound {
   public List<CommitPlacement> decide(List<ApplicationRecord> applications, long clusterSetRevision, ClusterSnapshot snapshot,
       boolean observationsChanged, long nowMillis) {
     List<String> names = applications.stream().map(ApplicationRecord::name).toList();
-    betterSince.keySet().retainAll(names);
-    observationsPending.retainAll(names);
+    // a set to retain by: retainAll asks contains() of its argument once per element kept, and a list answers by
+    // scanning: with 10,000 applications pending (a burst of submissions), 10⁸ comparisons, 130 ms a round
+    Set<String> live = new HashSet<>(names);
+    betterSince.keySet().retainAll(live);
+    observationsPending.retainAll(live);
     if (observationsChanged) observationsPending.addAll(names);
     Set<String> turn = turn(names);
     specsThisRound = applications.stream().filter(a -> a.placedSpecRevision() != a.specRevision()).limit(policy.reconsiderPerRound())
@@ -232,14 +235,14 @@ public final class PlacementRound {
     searchesLeft--;
     observationsPending.remove(app.name());
     if (place(app, spec, free) instanceof PlacementOutcome.Placed better && !better.placement().equals(app.placement())) {
-      double gain = current.objective() > 0 ? 1 - better.explanation().objective().value() / current.objective() : 0;
+      double gain = current.objective() > 0 ? 1 - better.objective().value() / current.objective() : 0;
       if (gain > policy.hysteresis()) {
         long since = betterSince.computeIfAbsent(app.name(), k -> now);
         if (now - since >= policy.holdMillis() && migrationSlotFree && !app.migrating()) {
           betterSince.remove(app.name());
           return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, better.placement(), better.explanation().render(), Diagnoses.NONE,
               Trigger.MIGRATION, String.format("migration: objective %.3f -> %.3f (%.0f%% better for %d s)", current.objective(),
-                  better.explanation().objective().value(), gain * 100, (now - since) / 1000));
+                  better.objective().value(), gain * 100, (now - since) / 1000));
         }
         return clusterSetChanged || app.unschedulable() ? keep(app, clusterSetRevision) : null;
       }
@@ -262,8 +265,8 @@ public final class PlacementRound {
     betterSince.remove(app.name());
     String why = "the running placement still satisfies it";
     if (place(app, spec, free) instanceof PlacementOutcome.Placed best && !best.placement().equals(app.placement())) {
-      double gain = current.objective() > 0 ? 1 - best.explanation().objective().value() / current.objective() : 0;
-      String objectives = String.format("objective %.3f -> %.3f (%.1f%% better)", current.objective(), best.explanation().objective().value(), gain * 100);
+      double gain = current.objective() > 0 ? 1 - best.objective().value() / current.objective() : 0;
+      String objectives = String.format("objective %.3f -> %.3f (%.1f%% better)", current.objective(), best.objective().value(), gain * 100);
       if (gain > SPEC_CHANGE_MARGIN && !app.migrating()) {
         return new CommitPlacement(app.name(), app.specRevision(), clusterSetRevision, best.placement(), best.explanation().render(), Diagnoses.NONE,
             Trigger.SPEC_CHANGED, "spec changed: " + objectives);

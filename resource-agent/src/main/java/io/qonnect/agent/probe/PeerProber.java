@@ -60,7 +60,7 @@ public final class PeerProber implements AutoCloseable {
       e.getValue().shutdownNow();
       return true;
     });
-    recent.keySet().retainAll(wanted.values());
+    recent.keySet().retainAll(new java.util.HashSet<>(wanted.values())); // a set: a map's values() scans on contains()
     for (PeerAgent peer : peers) {
       ManagedChannel channel = channels.computeIfAbsent(peer.getAddress(),
           a -> transport.channel(a, Identity.Agent.class));

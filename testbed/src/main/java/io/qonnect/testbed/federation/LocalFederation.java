@@ -862,7 +862,10 @@ public final class LocalFederation {
       }
     });
     packetFaults().faults().ifPresent(PacketFaults::clear); // a drill's cut does not outlive the processes
-    if (wipe) transports.clear(); // the PKI goes with the data
+    if (wipe) { // the PKI goes with the data: its files are no longer watched
+      transports.values().forEach(Transport::stopReloading);
+      transports.clear();
+    }
     if (wipe && Files.isDirectory(workDir)) {
       try (Stream<Path> walk = Files.walk(workDir)) {
         walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
