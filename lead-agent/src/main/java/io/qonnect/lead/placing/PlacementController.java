@@ -126,7 +126,7 @@ public final class PlacementController {
     long now = monotonicMillis.getAsLong();
     // observations wobble with every agent report; reconsidering on each would run the engine for every
     // application several times a second, so changes are looked at once per RECONSIDER_MS
-    boolean changed = !snapshot.equals(lastSnapshot) && (lastSnapshot == null || now - lastReconsidered >= RECONSIDER_MS);
+    boolean changed = snapshot != lastSnapshot && !snapshot.equals(lastSnapshot) && (lastSnapshot == null || now - lastReconsidered >= RECONSIDER_MS);
     if (changed) {
       lastSnapshot = snapshot;
       lastReconsidered = now;
@@ -142,13 +142,15 @@ public final class PlacementController {
         }
       }
     })).toArray(CompletableFuture[]::new));
-    Readiness readiness = Readiness.of(latest);
+    // indexed only when a migration is in flight: at steady state none is, and it is every application's every report
+    Readiness readiness = work.applications().stream().anyMatch(ApplicationRecord::migrating) ? Readiness.of(latest) : null;
     long wallNow = wall.millis();
     stallsReported.keySet().retainAll(work.applications().stream().map(ApplicationRecord::name).collect(Collectors.toSet()));
     Map<String, ClusterHealth> health = work.clusters().stream().collect(Collectors.toMap(c -> c.id().value(), ClusterRecord::health));
     Map<String, Long> stillReady = new HashMap<>();
     for (ApplicationRecord app : work.applications()) {
-      boolean ready = app.migrating() && readiness.complete(app);
+      if (!app.migrating()) continue; // neither complete nor stalled
+      boolean ready = readiness.complete(app);
       if (ready) stillReady.put(app.name() + "/" + app.placementEpoch(), readySince.getOrDefault(app.name() + "/" + app.placementEpoch(), now));
       if (ready && heardFromEveryClusterSince(app, health, stillReady.get(app.name() + "/" + app.placementEpoch()))) {
         proposer.propose(new Command.CompleteMigration(app.name(), app.placementEpoch()), term).whenComplete((r, e) -> {

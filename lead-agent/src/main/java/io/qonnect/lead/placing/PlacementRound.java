@@ -93,6 +93,14 @@ public final class PlacementRound {
   private final Set<String> observationsPending = new HashSet<>();
   /** The last application looked at in turn: the next round's turn starts after it. */
   private String lastInTurn = "";
+  /**
+   * Each application's serving demand by the record it was computed from (records are replaced, never changed): a round
+   * sums every application's, five times a second (at 10,000 applications recomputing them was 5 % of the leader's time).
+   */
+  private final Map<String, DemandOf> servingDemand = new HashMap<>();
+
+  private record DemandOf(ApplicationRecord record, Map<ClusterId, Resources> demand) {}
+
   /** The new and changed specs this round places (the first ones by name, within the budget). */
   private Set<String> specsThisRound = Set.of();
   /** Engine searches this round may still run for applications in turn (what the new specs left of the budget). */
@@ -125,6 +133,7 @@ public final class PlacementRound {
     Set<String> live = new HashSet<>(names);
     betterSince.keySet().retainAll(live);
     observationsPending.retainAll(live);
+    servingDemand.keySet().retainAll(live);
     if (observationsChanged) observationsPending.addAll(names);
     Set<String> turn = turn(names);
     specsThisRound = applications.stream().filter(a -> a.placedSpecRevision() != a.specRevision()).limit(policy.reconsiderPerRound())
@@ -133,7 +142,7 @@ public final class PlacementRound {
     Map<String, Map<ClusterId, Resources>> demand = new HashMap<>();
     Map<ClusterId, Resources> total = new TreeMap<>();
     for (ApplicationRecord app : applications) {
-      Map<ClusterId, Resources> d = demandOf(app.serving(), specs.apply(app));
+      Map<ClusterId, Resources> d = servingDemand(app);
       demand.put(app.name(), d);
       d.forEach((c, r) -> total.merge(c, r, Resources::plus));
     }
@@ -154,7 +163,7 @@ public final class PlacementRound {
       // (and should the decision be rejected, what was reserved for it is reserved for what still runs)
       Placement running = decision == null || decision.placement() == null ? app.serving()
           : app.serving() == null ? decision.placement() : app.serving().union(decision.placement());
-      Map<ClusterId, Resources> now = demandOf(running, specs.apply(app));
+      Map<ClusterId, Resources> now = running == app.serving() ? demand.get(app.name()) : demandOf(running, specs.apply(app));
       now.forEach((c, r) -> total.merge(c, r, Resources::plus));
       if (decision == null || repeatsDiagnosis(app, decision, clusterSetRevision)) continue;
       if (decision.placement() != null) decision = decision.withRoom(roomOn(decision.placement(), snapshot));
@@ -335,6 +344,15 @@ public final class PlacementRound {
     placement.components().values().forEach(clusters -> clusters.keySet().forEach(id ->
         snapshot.cluster(id).ifPresent(c -> room.put(id, c.free()))));
     return room;
+  }
+
+  private Map<ClusterId, Resources> servingDemand(ApplicationRecord app) {
+    DemandOf memo = servingDemand.get(app.name());
+    if (memo == null || memo.record() != app) {
+      memo = new DemandOf(app, java.util.Collections.unmodifiableMap(demandOf(app.serving(), specs.apply(app))));
+      servingDemand.put(app.name(), memo);
+    }
+    return memo.demand();
   }
 
   private static Map<ClusterId, Resources> demandOf(Placement placement, Parsed<QosSpec> spec) {

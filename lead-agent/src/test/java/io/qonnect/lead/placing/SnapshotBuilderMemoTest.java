@@ -38,6 +38,13 @@ class SnapshotBuilderMemoTest {
     ClusterSnapshot a = memo.build(first, registry);
     assertThat(a).isEqualTo(SnapshotBuilder.build(first, registry));
     assertThat(memo.build(first, registry).latency()).as("the same observations: the same matrix").isSameAs(a.latency());
+    assertThat(memo.build(first, new java.util.ArrayList<>(registry))).as("and an equal registry: the same snapshot").isSameAs(a);
+    List<ClusterRecord> oneFailed = new java.util.ArrayList<>(registry);
+    ClusterRecord c = registry.get(0);
+    oneFailed.set(0, new ClusterRecord(c.id(), c.tier(), c.region(), c.agentAddress(), io.qonnect.lead.state.ClusterHealth.FAILED, "drill", c.clusterUid()));
+    ClusterSnapshot withoutOne = memo.build(first, oneFailed);
+    assertThat(withoutOne).as("a verdict changed: built anew").isEqualTo(SnapshotBuilder.build(first, oneFailed)).isNotEqualTo(a);
+    assertThat(withoutOne.cluster(registry.get(0).id())).isEmpty();
 
     ObservationSnapshot second = observations(registry, 20);
     ClusterSnapshot b = memo.build(second, registry);

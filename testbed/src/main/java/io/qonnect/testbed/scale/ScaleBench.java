@@ -54,13 +54,15 @@ public final class ScaleBench {
    * @param stages seconds per stage, in order
    * @param cpuCores steady state: cores used per process (CPU seconds per second of the window)
    * @param rssMiB steady state: resident memory per process
+   * @param gcPauseCores steady state: the garbage collector's pauses per process, in seconds per second of the window (a
+   *     part of its CPU: with the serial collector the pauses are its whole work)
    * @param placingDesiredBytes / placingCpuSeconds from the first submission until every application was Ready: desired
    *     state received by all agents (complete states and deltas), CPU seconds used by each process
    * @param problems what broke a promise of the run (empty: none): an answer for another application, a revision twice,
    *     a message over its size limit, an application not placed
    */
   public record Result(Config config, Map<String, Double> stages, double commitsPerSecond, List<Double> submitMs, Map<String, Double> cpuCores,
-      Map<String, Long> rssMiB, double placementRoundMs, double placementRoundMaxMs, double desiredBytesPerSecond, long largestDesiredBytes,
+      Map<String, Long> rssMiB, Map<String, Double> gcPauseCores, double placementRoundMs, double placementRoundMaxMs, double desiredBytesPerSecond, long largestDesiredBytes,
       long placingDesiredBytes, Map<String, Double> placingCpuSeconds, long largestListBytes, List<Failover> failovers, long killWritesAcceptedMs, long killAgentsReconnectedMs, long reportFailures,
       List<String> problems, KnowledgeBaseSnapshot snapshot) {}
 
@@ -129,7 +131,7 @@ public final class ScaleBench {
         });
         if (!ready) {
           problems.add("not every application Ready within " + config.timeoutMs() / 1000 + " s after the submissions started");
-          return new Result(config, stages, commitsPerSecond, submitMs, Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN,
+          return new Result(config, stages, commitsPerSecond, submitMs, Map.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN,
               agents.largestDesiredBytes(), agents.desiredBytes() - placingBytesBefore, Map.of(), largestList[0], List.of(), -1, -1, agents.reportFailures(), List.copyOf(problems),
               KnowledgeBaseSnapshot.NONE);
         }
@@ -146,7 +148,7 @@ public final class ScaleBench {
         // steady state
         say("  steady state: " + config.steadySeconds() + " s measured");
         Map<String, Long> cpuBefore = federation.cpuMillis();
-        Map<String, double[]> roundsBefore = placementRounds(federation);
+        Map<String, String> metricsBefore = scrapeMetrics(federation);
         long bytesBefore = agents.desiredBytes();
         long w0 = System.nanoTime();
         Thread.sleep(config.steadySeconds() * 1000L);
@@ -155,7 +157,10 @@ public final class ScaleBench {
         federation.cpuMillis().forEach((name, ms) -> cores.put(name, (ms - cpuBefore.getOrDefault(name, 0L)) / 1000.0 / window));
         Map<String, Long> rss = new TreeMap<>();
         for (LocalFederation.Member m : federation.members()) federation.pid(m).ifPresent(pid -> rss.put(m.name(), ProcessStats.rssKiB(pid) / 1024));
-        double[] round = roundTime(roundsBefore, placementRounds(federation));
+        Map<String, String> metricsAfter = scrapeMetrics(federation);
+        double[] round = roundTime(placementRounds(metricsBefore), placementRounds(metricsAfter));
+        Map<String, Double> gcPauseCores = new TreeMap<>();
+        metricsAfter.forEach((name, body) -> gcPauseCores.put(name, (gcPauseSeconds(body) - gcPauseSeconds(metricsBefore.getOrDefault(name, ""))) / window));
         double bytesPerSecond = (agents.desiredBytes() - bytesBefore) / window;
         KnowledgeBaseSnapshot snapshot = knowledgeBaseSnapshot(federation);
 
@@ -173,7 +178,7 @@ public final class ScaleBench {
           problems.add("a message over its size limit: desired state " + agents.largestDesiredBytes() + " B, list " + largestList[0] + " B");
         }
         clean = problems.isEmpty();
-        return new Result(config, stages, commitsPerSecond, submitMs, cores, rss, round[0], round[1], bytesPerSecond, agents.largestDesiredBytes(),
+        return new Result(config, stages, commitsPerSecond, submitMs, cores, rss, gcPauseCores, round[0], round[1], bytesPerSecond, agents.largestDesiredBytes(),
             placingDesiredBytes, placingCpu, largestList[0], failovers, writes, reconnected, agents.reportFailures(), List.copyOf(problems), snapshot);
       }
     } finally {
@@ -185,7 +190,7 @@ public final class ScaleBench {
 
   private static Result partial(Config config, Map<String, Double> stages, List<String> problems, String why) {
     problems.add(why);
-    return new Result(config, stages, Double.NaN, List.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN, 0, 0, Map.of(), 0, List.of(), -1, -1, 0,
+    return new Result(config, stages, Double.NaN, List.of(), Map.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN, 0, 0, Map.of(), 0, List.of(), -1, -1, 0,
         List.copyOf(problems), KnowledgeBaseSnapshot.NONE);
   }
 
@@ -332,30 +337,49 @@ public final class ScaleBench {
   private static final Pattern PLACEMENT_LOOP = Pattern.compile("qonnect_loop_seconds_(count|sum|max)\\{[^}]*loop=\"placement\"[^}]*outcome=\"ok\"[^}]*} ([0-9.eE+-]+)");
 
   /** Per lead agent: placement rounds run so far, their total seconds, and the longest recent one. */
-  private Map<String, double[]> placementRounds(LocalFederation federation) {
-    Map<String, double[]> out = new TreeMap<>();
+  /** Each process's /metrics text; a process not scraped is left out (counts as no rounds, no pauses). */
+  private Map<String, String> scrapeMetrics(LocalFederation federation) {
+    Map<String, String> out = new TreeMap<>();
     for (LocalFederation.Member m : federation.members()) {
       federation.metricsAddress(m).ifPresent(address -> {
         try {
-          String body = http.send(HttpRequest.newBuilder(URI.create("http://" + address + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
-              HttpResponse.BodyHandlers.ofString()).body();
-          double[] v = new double[3];
-          Matcher matcher = PLACEMENT_LOOP.matcher(body);
-          while (matcher.find()) {
-            int i = switch (matcher.group(1)) {
-              case "count" -> 0;
-              case "sum" -> 1;
-              default -> 2;
-            };
-            v[i] = Double.parseDouble(matcher.group(2));
-          }
-          out.put(m.name(), v);
+          out.put(m.name(), http.send(HttpRequest.newBuilder(URI.create("http://" + address + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString()).body());
         } catch (IOException | InterruptedException e) {
-          // not scraped: counts as no rounds
+          // not scraped
         }
       });
     }
     return out;
+  }
+
+  /** Per process: the placement loop's round count, total seconds and longest round. */
+  private static Map<String, double[]> placementRounds(Map<String, String> metrics) {
+    Map<String, double[]> out = new TreeMap<>();
+    metrics.forEach((name, body) -> {
+      double[] v = new double[3];
+      Matcher matcher = PLACEMENT_LOOP.matcher(body);
+      while (matcher.find()) {
+        int i = switch (matcher.group(1)) {
+          case "count" -> 0;
+          case "sum" -> 1;
+          default -> 2;
+        };
+        v[i] = Double.parseDouble(matcher.group(2));
+      }
+      out.put(name, v);
+    });
+    return out;
+  }
+
+  private static final Pattern GC_PAUSE = Pattern.compile("(?m)^jvm_gc_pause_seconds_sum\\{[^}]*} ([0-9.eE+-]+)");
+
+  /** The garbage collector's pauses so far, in seconds, over every collector and cause. */
+  static double gcPauseSeconds(String metrics) {
+    double sum = 0;
+    Matcher matcher = GC_PAUSE.matcher(metrics);
+    while (matcher.find()) sum += Double.parseDouble(matcher.group(1));
+    return sum;
   }
 
   /** Mean and max ms of the placement rounds run between two scrapes (on whichever lead agent led). */
@@ -432,8 +456,9 @@ public final class ScaleBench {
     KnowledgeBaseSnapshot kb = r.snapshot();
     b.append(String.format(Locale.ROOT, "Knowledge base snapshot: %d pages, %.1f MB in all (largest page %d B), %d round trips measured (all pairs: %d).%n%n",
         kb.pages(), kb.bytes() / 1e6, kb.largestPageBytes(), kb.latencySamples(), (long) c.clusters() * (c.clusters() - 1)));
-    b.append("| process | CPU (cores) | RSS MiB |\n|---|---:|---:|\n");
-    r.cpuCores().forEach((p, cores) -> b.append(String.format(Locale.ROOT, "| %s | %.2f | %d |%n", p, cores, r.rssMiB().getOrDefault(p, 0L))));
+    b.append("| process | CPU (cores) | of which GC pauses | RSS MiB |\n|---|---:|---:|---:|\n");
+    r.cpuCores().forEach((p, cores) -> b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %d |%n", p, cores, r.gcPauseCores().getOrDefault(p, 0.0),
+        r.rssMiB().getOrDefault(p, 0L))));
     if (!r.failovers().isEmpty()) {
       b.append("\n| failed cluster | components | applications | detected ms | re-committed ms | pushed ms | Ready ms |\n|---|---:|---:|---:|---:|---:|---:|\n");
       for (Failover f : r.failovers()) {
