@@ -71,6 +71,16 @@ class SnapshotReplayTest {
     }
   }
 
+  /** A replica that applied the log up to {@code cut}, took a snapshot, restored it elsewhere, and applied the rest. */
+  private static ControlPlaneState snapshotAtThenTail(List<byte[]> log, int cut) {
+    ControlPlaneState head = new ControlPlaneState();
+    replay(head, log, 0, cut);
+    ControlPlaneState restored = new ControlPlaneState();
+    SnapshotCodec.decodeInto(SnapshotCodec.encode(head), restored);
+    replay(restored, log, cut, log.size());
+    return restored;
+  }
+
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3, 20261122})
   void snapshotPlusTailEqualsFullReplay(long seed) {
@@ -78,11 +88,7 @@ class SnapshotReplayTest {
     ControlPlaneState full = new ControlPlaneState();
     replay(full, log, 0, log.size());
     for (int cut : new int[] {0, 1, 777, 1500, 2999, 3000}) {
-      ControlPlaneState head = new ControlPlaneState();
-      replay(head, log, 0, cut);
-      ControlPlaneState restored = new ControlPlaneState();
-      SnapshotCodec.decodeInto(SnapshotCodec.encode(head), restored);
-      replay(restored, log, cut, log.size());
+      ControlPlaneState restored = snapshotAtThenTail(log, cut);
       assertThat(SnapshotCodec.hash(restored)).as("snapshot at %d + tail", cut).isEqualTo(SnapshotCodec.hash(full));
     }
     assertThat(full.applications()).as("the random log must exercise the state").isNotEmpty();
@@ -96,11 +102,7 @@ class SnapshotReplayTest {
     ControlPlaneState full = new ControlPlaneState();
     replay(full, log, 0, log.size());
     for (int cut : new int[] {1, 777, 1500, 2999}) {
-      ControlPlaneState head = new ControlPlaneState();
-      replay(head, log, 0, cut);
-      ControlPlaneState restored = new ControlPlaneState();
-      SnapshotCodec.decodeInto(SnapshotCodec.encode(head), restored);
-      replay(restored, log, cut, log.size());
+      ControlPlaneState restored = snapshotAtThenTail(log, cut);
       assertThat(SnapshotCodec.hash(restored)).as("snapshot at %d + tail", cut).isEqualTo(SnapshotCodec.hash(full));
       assertThat(restored.applications()).as("snapshot at %d + tail", cut).isEqualTo(full.applications());
     }
