@@ -41,6 +41,18 @@ class OpsTest {
   }
 
   @Test
+  void aLoopCountsWhatItsRoundsAllocate() throws Exception {
+    try (Ops ops = new Ops("test", now::get)) {
+      Loop loop = ops.loop("placement", 250);
+      byte[][] kept = new byte[1][];
+      loop.runOnce(() -> kept[0] = new byte[16 << 20]);
+      double bytes = ops.registry().get("qonnect.loop.allocated").tag("loop", "placement").counter().count();
+      assertThat(bytes).as("a round that allocated 16 MiB").isBetween(16.0 * (1 << 20), 17.0 * (1 << 20));
+      assertThat(kept[0]).hasSize(16 << 20);
+    }
+  }
+
+  @Test
   void aLoopWhoseRoundsStopEndingIsDead() {
     try (Ops ops = new Ops("test", now::get)) {
       Loop loop = ops.loop("health", 250);

@@ -56,13 +56,16 @@ public final class ScaleBench {
    * @param rssMiB steady state: resident memory per process
    * @param gcPauseCores steady state: the garbage collector's pauses per process, in seconds per second of the window (a
    *     part of its CPU: with the serial collector the pauses are its whole work)
+   * @param allocatedMBps steady state: what each process allocated, all threads, MB per second
+   * @param loopAllocatedMBps steady state: what each process's periodic loops allocated, per loop, MB per second
    * @param placingDesiredBytes / placingCpuSeconds from the first submission until every application was Ready: desired
    *     state received by all agents (complete states and deltas), CPU seconds used by each process
    * @param problems what broke a promise of the run (empty: none): an answer for another application, a revision twice,
    *     a message over its size limit, an application not placed
    */
   public record Result(Config config, Map<String, Double> stages, double commitsPerSecond, List<Double> submitMs, Map<String, Double> cpuCores,
-      Map<String, Long> rssMiB, Map<String, Double> gcPauseCores, double placementRoundMs, double placementRoundMaxMs, double desiredBytesPerSecond, long largestDesiredBytes,
+      Map<String, Long> rssMiB, Map<String, Double> gcPauseCores, Map<String, Double> allocatedMBps, Map<String, Map<String, Double>> loopAllocatedMBps,
+      double placementRoundMs, double placementRoundMaxMs, double desiredBytesPerSecond, long largestDesiredBytes,
       long placingDesiredBytes, Map<String, Double> placingCpuSeconds, long largestListBytes, List<Failover> failovers, long killWritesAcceptedMs, long killAgentsReconnectedMs, long reportFailures,
       List<String> problems, KnowledgeBaseSnapshot snapshot) {}
 
@@ -131,7 +134,7 @@ public final class ScaleBench {
         });
         if (!ready) {
           problems.add("not every application Ready within " + config.timeoutMs() / 1000 + " s after the submissions started");
-          return new Result(config, stages, commitsPerSecond, submitMs, Map.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN,
+          return new Result(config, stages, commitsPerSecond, submitMs, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN,
               agents.largestDesiredBytes(), agents.desiredBytes() - placingBytesBefore, Map.of(), largestList[0], List.of(), -1, -1, agents.reportFailures(), List.copyOf(problems),
               KnowledgeBaseSnapshot.NONE);
         }
@@ -160,7 +163,16 @@ public final class ScaleBench {
         Map<String, String> metricsAfter = scrapeMetrics(federation);
         double[] round = roundTime(placementRounds(metricsBefore), placementRounds(metricsAfter));
         Map<String, Double> gcPauseCores = new TreeMap<>();
-        metricsAfter.forEach((name, body) -> gcPauseCores.put(name, (gcPauseSeconds(body) - gcPauseSeconds(metricsBefore.getOrDefault(name, ""))) / window));
+        Map<String, Double> allocatedMBps = new TreeMap<>();
+        Map<String, Map<String, Double>> loopAllocatedMBps = new TreeMap<>();
+        metricsAfter.forEach((name, body) -> {
+          String before = metricsBefore.getOrDefault(name, "");
+          gcPauseCores.put(name, (gcPauseSeconds(body) - gcPauseSeconds(before)) / window);
+          allocatedMBps.put(name, (sum(JVM_ALLOCATED, body) - sum(JVM_ALLOCATED, before)) / 1e6 / window);
+          Map<String, Double> loops = new TreeMap<>();
+          byLoop(body).forEach((loop, bytes) -> loops.put(loop, (bytes - byLoop(before).getOrDefault(loop, 0.0)) / 1e6 / window));
+          loopAllocatedMBps.put(name, loops);
+        });
         double bytesPerSecond = (agents.desiredBytes() - bytesBefore) / window;
         KnowledgeBaseSnapshot snapshot = knowledgeBaseSnapshot(federation);
 
@@ -178,7 +190,7 @@ public final class ScaleBench {
           problems.add("a message over its size limit: desired state " + agents.largestDesiredBytes() + " B, list " + largestList[0] + " B");
         }
         clean = problems.isEmpty();
-        return new Result(config, stages, commitsPerSecond, submitMs, cores, rss, gcPauseCores, round[0], round[1], bytesPerSecond, agents.largestDesiredBytes(),
+        return new Result(config, stages, commitsPerSecond, submitMs, cores, rss, gcPauseCores, allocatedMBps, loopAllocatedMBps, round[0], round[1], bytesPerSecond, agents.largestDesiredBytes(),
             placingDesiredBytes, placingCpu, largestList[0], failovers, writes, reconnected, agents.reportFailures(), List.copyOf(problems), snapshot);
       }
     } finally {
@@ -190,7 +202,7 @@ public final class ScaleBench {
 
   private static Result partial(Config config, Map<String, Double> stages, List<String> problems, String why) {
     problems.add(why);
-    return new Result(config, stages, Double.NaN, List.of(), Map.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN, 0, 0, Map.of(), 0, List.of(), -1, -1, 0,
+    return new Result(config, stages, Double.NaN, List.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN, 0, 0, Map.of(), 0, List.of(), -1, -1, 0,
         List.copyOf(problems), KnowledgeBaseSnapshot.NONE);
   }
 
@@ -374,12 +386,34 @@ public final class ScaleBench {
 
   private static final Pattern GC_PAUSE = Pattern.compile("(?m)^jvm_gc_pause_seconds_sum\\{[^}]*} ([0-9.eE+-]+)");
 
+  private static final Pattern JVM_ALLOCATED = Pattern.compile("(?m)^jvm_gc_memory_allocated_bytes_total\\{[^}]*} ([0-9.eE+-]+)");
+  private static final Pattern LOOP_ALLOCATED = Pattern.compile("(?m)^qonnect_loop_allocated_bytes_total\\{[^}]*loop=\"([^\"]+)\"[^}]*} ([0-9.eE+-]+)");
+
   /** The garbage collector's pauses so far, in seconds, over every collector and cause. */
   static double gcPauseSeconds(String metrics) {
+    return sum(GC_PAUSE, metrics);
+  }
+
+  /** The sum of every sample {@code series} matches (its last group is the value). */
+  static double sum(Pattern series, String metrics) {
     double sum = 0;
-    Matcher matcher = GC_PAUSE.matcher(metrics);
-    while (matcher.find()) sum += Double.parseDouble(matcher.group(1));
+    Matcher matcher = series.matcher(metrics);
+    while (matcher.find()) sum += Double.parseDouble(matcher.group(matcher.groupCount()));
     return sum;
+  }
+
+  /** Bytes each periodic loop allocated so far, by loop. */
+  static Map<String, Double> byLoop(String metrics) {
+    Map<String, Double> out = new TreeMap<>();
+    Matcher matcher = LOOP_ALLOCATED.matcher(metrics);
+    while (matcher.find()) out.merge(matcher.group(1), Double.parseDouble(matcher.group(2)), Double::sum);
+    return out;
+  }
+
+  /** "placement 120, health 3" (MB/s, the busiest first; loops under 0.5 MB/s left out). */
+  private static String loops(Map<String, Double> mbps) {
+    return String.join(", ", mbps.entrySet().stream().filter(e -> e.getValue() >= 0.5).sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue())).toList());
   }
 
   /** Mean and max ms of the placement rounds run between two scrapes (on whichever lead agent led). */
@@ -456,9 +490,9 @@ public final class ScaleBench {
     KnowledgeBaseSnapshot kb = r.snapshot();
     b.append(String.format(Locale.ROOT, "Knowledge base snapshot: %d pages, %.1f MB in all (largest page %d B), %d round trips measured (all pairs: %d).%n%n",
         kb.pages(), kb.bytes() / 1e6, kb.largestPageBytes(), kb.latencySamples(), (long) c.clusters() * (c.clusters() - 1)));
-    b.append("| process | CPU (cores) | of which GC pauses | RSS MiB |\n|---|---:|---:|---:|\n");
-    r.cpuCores().forEach((p, cores) -> b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %d |%n", p, cores, r.gcPauseCores().getOrDefault(p, 0.0),
-        r.rssMiB().getOrDefault(p, 0L))));
+    b.append("| process | CPU (cores) | of which GC pauses | allocated MB/s | of which by its loops | RSS MiB |\n|---|---:|---:|---:|---|---:|\n");
+    r.cpuCores().forEach((p, cores) -> b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.0f | %s | %d |%n", p, cores, r.gcPauseCores().getOrDefault(p, 0.0),
+        r.allocatedMBps().getOrDefault(p, 0.0), loops(r.loopAllocatedMBps().getOrDefault(p, Map.of())), r.rssMiB().getOrDefault(p, 0L))));
     if (!r.failovers().isEmpty()) {
       b.append("\n| failed cluster | components | applications | detected ms | re-committed ms | pushed ms | Ready ms |\n|---|---:|---:|---:|---:|---:|---:|\n");
       for (Failover f : r.failovers()) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The scale report's GC column reads every collector's pauses from a process's /metrics, and nothing else. */
+/** The scale report's GC and allocation columns read a process's /metrics: every collector's pauses, each loop's allocation. */
 class GcPausesTest {
   @Test
   void everyCollectorsPausesAreSummedAndOtherSumsIgnored() {
@@ -19,5 +19,15 @@ class GcPausesTest {
         """;
     assertThat(ScaleBench.gcPauseSeconds(metrics)).isEqualTo(7.0);
     assertThat(ScaleBench.gcPauseSeconds("")).isZero();
+  }
+
+  @Test
+  void whatEachLoopAllocatedIsReadByLoop() {
+    String metrics = """
+        qonnect_loop_allocated_bytes_total{loop="placement",process="lead-1"} 1.5E9
+        qonnect_loop_allocated_bytes_total{loop="health",process="lead-1"} 2000000.0
+        qonnect_loop_seconds_sum{loop="placement",outcome="ok",process="lead-1"} 12.5
+        """;
+    assertThat(ScaleBench.byLoop(metrics)).containsExactly(java.util.Map.entry("health", 2_000_000.0), java.util.Map.entry("placement", 1.5e9));
   }
 }
