@@ -75,6 +75,18 @@ public final class PlacementController {
    * every 200 ms round made the knowledge base's and the leader's busiest work.
    */
   static final long OBSERVATIONS_MAX_AGE_MILLIS = 1_000;
+  /**
+   * ... or older in proportion to its size: at most this many bytes of snapshot are read a second (a 4.6 MB snapshot every
+   * 4.6 s). A snapshot lives until the next is read, long enough to be copied by young collections and promoted: at 1,000
+   * member clusters, read every second, collecting them was 0.23–0.27 of the leader's 0.56–0.61 cores (the serial
+   * collector's pauses); read this way, 0.07 of 0.43 (docs/benchmarks.md, run J).
+   */
+  static final long SNAPSHOT_BYTES_PER_SECOND = 1_000_000;
+
+  /** How old the snapshot a round places with may be, by the size of the one it has. */
+  static long observationsMaxAge(ObservationSnapshot cached) {
+    return Math.max(OBSERVATIONS_MAX_AGE_MILLIS, cached.getSerializedSize() * 1000L / SNAPSHOT_BYTES_PER_SECOND);
+  }
 
   private ClusterSnapshot lastSnapshot;
   private long lastReconsidered;
@@ -121,7 +133,7 @@ public final class PlacementController {
     record Work(List<ApplicationRecord> applications, List<ClusterRecord> clusters, long clusterSetRevision) {}
     Work work = stateMachine.read(s -> new Work(s.applications(), s.clusters(), s.clusterSetRevision()));
     specCache.keySet().retainAll(work.applications().stream().map(ApplicationRecord::name).collect(Collectors.toSet()));
-    ObservationSnapshot latest = observations.recent(OBSERVATIONS_MAX_AGE_MILLIS);
+    ObservationSnapshot latest = observations.recent(observationsMaxAge(observations.cached()));
     ClusterSnapshot snapshot = snapshots.build(latest, work.clusters());
     long now = monotonicMillis.getAsLong();
     // observations wobble with every agent report; reconsidering on each would run the engine for every

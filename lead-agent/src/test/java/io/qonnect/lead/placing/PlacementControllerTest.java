@@ -31,4 +31,15 @@ class PlacementControllerTest {
     controller.reconcileOnce();
     assertThat(asked).containsExactly("recent " + PlacementController.OBSERVATIONS_MAX_AGE_MILLIS, "recent " + PlacementController.OBSERVATIONS_MAX_AGE_MILLIS);
   }
+
+  /** A snapshot of megabytes (a thousand member clusters) is read less often: at most a megabyte of it a second. */
+  @Test
+  void aLargeSnapshotMayBeOlderInProportionToItsSize() {
+    assertThat(PlacementController.observationsMaxAge(ObservationSnapshot.getDefaultInstance())).isEqualTo(PlacementController.OBSERVATIONS_MAX_AGE_MILLIS);
+    ObservationSnapshot.Builder big = ObservationSnapshot.newBuilder();
+    for (int i = 0; i < 3_000; i++) big.addClusters(io.qonnect.proto.v1.ClusterReport.newBuilder().setCluster("c".repeat(995) + String.format("%05d", i)));
+    ObservationSnapshot threeMegabytes = big.build();
+    assertThat(threeMegabytes.getSerializedSize()).isBetween(3_000_000, 3_020_000);
+    assertThat(PlacementController.observationsMaxAge(threeMegabytes)).isBetween(3_000L, 3_020L);
+  }
 }
