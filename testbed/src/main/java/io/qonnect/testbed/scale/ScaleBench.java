@@ -170,7 +170,8 @@ public final class ScaleBench {
           gcPauseCores.put(name, (gcPauseSeconds(body) - gcPauseSeconds(before)) / window);
           allocatedMBps.put(name, (sum(JVM_ALLOCATED, body) - sum(JVM_ALLOCATED, before)) / 1e6 / window);
           Map<String, Double> loops = new TreeMap<>();
-          byLoop(body).forEach((loop, bytes) -> loops.put(loop, (bytes - byLoop(before).getOrDefault(loop, 0.0)) / 1e6 / window));
+          Map<String, Double> loopsBefore = byLoop(before);
+          byLoop(body).forEach((loop, bytes) -> loops.put(loop, (bytes - loopsBefore.getOrDefault(loop, 0.0)) / 1e6 / window));
           loopAllocatedMBps.put(name, loops);
         });
         double bytesPerSecond = (agents.desiredBytes() - bytesBefore) / window;
