@@ -84,6 +84,7 @@ public final class LeadAgentMain implements AutoCloseable {
   public LeadAgentMain(LeadAgentConfig config) throws IOException {
     config.transport().observeCalls(ops.grpcClientMetrics()); // the knowledge base's and the peers' answers, timed
     RaftProperties properties = RaftPropertiesFactory.create(config);
+    if (!config.raftProperties().isEmpty()) LOG.info("Ratis settings from --raft-properties, over qonnect's: {}", config.raftProperties());
     List<RaftPeer> peers = config.peers().stream()
         .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).build()).toList();
     RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers);
@@ -254,6 +255,15 @@ public final class LeadAgentMain implements AutoCloseable {
       return;
     } catch (IOException e) { // a port taken: exit, rather than keep a Raft peer running without its API
       System.err.println("lead-agent: cannot start: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+      System.exit(1);
+      return;
+    } catch (java.util.concurrent.CompletionException | IllegalArgumentException e) {
+      // Ratis checks its settings as its server starts, e.g. a --raft-properties value at odds with another setting
+      Throwable cause = e;
+      while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) cause = cause.getCause();
+      if (!(cause instanceof IllegalArgumentException)) throw e;
+      System.err.println("lead-agent: cannot start: Ratis refused its settings: " + cause.getMessage()
+          + (config.raftProperties().isEmpty() ? "" : " (--raft-properties gave " + config.raftProperties() + ")"));
       System.exit(1);
       return;
     }

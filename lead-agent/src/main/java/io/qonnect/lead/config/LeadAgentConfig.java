@@ -41,6 +41,9 @@ import java.util.regex.Pattern;
  *   --log-format text|json      QONNECT_LOG_FORMAT         one line per event, for people (default) or as JSON (deploy/)
  *   --rejoin-empty true|false   QONNECT_LEAD_REJOIN_EMPTY  start with a lost (empty) Raft directory as a new empty member,
  *                                                          after removing this peer from the group; default false (refuse)
+ *   --raft-properties K=V,…     QONNECT_RAFT_PROPERTIES    Ratis's own log and write settings (raft.server.log.*,
+ *                                                          raft.server.write.*) over qonnect's, for tuning by measurement
+ *                                                          (docs/benchmarks.md); default none
  *   --ca, --cert, --key FILE | --insecure                  the transport ({@link TransportFlags}); Raft, the client API and
  *                                                          the gateway all use it; the Raft port admits lead agents only
  * </pre>
@@ -51,7 +54,7 @@ import java.util.regex.Pattern;
  */
 public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String knowledgeBase, int electionMinMs, int electionMaxMs,
     long snapshotEvery, int placementIntervalMs, PlacementRound.Policy migration, HealthRules.Config health, long leaseMillis,
-    boolean rejoinEmpty, java.net.InetSocketAddress metricsAddress, Transport transport, Logs.Format logFormat) {
+    boolean rejoinEmpty, java.net.InetSocketAddress metricsAddress, Transport transport, Logs.Format logFormat, Map<String, String> raftProperties) {
 
   public record Peer(String id, String host, int raftPort, int apiPort, int gatewayPort) {
     public String raftAddress() {
@@ -95,6 +98,7 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     @Option(names = "--metrics-address", defaultValue = "${env:QONNECT_METRICS_ADDRESS:-127.0.0.1:9464}") String metricsAddress;
     @Option(names = "--log-format", defaultValue = "${env:QONNECT_LOG_FORMAT:-text}") String logFormat;
     @Option(names = "--rejoin-empty", defaultValue = "${env:QONNECT_LEAD_REJOIN_EMPTY:-false}") String rejoinEmpty;
+    @Option(names = "--raft-properties", defaultValue = "${env:QONNECT_RAFT_PROPERTIES:-}") String raftProperties;
     @Mixin TransportOptions transport = new TransportOptions();
   }
 
@@ -154,6 +158,7 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
     var metrics = ServerFlags.listenAddress(problems, "--metrics-address", o.metricsAddress);
     Transport transport = o.transport.transport(problems);
     Logs.Format logFormat = Logs.Format.parse(problems, "--log-format", o.logFormat);
+    Map<String, String> raftProperties = raftProperties(problems, o.raftProperties);
     if (transport instanceof Transport.MutualTls tls && !(tls.self() instanceof Identity.LeadAgent lead && lead.id().equals(id))) {
       problems.add(TransportFlags.CERT + ": the certificate names " + tls.self().describe() + ", not lead agent " + id);
     }
@@ -162,6 +167,33 @@ public record LeadAgentConfig(String id, List<Peer> peers, Path dataDir, String 
         HealthRules.Config.DEFAULT.recoverAfterMillis());
     return new LeadAgentConfig(id, List.copyOf(peers), Path.of(o.dataDir), kb, min, max, snapshotEvery, (int) interval,
         new PlacementRound.Policy(hysteresis, hold, (int) maxMigrations, readyBound), health, lease, rejoinEmpty.equals("true"), metrics, transport,
-        logFormat);
+        logFormat, raftProperties);
+  }
+
+  /** Ratis keys an operator may set: how the log is written and how much is in flight, nothing of what it guarantees. */
+  private static final Pattern RAFT_KEY = Pattern.compile("raft\\.server\\.(log|write)\\.[a-z0-9.-]+");
+  /** Under those prefixes, what would lose acknowledged writes on a crash. */
+  private static final java.util.Set<String> UNSAFE_RAFT_KEYS = java.util.Set.of("raft.server.log.unsafe-flush.enabled", "raft.server.log.use.memory");
+  private static final Pattern RAFT_VALUE = Pattern.compile("[A-Za-z0-9._-]{1,32}");
+
+  /** {@code KEY=VALUE,…} into Ratis properties, each checked; a problem per bad pair. */
+  static Map<String, String> raftProperties(List<String> problems, String text) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (String pair : text.split(",")) {
+      if (pair.isBlank()) continue;
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair.trim() : pair.substring(0, eq).trim();
+      String value = eq < 0 ? "" : pair.substring(eq + 1).trim();
+      if (!RAFT_KEY.matcher(key).matches()) {
+        problems.add("--raft-properties: '" + key + "' is not a Ratis log or write setting (raft.server.log.* or raft.server.write.*)");
+      } else if (UNSAFE_RAFT_KEYS.contains(key)) {
+        problems.add("--raft-properties: " + key + " would lose acknowledged writes on a crash; it is not settable");
+      } else if (!RAFT_VALUE.matcher(value).matches()) {
+        problems.add("--raft-properties: " + key + " needs a value such as 8MB, 256 or true, got '" + value + "'");
+      } else if (out.put(key, value) != null) {
+        problems.add("--raft-properties: " + key + " is given twice");
+      }
+    }
+    return java.util.Collections.unmodifiableMap(out);
   }
 }

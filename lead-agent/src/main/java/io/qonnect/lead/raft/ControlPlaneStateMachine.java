@@ -19,6 +19,7 @@ import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
@@ -45,6 +46,26 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
   private final java.util.concurrent.atomic.AtomicLong leaderChanges = new java.util.concurrent.atomic.AtomicLong();
   /** Signalled whenever the state moves (an entry applied, a snapshot loaded): what {@link #awaitRevision} waits on. */
   private final Object moved = new Object();
+  /** Where snapshots are encoded and written: off Ratis's apply thread, which only copies the state's records out. */
+  private final java.util.concurrent.Executor snapshotWriter;
+  private final java.util.concurrent.ExecutorService ownWriter;
+  /** The snapshot being written, or the last one written and not yet reported to Ratis; null when neither. */
+  private CompletableFuture<Long> snapshotWritten;
+
+  public ControlPlaneStateMachine() {
+    this.ownWriter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "snapshot-writer");
+      t.setDaemon(true);
+      return t;
+    });
+    this.snapshotWriter = ownWriter;
+  }
+
+  /** @param snapshotWriter runs each snapshot's write (tests: by hand, or at once) */
+  ControlPlaneStateMachine(java.util.concurrent.Executor snapshotWriter) {
+    this.ownWriter = null;
+    this.snapshotWriter = snapshotWriter;
+  }
 
   /** Runs {@code read} against the state under the read lock; the function must not keep references to mutable parts. */
   @Override
@@ -150,21 +171,71 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
   }
 
   @Override
-  public long takeSnapshot() throws IOException {
-    byte[] bytes;
+  public synchronized long takeSnapshot() throws IOException {
+    if (snapshotWritten != null) {
+      // Ratis asks again after every applied batch until it hears of a snapshot: answer at once while one is written
+      if (!snapshotWritten.isDone()) return RaftLog.INVALID_LOG_INDEX;
+      return reportWritten();
+    }
+    // copied here, on Ratis's apply thread, so no entry applies meanwhile (references to immutable records: quick);
+    // encoded, written and fsynced on another thread while entries apply; Ratis hears of it (and purges the log up to
+    // it) only once it is durable
+    long started = System.nanoTime();
+    SnapshotCodec.Contents contents;
     TermIndex last;
     lock.readLock().lock();
     try {
-      bytes = SnapshotCodec.encode(state);
+      contents = SnapshotCodec.Contents.of(state);
       last = getLastAppliedTermIndex();
     } finally {
       lock.readLock().unlock();
     }
-    File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-    // durable before returning: Ratis purges the log up to this index as soon as it has the index back
-    MD5Hash md5 = SnapshotFile.write(target, bytes);
-    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
-    return last.getIndex();
+    long copiedNanos = System.nanoTime() - started;
+    snapshotWritten = CompletableFuture.supplyAsync(() -> {
+      long encoding = System.nanoTime();
+      byte[] bytes = SnapshotCodec.encode(contents);
+      long writing = System.nanoTime();
+      File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+      try {
+        MD5Hash md5 = SnapshotFile.write(target, bytes);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      LOG.info("{}: snapshot at {}: copied in {} ms on the apply thread; {} bytes encoded in {} ms and written in {} ms beside it", getId(), last,
+          copiedNanos / 1_000_000, bytes.length, (writing - encoding) / 1_000_000, (System.nanoTime() - writing) / 1_000_000);
+      return last.getIndex();
+    }, snapshotWriter);
+    return snapshotWritten.isDone() ? reportWritten() : RaftLog.INVALID_LOG_INDEX;
+  }
+
+  /** The index of the snapshot just written, for Ratis; a failed write as the IOException Ratis logs (it asks again later). */
+  private long reportWritten() throws IOException {
+    CompletableFuture<Long> written = snapshotWritten;
+    snapshotWritten = null;
+    try {
+      return written.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw new IOException("snapshot not written: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** Lets a snapshot being written finish (at most 30 s) before the server goes. */
+  @Override
+  public void close() throws IOException {
+    CompletableFuture<Long> written;
+    synchronized (this) {
+      written = snapshotWritten;
+    }
+    if (written != null) {
+      try {
+        written.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("{}: the snapshot being written when closing did not complete: {}", getId(), e.toString());
+      }
+    }
+    if (ownWriter != null) ownWriter.shutdown();
+    super.close();
   }
 
   @Override

@@ -36,8 +36,25 @@ public final class SnapshotCodec {
 
   private SnapshotCodec() {}
 
+  /**
+   * What a snapshot holds, copied out of the state: its records are immutable, so this copy (references only, quick)
+   * can be encoded on another thread while the state moves on.
+   */
+  public record Contents(long lastAppliedIndex, long revision, long clusterSetRevision, int featureLevel, long latestProposedMillis,
+      List<ClusterRecord> clusters, List<ApplicationRecord> applications, List<EventRecord> events, List<RememberedWrite> rememberedWrites) {
+    /** The caller holds the state's read lock (or is the thread that applies). */
+    public static Contents of(ControlPlaneState s) {
+      return new Contents(s.lastAppliedIndex(), s.revision(), s.clusterSetRevision(), s.featureLevel(), s.latestProposedMillis(), s.clusters(),
+          s.applications(), s.events(), s.rememberedWrites());
+    }
+  }
+
   public static byte[] encode(ControlPlaneState state) {
-    byte[] body = body(state);
+    return encode(Contents.of(state));
+  }
+
+  public static byte[] encode(Contents contents) {
+    byte[] body = body(contents);
     byte[] framed = new byte[HEADER.length + body.length + TRAILER.length];
     System.arraycopy(HEADER, 0, framed, 0, HEADER.length);
     System.arraycopy(body, 0, framed, HEADER.length, body.length);
@@ -46,7 +63,7 @@ public final class SnapshotCodec {
   }
 
   /** The state alone, as the codec wrote it before the frame: what {@link #hash} digests, the same in every version. */
-  private static byte[] body(ControlPlaneState state) {
+  private static byte[] body(Contents state) {
     var b = ControlPlaneSnapshot.newBuilder()
         .setLastAppliedIndex(state.lastAppliedIndex())
         .setRevision(state.revision())
@@ -130,7 +147,7 @@ public final class SnapshotCodec {
    */
   public static String hash(ControlPlaneState state) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body(state)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body(Contents.of(state))));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

@@ -77,4 +77,22 @@ class LeadAgentConfigTest {
         .hasMessageContaining("--snapshot-every: expected a positive number")
         .hasMessageContaining("--rejoin-empty: expected true or false, got 'yes'");
   }
+
+  @Test
+  void ratisLogAndWriteSettingsMayBeTunedButNotItsGuarantees() {
+    LeadAgentConfig c = LeadAgentConfig.load(new String[] {"--id", "lead-2", "--data-dir", "/data", "--insecure"},
+        Map.of("QONNECT_LEAD_PEERS", PEERS, "QONNECT_RAFT_PROPERTIES", "raft.server.log.segment.size.max=8MB, raft.server.log.force.sync.num=256"));
+    assertThat(c.raftProperties()).containsExactly(Map.entry("raft.server.log.force.sync.num", "256"), Map.entry("raft.server.log.segment.size.max", "8MB"));
+    assertThat(io.qonnect.lead.raft.RaftPropertiesFactory.create(c).get("raft.server.log.segment.size.max")).as("over qonnect's 1MB").isEqualTo("8MB");
+    assertThat(LeadAgentConfig.load(new String[] {"--id", "lead-2", "--data-dir", "/data", "--insecure"}, Map.of("QONNECT_LEAD_PEERS", PEERS))
+        .raftProperties()).isEmpty();
+
+    assertThatThrownBy(() -> LeadAgentConfig.load(new String[] {"--id", "lead-2", "--data-dir", "/data", "--insecure", "--raft-properties",
+        "raft.server.read.option=DEFAULT,raft.server.log.unsafe-flush.enabled=true,raft.server.log.write.buffer.size=,raft.server.write.byte-limit=1MB,"
+            + "raft.server.write.byte-limit=2MB"}, Map.of("QONNECT_LEAD_PEERS", PEERS)))
+        .hasMessageContaining("--raft-properties: 'raft.server.read.option' is not a Ratis log or write setting")
+        .hasMessageContaining("--raft-properties: raft.server.log.unsafe-flush.enabled would lose acknowledged writes")
+        .hasMessageContaining("--raft-properties: raft.server.log.write.buffer.size needs a value")
+        .hasMessageContaining("--raft-properties: raft.server.write.byte-limit is given twice");
+  }
 }

@@ -62,6 +62,35 @@ class ControlPlaneStateMachineSnapshotTest {
     assertThat(after.getLastAppliedTermIndex().getIndex()).isEqualTo(1);
   }
 
+  /**
+   * The apply thread only encodes a snapshot; its write happens elsewhere, and Ratis hears of it (and may purge the log
+   * up to it) only once it is written: entries apply meanwhile, and the snapshot holds the state it was taken at.
+   */
+  @Test
+  void aSnapshotIsWrittenOffTheApplyThreadAndReportedOnlyOnceWritten() throws IOException {
+    java.util.Deque<Runnable> writes = new java.util.ArrayDeque<>();
+    if (fixture == null) fixture = new StateMachineFixture(dir);
+    ControlPlaneStateMachine sm = fixture.started(RaftStorage.StartupOption.FORMAT, writes::add);
+    apply(sm, 1, new Command.RegisterCluster(ClusterId.of("eu-1"), Tier.CLOUD, "eu", ""));
+    apply(sm, 2, new Command.RegisterCluster(ClusterId.of("eu-2"), Tier.FOG, "eu", ""));
+    String atTwo = sm.stateHash();
+
+    assertThat(sm.takeSnapshot()).as("nothing written yet: nothing for Ratis to purge up to").isEqualTo(-1);
+    assertThat(writes).hasSize(1);
+    apply(sm, 3, new Command.RegisterCluster(ClusterId.of("eu-3"), Tier.EDGE, "eu", ""));
+    assertThat(sm.takeSnapshot()).as("asked again while it is written").isEqualTo(-1);
+    assertThat(writes).as("one write at a time").hasSize(1);
+    assertThat(sm.getStateMachineStorage().getLatestSnapshot()).isNull();
+
+    writes.poll().run();
+    assertThat(sm.getStateMachineStorage().getLatestSnapshot().getIndex()).isEqualTo(2);
+    assertThat(sm.takeSnapshot()).as("once written, Ratis hears of it").isEqualTo(2);
+    assertThat(writes).as("and no new one starts with that answer").isEmpty();
+
+    ControlPlaneStateMachine after = started(RaftStorage.StartupOption.RECOVER);
+    assertThat(after.stateHash()).as("the state at index 2, not 3").isEqualTo(atTwo);
+  }
+
   @Test
   void aSnapshotWhoseBytesNoLongerMatchItsDigestStopsTheStart() throws IOException {
     File snapshot = snapshotWritten();

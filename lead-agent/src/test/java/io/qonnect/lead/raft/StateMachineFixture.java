@@ -34,12 +34,17 @@ final class StateMachineFixture implements AutoCloseable {
     this.dir = dir;
   }
 
+  /** A state machine that writes its snapshots at once, on the caller's thread. */
   ControlPlaneStateMachine started(RaftStorage.StartupOption option) throws IOException {
+    return started(option, Runnable::run);
+  }
+
+  ControlPlaneStateMachine started(RaftStorage.StartupOption option, java.util.concurrent.Executor snapshotWriter) throws IOException {
     close();
     open = RaftStorage.newBuilder().setDirectory(dir.toFile()).setOption(option)
         .setLogCorruptionPolicy(RaftServerConfigKeys.Log.CorruptionPolicy.getDefault()).setStorageFreeSpaceMin(SizeInBytes.ONE_KB).build();
     open.initialize();
-    ControlPlaneStateMachine sm = new ControlPlaneStateMachine();
+    ControlPlaneStateMachine sm = new ControlPlaneStateMachine(snapshotWriter);
     sm.initialize(SERVER, RaftGroupId.randomId(), open);
     return sm;
   }

@@ -1,5 +1,6 @@
 package io.qonnect.agent.upstream;
 
+import io.github.resilience4j.core.IntervalFunction;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -54,7 +55,19 @@ public final class LeadStream implements Runnable {
   private final LongConsumer desiredBytes;
   private final Consumer<SingletonLease> onLease;
   private final LongSupplier monotonicMillis;
+  private final IntervalFunction reconnect;
   private volatile boolean running = true;
+
+  /**
+   * Pauses between looks round the lead agents for one that leads: 100 ms ± half, doubling per look that found none, at
+   * most 2 s ± half. Random, so that a thousand agents whose leader died do not come back in step: with a fixed half
+   * second after each look they asked the survivors thousands of times a second (three tries every 600 ms each) while
+   * those held an election, then opened their streams on the new leader all at once (docs/benchmarks.md, leader kill
+   * at scale).
+   */
+  static final IntervalFunction RECONNECT = IntervalFunction.ofExponentialRandomBackoff(100, 2.0, 0.5, 2_000);
+  /** Within a look, between one lead agent and the next. */
+  private static final long NEXT_ADDRESS_MS = 50;
 
   public LeadStream(String cluster, List<String> addresses, Transport transport, long heartbeatMs, Supplier<RegisterClusterRequest> registration,
       Supplier<Heartbeat> heartbeat, Consumer<DesiredState> onDesired, LongConsumer desiredBytes, Consumer<SingletonLease> onLease,
@@ -69,6 +82,17 @@ public final class LeadStream implements Runnable {
   public LeadStream(String cluster, List<String> addresses, Transport transport, long heartbeatMs, Supplier<RegisterClusterRequest> registration,
       Supplier<Heartbeat> heartbeat, Consumer<DesiredState> onDesired, LongConsumer desiredBytes, Consumer<SingletonLease> onLease,
       LongSupplier monotonicMillis, boolean deltas) {
+    this(cluster, addresses, transport, heartbeatMs, registration, heartbeat, onDesired, desiredBytes, onLease, monotonicMillis, deltas, RECONNECT);
+  }
+
+  /**
+   * @param reconnect the pause before the n-th look round the lead agents (n from 1; a look after a stream ended is the
+   *     first): {@link #RECONNECT} outside tests
+   */
+  LeadStream(String cluster, List<String> addresses, Transport transport, long heartbeatMs, Supplier<RegisterClusterRequest> registration,
+      Supplier<Heartbeat> heartbeat, Consumer<DesiredState> onDesired, LongConsumer desiredBytes, Consumer<SingletonLease> onLease,
+      LongSupplier monotonicMillis, boolean deltas, IntervalFunction reconnect) {
+    this.reconnect = reconnect;
     this.desired = new DesiredAssembly(deltas);
     this.desiredBytes = desiredBytes;
     this.monotonicMillis = monotonicMillis;
@@ -93,8 +117,11 @@ public final class LeadStream implements Runnable {
   @Override
   public void run() {
     boolean registered = false;
+    int looks = 1; // looks round the lead agents since a stream last brought something, this one included
+    int tried = 0; // lead agents tried in vain since then
     for (int attempt = 0; running; attempt++) {
       ManagedChannel channel = channels.get(attempt % channels.size());
+      boolean heard = false;
       try {
         if (!registered) {
           RegisterClusterRequest r = registration.get();
@@ -110,7 +137,7 @@ public final class LeadStream implements Runnable {
           registered = true;
           LOG.info("{}: registered ({} in {})", cluster, r.getTier(), r.getRegion());
         }
-        holdStream(channel);
+        heard = holdStream(channel);
       } catch (StatusRuntimeException e) {
         if (refusal(e.getStatus().getCode())) {
           // the lead agents answered and said no (a name bound to another cluster, a certificate for another one, a
@@ -125,19 +152,31 @@ public final class LeadStream implements Runnable {
       } catch (RuntimeException e) {
         LOG.debug("{}: lead agent {} not usable: {}", cluster, channel.authority(), e.toString());
       }
-      sleep(attempt % channels.size() == channels.size() - 1 ? 500 : 50);
+      if (heard) { // the stream ended: a new look, from the next lead agent on
+        looks = 1;
+        tried = 0;
+      } else {
+        tried++;
+      }
+      sleep(tried % channels.size() == 0 ? reconnect.apply(looks++) : NEXT_ADDRESS_MS);
     }
   }
 
-  /** Returns when the stream ends (leader lost, lead agent gone); keeps heartbeating while it lasts. */
-  private void holdStream(ManagedChannel channel) {
+  /**
+   * Returns when the stream ends (leader lost, lead agent gone); keeps heartbeating while it lasts.
+   *
+   * @return whether the lead agent said anything on it (it led, at least for a while)
+   */
+  private boolean holdStream(ManagedChannel channel) {
     CountDownLatch ended = new CountDownLatch(1);
     CountDownLatch mismatch = new CountDownLatch(1);
     StreamSilence silence = new StreamSilence(monotonicMillis, SILENCE_BOUND_MS);
+    java.util.concurrent.atomic.AtomicBoolean said = new java.util.concurrent.atomic.AtomicBoolean();
     StreamObserver<AgentMessage> up = AgentGatewayGrpc.newStub(channel).connect(new StreamObserver<>() {
       @Override
       public void onNext(LeadMessage m) {
         silence.heard(); // whatever it is: a ping says only that
+        said.set(true);
         switch (m.getBodyCase()) {
           case DESIRED_STATE -> {
             desiredBytes.accept(m.getDesiredState().getSerializedSize());
@@ -183,7 +222,7 @@ public final class LeadStream implements Runnable {
             up.onError(Status.DEADLINE_EXCEEDED.withDescription("the lead agent was silent for more than " + SILENCE_BOUND_MS + " ms")
                 .asRuntimeException()); // cancels the call: a half-close would leave it open on a hung lead agent
           }
-          return;
+          return said.get();
         }
         synchronized (up) {
           up.onNext(AgentMessage.newBuilder().setHeartbeat(heartbeat.get()).build());
@@ -199,6 +238,7 @@ public final class LeadStream implements Runnable {
     } catch (RuntimeException e) {
       up.onError(e);
     }
+    return said.get();
   }
 
 

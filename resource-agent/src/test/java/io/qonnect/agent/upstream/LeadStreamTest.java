@@ -137,4 +137,56 @@ class LeadStreamTest {
     assertThat(hello.getHaveDesiredRevision()).isEqualTo(5);
     assertThat(hello.getHeldList()).containsExactly(HeldApplication.newBuilder().setApplication("books").setDigest(42).build());
   }
+
+  /**
+   * Looks round the lead agents for the leader pause longer each time none leads (so a thousand agents whose leader
+   * died do not keep asking in step), and start short again once a stream brought something.
+   */
+  @Test
+  void looksForTheLeaderBackOffUntilAStreamBringsSomethingThenStartShortAgain() throws Exception {
+    AtomicLong connects = new AtomicLong();
+    lead = Transport.insecure().server(new InetSocketAddress("127.0.0.1", 0)).addService(new AgentGatewayGrpc.AgentGatewayImplBase() {
+      @Override
+      public void register(RegisterClusterRequest request, StreamObserver<RegisterClusterResponse> out) {
+        out.onNext(RegisterClusterResponse.getDefaultInstance());
+        out.onCompleted();
+      }
+
+      @Override
+      public StreamObserver<AgentMessage> connect(StreamObserver<LeadMessage> out) {
+        if (connects.incrementAndGet() == 4) { // the fourth leads for a moment: a ping, then the stream ends
+          out.onNext(LeadMessage.newBuilder().setPing(StreamPing.getDefaultInstance()).build());
+          out.onCompleted();
+        } else {
+          out.onError(io.grpc.Status.UNAVAILABLE.withDescription("not the leader").asRuntimeException());
+        }
+        return new StreamObserver<>() {
+          @Override public void onNext(AgentMessage m) {}
+          @Override public void onError(Throwable t) {}
+          @Override public void onCompleted() {}
+        };
+      }
+    }).build().start();
+    BlockingQueue<Integer> looks = new LinkedBlockingQueue<>();
+    RegisterClusterRequest registration = RegisterClusterRequest.newBuilder().setCluster("eu-1").setTier(Tier.TIER_CLOUD).setRegion("eu").build();
+    agent = new LeadStream("eu-1", List.of("127.0.0.1:" + lead.getPort()), Transport.insecure(), 20, () -> registration,
+        () -> Heartbeat.newBuilder().setCluster("eu-1").build(), desired::add, bytes -> {}, l -> {}, now::get, true, n -> {
+          looks.add(n);
+          return 5L;
+        });
+    Thread.ofPlatform().daemon().name("lead-stream-test").start(agent);
+
+    List<Integer> asked = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) asked.add(looks.poll(5, TimeUnit.SECONDS));
+    assertThat(asked).as("the pause asked for after each look, by how many looks in vain it ends").containsExactly(1, 2, 3, 1, 2);
+  }
+
+  @Test
+  void theStandardPausesAreRandomAndBounded() {
+    List<Long> first = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) first.add(LeadStream.RECONNECT.apply(1));
+    assertThat(first).allSatisfy(ms -> assertThat(ms).isBetween(50L, 150L));
+    assertThat(first.stream().distinct().count()).as("agents do not come back in step").isGreaterThan(20);
+    for (int n = 1; n < 30; n++) assertThat(LeadStream.RECONNECT.apply(n)).isBetween(50L, 3_000L);
+  }
 }

@@ -61,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--writers", description = "federation: concurrent clients (default 32)")
   int writers = 32;
 
-  @Option(names = "--kills", description = "federation: leader kill -9 rounds (default 20); scale: 0 or 1 (default 1)")
+  @Option(names = "--kills", description = "federation: leader kill -9 rounds (default 20); scale: 0-20 (default 1)")
   Integer killsOption;
 
   @Option(names = "--transport", description = "federation: tls (default), insecure, or both (one after the other, side by side in the report)")
@@ -78,6 +78,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--fail", description = "scale: member clusters failed one after the other, each the one holding the most components (default 1)")
   int fail = 1;
+
+  @Option(names = "--node-scale", description = "scale: each simulated member cluster has this many times its tier's nodes, cloud 4, fog 3, edge 2 (default 1)")
+  Integer nodeScaleOption;
 
   @Option(names = "--complete-states", description = "scale: the simulated agents ask for complete desired states, as agents before 0.8 (to compare with deltas)")
   boolean completeStates;
@@ -197,19 +200,21 @@ final class BenchCommand implements Callable<Integer> {
     if (perApp < 1 || perApp > 50) throw new QonnectMain.UserError("--components: 1-50, got " + perApp);
     if (fail < 0 || fail >= clusters) throw new QonnectMain.UserError("--fail: 0 to one less than --clusters, got " + fail);
     int kills = killsOption == null ? 1 : killsOption;
-    if (kills < 0 || kills > 1) throw new QonnectMain.UserError("--kills for scale: 0 or 1, got " + kills);
+    if (kills < 0 || kills > 20) throw new QonnectMain.UserError("--kills for scale: 0-20, got " + kills);
     if (writers < 1 || writers > 256) throw new QonnectMain.UserError("--writers: 1-256, got " + writers);
+    int nodeScale = nodeScaleOption == null ? 1 : nodeScaleOption;
+    if (nodeScale < 1 || nodeScale > 100) throw new QonnectMain.UserError("--node-scale: 1-100, got " + nodeScale);
     var w = spec.commandLine().getErr();
-    boolean kill = kills > 0;
     w.println("bench scale: " + clusters + " simulated member clusters, " + apps + " applications of " + perApp + " components, " + fail
-        + " failed cluster(s), " + (kill ? "a leader kill" : "no leader kill"));
-    var config = new io.qonnect.testbed.scale.ScaleBench.Config(clusters, apps, perApp, fail, kill, writers, 30,
-        new io.qonnect.testbed.scale.SimulatedAgents.Config(clusters, 2000, 1000, 5000, !completeStates), io.qonnect.testbed.federation.LocalFederation.defaultJvmOptions(),
+        + " failed cluster(s), " + kills + " leader kill(s)");
+    var config = new io.qonnect.testbed.scale.ScaleBench.Config(clusters, apps, perApp, fail, kills, writers, 30,
+        new io.qonnect.testbed.scale.SimulatedAgents.Config(clusters, 2000, 1000, 5000, !completeStates, nodeScale), io.qonnect.testbed.federation.LocalFederation.defaultJvmOptions(),
         Math.max(300_000, apps * 120L));
     try {
       var result = new io.qonnect.testbed.scale.ScaleBench(w).run(config, System.getProperty("java.class.path"));
       write(io.qonnect.testbed.scale.ScaleBench.report(result, "./qonnect bench scale --clusters " + clusters + " --apps " + apps + " --components " + perApp
-          + " --fail " + fail + " --kills " + kills + " --writers " + writers + (completeStates ? " --complete-states" : "")));
+          + " --fail " + fail + " --kills " + kills + " --writers " + writers + (nodeScale > 1 ? " --node-scale " + nodeScale : "")
+          + (completeStates ? " --complete-states" : "")));
       return result.problems().isEmpty() ? QonnectMain.OK : 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

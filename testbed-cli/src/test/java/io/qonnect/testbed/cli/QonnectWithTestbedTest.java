@@ -27,7 +27,8 @@ class QonnectWithTestbedTest {
   void benchScaleTakesItsOwnDefaultsWhereTheFederationBenchHasOthers() {
     // the command, `bench scale --clusters 1000 --apps 10000`, once refused the federation bench's 20 leader kills
     assertThat(run("bench", "scale", "--writers", "0").err()).as("every check before --writers passed").isEqualTo("error: --writers: 1-256, got 0\n");
-    assertThat(run("bench", "scale", "--kills", "2").err()).isEqualTo("error: --kills for scale: 0 or 1, got 2\n");
+    assertThat(run("bench", "scale", "--kills", "21").err()).isEqualTo("error: --kills for scale: 0-20, got 21\n");
+    assertThat(run("bench", "scale", "--node-scale", "0").err()).isEqualTo("error: --node-scale: 1-100, got 0\n");
   }
 
   @Test

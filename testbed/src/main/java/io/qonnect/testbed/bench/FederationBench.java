@@ -88,7 +88,7 @@ public final class FederationBench {
           failovers.add(ms);
           say(progress, String.format(Locale.ROOT, "  kill %d/%d: %s killed, next write committed after %.0f ms", k, config.kills(), leader, ms));
           federation.start(federation.member(leader), List.of());
-          awaitAllAnswer(client, federation);
+          federation.awaitCaughtUp(60_000); // the next kill starts from a full group
         }
         Result result = new Result(config.insecure(), config.rate() > 0 ? latencies.size() + failed : config.submissions(), config.writers(), seconds,
             latencies, config.stormClients(), storm, failovers, failed, config.rate(), cpuUsed);
@@ -209,21 +209,6 @@ public final class FederationBench {
 
   private static void submit(LeadAgentsClient client, String name) {
     client.apply(ApplyRequest.newBuilder().setSpecYaml(spec(name)).build());
-  }
-
-  /** Waits until the restarted lead agent serves again, so the next kill starts from a full group. */
-  private static void awaitAllAnswer(LeadAgentsClient client, LocalFederation federation) throws InterruptedException {
-    for (String address : federation.leadAgentAddresses()) {
-      for (int i = 0; i < 300; i++) {
-        try {
-          if (!client.at(address).leader(io.qonnect.proto.v1.LeaderRequest.getDefaultInstance()).getLeaderId().isEmpty()) break;
-        } catch (StatusRuntimeException e) {
-          // starting
-        }
-        Thread.sleep(100);
-      }
-    }
-    Thread.sleep(2000); // let it catch up with the log before the next kill
   }
 
   private static void say(PrintWriter progress, String line) {

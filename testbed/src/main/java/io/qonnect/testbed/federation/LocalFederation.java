@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -129,11 +130,20 @@ public final class LocalFederation {
     return new LocalFederation(workDir, System.getProperty("java.class.path"), defaultJvmOptions());
   }
 
-  /** Heap and GC for the small server JVMs, plus what the launcher passes in {@code QONNECT_JAVA_OPTS}. */
+  /**
+   * Heap and GC for the small server JVMs, plus what the launcher passes in {@code QONNECT_JAVA_OPTS}: a heap or a
+   * collector named there replaces the default one (the JVM refuses two collectors).
+   */
   public static List<String> defaultJvmOptions() {
-    List<String> jvm = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC"));
-    String extra = System.getenv("QONNECT_JAVA_OPTS");
-    if (extra != null && !extra.isBlank()) jvm.addAll(List.of(extra.trim().split("\\s+")));
+    return jvmOptions(System.getenv("QONNECT_JAVA_OPTS"));
+  }
+
+  static List<String> jvmOptions(String extra) {
+    List<String> given = extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
+    List<String> jvm = new ArrayList<>();
+    if (given.stream().noneMatch(o -> o.startsWith("-Xmx"))) jvm.add("-Xmx384m");
+    if (given.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) jvm.add("-XX:+UseSerialGC");
+    jvm.addAll(given);
     return jvm;
   }
 
@@ -906,6 +916,43 @@ public final class LocalFederation {
           // not up yet
         }
         if (System.nanoTime() > deadline) throw new IllegalStateException("no lead agent elected a leader within " + timeoutMs + " ms; see the logs in " + workDir);
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+  }
+
+  /**
+   * Waits until every lead agent serves, knows the leader and has applied what the leader had applied when all first
+   * answered: a restarted one has caught up, so a next fault starts from a full group.
+   */
+  public void awaitCaughtUp(long timeoutMs) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    long target = -1;
+    Map<String, String> last = new TreeMap<>();
+    try (LeadAgentsClient client = client(2000)) {
+      while (true) {
+        List<LeaderResponse> answers = new ArrayList<>();
+        for (String address : leadAgentAddresses()) {
+          try {
+            LeaderResponse r = client.at(address).leader(LeaderRequest.getDefaultInstance());
+            answers.add(r);
+            last.put(address, r.getThisId() + " applied " + r.getAppliedIndex() + (r.getLeaderId().isEmpty() ? ", no leader known" : ""));
+          } catch (RuntimeException e) {
+            last.put(address, "no answer");
+          }
+        }
+        if (answers.size() == leadAgentAddresses().size() && answers.stream().noneMatch(r -> r.getLeaderId().isEmpty())) {
+          String leader = answers.getFirst().getLeaderId();
+          if (target < 0) {
+            target = answers.stream().filter(r -> r.getThisId().equals(leader)).mapToLong(LeaderResponse::getAppliedIndex).findFirst().orElse(-1);
+          }
+          long behind = target;
+          if (target >= 0 && answers.stream().allMatch(r -> r.getAppliedIndex() >= behind)) return;
+        }
+        if (System.nanoTime() > deadline) throw new IllegalStateException("the lead agents did not all catch up within " + timeoutMs + " ms: " + last);
         Thread.sleep(100);
       }
     } catch (InterruptedException e) {

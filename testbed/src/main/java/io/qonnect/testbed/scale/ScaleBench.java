@@ -7,6 +7,7 @@ import io.qonnect.proto.v1.ApplyRequest;
 import io.qonnect.proto.v1.ApplyResponse;
 import io.qonnect.proto.v1.ClusterHealth;
 import io.qonnect.proto.v1.ClusterStatus;
+import io.qonnect.proto.v1.LeaderResponse;
 import io.qonnect.proto.v1.ListApplicationsRequest;
 import io.qonnect.proto.v1.ListClustersRequest;
 import io.qonnect.testbed.cluster.ProcessStats;
@@ -44,8 +45,15 @@ import java.util.stream.Collectors;
  * Records numbers; checks only what the scale run must never break, in {@link Result#problems()}.
  */
 public final class ScaleBench {
-  public record Config(int clusters, int apps, int componentsPerApp, int fail, boolean killLeader, int writers, int steadySeconds,
+  public record Config(int clusters, int apps, int componentsPerApp, int fail, int leaderKills, int writers, int steadySeconds,
       SimulatedAgents.Config agents, List<String> jvmOptions, long timeoutMs) {}
+
+  /**
+   * One leader kill -9, in ms after it: a write accepted again, every agent's desired state received again (-1: not within
+   * the timeout); and the elections from the kill until the group was whole again (the term's rise: 1 when the first
+   * leader elected kept the lead).
+   */
+  public record LeaderKill(String leader, long writesAcceptedMs, long agentsReconnectedMs, long elections) {}
 
   /** One failed cluster: how long after its agent stopped each stage was reached, in ms (-1: not within the timeout). */
   public record Failover(String cluster, int components, int applications, long detectedMs, long recommittedMs, long pushedMs, long readyMs) {}
@@ -66,7 +74,7 @@ public final class ScaleBench {
   public record Result(Config config, Map<String, Double> stages, double commitsPerSecond, List<Double> submitMs, Map<String, Double> cpuCores,
       Map<String, Long> rssMiB, Map<String, Double> gcPauseCores, Map<String, Double> allocatedMBps, Map<String, Map<String, Double>> loopAllocatedMBps,
       double placementRoundMs, double placementRoundMaxMs, double desiredBytesPerSecond, long largestDesiredBytes,
-      long placingDesiredBytes, Map<String, Double> placingCpuSeconds, long largestListBytes, List<Failover> failovers, long killWritesAcceptedMs, long killAgentsReconnectedMs, long reportFailures,
+      long placingDesiredBytes, Map<String, Double> placingCpuSeconds, long largestListBytes, List<Failover> failovers, List<LeaderKill> leaderKills, long reportFailures,
       List<String> problems, KnowledgeBaseSnapshot snapshot) {}
 
   /** The knowledge base's observation snapshot at steady state, as the leader reads it: pages, bytes, round trips held. */
@@ -135,7 +143,7 @@ public final class ScaleBench {
         if (!ready) {
           problems.add("not every application Ready within " + config.timeoutMs() / 1000 + " s after the submissions started");
           return new Result(config, stages, commitsPerSecond, submitMs, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN,
-              agents.largestDesiredBytes(), agents.desiredBytes() - placingBytesBefore, Map.of(), largestList[0], List.of(), -1, -1, agents.reportFailures(), List.copyOf(problems),
+              agents.largestDesiredBytes(), agents.desiredBytes() - placingBytesBefore, Map.of(), largestList[0], List.of(), List.of(), agents.reportFailures(), List.copyOf(problems),
               KnowledgeBaseSnapshot.NONE);
         }
         stages.put("submitted → all applications Ready", seconds(t) - submitSeconds);
@@ -180,19 +188,14 @@ public final class ScaleBench {
         List<Failover> failovers = new ArrayList<>();
         for (int k = 0; k < config.fail(); k++) failovers.add(failover(client, agents, config.timeoutMs(), problems));
 
-        long writes = -1;
-        long reconnected = -1;
-        if (config.killLeader()) {
-          long[] kill = killLeader(federation, client, agents, config.timeoutMs());
-          writes = kill[0];
-          reconnected = kill[1];
-        }
+        List<LeaderKill> kills = new ArrayList<>();
+        for (int k = 1; k <= config.leaderKills(); k++) kills.add(killLeader(federation, client, agents, config.timeoutMs(), k));
         if (agents.largestDesiredBytes() > io.qonnect.transport.GrpcKeepalive.MAX_RESPONSE_BYTES || largestList[0] > io.qonnect.transport.GrpcKeepalive.MAX_RESPONSE_BYTES) {
           problems.add("a message over its size limit: desired state " + agents.largestDesiredBytes() + " B, list " + largestList[0] + " B");
         }
         clean = problems.isEmpty();
         return new Result(config, stages, commitsPerSecond, submitMs, cores, rss, gcPauseCores, allocatedMBps, loopAllocatedMBps, round[0], round[1], bytesPerSecond, agents.largestDesiredBytes(),
-            placingDesiredBytes, placingCpu, largestList[0], failovers, writes, reconnected, agents.reportFailures(), List.copyOf(problems), snapshot);
+            placingDesiredBytes, placingCpu, largestList[0], failovers, kills, agents.reportFailures(), List.copyOf(problems), snapshot);
       }
     } finally {
       // a run with a problem, or one that did not complete, keeps the processes' logs and data for a look
@@ -203,7 +206,7 @@ public final class ScaleBench {
 
   private static Result partial(Config config, Map<String, Double> stages, List<String> problems, String why) {
     problems.add(why);
-    return new Result(config, stages, Double.NaN, List.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN, 0, 0, Map.of(), 0, List.of(), -1, -1, 0,
+    return new Result(config, stages, Double.NaN, List.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN, 0, 0, Map.of(), 0, List.of(), List.of(), 0,
         List.copyOf(problems), KnowledgeBaseSnapshot.NONE);
   }
 
@@ -291,10 +294,11 @@ public final class ScaleBench {
     return new Failover(victim, held.size(), apps.size(), detected, recommitted, pushed, ready);
   }
 
-  /** Kills the leader with SIGKILL; ms until a write is accepted again and until every live agent received a desired state again. */
-  private long[] killLeader(LocalFederation federation, LeadAgentsClient client, SimulatedAgents agents, long timeoutMs) throws InterruptedException {
-    String leader = federation.awaitLeader(30_000).getLeaderId();
-    say("  killing the leader, " + leader);
+  /** Kills the leader with SIGKILL, then starts it again; ms until a write is accepted again and until every live agent received a desired state again. */
+  private LeaderKill killLeader(LocalFederation federation, LeadAgentsClient client, SimulatedAgents agents, long timeoutMs, int k) throws InterruptedException {
+    LeaderResponse before = federation.awaitLeader(30_000);
+    String leader = before.getLeaderId();
+    say("  leader kill " + k + ": killing " + leader);
     long t = System.nanoTime();
     long killedAt = t / 1_000_000;
     federation.kill(leader);
@@ -302,7 +306,7 @@ public final class ScaleBench {
     for (int i = 0; writes < 0 && millis(t) < timeoutMs; i++) {
       try {
         int n = i;
-        client.apply(ApplyRequest.newBuilder().setSpecYaml(spec("after-kill-" + n, 1)).build());
+        client.apply(ApplyRequest.newBuilder().setSpecYaml(spec("after-kill-" + k + "-" + n, 1)).build());
         writes = millis(t);
       } catch (StatusRuntimeException e) {
         // no leader yet
@@ -315,7 +319,11 @@ public final class ScaleBench {
     }
     say("    writes accepted after " + writes + " ms, every agent reconnected after " + reconnected + " ms");
     federation.start(federation.member(leader), List.of());
-    return new long[] {writes, reconnected};
+    // the killed lead agent restarted and caught up: the next kill starts from a full group
+    federation.awaitCaughtUp(timeoutMs);
+    long elections = federation.awaitLeader(30_000).getTerm() - before.getTerm();
+    say("    " + elections + " election(s) until the group was whole again");
+    return new LeaderKill(leader, writes, reconnected, elections);
   }
 
   private record Progress(long done, long of) {}
@@ -476,7 +484,8 @@ public final class ScaleBench {
     b.append("Command: `").append(command).append("`  \n");
     b.append("Java ").append(Runtime.version()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores; ")
         .append("3 lead agents and the knowledge base as separate JVMs, ").append(c.clusters()).append(" simulated member clusters' agents in one more ")
-        .append("(real protocol and mutual TLS, no Kubernetes; components Ready ").append(c.agents().readyDelayMs()).append(" ms after they arrive), ")
+        .append("(real protocol and mutual TLS, no Kubernetes; components Ready ").append(c.agents().readyDelayMs()).append(" ms after they arrive")
+        .append(c.agents().nodeScale() > 1 ? "; " + c.agents().nodeScale() + " times the nodes of a tier's cluster" : "").append("), ")
         .append(c.apps()).append(" applications of ").append(c.componentsPerApp()).append(" components.\n\n");
     b.append("| stage | seconds |\n|---|---:|\n");
     r.stages().forEach((stage, s) -> b.append(String.format(Locale.ROOT, "| %s | %.1f |%n", stage, s)));
@@ -501,9 +510,20 @@ public final class ScaleBench {
             f.recommittedMs(), f.pushedMs(), f.readyMs()));
       }
     }
-    if (r.killWritesAcceptedMs() != -1 || r.killAgentsReconnectedMs() != -1) {
-      b.append(String.format(Locale.ROOT, "%nLeader kill -9: writes accepted again after %d ms, every agent reconnected (a desired state received) after %d ms.%n",
-          r.killWritesAcceptedMs(), r.killAgentsReconnectedMs()));
+    if (!r.leaderKills().isEmpty()) {
+      b.append("\n| leader kill -9 | leader | writes accepted again ms | every agent reconnected (a desired state received) ms | elections until whole again |\n"
+          + "|---|---|---:|---:|---:|\n");
+      for (int k = 0; k < r.leaderKills().size(); k++) {
+        LeaderKill kill = r.leaderKills().get(k);
+        b.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %d |%n", k + 1, kill.leader(), kill.writesAcceptedMs(), kill.agentsReconnectedMs(),
+            kill.elections()));
+      }
+      if (r.leaderKills().size() > 1) {
+        b.append(String.format(Locale.ROOT, "| median | | %.0f | %.0f | %.0f |%n",
+            percentile(r.leaderKills().stream().map(x -> (double) x.writesAcceptedMs()).toList(), 50),
+            percentile(r.leaderKills().stream().map(x -> (double) x.agentsReconnectedMs()).toList(), 50),
+            percentile(r.leaderKills().stream().map(x -> (double) x.elections()).toList(), 50)));
+      }
     }
     b.append(r.problems().isEmpty() ? "\nProblems: none.\n" : "\nProblems:\n" + r.problems().stream().map(p -> "- " + p + "\n").collect(Collectors.joining()));
     return b.toString();

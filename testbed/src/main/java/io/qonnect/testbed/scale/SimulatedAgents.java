@@ -43,9 +43,15 @@ public final class SimulatedAgents implements AutoCloseable {
    * @param reportMs how often each reports capacity, readiness and round trips (the real agent's default is 2 s)
    */
   /** @param deltas the agents take desired-state deltas (false: complete states only, as agents before 0.8) */
-  public record Config(int clusters, long readyDelayMs, long heartbeatMs, long reportMs, boolean deltas) {
+  /** @param nodeScale each cluster has this many times its tier's nodes (cloud 4, fog 3, edge 2) */
+  public record Config(int clusters, long readyDelayMs, long heartbeatMs, long reportMs, boolean deltas, int nodeScale) {
     public Config {
       if (clusters < 1 || clusters > 10_000) throw new IllegalArgumentException("clusters: 1-10000, got " + clusters);
+      if (nodeScale < 1 || nodeScale > 100) throw new IllegalArgumentException("nodeScale: 1-100, got " + nodeScale);
+    }
+
+    public Config(int clusters, long readyDelayMs, long heartbeatMs, long reportMs, boolean deltas) {
+      this(clusters, readyDelayMs, heartbeatMs, reportMs, deltas, 1);
     }
   }
 
@@ -173,7 +179,7 @@ public final class SimulatedAgents implements AutoCloseable {
     }
 
     int nodes() {
-      return switch (tier) {
+      return config.nodeScale() * switch (tier) {
         case TIER_CLOUD -> 4;
         case TIER_FOG -> 3;
         default -> 2;

@@ -142,7 +142,7 @@ class LeadAgentsIT {
       Map<String, ApplicationStatus> after = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance()))
           .getApplicationsList().stream().collect(Collectors.toMap(ApplicationStatus::getName, a -> a));
       assertThat(after).isEqualTo(before);
-      awaitEqualReplicas(client);
+      awaitEqualReplicas(client, federation);
     }
   }
 
@@ -159,7 +159,7 @@ class LeadAgentsIT {
       assertThat(acked).hasSize(1500);
 
       federation.start(federation.member(follower), List.of("--snapshot-every", "200"));
-      awaitEqualReplicas(client);
+      awaitEqualReplicas(client, federation);
       assertThat(Files.readString(federation.log(federation.member(follower))))
           .as("the restarted follower installed the leader's snapshot: its log was purged past what the follower had")
           .contains("reinitialized from snapshot");
@@ -197,18 +197,37 @@ class LeadAgentsIT {
     throw new AssertionError("not every application was placed within 60 s");
   }
 
-  /** Waits until every lead agent has applied the same index with the same state hash. */
-  private static void awaitEqualReplicas(LeadAgentsClient client) throws InterruptedException {
-    List<LeaderResponse> answers = List.of();
+  /**
+   * Waits until every lead agent has applied the same index with the same state hash; otherwise fails saying, per
+   * lead agent, its last answer or error, whether its process runs, and the last error its log holds.
+   */
+  private static void awaitEqualReplicas(LeadAgentsClient client, LocalFederation federation) throws InterruptedException, IOException {
+    Map<String, String> last = new java.util.TreeMap<>(); // per address: its last answer or why it gave none
     for (int attempt = 0; attempt < 600; attempt++) {
-      try {
-        answers = client.addresses().stream().map(a -> client.at(a).leader(LeaderRequest.getDefaultInstance())).toList();
-        if (answers.stream().map(r -> r.getAppliedIndex() + "/" + r.getStateHash()).distinct().count() == 1) return;
-      } catch (StatusRuntimeException e) {
-        // a peer is still starting
+      Set<String> states = new java.util.HashSet<>();
+      for (String a : client.addresses()) {
+        try {
+          LeaderResponse r = client.at(a).withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS).leader(LeaderRequest.getDefaultInstance());
+          last.put(a, r.getThisId() + "@" + r.getAppliedIndex() + " " + r.getStateHash());
+          states.add(r.getAppliedIndex() + "/" + r.getStateHash());
+        } catch (StatusRuntimeException e) {
+          Throwable cause = e.getStatus().getCause(); // a peer is still starting
+          last.put(a, e.getStatus().getCode() + " " + e.getStatus().getDescription()
+              + (cause == null ? "" : " (" + String.valueOf(cause.getMessage()).lines().findFirst().orElse("") + ")"));
+          states.add("no answer");
+        }
       }
+      if (states.size() == 1 && !states.contains("no answer")) return;
       Thread.sleep(100);
     }
-    throw new AssertionError("replicas did not converge: " + answers.stream().map(r -> r.getThisId() + "@" + r.getAppliedIndex() + " " + r.getStateHash()).toList());
+    StringBuilder why = new StringBuilder("replicas did not converge within 60 s: " + last);
+    for (LocalFederation.Member m : federation.members()) {
+      if (!m.role().equals(LocalFederation.LEAD_AGENT)) continue;
+      Path log = federation.log(m);
+      String lastError = !Files.isRegularFile(log) ? "no log" : Files.readAllLines(log).stream()
+          .filter(l -> l.contains("ERROR") || l.contains("Exception") || l.contains("refus")).reduce((a, b) -> b).orElse("none");
+      why.append("; ").append(m.name()).append(federation.pid(m).isPresent() ? " running" : " NOT RUNNING").append(", last error: ").append(lastError);
+    }
+    throw new AssertionError(why.toString());
   }
 }

@@ -17,7 +17,7 @@ class ScaleIT {
   @Test
   void aHundredClustersAndAThousandApplications() throws Exception {
     var agents = new SimulatedAgents.Config(100, 300, 500, 2000, true);
-    var config = new ScaleBench.Config(100, 1000, 3, 1, false, 32, 2, agents, LocalFederation.TEST_JVM_OPTIONS, 180_000);
+    var config = new ScaleBench.Config(100, 1000, 3, 1, 0, 32, 2, agents, LocalFederation.TEST_JVM_OPTIONS, 180_000);
 
     ScaleBench.Result result = new ScaleBench(new PrintWriter(System.out, true)).run(config, System.getProperty("java.class.path"));
     System.out.println(ScaleBench.report(result, "ScaleIT"));

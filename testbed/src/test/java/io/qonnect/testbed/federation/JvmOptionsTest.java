@@ -1,0 +1,16 @@
+package io.qonnect.testbed.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The server JVMs' options: a small heap and the serial collector unless {@code QONNECT_JAVA_OPTS} names others. */
+class JvmOptionsTest {
+  @Test
+  void aHeapOrACollectorGivenReplacesTheDefaultOne() {
+    assertThat(LocalFederation.jvmOptions(null)).containsExactly("-Xmx384m", "-XX:+UseSerialGC");
+    assertThat(LocalFederation.jvmOptions(" -Xss1m ")).containsExactly("-Xmx384m", "-XX:+UseSerialGC", "-Xss1m");
+    assertThat(LocalFederation.jvmOptions("-Xmx1g")).containsExactly("-XX:+UseSerialGC", "-Xmx1g");
+    assertThat(LocalFederation.jvmOptions("-XX:+UseG1GC -Xmx1g")).as("the JVM refuses two collectors").containsExactly("-XX:+UseG1GC", "-Xmx1g");
+  }
+}
