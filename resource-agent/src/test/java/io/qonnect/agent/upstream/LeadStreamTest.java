@@ -44,8 +44,9 @@ class LeadStreamTest {
   private Server lead;
   private LeadStream agent;
 
-  private void startLead() throws Exception {
-    lead = Transport.insecure().server(new InetSocketAddress("127.0.0.1", 0)).addService(new AgentGatewayGrpc.AgentGatewayImplBase() {
+  /** A lead agent that accepts every registration and answers each Connect with {@code connect}. */
+  private static Server lead(java.util.function.Function<StreamObserver<LeadMessage>, StreamObserver<AgentMessage>> connect) throws Exception {
+    return Transport.insecure().server(new InetSocketAddress("127.0.0.1", 0)).addService(new AgentGatewayGrpc.AgentGatewayImplBase() {
       @Override
       public void register(RegisterClusterRequest request, StreamObserver<RegisterClusterResponse> out) {
         out.onNext(RegisterClusterResponse.getDefaultInstance());
@@ -54,21 +55,27 @@ class LeadStreamTest {
 
       @Override
       public StreamObserver<AgentMessage> connect(StreamObserver<LeadMessage> out) {
-        seen.add("connect");
-        ((ServerCallStreamObserver<LeadMessage>) out).setOnCancelHandler(() -> {}); // a ping after a cancel is dropped, not thrown
-        down = out;
-        return new StreamObserver<>() {
-          @Override public void onNext(AgentMessage m) {
-            if (m.hasHello()) {
-              hello = m.getHello();
-              seen.add("hello");
-            }
-          }
-          @Override public void onError(Throwable t) { seen.add("cancelled"); }
-          @Override public void onCompleted() { seen.add("completed"); }
-        };
+        return connect.apply(out);
       }
     }).build().start();
+  }
+
+  private void startLead() throws Exception {
+    lead = lead(out -> {
+      seen.add("connect");
+      ((ServerCallStreamObserver<LeadMessage>) out).setOnCancelHandler(() -> {}); // a ping after a cancel is dropped, not thrown
+      down = out;
+      return new StreamObserver<>() {
+        @Override public void onNext(AgentMessage m) {
+          if (m.hasHello()) {
+            hello = m.getHello();
+            seen.add("hello");
+          }
+        }
+        @Override public void onError(Throwable t) { seen.add("cancelled"); }
+        @Override public void onCompleted() { seen.add("completed"); }
+      };
+    });
     RegisterClusterRequest registration = RegisterClusterRequest.newBuilder().setCluster("eu-1").setTier(Tier.TIER_CLOUD).setRegion("eu").build();
     agent = new LeadStream("eu-1", List.of("127.0.0.1:" + lead.getPort()), Transport.insecure(), 20, () -> registration,
         () -> Heartbeat.newBuilder().setCluster("eu-1").build(), desired::add, bytes -> {}, l -> {}, now::get);
@@ -145,28 +152,19 @@ class LeadStreamTest {
   @Test
   void looksForTheLeaderBackOffUntilAStreamBringsSomethingThenStartShortAgain() throws Exception {
     AtomicLong connects = new AtomicLong();
-    lead = Transport.insecure().server(new InetSocketAddress("127.0.0.1", 0)).addService(new AgentGatewayGrpc.AgentGatewayImplBase() {
-      @Override
-      public void register(RegisterClusterRequest request, StreamObserver<RegisterClusterResponse> out) {
-        out.onNext(RegisterClusterResponse.getDefaultInstance());
+    lead = lead(out -> {
+      if (connects.incrementAndGet() == 4) { // the fourth leads for a moment: a ping, then the stream ends
+        out.onNext(LeadMessage.newBuilder().setPing(StreamPing.getDefaultInstance()).build());
         out.onCompleted();
+      } else {
+        out.onError(io.grpc.Status.UNAVAILABLE.withDescription("not the leader").asRuntimeException());
       }
-
-      @Override
-      public StreamObserver<AgentMessage> connect(StreamObserver<LeadMessage> out) {
-        if (connects.incrementAndGet() == 4) { // the fourth leads for a moment: a ping, then the stream ends
-          out.onNext(LeadMessage.newBuilder().setPing(StreamPing.getDefaultInstance()).build());
-          out.onCompleted();
-        } else {
-          out.onError(io.grpc.Status.UNAVAILABLE.withDescription("not the leader").asRuntimeException());
-        }
-        return new StreamObserver<>() {
-          @Override public void onNext(AgentMessage m) {}
-          @Override public void onError(Throwable t) {}
-          @Override public void onCompleted() {}
-        };
-      }
-    }).build().start();
+      return new StreamObserver<>() {
+        @Override public void onNext(AgentMessage m) {}
+        @Override public void onError(Throwable t) {}
+        @Override public void onCompleted() {}
+      };
+    });
     BlockingQueue<Integer> looks = new LinkedBlockingQueue<>();
     RegisterClusterRequest registration = RegisterClusterRequest.newBuilder().setCluster("eu-1").setTier(Tier.TIER_CLOUD).setRegion("eu").build();
     agent = new LeadStream("eu-1", List.of("127.0.0.1:" + lead.getPort()), Transport.insecure(), 20, () -> registration,
