@@ -49,7 +49,8 @@ public final class FederationBench {
   public Result run(Config config, String classpath, PrintWriter progress) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("qonnect-federation-bench-");
     LocalFederation federation = new LocalFederation(dir, classpath, config.jvmOptions());
-    boolean completed = false;
+    boolean clean = false;
+    String kept = "the run did not complete";
     try {
       if (config.insecure()) federation.useInsecure();
       federation.up(3, List.of(), line -> say(progress, "  " + line));
@@ -74,6 +75,8 @@ public final class FederationBench {
           failed = measured.failed();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        List<String> gone = federation.members().stream().filter(m -> federation.pid(m).isEmpty()).map(LocalFederation.Member::name).toList();
+        if (!gone.isEmpty()) say(progress, "  not running after the measurement: " + String.join(", ", gone));
         java.util.SortedMap<String, Long> cpuUsed = new java.util.TreeMap<>();
         for (var e : federation.cpuMillis().entrySet()) cpuUsed.put(e.getKey(), e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L));
         List<Double> storm = storm(federation, config.stormClients(), progress);
@@ -92,13 +95,14 @@ public final class FederationBench {
         }
         Result result = new Result(config.insecure(), config.rate() > 0 ? latencies.size() + failed : config.submissions(), config.writers(), seconds,
             latencies, config.stormClients(), storm, failovers, failed, config.rate(), cpuUsed);
-        completed = true;
+        clean = failed == 0 && gone.isEmpty();
+        kept = failed + " submissions failed" + (gone.isEmpty() ? "" : ", " + String.join(", ", gone) + " stopped running");
         return result;
       }
     } finally {
-      // a run that did not complete keeps the processes' logs and data for a look
-      federation.down(completed, line -> {});
-      if (!completed) say(progress, "  the run did not complete: logs and data kept in " + dir);
+      // a run that did not complete, lost submissions or lost a process keeps the processes' logs and data for a look
+      federation.down(clean, line -> {});
+      if (!clean) say(progress, "  " + kept + ": logs and data kept in " + dir);
     }
   }
 
