@@ -261,7 +261,7 @@ public final class LeadAgentMain implements AutoCloseable {
       // Ratis checks its settings as its server starts, e.g. a --raft-properties value at odds with another setting
       Throwable cause = e;
       while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) cause = cause.getCause();
-      if (!(cause instanceof IllegalArgumentException)) throw e;
+      if (!(cause instanceof IllegalArgumentException) || !String.valueOf(cause.getMessage()).contains("raft.")) throw e;
       System.err.println("lead-agent: cannot start: Ratis refused its settings: " + cause.getMessage()
           + (config.raftProperties().isEmpty() ? "" : " (--raft-properties gave " + config.raftProperties() + ")"));
       System.exit(1);

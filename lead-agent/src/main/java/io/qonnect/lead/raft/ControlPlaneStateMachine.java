@@ -4,10 +4,16 @@ import io.qonnect.lead.state.CommandResult;
 import io.qonnect.lead.state.ControlPlaneState;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import io.qonnect.lead.state.FeatureLevels;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -47,13 +53,13 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
   /** Signalled whenever the state moves (an entry applied, a snapshot loaded): what {@link #awaitRevision} waits on. */
   private final Object moved = new Object();
   /** Where snapshots are encoded and written: off Ratis's apply thread, which only copies the state's records out. */
-  private final java.util.concurrent.Executor snapshotWriter;
-  private final java.util.concurrent.ExecutorService ownWriter;
+  private final Executor snapshotWriter;
+  private final ExecutorService ownWriter;
   /** The snapshot being written, or the last one written and not yet reported to Ratis; null when neither. */
   private CompletableFuture<Long> snapshotWritten;
 
   public ControlPlaneStateMachine() {
-    this.ownWriter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    this.ownWriter = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "snapshot-writer");
       t.setDaemon(true);
       return t;
@@ -62,7 +68,7 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
   }
 
   /** @param snapshotWriter runs each snapshot's write (tests: by hand, or at once) */
-  ControlPlaneStateMachine(java.util.concurrent.Executor snapshotWriter) {
+  ControlPlaneStateMachine(Executor snapshotWriter) {
     this.ownWriter = null;
     this.snapshotWriter = snapshotWriter;
   }
@@ -200,7 +206,7 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
         MD5Hash md5 = SnapshotFile.write(target, bytes);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
       LOG.info("{}: snapshot at {}: copied in {} ms on the apply thread; {} bytes encoded in {} ms and written in {} ms beside it", getId(), last,
           copiedNanos / 1_000_000, bytes.length, (writing - encoding) / 1_000_000, (System.nanoTime() - writing) / 1_000_000);
@@ -215,7 +221,7 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
     snapshotWritten = null;
     try {
       return written.join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       throw new IOException("snapshot not written: " + e.getCause().getMessage(), e.getCause());
     }
   }
@@ -229,7 +235,7 @@ public final class ControlPlaneStateMachine extends BaseStateMachine implements 
     }
     if (written != null) {
       try {
-        written.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        written.get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.warn("{}: the snapshot being written when closing did not complete: {}", getId(), e.toString());
       }

@@ -949,8 +949,8 @@ public final class LocalFederation {
           if (target < 0) {
             target = answers.stream().filter(r -> r.getThisId().equals(leader)).mapToLong(LeaderResponse::getAppliedIndex).findFirst().orElse(-1);
           }
-          long behind = target;
-          if (target >= 0 && answers.stream().allMatch(r -> r.getAppliedIndex() >= behind)) return;
+          long goal = target;
+          if (target >= 0 && answers.stream().allMatch(r -> r.getAppliedIndex() >= goal)) return;
         }
         if (System.nanoTime() > deadline) throw new IllegalStateException("the lead agents did not all catch up within " + timeoutMs + " ms: " + last);
         Thread.sleep(100);
