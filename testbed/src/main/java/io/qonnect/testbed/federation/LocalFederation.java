@@ -929,35 +929,64 @@ public final class LocalFederation {
    * answered: a restarted one has caught up, so a next fault starts from a full group.
    */
   public void awaitCaughtUp(long timeoutMs) {
+    long[] target = {-1};
+    awaitLeadAgents(timeoutMs, "did not all catch up", answers -> {
+      if (answers.stream().anyMatch(r -> r.getLeaderId().isEmpty())) return false;
+      String leader = answers.getFirst().getLeaderId();
+      if (target[0] < 0) target[0] = answers.stream().filter(r -> r.getThisId().equals(leader)).mapToLong(LeaderResponse::getAppliedIndex).findFirst().orElse(-1);
+      return target[0] >= 0 && answers.stream().allMatch(r -> r.getAppliedIndex() >= target[0]);
+    });
+  }
+
+  /** Waits until every lead agent has applied the same index with the same state hash. */
+  public void awaitEqualReplicas(long timeoutMs) {
+    awaitLeadAgents(timeoutMs, "did not converge", answers -> answers.stream().map(r -> r.getAppliedIndex() + "/" + r.getStateHash()).distinct().count() == 1);
+  }
+
+  /**
+   * Asks every lead agent for its {@code leader} answer every 100 ms until all answered and {@code done} holds for the
+   * answers; otherwise fails saying, per lead agent, its last answer or the error it gave, whether its process runs and
+   * the last error line of its log.
+   */
+  private void awaitLeadAgents(long timeoutMs, String what, java.util.function.Predicate<List<LeaderResponse>> done) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    long target = -1;
-    Map<String, String> last = new TreeMap<>();
-    try (LeadAgentsClient client = client(2000)) {
+    Map<String, String> last = new TreeMap<>(); // per address: its last answer or why it gave none
+    try (LeadAgentsClient client = client(5000)) {
       while (true) {
         List<LeaderResponse> answers = new ArrayList<>();
         for (String address : leadAgentAddresses()) {
           try {
             LeaderResponse r = client.at(address).leader(LeaderRequest.getDefaultInstance());
             answers.add(r);
-            last.put(address, r.getThisId() + " applied " + r.getAppliedIndex() + (r.getLeaderId().isEmpty() ? ", no leader known" : ""));
-          } catch (RuntimeException e) {
-            last.put(address, "no answer");
+            last.put(address, r.getThisId() + "@" + r.getAppliedIndex() + " " + r.getStateHash() + (r.getLeaderId().isEmpty() ? ", no leader known" : ""));
+          } catch (io.grpc.StatusRuntimeException e) {
+            Throwable cause = e.getStatus().getCause();
+            last.put(address, e.getStatus().getCode() + " " + e.getStatus().getDescription()
+                + (cause == null ? "" : " (" + String.valueOf(cause.getMessage()).lines().findFirst().orElse("") + ")"));
           }
         }
-        if (answers.size() == leadAgentAddresses().size() && answers.stream().noneMatch(r -> r.getLeaderId().isEmpty())) {
-          String leader = answers.getFirst().getLeaderId();
-          if (target < 0) {
-            target = answers.stream().filter(r -> r.getThisId().equals(leader)).mapToLong(LeaderResponse::getAppliedIndex).findFirst().orElse(-1);
+        if (answers.size() == leadAgentAddresses().size() && done.test(answers)) return;
+        if (System.nanoTime() > deadline) {
+          StringBuilder why = new StringBuilder("the lead agents " + what + " within " + timeoutMs + " ms: " + last);
+          for (Member m : members()) {
+            if (m.role().equals(LEAD_AGENT)) why.append("; ").append(m.name()).append(pid(m).isPresent() ? " running" : " NOT RUNNING")
+                .append(", last error: ").append(lastErrorLine(m));
           }
-          long goal = target;
-          if (target >= 0 && answers.stream().allMatch(r -> r.getAppliedIndex() >= goal)) return;
+          throw new IllegalStateException(why.toString());
         }
-        if (System.nanoTime() > deadline) throw new IllegalStateException("the lead agents did not all catch up within " + timeoutMs + " ms: " + last);
         Thread.sleep(100);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted");
+    }
+  }
+
+  private String lastErrorLine(Member m) {
+    try (Stream<String> lines = Files.lines(log(m))) {
+      return lines.filter(l -> l.contains("ERROR") || l.contains("Exception") || l.contains("refus")).reduce((a, b) -> b).orElse("none");
+    } catch (IOException | UncheckedIOException e) {
+      return "no log";
     }
   }
 

@@ -12,8 +12,6 @@ import io.qonnect.placement.snapshot.ClusterSnapshot;
 import io.qonnect.placement.spec.Parsed;
 import io.qonnect.proto.v1.ApplicationStatus;
 import io.qonnect.proto.v1.ApplyRequest;
-import io.qonnect.proto.v1.LeaderRequest;
-import io.qonnect.proto.v1.LeaderResponse;
 import io.qonnect.proto.v1.ListApplicationsRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,7 +140,7 @@ class LeadAgentsIT {
       Map<String, ApplicationStatus> after = client.call(s -> s.listApplications(ListApplicationsRequest.getDefaultInstance()))
           .getApplicationsList().stream().collect(Collectors.toMap(ApplicationStatus::getName, a -> a));
       assertThat(after).isEqualTo(before);
-      awaitEqualReplicas(client, federation);
+      federation.awaitEqualReplicas(60_000);
     }
   }
 
@@ -159,7 +157,7 @@ class LeadAgentsIT {
       assertThat(acked).hasSize(1500);
 
       federation.start(federation.member(follower), List.of("--snapshot-every", "200"));
-      awaitEqualReplicas(client, federation);
+      federation.awaitEqualReplicas(60_000);
       assertThat(Files.readString(federation.log(federation.member(follower))))
           .as("the restarted follower installed the leader's snapshot: its log was purged past what the follower had")
           .contains("reinitialized from snapshot");
@@ -195,39 +193,5 @@ class LeadAgentsIT {
       Thread.sleep(100);
     }
     throw new AssertionError("not every application was placed within 60 s");
-  }
-
-  /**
-   * Waits until every lead agent has applied the same index with the same state hash; otherwise fails saying, per
-   * lead agent, its last answer or error, whether its process runs, and the last error its log holds.
-   */
-  private static void awaitEqualReplicas(LeadAgentsClient client, LocalFederation federation) throws InterruptedException, IOException {
-    Map<String, String> last = new java.util.TreeMap<>(); // per address: its last answer or why it gave none
-    for (int attempt = 0; attempt < 600; attempt++) {
-      Set<String> states = new java.util.HashSet<>();
-      for (String a : client.addresses()) {
-        try {
-          LeaderResponse r = client.at(a).withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS).leader(LeaderRequest.getDefaultInstance());
-          last.put(a, r.getThisId() + "@" + r.getAppliedIndex() + " " + r.getStateHash());
-          states.add(r.getAppliedIndex() + "/" + r.getStateHash());
-        } catch (StatusRuntimeException e) {
-          Throwable cause = e.getStatus().getCause(); // a peer is still starting
-          last.put(a, e.getStatus().getCode() + " " + e.getStatus().getDescription()
-              + (cause == null ? "" : " (" + String.valueOf(cause.getMessage()).lines().findFirst().orElse("") + ")"));
-          states.add("no answer");
-        }
-      }
-      if (states.size() == 1 && !states.contains("no answer")) return;
-      Thread.sleep(100);
-    }
-    StringBuilder why = new StringBuilder("replicas did not converge within 60 s: " + last);
-    for (LocalFederation.Member m : federation.members()) {
-      if (!m.role().equals(LocalFederation.LEAD_AGENT)) continue;
-      Path log = federation.log(m);
-      String lastError = !Files.isRegularFile(log) ? "no log" : Files.readAllLines(log).stream()
-          .filter(l -> l.contains("ERROR") || l.contains("Exception") || l.contains("refus")).reduce((a, b) -> b).orElse("none");
-      why.append("; ").append(m.name()).append(federation.pid(m).isPresent() ? " running" : " NOT RUNNING").append(", last error: ").append(lastError);
-    }
-    throw new AssertionError(why.toString());
   }
 }
