@@ -98,7 +98,15 @@ public final class LeadAgentMain implements AutoCloseable {
         .setParameters(RaftPropertiesFactory.parameters(config.transport()))
         .setOption(start instanceof StorageStart.Format ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
         .build();
-    server.start();
+    try {
+      server.start();
+    } catch (java.util.concurrent.CompletionException | IllegalArgumentException e) {
+      // Ratis checks its settings as its server starts, e.g. a --raft-properties value at odds with another setting
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (!(cause instanceof IllegalArgumentException)) throw e;
+      throw new IOException("Ratis refused its settings: " + cause.getMessage()
+          + (config.raftProperties().isEmpty() ? "" : " (--raft-properties gave " + config.raftProperties() + ")")); // the message says it all
+    }
     StorageStart.recordFormatted(config.dataDir(), config.id());
     client = new ControlPlaneClient(group, RaftPeerId.valueOf(config.id()), properties, RaftPropertiesFactory.parameters(config.transport()), 100,
         Clock.systemUTC(), stateMachine);
@@ -255,15 +263,6 @@ public final class LeadAgentMain implements AutoCloseable {
       return;
     } catch (IOException e) { // a port taken: exit, rather than keep a Raft peer running without its API
       System.err.println("lead-agent: cannot start: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
-      System.exit(1);
-      return;
-    } catch (java.util.concurrent.CompletionException | IllegalArgumentException e) {
-      // Ratis checks its settings as its server starts, e.g. a --raft-properties value at odds with another setting
-      Throwable cause = e;
-      while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) cause = cause.getCause();
-      if (!(cause instanceof IllegalArgumentException) || !String.valueOf(cause.getMessage()).contains("raft.")) throw e;
-      System.err.println("lead-agent: cannot start: Ratis refused its settings: " + cause.getMessage()
-          + (config.raftProperties().isEmpty() ? "" : " (--raft-properties gave " + config.raftProperties() + ")"));
       System.exit(1);
       return;
     }
