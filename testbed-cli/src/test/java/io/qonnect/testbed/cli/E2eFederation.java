@@ -67,18 +67,34 @@ final class E2eFederation implements AutoCloseable {
    * the migration hysteresis.
    */
   void awaitEveryClusterObserved(List<String> clusters) throws InterruptedException {
-    await("every member cluster registered and observed: " + clusters, () -> {
+    List<String> seen = new ArrayList<>(); // what 'get clusters' said last: name, health, allocatable CPU
+    awaitExplained("every member cluster registered and observed: " + clusters, () -> {
       try {
         var listed = new ObjectMapper().readTree(qonnect("get", "clusters", "-o", "json")).path("clusters");
+        seen.clear();
         List<String> observed = new ArrayList<>();
         listed.forEach(c -> {
-          if (c.path("allocatable").path("cpuMillis").asLong() > 0) observed.add(c.path("name").asText());
+          long cpu = c.path("allocatable").path("cpuMillis").asLong();
+          seen.add(c.path("name").asText() + " " + c.path("health").asText() + " " + cpu + "m");
+          if (cpu > 0) observed.add(c.path("name").asText());
         });
         return observed.containsAll(clusters);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    });
+    }, () -> "get clusters said " + seen);
+  }
+
+  /**
+   * {@link #await}, and a timeout says what the test saw last ({@code seen}) and each process of the federation:
+   * whether it runs and the last error line of its log.
+   */
+  private void awaitExplained(String what, BooleanSupplier condition, java.util.function.Supplier<String> seen) throws InterruptedException {
+    try {
+      await(what, condition);
+    } catch (AssertionError timedOut) {
+      throw new AssertionError(timedOut.getMessage() + "; " + seen.get() + "; " + federation.processes(), timedOut);
+    }
   }
 
   /**
@@ -91,12 +107,12 @@ final class E2eFederation implements AutoCloseable {
         .channel(federation.knowledgeBaseAddress().orElseThrow(), io.qonnect.transport.Identity.KnowledgeBase.class);
     try {
       List<io.qonnect.proto.v1.LatencyReport> last = new ArrayList<>();
-      await("agents report round-trip times to their peers", () -> {
+      awaitExplained("agents report round-trip times to their peers", () -> {
         last.clear();
         last.addAll(io.qonnect.client.LeadAgentsClient.knowledgeBase(channel).snapshot(io.qonnect.proto.v1.SnapshotRequest.getDefaultInstance()).getLatencyList());
         return last.size() == clusters
             && last.stream().allMatch(r -> r.getSamplesList().stream().filter(s -> !s.getTo().startsWith("user:")).count() >= clusters - 1);
-      });
+      }, () -> "the knowledge base had round trips from " + last.stream().map(r -> r.getFromCluster() + ": " + r.getSamplesCount()).toList());
       return List.copyOf(last);
     } finally {
       channel.shutdownNow();

@@ -967,12 +967,7 @@ public final class LocalFederation {
         }
         if (answers.size() == leadAgentAddresses().size() && done.test(answers)) return;
         if (System.nanoTime() > deadline) {
-          StringBuilder why = new StringBuilder("the lead agents " + what + " within " + timeoutMs + " ms: " + last);
-          for (Member m : members()) {
-            if (m.role().equals(LEAD_AGENT)) why.append("; ").append(m.name()).append(pid(m).isPresent() ? " running" : " NOT RUNNING")
-                .append(", last error: ").append(lastErrorLine(m));
-          }
-          throw new IllegalStateException(why.toString());
+          throw new IllegalStateException("the lead agents " + what + " within " + timeoutMs + " ms: " + last + "; " + processes(LEAD_AGENT));
         }
         Thread.sleep(100);
       }
@@ -980,6 +975,17 @@ public final class LocalFederation {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted");
     }
+  }
+
+  /**
+   * For a failure's message: each process of the given roles (all if none given), whether it runs and the last error
+   * line of its log, e.g. "lead-1 running, last error: none; agent-fog-1 NOT RUNNING, last error: …".
+   */
+  public String processes(String... roles) {
+    List<String> wanted = List.of(roles);
+    return members().stream().filter(m -> wanted.isEmpty() || wanted.contains(m.role()))
+        .map(m -> m.name() + (pid(m).isPresent() ? " running" : " NOT RUNNING") + ", last error: " + lastErrorLine(m))
+        .collect(java.util.stream.Collectors.joining("; "));
   }
 
   private String lastErrorLine(Member m) {
