@@ -406,7 +406,8 @@ public final class JointSolver {
       for (MemberCluster x : candidates) {
         if (chosenIds.contains(x.id())) continue;
         long covers = 0;
-        for (Demand d : uncovered) if (d.coveredBy(x)) covers++;
+        int row = objective.row(x.id());
+        for (Demand d : uncovered) if (d.coveredBy(x, row)) covers++;
         if (covers > pickCovers) {
           pick = x;
           pickCovers = covers;
@@ -416,7 +417,8 @@ public final class JointSolver {
       chosen.add(pick);
       chosenIds.add(pick.id());
       MemberCluster picked = pick;
-      uncovered.removeIf(d -> d.coveredBy(picked));
+      int pickedRow = objective.row(pick.id());
+      uncovered.removeIf(d -> d.coveredBy(picked, pickedRow));
     }
     for (MemberCluster x : candidates) {
       if (chosen.size() >= spread) break;
@@ -471,9 +473,11 @@ public final class JointSolver {
     work += eligible.getOrDefault(c.name(), List.of()).size();
     record Scored(MemberCluster cluster, double cost, long tie) {}
     List<Scored> scored = new ArrayList<>();
+    Neighbourhood around = neighbourhood(c, assignment);
     for (MemberCluster x : eligible.getOrDefault(c.name(), List.of())) {
-      if (!reachesCallees(c, x, assignment)) continue;
-      scored.add(new Scored(x, marginal(c, x, assignment), tie.get(x.id())));
+      int row = objective.row(x.id());
+      if (!around.reachesCallees(x.id(), row)) continue;
+      scored.add(new Scored(x, around.marginal(c, x, row), tie.get(x.id())));
     }
     scored.sort((p, q) -> {
       int byCost = Double.compare(p.cost(), q.cost());
@@ -486,56 +490,83 @@ public final class JointSolver {
     return byCost;
   }
 
-  private boolean reachesCallees(ComponentSpec c, MemberCluster x, Map<String, SortedMap<ClusterId, Integer>> assignment) {
-    if (!latencyBound) return true;
-    for (String callee : c.talksTo()) {
-      SortedMap<ClusterId, Integer> at = assignment.get(callee);
-      if (at == null || at.isEmpty()) continue;
-      boolean reaches = false;
-      for (ClusterId y : at.keySet()) {
-        if (withinLimit(x.id(), y)) {
-          reaches = true;
-          break;
-        }
+  /** The clusters one placed neighbour runs on, with their latency rows and shares of its replicas, in key order. */
+  private record Placed(ClusterId[] ids, int[] rows, double[] shares) {}
+
+  /**
+   * Where a component's placed callees and callers run, and whether its users call it, looked up once for ranking
+   * every eligible cluster against them (the sums run in the same order as over the assignment's maps, so each cost is the same number).
+   */
+  private record Neighbourhood(JointSolver solver, List<Placed> callees, List<Placed> callers, boolean entry) {
+    /** Whether {@code x} is within the latency limit of some cluster of every placed callee. */
+    boolean reachesCallees(ClusterId x, int row) {
+      if (!solver.latencyBound) return true;
+      for (Placed callee : callees) {
+        boolean reaches = false;
+        for (int i = 0; i < callee.ids().length && !reaches; i++) reaches = solver.withinLimit(x, row, callee.ids()[i], callee.rows()[i]);
+        if (!reaches) return false;
       }
-      if (!reaches) return false;
+      return true;
     }
-    return true;
+
+    /** Cost of putting all of {@code c} on {@code x}: per-replica part plus latency to placed neighbours. */
+    double marginal(ComponentSpec c, MemberCluster x, int row) {
+      Objective objective = solver.objective;
+      double ms = 0;
+      for (Placed callee : callees) {
+        double best = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < callee.ids().length; i++) best = Math.min(best, objective.latencyOrWorst(x.id(), row, callee.ids()[i], callee.rows()[i]));
+        ms += best;
+      }
+      for (Placed caller : callers) {
+        for (int i = 0; i < caller.ids().length; i++) ms += caller.shares()[i] * objective.latencyOrWorst(caller.ids()[i], caller.rows()[i], x.id(), row);
+      }
+      if (entry) {
+        for (double fromUsers : objective.userLatenciesOrWorst(x.id())) ms += fromUsers;
+      }
+      return c.replicas() * objective.unaryPerReplica(c, x) + objective.perLatencyMs() * ms;
+    }
   }
 
-  /** Cost of putting all of {@code c} on {@code x}: per-replica part plus latency to placed neighbours. */
-  private double marginal(ComponentSpec c, MemberCluster x, Map<String, SortedMap<ClusterId, Integer>> assignment) {
-    double ms = 0;
-    for (String callee : c.talksTo()) {
-      SortedMap<ClusterId, Integer> at = assignment.get(callee);
-      if (at == null || at.isEmpty()) continue;
-      double best = Double.POSITIVE_INFINITY;
-      for (ClusterId y : at.keySet()) best = Math.min(best, objective.latencyOrWorst(x.id(), y));
-      ms += best;
-    }
-    for (String caller : callers.getOrDefault(c.name(), List.of())) {
-      SortedMap<ClusterId, Integer> at = assignment.get(caller);
-      if (at == null || at.isEmpty()) continue;
-      int total = 0;
-      for (int n : at.values()) total += n;
-      for (var e : at.entrySet()) ms += (double) e.getValue() / total * objective.latencyOrWorst(e.getKey(), x.id());
-    }
-    if (entries.contains(c.name())) {
-      for (String region : spec.constraints().userRegions()) ms += objective.userLatencyOrWorst(region, x.id());
-    }
-    return c.replicas() * objective.unaryPerReplica(c, x) + objective.perLatencyMs() * ms;
+  private Neighbourhood neighbourhood(ComponentSpec c, Map<String, SortedMap<ClusterId, Integer>> assignment) {
+    List<Placed> callees = new ArrayList<>();
+    for (String callee : c.talksTo()) placed(assignment.get(callee)).ifPresent(callees::add);
+    List<Placed> callers = new ArrayList<>();
+    for (String caller : this.callers.getOrDefault(c.name(), List.of())) placed(assignment.get(caller)).ifPresent(callers::add);
+    return new Neighbourhood(this, callees, callers, entries.contains(c.name()));
   }
 
-  private static boolean coveredByAny(Demand d, List<MemberCluster> clusters) {
-    for (MemberCluster x : clusters) if (d.coveredBy(x)) return true;
+  private Optional<Placed> placed(SortedMap<ClusterId, Integer> at) {
+    if (at == null || at.isEmpty()) return Optional.empty();
+    int total = 0;
+    for (int n : at.values()) total += n;
+    ClusterId[] ids = new ClusterId[at.size()];
+    int[] rows = new int[ids.length];
+    double[] shares = new double[ids.length];
+    int i = 0;
+    for (var e : at.entrySet()) {
+      ids[i] = e.getKey();
+      rows[i] = objective.row(e.getKey());
+      shares[i++] = (double) e.getValue() / total;
+    }
+    return Optional.of(new Placed(ids, rows, shares));
+  }
+
+  private boolean coveredByAny(Demand d, List<MemberCluster> clusters) {
+    for (MemberCluster x : clusters) if (d.coveredBy(x, objective.row(x.id()))) return true;
     return false;
   }
 
   /** A point that some chosen cluster must be within maxLatencyMs of: a caller's cluster or a user region. */
-  private record Demand(String what, java.util.function.Predicate<MemberCluster> test) {
-    boolean coveredBy(MemberCluster x) {
-      return test.test(x);
+  private record Demand(String what, Reach test) {
+    boolean coveredBy(MemberCluster x, int row) {
+      return test.within(x, row);
     }
+  }
+
+  /** Whether a cluster (with its latency row, {@link Objective#row}) is close enough to a demand's point. */
+  private interface Reach {
+    boolean within(MemberCluster x, int row);
   }
 
   private List<Demand> demands(ComponentSpec c, Map<String, SortedMap<ClusterId, Integer>> assignment) {
@@ -545,12 +576,13 @@ public final class JointSolver {
       SortedMap<ClusterId, Integer> at = assignment.get(caller);
       if (at == null) continue;
       for (ClusterId a : at.keySet()) {
-        out.add(new Demand(caller + "@" + a, x -> withinLimit(a, x.id())));
+        int row = objective.row(a);
+        out.add(new Demand(caller + "@" + a, (x, xRow) -> withinLimit(a, row, x.id(), xRow)));
       }
     }
     if (entries.contains(c.name())) {
       for (String region : spec.constraints().userRegions()) {
-        out.add(new Demand("users in " + region, x -> Feasibility.within(latency.fromUsers(region, x.id()), limit)));
+        out.add(new Demand("users in " + region, (x, xRow) -> Feasibility.within(latency.fromUsers(region, x.id()), limit)));
       }
     }
     return out;
@@ -558,10 +590,13 @@ public final class JointSolver {
 
   /**
    * The hard limit as {@link Feasibility} checks it: an unknown latency is too far. (The objective's
-   * "latency or worst" stands for an unknown one at the limit itself, which would pass a ≤ test.)
+   * "latency or worst" stands for an unknown one at the limit itself, which would pass a ≤ test.) The rows are the
+   * clusters' in the latency matrix ({@link Objective#row}), looked up once by the caller.
    */
-  private boolean withinLimit(ClusterId from, ClusterId to) {
-    return Feasibility.within(latency.between(from, to), limit);
+  private boolean withinLimit(ClusterId from, int fromRow, ClusterId to, int toRow) {
+    if (from.equals(to)) return 0 <= limit;
+    double ms = latency.rtt(fromRow, toRow);
+    return !Double.isNaN(ms) && ms <= limit;
   }
 
   private String uncoveredProblem(ComponentSpec c, List<Demand> uncovered) {

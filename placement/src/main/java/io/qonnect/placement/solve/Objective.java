@@ -48,6 +48,10 @@ public final class Objective {
   private final int latencyTermCount;
   /** {@link QosSpec#entryComponents()}, computed once (it compares every pair of components). */
   private final List<ComponentSpec> entryComponents;
+  /** Per component (by its position in the spec), the positions of those it talks to (-1: no such component). */
+  private final int[][] callees;
+  /** The positions of the entry components, in {@link #entryComponents}' order. */
+  private final int[] entries;
 
   /** {@code eligible}: per component, the clusters that passed the filters (defines the normalisers). */
   public Objective(QosSpec spec, ClusterSnapshot snapshot, Map<String, List<MemberCluster>> eligible) {
@@ -56,6 +60,10 @@ public final class Objective {
     this.w = spec.weights().normalised();
     this.clusters = snapshot.byId();
     this.entryComponents = spec.entryComponents();
+    Map<String, Integer> position = new java.util.HashMap<>();
+    for (ComponentSpec comp : spec.components()) position.put(comp.name(), position.size());
+    this.callees = spec.components().stream().map(comp -> comp.talksTo().stream().mapToInt(t -> position.getOrDefault(t, -1)).toArray()).toArray(int[][]::new);
+    this.entries = entryComponents.stream().mapToInt(comp -> position.get(comp.name())).toArray();
     double e = 0, c = 0, r = 0;
     for (ComponentSpec comp : spec.components()) {
       double maxE = 0, maxC = 0;
@@ -103,8 +111,13 @@ public final class Objective {
 
   /** Latency in ms, or the scale (the worst) when unknown; 0 within one cluster. */
   public double latencyOrWorst(ClusterId a, ClusterId b) {
+    return latencyOrWorst(a, row(a), b, row(b));
+  }
+
+  /** {@link #latencyOrWorst(ClusterId, ClusterId)} with the clusters' rows ({@link #row}) looked up once by the caller. */
+  double latencyOrWorst(ClusterId a, int rowA, ClusterId b, int rowB) {
     if (a == b || a.equals(b)) return 0;
-    double ms = snapshot.latency().rtt(row(a), row(b));
+    double ms = snapshot.latency().rtt(rowA, rowB);
     return Double.isNaN(ms) ? latencyScale : ms;
   }
 
@@ -115,7 +128,8 @@ public final class Objective {
    */
   private final Map<ClusterId, Integer> rows = new java.util.IdentityHashMap<>();
 
-  private int row(ClusterId id) {
+  /** A cluster's row in the latency matrix ({@link io.qonnect.placement.snapshot.LatencyMatrix#indexOf}), -1 if none. */
+  int row(ClusterId id) {
     Integer row = rows.get(id);
     if (row == null) {
       row = snapshot.latency().indexOf(id);
@@ -124,15 +138,38 @@ public final class Objective {
     return row;
   }
 
+  /**
+   * {@link #userLatencyOrWorst} from each of the application's user regions to {@code x}, in the spec's order; kept per
+   * cluster (by identity, as {@link #row}): the solver asks for the same clusters many times.
+   */
+  double[] userLatenciesOrWorst(ClusterId x) {
+    double[] ms = userLatencies.get(x);
+    if (ms == null) {
+      List<String> regions = spec.constraints().userRegions();
+      ms = new double[regions.size()];
+      for (int i = 0; i < ms.length; i++) ms[i] = userLatencyOrWorst(regions.get(i), x);
+      userLatencies.put(x, ms);
+    }
+    return ms;
+  }
+
+  private final Map<ClusterId, double[]> userLatencies = new java.util.IdentityHashMap<>();
+
   public double userLatencyOrWorst(String region, ClusterId x) {
     OptionalDouble ms = snapshot.latency().fromUsers(region, x);
     return ms.isPresent() ? ms.getAsDouble() : latencyScale;
   }
 
   public Breakdown evaluate(Map<String, SortedMap<ClusterId, Integer>> assignment) {
+    List<ComponentSpec> components = spec.components();
+    @SuppressWarnings("unchecked")
+    SortedMap<ClusterId, Integer>[] placed = new SortedMap[components.size()]; // each component's, looked up once
+    for (int i = 0; i < placed.length; i++) placed[i] = assignment.get(components.get(i).name());
     double watts = 0, cost = 0, headroom = 0;
-    for (ComponentSpec c : spec.components()) {
-      for (var e : assignment.getOrDefault(c.name(), EMPTY).entrySet()) {
+    for (int i = 0; i < placed.length; i++) {
+      if (placed[i] == null) continue;
+      ComponentSpec c = components.get(i);
+      for (var e : placed[i].entrySet()) {
         MemberCluster x = clusters.get(e.getKey());
         watts += e.getValue() * energyPerReplica(c, x);
         cost += e.getValue() * costPerReplica(c, x);
@@ -140,23 +177,24 @@ public final class Objective {
       }
     }
     double latencyMsSum = 0;
-    for (ComponentSpec a : spec.components()) {
-      SortedMap<ClusterId, Integer> from = assignment.get(a.name());
+    for (int a = 0; a < placed.length; a++) {
+      SortedMap<ClusterId, Integer> from = placed[a];
       if (from == null || from.isEmpty()) continue;
       int total = 0;
       for (int n : from.values()) total += n;
-      for (String b : a.talksTo()) {
-        SortedMap<ClusterId, Integer> to = assignment.get(b);
+      for (int b : callees[a]) {
+        SortedMap<ClusterId, Integer> to = b < 0 ? null : placed[b];
         double term = 0;
         for (var e : from.entrySet()) term += (double) e.getValue() / total * nearest(e.getKey(), to);
         latencyMsSum += term;
       }
     }
-    for (ComponentSpec entry : entryComponents) {
-      SortedMap<ClusterId, Integer> at = assignment.get(entry.name());
-      for (String region : spec.constraints().userRegions()) {
+    int regions = spec.constraints().userRegions().size();
+    for (int entry : entries) {
+      SortedMap<ClusterId, Integer> at = placed[entry];
+      for (int region = 0; region < regions; region++) {
         double best = latencyScale;
-        if (at != null) for (ClusterId x : at.keySet()) best = Math.min(best, userLatencyOrWorst(region, x));
+        if (at != null) for (ClusterId x : at.keySet()) best = Math.min(best, userLatenciesOrWorst(x)[region]);
         latencyMsSum += best;
       }
     }
