@@ -125,6 +125,12 @@ public final class ResourceAgentMain implements AutoCloseable {
   private final io.micrometer.core.instrument.Timer desiredLag = io.micrometer.core.instrument.Timer.builder("qonnect.agent.desired.lag")
       .description("from the log entry that changed the desired state to its arrival at this agent").publishPercentileHistogram()
       .register(ops.registry());
+  /** Reports the knowledge base did not take (capacity, readiness, round trips): the leader places without them. */
+  private final Counter knowledgeBaseFailures = Counter.builder("qonnect.agent.knowledge.base.report.failures")
+      .description("reports the knowledge base did not take; the leader does not see this cluster's capacity, readiness or round trips meanwhile")
+      .register(ops.registry());
+  /** Whether the last report failed: an outage is logged once when it starts and once when it ends, not every report. */
+  private final java.util.concurrent.atomic.AtomicBoolean knowledgeBaseUnreachable = new java.util.concurrent.atomic.AtomicBoolean();
   private static final long READINESS_DEBOUNCE_MS = 100;
   private final HeldLeases leases = new HeldLeases();
   private final AtomicBoolean readinessPending = new AtomicBoolean();
@@ -341,8 +347,9 @@ public final class ResourceAgentMain implements AutoCloseable {
         readinessPending.set(false);
         try {
           KnowledgeBaseGrpc.newBlockingStub(kbChannel).withDeadlineAfter(5, TimeUnit.SECONDS).reportReadiness(readiness(clock.millis()));
+          knowledgeBaseTookReport();
         } catch (StatusRuntimeException e) {
-          LOG.debug("knowledge base unreachable: {}", e.getStatus());
+          knowledgeBaseRefusedReport(e);
         }
       }, READINESS_DEBOUNCE_MS, TimeUnit.MILLISECONDS);
     }
@@ -360,9 +367,24 @@ public final class ResourceAgentMain implements AutoCloseable {
       kb.reportReadiness(readiness(now));
       DesiredState state = desired.get();
       if (state != null) kb.reportLatency(prober.probe(state.getPeersList()));
+      knowledgeBaseTookReport();
     } catch (StatusRuntimeException e) {
-      LOG.debug("knowledge base unreachable: {}", e.getStatus());
+      knowledgeBaseRefusedReport(e);
     }
+  }
+
+  private void knowledgeBaseRefusedReport(StatusRuntimeException e) {
+    knowledgeBaseFailures.increment();
+    if (knowledgeBaseUnreachable.compareAndSet(false, true)) {
+      LOG.warn("knowledge base {} did not take a report ({}): the leader sees no new capacity, readiness or round trips of {} until it does",
+          config.knowledgeBase(), e.getStatus().getCode(), config.cluster());
+    } else {
+      LOG.debug("knowledge base still unreachable: {}", e.getStatus());
+    }
+  }
+
+  private void knowledgeBaseTookReport() {
+    if (knowledgeBaseUnreachable.compareAndSet(true, false)) LOG.info("knowledge base {} takes reports again", config.knowledgeBase());
   }
 
   private ReadinessReport readiness(long now) {

@@ -87,7 +87,7 @@ final class E2eFederation implements AutoCloseable {
 
   /**
    * {@link #await}, and a timeout says what the test saw last ({@code seen}) and each process of the federation:
-   * whether it runs and the last error line of its log.
+   * whether it runs and the last warnings of its log.
    */
   private void awaitExplained(String what, BooleanSupplier condition, java.util.function.Supplier<String> seen) throws InterruptedException {
     try {

@@ -946,7 +946,7 @@ public final class LocalFederation {
   /**
    * Asks every lead agent for its {@code leader} answer every 100 ms until all answered and {@code done} holds for the
    * answers; otherwise fails saying, per lead agent, its last answer or the error it gave, whether its process runs and
-   * the last error line of its log.
+   * the last warnings of its log ({@link #processes}).
    */
   private void awaitLeadAgents(long timeoutMs, String what, java.util.function.Predicate<List<LeaderResponse>> done) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -978,19 +978,25 @@ public final class LocalFederation {
   }
 
   /**
-   * For a failure's message: each process of the given roles (all if none given), whether it runs and the last error
-   * line of its log, e.g. "lead-1 running, last error: none; agent-fog-1 NOT RUNNING, last error: …".
+   * For a failure's message: each process of the given roles (all if none given), whether it runs and the last two
+   * warnings or errors of its log, e.g. "lead-1 running, last warnings: none; agent-fog-1 NOT RUNNING, last warnings: …".
    */
   public String processes(String... roles) {
     List<String> wanted = List.of(roles);
     return members().stream().filter(m -> wanted.isEmpty() || wanted.contains(m.role()))
-        .map(m -> m.name() + (pid(m).isPresent() ? " running" : " NOT RUNNING") + ", last error: " + lastErrorLine(m))
+        .map(m -> m.name() + (pid(m).isPresent() ? " running" : " NOT RUNNING") + ", last warnings: " + lastWarnings(m, 2))
         .collect(java.util.stream.Collectors.joining("; "));
   }
 
-  private String lastErrorLine(Member m) {
+  /** The last {@code n} lines of a process's log that warn or report an error (each cut to 200 characters). */
+  private String lastWarnings(Member m, int n) {
     try (Stream<String> lines = Files.lines(log(m))) {
-      return lines.filter(l -> l.contains("ERROR") || l.contains("Exception") || l.contains("refus")).reduce((a, b) -> b).orElse("none");
+      java.util.Deque<String> last = new java.util.ArrayDeque<>();
+      lines.filter(l -> l.contains(" WARN ") || l.contains("ERROR") || l.contains("Exception") || l.contains("refus")).forEach(l -> {
+        last.addLast(l.length() > 200 ? l.substring(0, 200) + "…" : l);
+        if (last.size() > n) last.removeFirst();
+      });
+      return last.isEmpty() ? "none" : String.join(" | ", last);
     } catch (IOException | UncheckedIOException e) {
       return "no log";
     }
