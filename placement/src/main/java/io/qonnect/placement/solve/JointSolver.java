@@ -491,17 +491,18 @@ public final class JointSolver {
   }
 
   /** The clusters one placed neighbour runs on, with their latency rows and shares of its replicas, in key order. */
-  private record Placed(ClusterId[] ids, int[] rows, double[] shares) {}
+  private record Footprint(ClusterId[] ids, int[] rows, double[] shares) {}
 
   /**
    * Where a component's placed callees and callers run, and whether its users call it, looked up once for ranking
-   * every eligible cluster against them (the sums run in the same order as over the assignment's maps, so each cost is the same number).
+   * every eligible cluster against them (the sums run in the same order as over the assignment's maps, so each cost
+   * is the same number).
    */
-  private record Neighbourhood(JointSolver solver, List<Placed> callees, List<Placed> callers, boolean entry) {
+  private record Neighbourhood(JointSolver solver, List<Footprint> callees, List<Footprint> callers, boolean entry) {
     /** Whether {@code x} is within the latency limit of some cluster of every placed callee. */
     boolean reachesCallees(ClusterId x, int row) {
       if (!solver.latencyBound) return true;
-      for (Placed callee : callees) {
+      for (Footprint callee : callees) {
         boolean reaches = false;
         for (int i = 0; i < callee.ids().length && !reaches; i++) reaches = solver.withinLimit(x, row, callee.ids()[i], callee.rows()[i]);
         if (!reaches) return false;
@@ -513,12 +514,12 @@ public final class JointSolver {
     double marginal(ComponentSpec c, MemberCluster x, int row) {
       Objective objective = solver.objective;
       double ms = 0;
-      for (Placed callee : callees) {
+      for (Footprint callee : callees) {
         double best = Double.POSITIVE_INFINITY;
         for (int i = 0; i < callee.ids().length; i++) best = Math.min(best, objective.latencyOrWorst(x.id(), row, callee.ids()[i], callee.rows()[i]));
         ms += best;
       }
-      for (Placed caller : callers) {
+      for (Footprint caller : callers) {
         for (int i = 0; i < caller.ids().length; i++) ms += caller.shares()[i] * objective.latencyOrWorst(caller.ids()[i], caller.rows()[i], x.id(), row);
       }
       if (entry) {
@@ -529,14 +530,14 @@ public final class JointSolver {
   }
 
   private Neighbourhood neighbourhood(ComponentSpec c, Map<String, SortedMap<ClusterId, Integer>> assignment) {
-    List<Placed> callees = new ArrayList<>();
-    for (String callee : c.talksTo()) placed(assignment.get(callee)).ifPresent(callees::add);
-    List<Placed> callers = new ArrayList<>();
-    for (String caller : this.callers.getOrDefault(c.name(), List.of())) placed(assignment.get(caller)).ifPresent(callers::add);
+    List<Footprint> callees = new ArrayList<>();
+    for (String callee : c.talksTo()) footprint(assignment.get(callee)).ifPresent(callees::add);
+    List<Footprint> callers = new ArrayList<>();
+    for (String caller : this.callers.getOrDefault(c.name(), List.of())) footprint(assignment.get(caller)).ifPresent(callers::add);
     return new Neighbourhood(this, callees, callers, entries.contains(c.name()));
   }
 
-  private Optional<Placed> placed(SortedMap<ClusterId, Integer> at) {
+  private Optional<Footprint> footprint(SortedMap<ClusterId, Integer> at) {
     if (at == null || at.isEmpty()) return Optional.empty();
     int total = 0;
     for (int n : at.values()) total += n;
@@ -549,7 +550,7 @@ public final class JointSolver {
       rows[i] = objective.row(e.getKey());
       shares[i++] = (double) e.getValue() / total;
     }
-    return Optional.of(new Placed(ids, rows, shares));
+    return Optional.of(new Footprint(ids, rows, shares));
   }
 
   private boolean coveredByAny(Demand d, List<MemberCluster> clusters) {
