@@ -93,16 +93,31 @@ final class GetCommand implements Callable<Integer> {
 
   static void printClusters(PrintWriter out, List<ClusterStatus> clusters, boolean wide, long nowMillis) {
     // requested = what qonnect's committed placements ask there + what other workloads' pods request (as its agent reports)
+    // wide: how old the capacity the leader shows is (an agent whose reports stopped reaching the knowledge base shows
+    // an old age here, long before anything else looks wrong), and how long each agent's certificate has left
     out.printf("%-14s %-6s %-14s %-8s %14s %14s  %s%s%n", "NAME", "TIER", "REGION", "HEALTH", "CPU REQUESTED", "MEM REQUESTED",
-        wide ? String.format("%-11s ", "AGENT CERT") : "", "REASON");
+        wide ? String.format("%-9s %-11s ", "OBSERVED", "AGENT CERT") : "", "REASON");
     for (ClusterStatus c : clusters) {
       out.printf("%-14s %-6s %-14s %-8s %14s %14s  %s%s%n", c.getName(), c.getTier().name().substring(5).toLowerCase(Locale.ROOT), c.getRegion(),
           c.getHealth().name().substring(15).toLowerCase(Locale.ROOT),
           String.format(Locale.ROOT, "%.1f/%.1f", (c.getPlaced().getCpuMillis() + c.getUsed().getCpuMillis()) / 1000.0, c.getAllocatable().getCpuMillis() / 1000.0),
           String.format(Locale.ROOT, "%.0f/%.0fGi", (c.getPlaced().getMemoryBytes() + c.getUsed().getMemoryBytes()) / 1073741824.0,
               c.getAllocatable().getMemoryBytes() / 1073741824.0),
-          wide ? String.format("%-11s ", certificateLeft(c.getAgentCertificateNotAfterUnixMillis(), nowMillis)) : "", c.getHealthReason());
+          wide ? String.format("%-9s %-11s ", observedAgo(c.getObservedUnixMillis(), nowMillis), certificateLeft(c.getAgentCertificateNotAfterUnixMillis(), nowMillis)) : "",
+          c.getHealthReason());
     }
+  }
+
+  /**
+   * How long ago the agent observed the capacity shown: "4s", "12m", "3h", "2d", or "never" (no report yet). The agent
+   * stamps its reports with its own clock, so a skewed one shows as "0s" rather than a negative age.
+   */
+  static String observedAgo(long observedMillis, long nowMillis) {
+    if (observedMillis == 0) return "never";
+    long ago = Math.max(0, nowMillis - observedMillis) / 1000;
+    if (ago < 120) return ago + "s";
+    if (ago < 7200) return ago / 60 + "m";
+    return ago < 172_800 ? ago / 3600 + "h" : ago / 86_400 + "d";
   }
 
   /** How long an agent's certificate has left: "364d", "5h", "expired", or "-" when unknown (no TLS, no heartbeat yet). */

@@ -179,6 +179,23 @@ class QonnectMainTest {
   }
 
   @Test
+  void getClustersWideShowsHowOldEachClustersObservedCapacityIs() {
+    long now = 1_800_000_000_000L;
+    var clusters = java.util.List.of(
+        io.qonnect.proto.v1.ClusterStatus.newBuilder().setName("edge-1").setObservedUnixMillis(now - 4_000).build(),
+        io.qonnect.proto.v1.ClusterStatus.newBuilder().setName("edge-2").setObservedUnixMillis(now - 12 * 60_000).build(),
+        io.qonnect.proto.v1.ClusterStatus.newBuilder().setName("edge-3").setObservedUnixMillis(now - 3 * 3_600_000).build(),
+        io.qonnect.proto.v1.ClusterStatus.newBuilder().setName("edge-4").setObservedUnixMillis(now - 2 * 86_400_000).build(),
+        io.qonnect.proto.v1.ClusterStatus.newBuilder().setName("edge-5").setObservedUnixMillis(now + 3_000).build(),
+        io.qonnect.proto.v1.ClusterStatus.newBuilder().setName("edge-6").build());
+    java.io.StringWriter text = new java.io.StringWriter();
+    GetCommand.printClusters(new java.io.PrintWriter(text), clusters, true, now);
+    assertThat(text.toString().lines().findFirst().orElseThrow()).contains("OBSERVED");
+    assertThat(text.toString().lines().skip(1).map(l -> l.trim().split("\\s+")).map(f -> f[f.length - 2]).toList())
+        .as("the column before the certificate's").containsExactly("4s", "12m", "3h", "2d", "0s", "never");
+  }
+
+  @Test
   void getClustersShowsWhatQonnectAndOtherWorkloadsRequestOfWhatIsAllocatable() {
     var fog = io.qonnect.proto.v1.ClusterStatus.newBuilder().setName("fog-1")
         .setPlaced(io.qonnect.proto.v1.Resources.newBuilder().setCpuMillis(1500).setMemoryBytes(2L << 30))

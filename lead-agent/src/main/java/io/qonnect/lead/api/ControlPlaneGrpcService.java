@@ -292,7 +292,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneGrpc.ControlPlane
       status.setPlaced(Resources.newBuilder().setCpuMillis(demand.cpuMillis()).setMemoryBytes(demand.memoryBytes()));
       ClusterReport report = reports.get(c.id().value());
       if (report != null) {
-        status.setAllocatable(sum(report.getNodesList(), NodeObservation::getAllocatable));
+        status.setAllocatable(sum(report.getNodesList(), NodeObservation::getAllocatable)).setObservedUnixMillis(report.getObservedUnixMillis());
         status.setUsed(sum(report.getNodesList(), NodeObservation::getRequested));
       }
       b.addClusters(status);

@@ -63,20 +63,23 @@ final class E2eFederation implements AutoCloseable {
 
   /**
    * Waits until every member cluster is registered and its capacity observed (its agent reported to the knowledge
-   * base): placement decided before that sees only some of them, and a later, better placement may be held back by
-   * the migration hysteresis.
+   * base, and the leader says when): placement decided before that sees only some of them, and a later, better
+   * placement may be held back by the migration hysteresis.
    */
   void awaitEveryClusterObserved(List<String> clusters) throws InterruptedException {
-    List<String> seen = new ArrayList<>(); // what 'get clusters' said last: name, health, allocatable CPU
+    List<String> seen = new ArrayList<>(); // what 'get clusters' said last: name, health, allocatable CPU, its age
     awaitExplained("every member cluster registered and observed: " + clusters, () -> {
       try {
         var listed = new ObjectMapper().readTree(qonnect("get", "clusters", "-o", "json")).path("clusters");
         seen.clear();
         List<String> observed = new ArrayList<>();
+        long now = System.currentTimeMillis();
         listed.forEach(c -> {
           long cpu = c.path("allocatable").path("cpuMillis").asLong();
-          seen.add(c.path("name").asText() + " " + c.path("health").asText() + " " + cpu + "m");
-          if (cpu > 0) observed.add(c.path("name").asText());
+          long observedAt = c.path("observedUnixMillis").asLong(); // the report the capacity came from
+          seen.add(c.path("name").asText() + " " + c.path("health").asText() + " " + cpu + "m"
+              + (observedAt == 0 ? " never observed" : " observed " + (now - observedAt) + " ms ago"));
+          if (cpu > 0 && observedAt > 0) observed.add(c.path("name").asText());
         });
         return observed.containsAll(clusters);
       } catch (java.io.IOException e) {
