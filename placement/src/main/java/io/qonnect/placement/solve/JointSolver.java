@@ -498,13 +498,24 @@ public final class JointSolver {
    * every eligible cluster against them (the sums run in the same order as over the assignment's maps, so each cost
    * is the same number).
    */
-  private record Neighbourhood(JointSolver solver, List<Footprint> callees, List<Footprint> callers, boolean entry) {
+  private final class Neighbourhood {
+    private final List<Footprint> callees;
+    private final List<Footprint> callers;
+    /** Whether the component is an entry one: its users' round trips count. */
+    private final boolean entry;
+
+    Neighbourhood(List<Footprint> callees, List<Footprint> callers, boolean entry) {
+      this.callees = callees;
+      this.callers = callers;
+      this.entry = entry;
+    }
+
     /** Whether {@code x} is within the latency limit of some cluster of every placed callee. */
     boolean reachesCallees(ClusterId x, int row) {
-      if (!solver.latencyBound) return true;
+      if (!latencyBound) return true;
       for (Footprint callee : callees) {
         boolean reaches = false;
-        for (int i = 0; i < callee.ids().length && !reaches; i++) reaches = solver.withinLimit(x, row, callee.ids()[i], callee.rows()[i]);
+        for (int i = 0; i < callee.ids().length && !reaches; i++) reaches = withinLimit(x, row, callee.ids()[i], callee.rows()[i]);
         if (!reaches) return false;
       }
       return true;
@@ -512,7 +523,6 @@ public final class JointSolver {
 
     /** Cost of putting all of {@code c} on {@code x}: per-replica part plus latency to placed neighbours. */
     double marginal(ComponentSpec c, MemberCluster x, int row) {
-      Objective objective = solver.objective;
       double ms = 0;
       for (Footprint callee : callees) {
         double best = Double.POSITIVE_INFINITY;
@@ -534,7 +544,7 @@ public final class JointSolver {
     for (String callee : c.talksTo()) footprint(assignment.get(callee)).ifPresent(callees::add);
     List<Footprint> callers = new ArrayList<>();
     for (String caller : this.callers.getOrDefault(c.name(), List.of())) footprint(assignment.get(caller)).ifPresent(callers::add);
-    return new Neighbourhood(this, callees, callers, entries.contains(c.name()));
+    return new Neighbourhood(callees, callers, entries.contains(c.name()));
   }
 
   private Optional<Footprint> footprint(SortedMap<ClusterId, Integer> at) {

@@ -93,11 +93,7 @@ final class E2eFederation implements AutoCloseable {
    * whether it runs and the last warnings of its log.
    */
   private void awaitExplained(String what, BooleanSupplier condition, java.util.function.Supplier<String> seen) throws InterruptedException {
-    try {
-      await(what, condition);
-    } catch (AssertionError timedOut) {
-      throw new AssertionError(timedOut.getMessage() + "; " + seen.get() + "; " + federation.processes(), timedOut);
-    }
+    await(what, condition, () -> "; " + seen.get() + "; " + federation.processes());
   }
 
   /**
@@ -167,9 +163,14 @@ final class E2eFederation implements AutoCloseable {
   }
 
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    await(what, condition, () -> "");
+  }
+
+  /** Polls {@code condition} every 250 ms for 120 s; a timeout names {@code what} and appends {@code explanation}. */
+  private static void await(String what, BooleanSupplier condition, java.util.function.Supplier<String> explanation) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for: " + what);
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for: " + what + explanation.get());
       Thread.sleep(250);
     }
   }
