@@ -15,10 +15,11 @@ import io.qonnect.transport.TransportFlags;
 import java.io.IOException;
 import java.time.Duration;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +81,7 @@ public final class LocalFederation {
   private final Path workDir;
   private final String classpath;
   private final List<String> jvmOptions;
+  private final FreePorts freePorts;
   /** One transport per identity: each re-reads its certificate files while it is used. */
   private final Map<Identity, Transport> transports = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -117,9 +119,14 @@ public final class LocalFederation {
    *     works both from the qonnect jar and from tests)
    */
   public LocalFederation(Path workDir, String classpath, List<String> jvmOptions) {
+    this(workDir, classpath, jvmOptions, FreePorts.random(HOST));
+  }
+
+  LocalFederation(Path workDir, String classpath, List<String> jvmOptions, FreePorts freePorts) {
     this.workDir = workDir.toAbsolutePath();
     this.classpath = classpath;
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.freePorts = freePorts;
   }
 
   /**
@@ -261,7 +268,7 @@ public final class LocalFederation {
       throw new IllegalArgumentException("this federation has " + leadAgentAddresses().size() + " lead agents; use 'down --wipe' to change the count");
     } else if (members.stream().anyMatch(m -> m.role().equals(LEAD_AGENT) && m.gatewayPort() == 0)) {
       members = members.stream().map(m -> !m.role().equals(LEAD_AGENT) || m.gatewayPort() != 0 ? m
-          : new Member(m.role(), m.name(), m.apiPort(), m.raftPort(), freePort(), m.kubeconfig())).toList();
+          : new Member(m.role(), m.name(), m.apiPort(), m.raftPort(), freePort(members()), m.kubeconfig())).toList();
       writeLayout(members);
     }
     // before anything starts: a connection opened before its redirect would stay on plain loopback for good
@@ -279,6 +286,12 @@ public final class LocalFederation {
       }
       if (!agents) {
         LeaderResponse leader = awaitLeader(120_000);
+        // two lead agents elect a leader without the third: one that could not start would go unnoticed until a test
+        // or a drill needs it
+        List<String> exited = members.stream().filter(m -> !m.role().equals(RESOURCE_AGENT) && pid(m).isEmpty()).map(Member::name).toList();
+        if (!exited.isEmpty()) {
+          throw new IllegalStateException(String.join(", ", exited) + " exited while the federation started: " + processes(KNOWLEDGE_BASE, LEAD_AGENT));
+        }
         progress.accept("lead agents: " + leader.getLeaderId() + " leads (term " + leader.getTerm() + ")");
       }
     }
@@ -310,13 +323,7 @@ public final class LocalFederation {
    *     report for user regions (there are no users to measure); null: neither, plain loopback
    */
   public void upAgents(Path kubeconfig, Path inventory, List<String> clusters, Consumer<String> progress) {
-    List<Member> members = new ArrayList<>(members());
-    for (String cluster : clusters) {
-      if (members.stream().noneMatch(m -> m.name().equals(agentName(cluster)))) {
-        members.add(new Member(RESOURCE_AGENT, agentName(cluster), freePort(), 0, 0, kubeconfig.toAbsolutePath().toString()));
-      }
-    }
-    writeLayout(members);
+    writeLayout(withAgents(kubeconfig, clusters));
     if (inventory != null) {
       try {
         Files.write(workDir.resolve("user-latency.txt"), userLatencyLines(parseInventory(inventory), inventory));
@@ -686,14 +693,45 @@ public final class LocalFederation {
     return packetFaults;
   }
 
-  private List<Member> plan(int leadAgents) {
+  /** A new federation's layout: the knowledge base and the lead agents, each port its own. */
+  List<Member> plan(int leadAgents) {
     List<Member> members = new ArrayList<>();
-    members.add(new Member(KNOWLEDGE_BASE, KNOWLEDGE_BASE, freePort(), 0, 0, ""));
-    for (int i = 1; i <= leadAgents; i++) members.add(new Member(LEAD_AGENT, "lead-" + i, freePort(), freePort(), freePort(), ""));
+    members.add(new Member(KNOWLEDGE_BASE, KNOWLEDGE_BASE, freePort(members), 0, 0, ""));
+    for (int i = 1; i <= leadAgents; i++) {
+      int api = freePort(members);
+      int raft = freePort(members, api);
+      members.add(new Member(LEAD_AGENT, "lead-" + i, api, raft, freePort(members, api, raft), ""));
+    }
     return members;
   }
 
-  private void writeLayout(List<Member> members) {
+  /** The layout with a resource agent for each of {@code clusters} that has none, each on a probe port of its own. */
+  List<Member> withAgents(Path kubeconfig, List<String> clusters) {
+    List<Member> members = new ArrayList<>(members());
+    for (String cluster : clusters) {
+      if (members.stream().noneMatch(m -> m.name().equals(agentName(cluster)))) {
+        members.add(new Member(RESOURCE_AGENT, agentName(cluster), freePort(members), 0, 0, kubeconfig.toAbsolutePath().toString()));
+      }
+    }
+    return members;
+  }
+
+  /**
+   * A port free now that none of {@code layout}'s members nor any metrics endpoint of this federation holds, nor
+   * {@code alsoHeld}: a member that is not running does not listen on its ports, so being free is not enough.
+   */
+  private int freePort(List<Member> layout, int... alsoHeld) {
+    Set<Integer> held = new HashSet<>();
+    for (Member m : layout) {
+      held.addAll(List.of(m.apiPort(), m.raftPort(), m.gatewayPort()));
+      metricsAddress(m).ifPresent(address -> held.add(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))));
+    }
+    for (int port : alsoHeld) held.add(port);
+    held.remove(0);
+    return freePorts.take(held);
+  }
+
+  void writeLayout(List<Member> members) {
     StringBuilder b = new StringBuilder("# role\tname\tapi port\traft port\tgateway port\tkubeconfig\n");
     members.forEach(m -> b.append(m.role()).append('\t').append(m.name()).append('\t').append(m.apiPort()).append('\t').append(m.raftPort())
         .append('\t').append(m.gatewayPort()).append('\t').append(m.kubeconfig()).append('\n'));
@@ -744,16 +782,7 @@ public final class LocalFederation {
       cmd.addAll(TransportFlags.args(transport(m.identity())));
       cmd.addAll(extraLeadAgentArgs);
     }
-    if (!m.role().equals(WAN_RELAY)) {
-      String metrics = HOST + ":" + freePort(); // a new one each start: the old one may be taken by now
-      cmd.addAll(List.of("--metrics-address", metrics));
-      try {
-        Files.createDirectories(workDir);
-        Files.writeString(workDir.resolve(m.name() + ".metrics"), metrics);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    if (!m.role().equals(WAN_RELAY)) cmd.addAll(List.of("--metrics-address", newMetricsAddress(m)));
     try {
       Files.createDirectories(workDir);
       List<String> launch = packetFaults().faults().map(f -> f.inCgroup(m.name(), cmd)).orElse(cmd); // so a drill can cut it
@@ -784,6 +813,18 @@ public final class LocalFederation {
 
   private String marker(Member m) {
     return "-Dqonnect.member=" + workDir.resolve(m.name());
+  }
+
+  /** A new metrics endpoint for a start of {@code m}, recorded for {@link #metricsAddress}: the old one may be taken by now. */
+  String newMetricsAddress(Member m) {
+    String metrics = HOST + ":" + freePort(members());
+    try {
+      Files.createDirectories(workDir);
+      Files.writeString(workDir.resolve(m.name() + ".metrics"), metrics);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return metrics;
   }
 
   /** Where the member's process serves /metrics, /livez and /readyz (plain HTTP), if it was started with one. */
@@ -984,8 +1025,17 @@ public final class LocalFederation {
   public String processes(String... roles) {
     List<String> wanted = List.of(roles);
     return members().stream().filter(m -> wanted.isEmpty() || wanted.contains(m.role()))
-        .map(m -> m.name() + (pid(m).isPresent() ? " running" : " NOT RUNNING") + ", last warnings: " + lastWarnings(m, 2))
+        .map(m -> m.name() + (pid(m).isPresent() ? " running" : " NOT RUNNING, its log ends: " + lastLine(m)) + ", last warnings: " + lastWarnings(m, 2))
         .collect(java.util.stream.Collectors.joining("; "));
+  }
+
+  /** The last line of a process's log (cut to 200 characters): how a process that exited ended. */
+  private String lastLine(Member m) {
+    try (Stream<String> lines = Files.lines(log(m))) {
+      return lines.filter(l -> !l.isBlank()).reduce((a, b) -> b).map(l -> l.length() > 200 ? l.substring(0, 200) + "…" : l).orElse("nothing");
+    } catch (IOException | UncheckedIOException e) {
+      return "no log";
+    }
   }
 
   /** The last {@code n} lines of a process's log that warn or report an error (each cut to 200 characters). */
@@ -1013,7 +1063,7 @@ public final class LocalFederation {
       if (r.getFeatureLevel() >= level) return r;
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the lead agents did not raise the log feature level to " + level + " within " + timeoutMs + " ms (at "
-            + r.getFeatureLevel() + "); see the logs in " + workDir);
+            + r.getFeatureLevel() + "): " + processes(LEAD_AGENT) + "; see the logs in " + workDir);
       }
       try {
         Thread.sleep(200);
@@ -1023,23 +1073,4 @@ public final class LocalFederation {
       }
     }
   }
-
-  /**
-   * A port free now, below Linux's ephemeral range (32768–60999 by default): a port the kernel hands out for a listener
-   * on port 0 comes from that range, where every outgoing connection also takes its source port, so on a busy machine
-   * one could be taken between this check and the member's bind (OpsEndpointsIT once saw a lead agent fail to bind).
-   */
-  private static int freePort() {
-    for (int attempt = 0; attempt < 500; attempt++) {
-      int port = 20_000 + PORTS.nextInt(12_000);
-      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getByName(HOST))) {
-        return port;
-      } catch (IOException e) {
-        // taken: another
-      }
-    }
-    throw new IllegalStateException("no free port in 20000-31999 on " + HOST + " after 500 tries");
-  }
-
-  private static final java.util.Random PORTS = new java.util.Random();
 }
