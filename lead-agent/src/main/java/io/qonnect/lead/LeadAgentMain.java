@@ -254,6 +254,7 @@ public final class LeadAgentMain implements AutoCloseable {
       return;
     }
     Logs.configure("lead-agent", config.logFormat(), java.util.Map.of("leadAgent", config.id()));
+    io.qonnect.lead.raft.LeaderRedirects.install();
     LeadAgentMain agent;
     try {
       agent = new LeadAgentMain(config);
