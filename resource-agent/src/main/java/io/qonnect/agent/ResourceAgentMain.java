@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ExceptionHandler;
@@ -146,7 +147,8 @@ public final class ResourceAgentMain implements AutoCloseable {
     this.reconciliation = new Reconciliation(namespaces);
     Config kubeConfig = config.kubeconfig().isEmpty() ? Config.autoConfigure(null)
         : Config.fromKubeconfig(config.context(), Files.readString(Path.of(config.kubeconfig())), config.kubeconfig());
-    this.kube = new KubernetesClientBuilder().withConfig(kubeConfig).build();
+    // named, not found on the class path: the testbed runs the agent from a jar that also holds Vert.x's client
+    this.kube = new KubernetesClientBuilder().withConfig(kubeConfig).withHttpClientFactory(new JdkHttpClientFactory()).build();
     this.clusterUid = clusterUid(kube);
     this.executor = new PlanExecutor(kube, appliers, RetryBook.standard(), monotonicMillis);
     this.events = new ObjectEvents(kube, config.cluster(), clock);
