@@ -267,8 +267,7 @@ public final class LocalFederation {
     } else if (leadAgentAddresses().size() != leadAgents) {
       throw new IllegalArgumentException("this federation has " + leadAgentAddresses().size() + " lead agents; use 'down --wipe' to change the count");
     } else if (members.stream().anyMatch(m -> m.role().equals(LEAD_AGENT) && m.gatewayPort() == 0)) {
-      members = members.stream().map(m -> !m.role().equals(LEAD_AGENT) || m.gatewayPort() != 0 ? m
-          : new Member(m.role(), m.name(), m.apiPort(), m.raftPort(), freePort(members()), m.kubeconfig())).toList();
+      members = withGatewayPorts(members);
       writeLayout(members);
     }
     // before anything starts: a connection opened before its redirect would stay on plain loopback for good
@@ -703,6 +702,18 @@ public final class LocalFederation {
       members.add(new Member(LEAD_AGENT, "lead-" + i, api, raft, freePort(members, api, raft), ""));
     }
     return members;
+  }
+
+  /** A layout written before lead agents had a gateway port, with one for each. */
+  List<Member> withGatewayPorts(List<Member> layout) {
+    List<Member> upgraded = new ArrayList<>(layout); // one at a time: each new port held before the next is chosen
+    for (int i = 0; i < upgraded.size(); i++) {
+      Member m = upgraded.get(i);
+      if (m.role().equals(LEAD_AGENT) && m.gatewayPort() == 0) {
+        upgraded.set(i, new Member(m.role(), m.name(), m.apiPort(), m.raftPort(), freePort(upgraded), m.kubeconfig()));
+      }
+    }
+    return upgraded;
   }
 
   /** The layout with a resource agent for each of {@code clusters} that has none, each on a probe port of its own. */

@@ -43,4 +43,19 @@ class FreePortsTest {
     // the knowledge base's API, three ports per lead agent, each agent's probe port; a metrics endpoint for each of the 7
     assertThat(used).hasSize(1 + 3 * 3 + 3 + 7).doesNotHaveDuplicates();
   }
+
+  @Test
+  void leadAgentsOfAnOldLayoutGetAGatewayPortEach(@TempDir Path dir) throws Exception {
+    // role, name, api port, raft port: no gateway port, no kubeconfig
+    Files.writeString(dir.resolve("members.tsv"), """
+        knowledge-base\tknowledge-base\t20001\t0
+        lead-agent\tlead-1\t20002\t20003
+        lead-agent\tlead-2\t20004\t20005
+        lead-agent\tlead-3\t20006\t20007
+        """);
+    LocalFederation federation = new LocalFederation(dir, "", List.of(), new FreePorts("127.0.0.1", everyPortTwice()));
+    List<LocalFederation.Member> layout = federation.withGatewayPorts(federation.members());
+    assertThat(layout.stream().filter(m -> m.role().equals(LocalFederation.LEAD_AGENT)).map(LocalFederation.Member::gatewayPort).toList())
+        .doesNotContain(0).doesNotHaveDuplicates();
+  }
 }
