@@ -151,18 +151,26 @@ public final class LeadAgentMain implements AutoCloseable {
     ConsoleTokens consoleTokens = new ConsoleTokens(System::currentTimeMillis);
     ControlPlaneGrpcService apiService = new ControlPlaneGrpcService(stateMachine, client, view, observations, sessions, gatewayService::singletonWaiting,
         scheduler, consoleTokens);
-    api = config.transport().server(new InetSocketAddress(config.self().host(), config.self().apiPort()))
+    io.grpc.Server apiServer = config.transport().server(new InetSocketAddress(config.self().host(), config.self().apiPort()))
         .addService(Access.guard(apiService, ControlPlaneGrpcService.ACCESS, config.transport()))
         .addService(ops.healthService())
         .intercept(ops.grpcMetrics())
-        .build()
-        .start();
-    gateway = config.transport().server(new InetSocketAddress(config.self().host(), config.self().gatewayPort()))
+        .build();
+    io.grpc.Server gatewayServer = config.transport().server(new InetSocketAddress(config.self().host(), config.self().gatewayPort()))
         .addService(Access.guard(gatewayService, AgentGatewayGrpcService.ACCESS, config.transport()))
         .addService(ops.healthService())
         .intercept(ops.grpcMetrics())
-        .build()
-        .start();
+        .build();
+    try {
+      apiServer.start();
+      gatewayServer.start();
+    } catch (IOException e) { // a port taken: the Raft peer stops before the process exits, so it no longer votes or leads
+      apiServer.shutdownNow();
+      server.close();
+      throw e;
+    }
+    api = apiServer;
+    gateway = gatewayServer;
     metrics(view, observations, sessions, gatewayService);
     // the write service serves on the leader only: a health-checking client or load balancer finds the leader by it
     ops.loop("leader-status", HEALTH_INTERVAL_MS).every(scheduler, HEALTH_INTERVAL_MS, () -> {

@@ -131,7 +131,7 @@ public final class ResourceAgentMain implements AutoCloseable {
       .description("reports the knowledge base did not take; the leader does not see this cluster's capacity, readiness or round trips meanwhile")
       .register(ops.registry());
   /** Whether the last report failed: an outage is logged once when it starts and once when it ends, not every report. */
-  private final java.util.concurrent.atomic.AtomicBoolean knowledgeBaseUnreachable = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean knowledgeBaseUnreachable = new AtomicBoolean();
   private static final long READINESS_DEBOUNCE_MS = 100;
   private final HeldLeases leases = new HeldLeases();
   private final AtomicBoolean readinessPending = new AtomicBoolean();

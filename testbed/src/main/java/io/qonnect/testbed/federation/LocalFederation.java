@@ -285,14 +285,41 @@ public final class LocalFederation {
       }
       if (!agents) {
         LeaderResponse leader = awaitLeader(120_000);
-        // two lead agents elect a leader without the third: one that could not start would go unnoticed until a test
-        // or a drill needs it
+        awaitControlPlaneServesOrExited(members, 60_000);
+        progress.accept("lead agents: " + leader.getLeaderId() + " leads (term " + leader.getTerm() + ")");
+      }
+    }
+  }
+
+  /**
+   * Until every lead agent answers at its own address; throws as soon as a control-plane process has exited, naming it.
+   * Two lead agents elect a leader without the third, and a lead agent joins the election before it opens its API port,
+   * so neither the election nor a running process says that one could start. One that is only slow is not waited for
+   * past {@code timeoutMs}.
+   */
+  private void awaitControlPlaneServesOrExited(List<Member> members, long timeoutMs) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    List<Member> waiting = new ArrayList<>(members.stream().filter(m -> m.role().equals(LEAD_AGENT)).toList());
+    try (LeadAgentsClient client = client(2000)) {
+      while (true) {
         List<String> exited = members.stream().filter(m -> !m.role().equals(RESOURCE_AGENT) && pid(m).isEmpty()).map(Member::name).toList();
         if (!exited.isEmpty()) {
           throw new IllegalStateException(String.join(", ", exited) + " exited while the federation started: " + processes(KNOWLEDGE_BASE, LEAD_AGENT));
         }
-        progress.accept("lead agents: " + leader.getLeaderId() + " leads (term " + leader.getTerm() + ")");
+        waiting.removeIf(m -> {
+          try {
+            client.at(m.address()).leader(LeaderRequest.getDefaultInstance());
+            return true;
+          } catch (io.grpc.StatusRuntimeException e) {
+            return false; // not serving yet
+          }
+        });
+        if (waiting.isEmpty() || System.nanoTime() > deadline) return;
+        Thread.sleep(100);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
     }
   }
 
@@ -1036,31 +1063,31 @@ public final class LocalFederation {
   public String processes(String... roles) {
     List<String> wanted = List.of(roles);
     return members().stream().filter(m -> wanted.isEmpty() || wanted.contains(m.role()))
-        .map(m -> m.name() + (pid(m).isPresent() ? " running" : " NOT RUNNING, its log ends: " + lastLine(m)) + ", last warnings: " + lastWarnings(m, 2))
+        // a process that exited: how its log ends says why
+        .map(m -> m.name() + (pid(m).isPresent() ? " running" : " NOT RUNNING, its log ends: " + lastLines(m, 1, l -> !l.isBlank(), "nothing"))
+            + ", last warnings: " + lastLines(m, 2, LocalFederation::warns, "none"))
         .collect(java.util.stream.Collectors.joining("; "));
   }
 
-  /** The last line of a process's log (cut to 200 characters): how a process that exited ended. */
-  private String lastLine(Member m) {
+  /**
+   * The last {@code n} lines of a process's log that {@code which} accepts, each cut to 200 characters and joined by
+   * " | "; {@code ifNone} when there is none.
+   */
+  private String lastLines(Member m, int n, java.util.function.Predicate<String> which, String ifNone) {
     try (Stream<String> lines = Files.lines(log(m))) {
-      return lines.filter(l -> !l.isBlank()).reduce((a, b) -> b).map(l -> l.length() > 200 ? l.substring(0, 200) + "…" : l).orElse("nothing");
+      java.util.Deque<String> last = new java.util.ArrayDeque<>();
+      lines.filter(which).forEach(l -> {
+        last.addLast(l.length() > 200 ? l.substring(0, 200) + "…" : l);
+        if (last.size() > n) last.removeFirst();
+      });
+      return last.isEmpty() ? ifNone : String.join(" | ", last);
     } catch (IOException | UncheckedIOException e) {
       return "no log";
     }
   }
 
-  /** The last {@code n} lines of a process's log that warn or report an error (each cut to 200 characters). */
-  private String lastWarnings(Member m, int n) {
-    try (Stream<String> lines = Files.lines(log(m))) {
-      java.util.Deque<String> last = new java.util.ArrayDeque<>();
-      lines.filter(l -> l.contains(" WARN ") || l.contains("ERROR") || l.contains("Exception") || l.contains("refus")).forEach(l -> {
-        last.addLast(l.length() > 200 ? l.substring(0, 200) + "…" : l);
-        if (last.size() > n) last.removeFirst();
-      });
-      return last.isEmpty() ? "none" : String.join(" | ", last);
-    } catch (IOException | UncheckedIOException e) {
-      return "no log";
-    }
+  private static boolean warns(String line) {
+    return line.contains(" WARN ") || line.contains("ERROR") || line.contains("Exception") || line.contains("refus");
   }
 
   /**
